@@ -1,0 +1,216 @@
+//! Typed errors and warnings of the library, each carrying the place it concerns.
+//!
+//! Messages about content are written in Chinese for the bulletin's writer: they
+//! say where the problem is (JSON path, and the article or section title) and what
+//! to do. The library never prints; the CLI decides how to show these.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where in the input a problem or warning is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// JSON path from the document root, e.g. `$.body[2].items[0].paragraphs[1]`.
+    pub path: String,
+    /// The article or section the place belongs to, e.g. `文章《……》` or
+    /// `栏目【县市区动态】`, when there is one.
+    pub context: Option<String>,
+}
+
+impl Place {
+    /// A place at `path` outside any article or section.
+    pub fn new(path: impl Into<String>) -> Self {
+        Place {
+            path: path.into(),
+            context: None,
+        }
+    }
+
+    /// A place at `path` inside the article or section described by `context`.
+    pub fn within(path: impl Into<String>, context: impl Into<String>) -> Self {
+        Place {
+            path: path.into(),
+            context: Some(context.into()),
+        }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.context {
+            Some(c) => write!(f, "{}（{}）", self.path, c),
+            None => f.write_str(&self.path),
+        }
+    }
+}
+
+/// One rule of the input format that the input breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where the problem is.
+    pub place: Place,
+    /// What is wrong and what to do, in Chinese.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}：{}", self.place, self.message)
+    }
+}
+
+/// A character that no face of its role's font chain can draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingGlyph {
+    /// The character.
+    pub ch: char,
+    /// The font role whose chain lacks it (`body`, `title`, …).
+    pub role: String,
+    /// Where it occurs (the first occurrence of this character in this role).
+    pub place: Place,
+}
+
+impl fmt::Display for MissingGlyph {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "“{}”（U+{:04X}）在 {}：字体角色 {} 的字体都没有这个字",
+            self.ch, self.ch as u32, self.place, self.role
+        )
+    }
+}
+
+/// Something the writer should look at, which does not stop the bulletin from being made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Where it concerns, when it concerns a place in the input.
+    pub place: Option<Place>,
+    /// What happened, in Chinese.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.place {
+            Some(p) => write!(f, "{}：{}", p, self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Every way the library can fail.
+#[derive(Debug)]
+pub enum Error {
+    /// The input is not well-formed JSON.
+    Syntax {
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What the JSON reader says.
+        message: String,
+    },
+    /// The input is JSON but breaks rules of the bulletin format; all problems found.
+    Invalid(Vec<Problem>),
+    /// Characters that no configured face can draw.
+    MissingGlyphs(Vec<MissingGlyph>),
+    /// A template cannot be found, read or understood.
+    Template {
+        /// The template's name or file.
+        template: String,
+        /// What is wrong, in Chinese.
+        message: String,
+    },
+    /// A font file cannot be found, read or understood.
+    Font {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong, in Chinese.
+        message: String,
+    },
+    /// The content cannot be laid out with this template.
+    Layout {
+        /// Where the content that does not fit is.
+        place: Place,
+        /// What is wrong and what to do, in Chinese.
+        message: String,
+    },
+    /// Reading or writing a file failed.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The archive of issued copies refuses or fails an operation.
+    Archive {
+        /// What is wrong and what to do, in Chinese.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Whether the error is about the input's content (exit code 1) rather than
+    /// about files or usage (exit code 2).
+    pub fn is_content_error(&self) -> bool {
+        !matches!(self, Error::Io { .. } | Error::Font { .. })
+    }
+
+    /// Shorthand for an I/O error on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Syntax {
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "JSON 格式错误，第 {line} 行第 {column} 列：{message}（检查这一处附近的逗号、引号和括号）"
+            ),
+            Error::Invalid(problems) => {
+                write!(f, "输入有 {} 处错误：", problems.len())?;
+                for p in problems {
+                    write!(f, "\n  {p}")?;
+                }
+                Ok(())
+            }
+            Error::MissingGlyphs(missing) => {
+                write!(
+                    f,
+                    "有 {} 个字符没有字体能显示（改用常用字，或在模板的字体链中加入有这些字的字体，或设置 \"allow_substitutes\": true 允许替代）：",
+                    missing.len()
+                )?;
+                for m in missing {
+                    write!(f, "\n  {m}")?;
+                }
+                Ok(())
+            }
+            Error::Template { template, message } => write!(f, "模板 {template}：{message}"),
+            Error::Font { file, message } => write!(f, "字体文件 {}：{message}", file.display()),
+            Error::Layout { place, message } => write!(f, "{place}：{message}"),
+            Error::Io { path, source } => write!(f, "{}：{source}", path.display()),
+            Error::Archive { message } => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,2 @@
+//! The `jianbao` command line: a thin layer over the library.
+fn main() {}

@@ -1,0 +1,182 @@
+//! The bulletin model: one issue of a bulletin, as the writer gave it, validated.
+//!
+//! [`parse`] turns the JSON of `bulletin-json.md` into a [`Bulletin`]; every rule
+//! of that format is enforced there, so later stages can trust the model.
+
+mod date;
+mod parse;
+pub mod schema;
+
+pub use date::Date;
+pub use parse::parse;
+
+use crate::error::Place;
+
+/// One issue (一期) of a bulletin, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bulletin {
+    /// The template to lay it out with.
+    pub template: TemplateRef,
+    /// The masthead (报头) fields.
+    pub masthead: Masthead,
+    /// The guide (【导读】).
+    pub guide: Guide,
+    /// The articles and sections, in order; never empty.
+    pub body: Vec<Block>,
+    /// The 报/送/发 lists of the footer.
+    pub distribution: Distribution,
+    /// The 印发 line, with the masthead's issuer and date filled in where absent.
+    pub imprint: Imprint,
+    /// 文号, printed as the last line of the footer.
+    pub document_number: Option<String>,
+    /// Whether characters missing from their role's fonts may be drawn from
+    /// another face (or as 〓 when none has them) instead of being an error.
+    pub allow_substitutes: bool,
+}
+
+/// Which template an input asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateRef {
+    /// A template built into the program, by name (`jianbao`).
+    Builtin(String),
+    /// A template file; relative paths are relative to the input file's folder.
+    File(std::path::PathBuf),
+}
+
+/// The masthead (报头) fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Masthead {
+    /// 简报名称, the red title.
+    pub name: String,
+    /// 期号, positive.
+    pub issue: u32,
+    /// 总期号, positive, when given.
+    pub total_issue: Option<u32>,
+    /// 编印单位.
+    pub issuer: String,
+    /// The issue's date.
+    pub date: Date,
+    /// 内部资料 / 密级 marking, top left.
+    pub marking: Option<String>,
+}
+
+impl Masthead {
+    /// The issue line as printed: `第1期（总第57期）`.
+    pub fn issue_line(&self) -> String {
+        match self.total_issue {
+            Some(t) => format!("第{}期（总第{}期）", self.issue, t),
+            None => format!("第{}期", self.issue),
+        }
+    }
+}
+
+/// The guide (【导读】) of an issue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Guide {
+    /// No guide.
+    None,
+    /// The titles of the body's articles and sections.
+    Auto,
+    /// The items as given; never empty.
+    Items(Vec<String>),
+}
+
+/// A block of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// An article: a title and paragraphs.
+    Article(Article),
+    /// A section: a 【】 heading and ▲ items.
+    Section(Section),
+}
+
+impl Block {
+    /// The title as the writer gave it (without the 【】 of a section).
+    pub fn title(&self) -> &str {
+        match self {
+            Block::Article(a) => &a.title,
+            Block::Section(s) => &s.title,
+        }
+    }
+
+    /// The title as printed in the guide and bookmarks: sections get their 【】.
+    pub fn display_title(&self) -> String {
+        match self {
+            Block::Article(a) => a.title.clone(),
+            Block::Section(s) => format!("【{}】", s.title),
+        }
+    }
+
+    /// How messages name this block: `文章《…》` or `栏目【…】`.
+    pub fn context(&self) -> String {
+        match self {
+            Block::Article(a) => format!("文章《{}》", a.title),
+            Block::Section(s) => format!("栏目【{}】", s.title),
+        }
+    }
+
+    /// The place of this block (the `index`-th of the body) for messages.
+    pub fn place(&self, index: usize, rest: &str) -> Place {
+        Place::within(format!("$.body[{index}]{rest}"), self.context())
+    }
+}
+
+/// An article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// Its title.
+    pub title: String,
+    /// Its paragraphs; never empty.
+    pub paragraphs: Vec<String>,
+}
+
+/// A section of ▲ items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Its title, without 【】.
+    pub title: String,
+    /// Its items; never empty.
+    pub items: Vec<Item>,
+}
+
+/// A ▲ item of a section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Heading, lead or neither.
+    pub kind: ItemKind,
+    /// Its paragraphs; never empty.
+    pub paragraphs: Vec<String>,
+}
+
+/// How a ▲ item begins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemKind {
+    /// "▲" run into the first paragraph.
+    Plain,
+    /// "▲南县" alone on its line.
+    Heading(String),
+    /// "▲市生态环境局：" run into the first paragraph.
+    Lead(String),
+}
+
+/// The distribution lists of the footer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Distribution {
+    /// 报：
+    pub report_to: Vec<String>,
+    /// 送：
+    pub send_to: Vec<String>,
+    /// 发：
+    pub issue_to: Vec<String>,
+}
+
+/// The 印发 line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imprint {
+    /// The printing body (defaults to the masthead's issuer).
+    pub issuer: String,
+    /// The printing date (defaults to the masthead's date).
+    pub date: Date,
+    /// 共印N份, when given.
+    pub copies: Option<u32>,
+}
