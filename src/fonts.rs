@@ -1,0 +1,335 @@
+//! Fonts: loading font files from the font folder and resolving each role to a
+//! chain of faces, so that every character is drawn by the first face of its
+//! role's chain that has it.
+//!
+//! Only the tables needed for layout (cmap, hmtx) are read, through ttf-parser,
+//! which parses lazily; outlines are read only by the renderer, for the glyphs
+//! used.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::template::{hex, Role, Template};
+
+/// The environment variable that names the font folder.
+pub const FONT_DIR_ENV: &str = "JIANBAO_FONT_DIR";
+
+/// A font file read into memory.
+#[derive(Debug)]
+pub struct FontFile {
+    /// The file's name in the font folder.
+    pub name: String,
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its bytes.
+    pub data: Vec<u8>,
+    sha256: OnceLock<String>,
+}
+
+impl FontFile {
+    /// SHA-256 (hex) of the file, computed on first use.
+    pub fn sha256(&self) -> &str {
+        self.sha256.get_or_init(|| hex(&Sha256::digest(&self.data)))
+    }
+}
+
+/// The font folder, with the files read so far (each file is read once).
+#[derive(Debug)]
+pub struct FontLibrary {
+    dir: PathBuf,
+    files: Mutex<BTreeMap<String, Arc<FontFile>>>,
+}
+
+impl FontLibrary {
+    /// A library reading from `dir`.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        FontLibrary {
+            dir: dir.into(),
+            files: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The folder fonts are read from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file `name`, read on first use.
+    pub fn file(&self, name: &str) -> Result<Arc<FontFile>> {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(f) = files.get(name) {
+            return Ok(f.clone());
+        }
+        if name.contains('/') || name.contains('\\') || name == ".." {
+            return Err(Error::Font {
+                file: PathBuf::from(name),
+                message: "字体名应是字体文件夹中的文件名，不能含路径".into(),
+            });
+        }
+        let path = self.dir.join(name);
+        let data = std::fs::read(&path).map_err(|e| Error::Font {
+            file: path.clone(),
+            message: format!("无法读取（{e}）；用 --font-dir 或环境变量 {FONT_DIR_ENV} 指定字体文件夹"),
+        })?;
+        if ttf_parser::Face::parse(&data, 0).is_err() {
+            return Err(Error::Font {
+                file: path,
+                message: "不是可用的 OpenType/TrueType 字体".into(),
+            });
+        }
+        let file = Arc::new(FontFile {
+            name: name.to_string(),
+            path,
+            data,
+            sha256: OnceLock::new(),
+        });
+        files.insert(name.to_string(), file.clone());
+        Ok(file)
+    }
+
+    /// Resolve every role of `template` to its chain of faces, reading the files.
+    pub fn resolve(&self, template: &Template) -> Result<FontSet> {
+        let mut files: Vec<Arc<FontFile>> = Vec::new();
+        let mut chains = BTreeMap::new();
+        for (role, rf) in &template.fonts {
+            let mut chain = Vec::new();
+            for spec in &rf.faces {
+                let id = match files.iter().position(|f| f.name == spec.file) {
+                    Some(i) => i,
+                    None => {
+                        files.push(self.file(&spec.file)?);
+                        files.len() - 1
+                    }
+                };
+                chain.push(ChainEntry {
+                    face: FaceId(id as u16),
+                    only: spec.only.clone(),
+                });
+            }
+            chains.insert(*role, chain);
+        }
+        let latin = template.fonts.iter().map(|(r, rf)| (*r, rf.latin)).collect();
+        Ok(FontSet {
+            files,
+            chains,
+            latin,
+        })
+    }
+}
+
+/// Index of a face in a [`FontSet`] (and in the layout's face table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FaceId(pub u16);
+
+/// One entry of a role's chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainEntry {
+    /// The face.
+    pub face: FaceId,
+    /// When set, the face is used only for these characters.
+    pub only: Option<Vec<char>>,
+}
+
+/// The fonts of one render: the files used and each role's chain. The hand-off
+/// of the font stage.
+#[derive(Debug, Clone)]
+pub struct FontSet {
+    files: Vec<Arc<FontFile>>,
+    chains: BTreeMap<Role, Vec<ChainEntry>>,
+    latin: BTreeMap<Role, Role>,
+}
+
+impl FontSet {
+    /// The files, indexed by [`FaceId`].
+    pub fn files(&self) -> &[Arc<FontFile>] {
+        &self.files
+    }
+
+    /// The file of `face`.
+    pub fn file(&self, face: FaceId) -> &FontFile {
+        &self.files[face.0 as usize]
+    }
+
+    /// The chain of `role`.
+    pub fn chain(&self, role: Role) -> &[ChainEntry] {
+        self.chains.get(&role).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The role setting Latin letters and digits inside text of `role`.
+    pub fn latin_role(&self, role: Role) -> Role {
+        self.latin.get(&role).copied().unwrap_or(role)
+    }
+
+    /// Parse the faces for glyph lookups (cheap: tables are read lazily).
+    pub fn metrics(&self) -> Result<Metrics<'_>> {
+        let faces = self
+            .files
+            .iter()
+            .map(|f| {
+                ttf_parser::Face::parse(&f.data, 0)
+                    .map(|face| {
+                        let upm = f32::from(face.units_per_em());
+                        ParsedFace { face, upm }
+                    })
+                    .map_err(|e| Error::Font {
+                        file: f.path.clone(),
+                        message: format!("无法解析：{e}"),
+                    })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Metrics {
+            set: self,
+            faces,
+            cache: Mutex::new(HashMap::new()),
+        })
+    }
+}
+
+struct ParsedFace<'a> {
+    face: ttf_parser::Face<'a>,
+    upm: f32,
+}
+
+/// A glyph found for a character.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GlyphInfo {
+    /// The face drawing it.
+    pub face: FaceId,
+    /// The glyph id in that face.
+    pub gid: u16,
+    /// The glyph's advance, in em.
+    pub advance: f32,
+    /// Whether the face is not the first of the chain (a fallback was used).
+    pub fallback: bool,
+}
+
+/// Glyph lookups over a [`FontSet`], cached.
+pub struct Metrics<'a> {
+    set: &'a FontSet,
+    faces: Vec<ParsedFace<'a>>,
+    cache: Mutex<HashMap<(Role, char), Option<GlyphInfo>>>,
+}
+
+impl<'a> Metrics<'a> {
+    /// The font set.
+    pub fn set(&self) -> &'a FontSet {
+        self.set
+    }
+
+    /// The glyph of `ch` in `face`, when the face has one.
+    pub fn glyph_in(&self, face: FaceId, ch: char) -> Option<(u16, f32)> {
+        let pf = self.faces.get(face.0 as usize)?;
+        let gid = pf.face.glyph_index(ch)?;
+        if gid.0 == 0 {
+            return None;
+        }
+        let adv = pf.face.glyph_hor_advance(gid).unwrap_or(0);
+        Some((gid.0, f32::from(adv) / pf.upm))
+    }
+
+    /// The glyph drawing `ch` in `role`: the first face of the chain that has it.
+    pub fn glyph(&self, role: Role, ch: char) -> Option<GlyphInfo> {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        *cache.entry((role, ch)).or_insert_with(|| {
+            let chain = self.set.chain(role);
+            let first_general = chain.iter().position(|e| e.only.is_none());
+            chain.iter().enumerate().find_map(|(i, entry)| {
+                if let Some(only) = &entry.only {
+                    if !only.contains(&ch) {
+                        return None;
+                    }
+                }
+                self.glyph_in(entry.face, ch).map(|(gid, advance)| GlyphInfo {
+                    face: entry.face,
+                    gid,
+                    advance,
+                    fallback: entry.only.is_none() && Some(i) != first_general,
+                })
+            })
+        })
+    }
+
+    /// Any face of the set that has `ch` (for substitutes), first by face order.
+    pub fn any_glyph(&self, ch: char) -> Option<GlyphInfo> {
+        (0..self.faces.len()).find_map(|i| {
+            let face = FaceId(i as u16);
+            self.glyph_in(face, ch).map(|(gid, advance)| GlyphInfo {
+                face,
+                gid,
+                advance,
+                fallback: true,
+            })
+        })
+    }
+}
+
+/// The default font folder: `$JIANBAO_FONT_DIR`, else `fonts/` beside the
+/// program's repository (found from the executable's location), else `./fonts`.
+pub fn default_font_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os(FONT_DIR_ENV) {
+        return PathBuf::from(dir);
+    }
+    let marker = "FandolFang-Regular.otf";
+    if let Ok(exe) = std::env::current_exe() {
+        // target/{debug,release}/jianbao → the repository is three levels up;
+        // an installed copy may keep fonts/ beside the binary or in ../share/jianbao.
+        for anc in exe.ancestors().skip(1).take(4) {
+            for cand in [anc.join("fonts"), anc.join("share/jianbao/fonts")] {
+                if cand.join(marker).is_file() {
+                    return cand;
+                }
+            }
+        }
+    }
+    let compiled = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    if compiled.join(marker).is_file() {
+        return compiled;
+    }
+    PathBuf::from("fonts")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TemplateRef;
+
+    fn repo_fonts() -> FontLibrary {
+        FontLibrary::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts"))
+    }
+
+    #[test]
+    fn chains_fall_back_for_missing_characters() {
+        let t = crate::template::load(&TemplateRef::Builtin("jianbao".into()), Path::new("."), None).unwrap();
+        let set = repo_fonts().resolve(&t).unwrap();
+        let m = set.metrics().unwrap();
+        let zhong = m.glyph(Role::Body, '中').unwrap();
+        assert_eq!(set.file(zhong.face).name, "FandolFang-Regular.otf");
+        assert!(!zhong.fallback);
+        assert_eq!(zhong.advance, 1.0);
+        // 昇 is missing from FandolFang (fonts/PROVENANCE.md): it comes from the fallback.
+        let sheng = m.glyph(Role::Body, '昇').unwrap();
+        assert_eq!(set.file(sheng.face).name, "FallbackKai-Light.ttf");
+        assert!(sheng.fallback);
+        // The title chain takes — from a Fandol face (Noto's is narrower than 1 em).
+        let dash = m.glyph(Role::Title, '—').unwrap();
+        assert_eq!(set.file(dash.face).name, "FandolSong-Regular.otf");
+        assert!(!dash.fallback);
+        assert_eq!(set.file(m.glyph(Role::Title, '中').unwrap().face).name, "NotoSerifCJKsc-Bold.subset.otf");
+        // A private-use character is in no face.
+        assert!(m.glyph(Role::Body, '\u{E000}').is_none());
+        assert_eq!(set.latin_role(Role::Title), Role::LatinBold);
+    }
+
+    #[test]
+    fn missing_files_are_font_errors() {
+        let lib = FontLibrary::new("/nonexistent/fonts");
+        let e = lib.file("FandolFang-Regular.otf").unwrap_err();
+        assert!(matches!(e, Error::Font { .. }));
+        assert!(e.to_string().contains("--font-dir"), "{e}");
+        assert!(repo_fonts().file("../x.otf").is_err());
+    }
+}

@@ -1,0 +1,336 @@
+//! The layout: pages of positioned items, the result of typesetting and
+//! pagination, owned by neither. The renderer only translates it to PDF, so
+//! every visual decision is visible here, to tests and in the text dump.
+//!
+//! Coordinates are in pt, x from the paper's left edge, y from the paper's top
+//! edge (downwards), as layout.md measures them.
+
+use std::fmt::Write as _;
+
+use crate::fonts::FaceId;
+use crate::model::Date;
+use crate::template::Rgb;
+
+/// A laid-out bulletin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    /// Paper width.
+    pub page_width: f32,
+    /// Paper height.
+    pub page_height: f32,
+    /// The pages, in order.
+    pub pages: Vec<Page>,
+    /// Font file names, indexed by [`FaceId`].
+    pub faces: Vec<String>,
+    /// Document information.
+    pub info: DocInfo,
+    /// Bookmarks, nested.
+    pub outline: Vec<Bookmark>,
+}
+
+/// Document information (PDF Info dictionary and XMP).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocInfo {
+    /// Bulletin name and issue line.
+    pub title: String,
+    /// The issuer.
+    pub author: String,
+    /// What the issue is about.
+    pub subject: String,
+    /// Keywords.
+    pub keywords: String,
+    /// The program that made it.
+    pub creator: String,
+    /// The bulletin's date (never the clock).
+    pub date: Date,
+}
+
+/// A bookmark.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bookmark {
+    /// Its text.
+    pub title: String,
+    /// 0-based page index.
+    pub page: usize,
+    /// y of the top of what it points at.
+    pub y: f32,
+    /// Nested bookmarks.
+    pub children: Vec<Bookmark>,
+}
+
+/// One page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The printed page number, when the page has one.
+    pub number: Option<u32>,
+    /// Left edge of the type area on this page.
+    pub type_left: f32,
+    /// What is on the page, in reading order.
+    pub items: Vec<Item>,
+}
+
+/// Something placed on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A line of text.
+    Line(TextLine),
+    /// A horizontal rule.
+    Rule(Rule),
+    /// A rectangle outline (the guide's frame).
+    Frame(Frame),
+}
+
+/// What a line of text is, for tests and the dump.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    /// 内部资料 / 密级 marking.
+    Marking,
+    /// The bulletin name.
+    Name,
+    /// 第N期.
+    IssueLine,
+    /// Issuer and date.
+    Issuer,
+    /// 【导读】.
+    GuideLabel,
+    /// ★ item.
+    GuideItem,
+    /// Article title.
+    Title,
+    /// Section heading 【…】.
+    Section,
+    /// ▲ heading item.
+    ItemHeading,
+    /// Paragraph line.
+    Paragraph,
+    /// Footer text.
+    Footer,
+    /// Page number.
+    PageNumber,
+}
+
+impl Tag {
+    fn name(self) -> &'static str {
+        match self {
+            Tag::Marking => "marking",
+            Tag::Name => "name",
+            Tag::IssueLine => "issue",
+            Tag::Issuer => "issuer",
+            Tag::GuideLabel => "guide-label",
+            Tag::GuideItem => "guide-item",
+            Tag::Title => "title",
+            Tag::Section => "section",
+            Tag::ItemHeading => "item-heading",
+            Tag::Paragraph => "paragraph",
+            Tag::Footer => "footer",
+            Tag::PageNumber => "page-number",
+        }
+    }
+}
+
+/// A line of text: runs of glyphs on one baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextLine {
+    /// What the line is.
+    pub tag: Tag,
+    /// The baseline's y.
+    pub baseline: f32,
+    /// The grid line (0-based, from the type area's top) the line sits on, when on the grid.
+    pub grid_line: Option<u32>,
+    /// Whether the line was justified to its full measure.
+    pub justified: bool,
+    /// Whether the line is the last of its paragraph (or other text block).
+    pub last: bool,
+    /// The runs, left to right.
+    pub runs: Vec<GlyphRun>,
+}
+
+impl TextLine {
+    /// The line's text.
+    pub fn text(&self) -> String {
+        self.runs.iter().flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str())).collect()
+    }
+
+    /// Left edge of the first glyph's box.
+    pub fn left(&self) -> f32 {
+        self.runs
+            .first()
+            .and_then(|r| r.glyphs.first())
+            .map(|g| g.x)
+            .unwrap_or(0.0)
+    }
+
+    /// Right edge of the last glyph's box.
+    pub fn right(&self) -> f32 {
+        self.runs
+            .last()
+            .and_then(|r| r.glyphs.last())
+            .map(|g| g.x + g.width)
+            .unwrap_or(0.0)
+    }
+
+    /// The glyphs of the line, in order.
+    pub fn glyphs(&self) -> impl Iterator<Item = &Glyph> {
+        self.runs.iter().flat_map(|r| r.glyphs.iter())
+    }
+}
+
+/// Glyphs of one face, size, colour and scale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlyphRun {
+    /// The face.
+    pub face: FaceId,
+    /// Font size in pt.
+    pub size: f32,
+    /// Horizontal scale, 1 = 100 %.
+    pub hscale: f32,
+    /// Fill colour.
+    pub color: Rgb,
+    /// The glyphs, left to right.
+    pub glyphs: Vec<Glyph>,
+}
+
+/// A positioned glyph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// Glyph id in the run's face.
+    pub gid: u16,
+    /// x of the glyph's origin.
+    pub x: f32,
+    /// The width it occupies in the line (the grid cell, or its advance).
+    pub width: f32,
+    /// The face's own advance at this size and scale (what a PDF reader assumes).
+    pub advance: f32,
+    /// The text it stands for (for copying text out).
+    pub text: String,
+}
+
+/// A horizontal rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// Left end.
+    pub x0: f32,
+    /// Right end.
+    pub x1: f32,
+    /// y of the rule's centre line.
+    pub y: f32,
+    /// Thickness.
+    pub thickness: f32,
+    /// Colour.
+    pub color: Rgb,
+}
+
+/// A rectangle outline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frame {
+    /// Left.
+    pub x: f32,
+    /// Top.
+    pub y: f32,
+    /// Width.
+    pub width: f32,
+    /// Height.
+    pub height: f32,
+    /// Line thickness.
+    pub thickness: f32,
+    /// Colour.
+    pub color: Rgb,
+}
+
+impl Layout {
+    /// All text lines of all pages, with their 0-based page index.
+    pub fn lines(&self) -> impl Iterator<Item = (usize, &TextLine)> {
+        self.pages.iter().enumerate().flat_map(|(i, p)| {
+            p.items.iter().filter_map(move |it| match it {
+                Item::Line(l) => Some((i, l)),
+                _ => None,
+            })
+        })
+    }
+
+    /// The layout as text, one item per line, coordinates rounded to 0.01 pt:
+    /// what every decision looks like, for tests and people.
+    pub fn dump(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "layout {:.2}x{:.2}pt, {} pages, title {:?}",
+            self.page_width,
+            self.page_height,
+            self.pages.len(),
+            self.info.title
+        );
+        for (i, f) in self.faces.iter().enumerate() {
+            let _ = writeln!(out, "face {i} {f}");
+        }
+        for (i, page) in self.pages.iter().enumerate() {
+            let number = page.number.map(|n| n.to_string()).unwrap_or_else(|| "-".into());
+            let _ = writeln!(out, "page {} number {number} type-left {:.2}", i + 1, page.type_left);
+            for item in &page.items {
+                match item {
+                    Item::Line(l) => {
+                        let grid = l.grid_line.map(|g| format!("g{g:02}")).unwrap_or_else(|| "g--".into());
+                        let flags = format!(
+                            "{}{}",
+                            if l.justified { "J" } else { "-" },
+                            if l.last { "L" } else { "-" }
+                        );
+                        let _ = writeln!(
+                            out,
+                            "  line {:<12} {grid} {flags} y={:.2} x={:.2}..{:.2} {}",
+                            l.tag.name(),
+                            l.baseline,
+                            l.left(),
+                            l.right(),
+                            l.text()
+                        );
+                        for r in &l.runs {
+                            let _ = writeln!(
+                                out,
+                                "    run face {} {:.2}pt scale {:.3} color {:.2},{:.2},{:.2} x={:.2} {} glyphs {}",
+                                r.face.0,
+                                r.size,
+                                r.hscale,
+                                r.color.0,
+                                r.color.1,
+                                r.color.2,
+                                r.glyphs.first().map(|g| g.x).unwrap_or(0.0),
+                                r.glyphs.len(),
+                                r.glyphs.iter().map(|g| g.text.as_str()).collect::<String>()
+                            );
+                        }
+                    }
+                    Item::Rule(r) => {
+                        let _ = writeln!(
+                            out,
+                            "  rule x={:.2}..{:.2} y={:.2} thickness {:.2} color {:.2},{:.2},{:.2}",
+                            r.x0, r.x1, r.y, r.thickness, r.color.0, r.color.1, r.color.2
+                        );
+                    }
+                    Item::Frame(f) => {
+                        let _ = writeln!(
+                            out,
+                            "  frame x={:.2} y={:.2} w={:.2} h={:.2} thickness {:.2}",
+                            f.x, f.y, f.width, f.height, f.thickness
+                        );
+                    }
+                }
+            }
+        }
+        fn outline(out: &mut String, b: &[Bookmark], depth: usize) {
+            for bm in b {
+                let _ = writeln!(
+                    out,
+                    "{}bookmark page {} y={:.2} {}",
+                    "  ".repeat(depth),
+                    bm.page + 1,
+                    bm.y,
+                    bm.title
+                );
+                outline(out, &bm.children, depth + 1);
+            }
+        }
+        outline(&mut out, &self.outline, 0);
+        out
+    }
+}

@@ -1,0 +1,307 @@
+//! Pagination: typeset lines → pages of positioned items (the [`Layout`]).
+//!
+//! Places the masthead on page 1 (layout.md §2), the flow on the 22-line grid
+//! with keep-with-next and widow/orphan control (§4.5), the footer at the
+//! bottom of the last page reserving its space (§6), and page numbers (§7).
+
+use crate::error::Place;
+use crate::layout::{Bookmark, Frame, Item, Layout, Page, Rule, Tag, TextLine};
+use crate::template::{NumberPosition, Template};
+use crate::typeset::{FlowLine, Line, Typeset, Typesetter};
+
+/// Vertical geometry of the grid on a page.
+#[derive(Debug, Clone, Copy)]
+pub struct Grid {
+    top: f32,
+    pitch: f32,
+    lines: u32,
+    em_ascent: f32,
+}
+
+impl Grid {
+    /// The grid of template `t`.
+    pub fn of(t: &Template) -> Grid {
+        Grid {
+            top: t.page.top,
+            pitch: t.grid.pitch,
+            lines: t.grid.lines,
+            em_ascent: t.grid.em_ascent,
+        }
+    }
+
+    /// Top of grid line `n`'s cell (layout.md §1.3: 37 mm + n × 28.99 pt).
+    pub fn cell_top(&self, n: u32) -> f32 {
+        self.top + n as f32 * self.pitch
+    }
+
+    /// Baseline of text of `size` whose em box is centred in a band of
+    /// `height` starting at `top`.
+    pub fn baseline_in(&self, top: f32, height: f32, size: f32) -> f32 {
+        top + (height - size) / 2.0 + self.em_ascent * size
+    }
+
+    /// Baseline of text of `size` centred in `count` grid lines from line `n`.
+    pub fn baseline(&self, n: u32, count: u32, size: f32) -> f32 {
+        self.baseline_in(self.cell_top(n), count as f32 * self.pitch, size)
+    }
+
+    /// Bottom of the type area.
+    pub fn bottom(&self) -> f32 {
+        self.cell_top(self.lines)
+    }
+}
+
+fn place_line(line: &Line, dx: f32, baseline: f32, grid_line: Option<u32>) -> Item {
+    let mut runs = line.runs.clone();
+    for r in &mut runs {
+        for g in &mut r.glyphs {
+            g.x += dx;
+        }
+    }
+    Item::Line(TextLine {
+        tag: line.tag,
+        baseline,
+        grid_line,
+        justified: line.justified,
+        last: line.last,
+        runs,
+    })
+}
+
+/// Rules of the masthead, and the y below which the flow may start.
+fn masthead(ts: &Typeset, t: &Template, g: &Grid, items: &mut Vec<Item>) -> f32 {
+    let m = &ts.masthead;
+    let s = &t.masthead;
+    let left = t.page.left_on(1);
+    if let Some(l) = &m.marking {
+        items.push(place_line(l, left, g.baseline(0, 1, l.size), Some(0)));
+    }
+    let band_top = g.cell_top(s.name_line);
+    let band = m.name_grid_lines as f32 * g.pitch;
+    let each = band / m.name.len().max(1) as f32;
+    for (i, l) in m.name.iter().enumerate() {
+        let top = band_top + i as f32 * each;
+        items.push(place_line(l, left, g.baseline_in(top, each, l.size), None));
+    }
+    let issue_at = s.name_line + m.name_grid_lines + s.blank_lines_before_issue;
+    items.push(place_line(&m.issue, left, g.baseline(issue_at, 1, m.issue.size), Some(issue_at)));
+    let issuer_at = issue_at + 1;
+    items.push(place_line(&m.issuer, left, g.baseline(issuer_at, 1, m.issuer.size), Some(issuer_at)));
+
+    // The red rule 4 mm below the issuer line's em box (layout.md §2.5).
+    let em_bottom = g.cell_top(issuer_at) + (g.pitch + m.issuer.size) / 2.0;
+    let mut y = em_bottom + s.rule_below + s.rule_thickness / 2.0;
+    let mut rule = |y: f32, thickness: f32| {
+        items.push(Item::Rule(Rule {
+            x0: left,
+            x1: left + t.page.type_width,
+            y,
+            thickness,
+            color: t.red,
+        }))
+    };
+    rule(y, s.rule_thickness);
+    let mut bottom = y + s.rule_thickness / 2.0;
+    if s.double_rule {
+        y = bottom + s.double_gap + s.double_thin / 2.0;
+        rule(y, s.double_thin);
+        bottom = y + s.double_thin / 2.0;
+    }
+    bottom
+}
+
+/// One page of flow lines: (flow index, grid line).
+type Placed = Vec<(usize, u32)>;
+
+/// Distribute the flow over pages: `first` is the first free grid line of page 1.
+/// Returns the placed lines of each page and the first free line of the last page.
+fn fill(flow: &[FlowLine], first: u32, lines: u32, ts: &Typesetter<'_>) -> (Vec<Placed>, u32) {
+    let mut pages: Vec<Placed> = Vec::new();
+    let mut cur: Placed = Vec::new();
+    let mut pos = first;
+    let mut i = 0;
+    while i < flow.len() {
+        let fl = &flow[i];
+        if cur.is_empty() && fl.drop_at_top {
+            i += 1;
+            continue;
+        }
+        if pos + fl.grid_lines <= lines || (cur.is_empty() && pos == 0) {
+            cur.push((i, pos));
+            pos += fl.grid_lines;
+            i += 1;
+            continue;
+        }
+        // The page is full: end it after the last line a page may end with.
+        match cur.iter().rposition(|&(k, _)| flow[k].break_after) {
+            Some(p) => {
+                i = cur[p].0 + 1;
+                cur.truncate(p + 1);
+            }
+            None => ts.warn(
+                Some(Place::new("$.body")),
+                "一段不可分开的内容（标题及其后各行）超过一页，已在页末强行分页".into(),
+            ),
+        }
+        pages.push(std::mem::take(&mut cur));
+        pos = 0;
+    }
+    pages.push(cur);
+    (pages, pos)
+}
+
+/// Lay out the typeset bulletin on pages.
+pub fn paginate(typeset: &Typeset, t: &Template, ts: &Typesetter<'_>, faces: Vec<String>) -> Layout {
+    let g = Grid::of(t);
+    let mut first_items = Vec::new();
+    let rule_bottom = masthead(typeset, t, &g, &mut first_items);
+    let min_top = rule_bottom + t.masthead.gap_after_rule - 0.01;
+    let first = (0..g.lines).find(|&n| g.cell_top(n) >= min_top).unwrap_or(g.lines);
+
+    let (placed, end) = fill(&typeset.flow, first, g.lines, ts);
+    let mut pages: Vec<Page> = Vec::new();
+    let mut outline: Vec<Bookmark> = Vec::new();
+    for (pi, lines) in placed.iter().enumerate() {
+        let number = pi + 1;
+        let left = t.page.left_on(number);
+        let mut items = if pi == 0 { std::mem::take(&mut first_items) } else { Vec::new() };
+        let mut guide_span: Option<(u32, u32)> = None;
+        for &(k, at) in lines {
+            let fl = &typeset.flow[k];
+            if let Some(line) = &fl.line {
+                items.push(place_line(line, left, g.baseline(at, fl.grid_lines, line.size), Some(at)));
+            }
+            if fl.guide {
+                let (a, _) = guide_span.unwrap_or((at, at));
+                guide_span = Some((a, at + fl.grid_lines));
+            }
+            if let Some((level, title)) = &fl.bookmark {
+                let bm = Bookmark {
+                    title: title.clone(),
+                    page: pi,
+                    y: g.cell_top(at),
+                    children: Vec::new(),
+                };
+                match (level, outline.last_mut()) {
+                    (1, Some(parent)) => parent.children.push(bm),
+                    _ => outline.push(bm),
+                }
+            }
+        }
+        if let (true, Some((a, b))) = (t.guide.frame, guide_span) {
+            let pad = t.guide.frame_padding;
+            items.push(Item::Frame(Frame {
+                x: left - pad,
+                y: g.cell_top(a),
+                width: t.page.type_width + 2.0 * pad,
+                height: g.cell_top(b) - g.cell_top(a),
+                thickness: t.guide.frame_thickness,
+                color: t.text_color,
+            }));
+        }
+        pages.push(Page {
+            number: Some(number as u32),
+            type_left: left,
+            items,
+        });
+    }
+
+    // The footer at the bottom of the last page, or of a new page when it does not fit.
+    let footer_lines: u32 = typeset.footer.iter().map(|e| e.len() as u32).sum();
+    let gap_lines = (t.footer.gap_before / g.pitch - 0.01).ceil().max(0.0) as u32;
+    if footer_lines > 0 {
+        let fits = end + gap_lines + footer_lines <= g.lines;
+        let mut footer_page = if fits { pages.len() } else { pages.len() + 1 };
+        if t.footer.even_page && footer_page % 2 == 1 {
+            // Duplex: the footer goes on an even page; a blank, unnumbered page if needed.
+            if fits {
+                footer_page += 1;
+            } else {
+                pages.push(Page {
+                    number: None,
+                    type_left: t.page.left_on(pages.len() + 1),
+                    items: Vec::new(),
+                });
+                footer_page += 1;
+            }
+        }
+        while pages.len() < footer_page {
+            let n = pages.len() + 1;
+            pages.push(Page {
+                number: Some(n as u32),
+                type_left: t.page.left_on(n),
+                items: Vec::new(),
+            });
+        }
+        let page = pages.last_mut().expect("at least one page");
+        let left = page.type_left;
+        let mut at = g.lines - footer_lines;
+        let rule = |y: f32, thickness: f32| {
+            Item::Rule(Rule {
+                x0: left,
+                x1: left + t.page.type_width,
+                y,
+                thickness,
+                color: t.text_color,
+            })
+        };
+        page.items.push(rule(g.cell_top(at), t.footer.thick_rule));
+        let count = typeset.footer.len();
+        for (e, element) in typeset.footer.iter().enumerate() {
+            for line in element {
+                page.items
+                    .push(place_line(line, left, g.baseline(at, 1, line.size), Some(at)));
+                at += 1;
+            }
+            let thickness = if e + 1 == count { t.footer.thick_rule } else { t.footer.thin_rule };
+            page.items.push(rule(g.cell_top(at), thickness));
+        }
+    }
+
+    // Page numbers (layout.md §7).
+    let pn = &t.page_number;
+    if pn.position != NumberPosition::None {
+        for page in &mut pages {
+            let Some(n) = page.number else { continue };
+            let line = ts.page_number(n);
+            let (a, z) = crate::typeset::extent(&line.runs);
+            let width = z - a;
+            let x = match (pn.position, n % 2) {
+                (NumberPosition::Centre, _) => page.type_left + (t.page.type_width - width) / 2.0,
+                (_, 1) => page.type_left + t.page.type_width - pn.indent - width,
+                _ => page.type_left + pn.indent,
+            };
+            let top = g.bottom() + pn.below;
+            page.items.push(place_line(&line, x - a, top + g.em_ascent * line.size, None));
+        }
+    }
+
+    Layout {
+        page_width: t.page.width,
+        page_height: t.page.height,
+        pages,
+        faces,
+        info: typeset.info.clone(),
+        outline,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grid_cells_and_baselines() {
+        let g = Grid {
+            top: 104.882,
+            pitch: 637.795 / 22.0,
+            lines: 22,
+            em_ascent: 0.88,
+        };
+        assert!((g.cell_top(1) - (104.882 + 28.99)).abs() < 0.01);
+        assert!((g.bottom() - (104.882 + 637.795)).abs() < 0.01);
+        // A 16 pt em box centred in a 28.99 pt cell: 6.5 pt above and below.
+        let b = g.baseline(0, 1, 16.0);
+        assert!((b - (104.882 + 6.495 + 14.08)).abs() < 0.01, "{b}");
+    }
+}

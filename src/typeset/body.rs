@@ -1,0 +1,317 @@
+//! The flow (guide, articles, sections and ▲ items, layout.md §3–§4) and the
+//! footer (§6) set in lines, with the page-break rules of each line.
+
+use super::{Align, FlowLine, Inline, Line, Span, Typesetter};
+use crate::error::Place;
+use crate::layout::{DocInfo, Tag};
+use crate::model::{Block, Bulletin, Guide, ItemKind};
+use crate::template::{Role, TextStyle};
+
+impl Typesetter<'_> {
+    /// A body-grid text block: full-width characters take one grid cell.
+    fn grid_inline(&self, spans: Vec<Span>, style: TextStyle, place: Place) -> Inline {
+        let t = self.template;
+        Inline {
+            spans,
+            size: style.size,
+            cell: Some(t.grid.cell),
+            hscale: 1.0,
+            measure: t.page.type_width,
+            first_indent: 0.0,
+            rest_indent: 0.0,
+            right_indent: 0.0,
+            align: Align::Justify,
+            balance: false,
+            place,
+        }
+    }
+
+    fn span(&self, text: impl Into<String>, role: Role) -> Span {
+        Span {
+            text: text.into(),
+            role,
+            color: self.template.text_color,
+        }
+    }
+}
+
+/// Flow lines of a text block that keeps with what follows (titles, headings).
+fn keep_with_next(lines: Vec<Line>, grid_lines: u32, bookmark: Option<(u8, String)>) -> Vec<FlowLine> {
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| FlowLine {
+            line: Some(line),
+            grid_lines,
+            break_after: false,
+            drop_at_top: false,
+            bookmark: if i == 0 { bookmark.clone() } else { None },
+            guide: false,
+        })
+        .collect()
+}
+
+/// Flow lines of a paragraph: a page may end after line `i` only when at
+/// least two lines stay on each side (widow and orphan control, layout.md §4.5).
+pub fn paragraph_lines(lines: Vec<Line>, widow_orphan: bool) -> Vec<FlowLine> {
+    let n = lines.len();
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| FlowLine {
+            line: Some(line),
+            grid_lines: 1,
+            break_after: i + 1 == n || !widow_orphan || (i >= 1 && i + 3 <= n),
+            drop_at_top: false,
+            bookmark: None,
+            guide: false,
+        })
+        .collect()
+}
+
+fn blanks(n: u32) -> impl Iterator<Item = FlowLine> {
+    (0..n).map(|_| FlowLine::blank())
+}
+
+/// The guide and body of `b`, line by line.
+pub fn flow(b: &Bulletin, ts: &Typesetter<'_>) -> Vec<FlowLine> {
+    let t = ts.template;
+    let mut out = Vec::new();
+
+    let items: Vec<String> = match &b.guide {
+        Guide::None => Vec::new(),
+        Guide::Auto => b.body.iter().map(Block::display_title).collect(),
+        Guide::Items(v) => v.clone(),
+    };
+    if !items.is_empty() {
+        let g = &t.guide;
+        let label = ts.grid_inline(
+            vec![ts.span(g.label.clone(), g.label_style.role)],
+            g.label_style,
+            Place::new("$.guide"),
+        );
+        let mut lines = keep_with_next(ts.set(&label, Tag::GuideLabel), 1, None);
+        let bullet_width = ts.width(&ts.grid_inline(vec![ts.span(g.bullet.clone(), g.item.role)], g.item, Place::new("$.guide")));
+        for (i, item) in items.iter().enumerate() {
+            let mut inline = ts.grid_inline(
+                vec![ts.span(g.bullet.clone(), g.item.role), ts.span(item.clone(), g.item.role)],
+                g.item,
+                if matches!(b.guide, Guide::Auto) {
+                    b.body[i].place(i, ".title")
+                } else {
+                    Place::new(format!("$.guide[{i}]"))
+                },
+            );
+            inline.first_indent = g.indent;
+            inline.rest_indent = g.indent + bullet_width;
+            lines.extend(paragraph_lines(ts.set(&inline, Tag::GuideItem), t.composition.widow_orphan));
+        }
+        for l in &mut lines {
+            l.guide = true;
+        }
+        out.extend(lines);
+        out.extend(blanks(g.blank_lines_after));
+    }
+
+    let wo = t.composition.widow_orphan;
+    for (bi, block) in b.body.iter().enumerate() {
+        let first = bi == 0;
+        match block {
+            Block::Article(a) => {
+                if !first {
+                    out.extend(blanks(t.title.blank_lines_before));
+                }
+                let mut inline = ts.grid_inline(
+                    vec![ts.span(a.title.clone(), t.title.text.role)],
+                    t.title.text,
+                    block.place(bi, ".title"),
+                );
+                inline.cell = None;
+                inline.align = Align::Center;
+                inline.balance = true;
+                out.extend(keep_with_next(
+                    ts.set(&inline, Tag::Title),
+                    t.title.grid_lines,
+                    Some((0, a.title.clone())),
+                ));
+                out.extend(blanks(t.title.blank_lines_after).map(|mut l| {
+                    l.break_after = false;
+                    l.drop_at_top = false;
+                    l
+                }));
+                for (pi, p) in a.paragraphs.iter().enumerate() {
+                    let mut inline = ts.grid_inline(
+                        vec![ts.span(p.clone(), t.paragraph.text.role)],
+                        t.paragraph.text,
+                        block.place(bi, &format!(".paragraphs[{pi}]")),
+                    );
+                    inline.first_indent = t.paragraph.indent;
+                    out.extend(paragraph_lines(ts.set(&inline, Tag::Paragraph), wo));
+                }
+            }
+            Block::Section(s) => {
+                if !first {
+                    out.extend(blanks(t.section.blank_lines_before));
+                }
+                let heading = format!("{}{}{}", t.section.open, s.title, t.section.close);
+                let mut inline = ts.grid_inline(
+                    vec![ts.span(heading.clone(), t.section.text.role)],
+                    t.section.text,
+                    block.place(bi, ".title"),
+                );
+                inline.align = Align::Left;
+                out.extend(keep_with_next(ts.set(&inline, Tag::Section), 1, Some((0, heading))));
+                let it = &t.item;
+                for (ii, item) in s.items.iter().enumerate() {
+                    let mut lead: Option<Span> = None;
+                    match &item.kind {
+                        ItemKind::Heading(h) => {
+                            let mut inline = ts.grid_inline(
+                                vec![ts.span(format!("{}{h}", it.mark), it.mark_role)],
+                                t.paragraph.text,
+                                block.place(bi, &format!(".items[{ii}].heading")),
+                            );
+                            inline.first_indent = it.heading_indent;
+                            inline.rest_indent = it.heading_indent;
+                            inline.align = Align::Left;
+                            out.extend(keep_with_next(
+                                ts.set(&inline, Tag::ItemHeading),
+                                1,
+                                Some((1, format!("{}{h}", it.mark))),
+                            ));
+                        }
+                        ItemKind::Lead(l) => {
+                            lead = Some(ts.span(format!("{}{l}{}", it.mark, it.lead_separator), it.mark_role));
+                        }
+                        ItemKind::Plain => lead = Some(ts.span(it.mark.clone(), it.mark_role)),
+                    }
+                    for (pi, p) in item.paragraphs.iter().enumerate() {
+                        let mut spans = Vec::with_capacity(2);
+                        if pi == 0 {
+                            spans.extend(lead.take());
+                        }
+                        spans.push(ts.span(p.clone(), t.paragraph.text.role));
+                        let mut inline = ts.grid_inline(
+                            spans,
+                            t.paragraph.text,
+                            block.place(bi, &format!(".items[{ii}].paragraphs[{pi}]")),
+                        );
+                        inline.first_indent = t.paragraph.indent;
+                        out.extend(paragraph_lines(ts.set(&inline, Tag::Paragraph), wo));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The footer's elements (layout.md §6.3), each a group of lines.
+pub fn footer(b: &Bulletin, ts: &Typesetter<'_>) -> Vec<Vec<Line>> {
+    let t = ts.template;
+    let f = &t.footer;
+    let plain = |text: String, place: &str| Inline {
+        spans: vec![ts.span(text, f.text.role)],
+        size: f.text.size,
+        cell: None,
+        hscale: 1.0,
+        measure: t.page.type_width,
+        first_indent: f.indent,
+        rest_indent: f.indent,
+        right_indent: f.indent,
+        align: Align::Justify,
+        balance: false,
+        place: Place::new(place),
+    };
+    let mut out = Vec::new();
+    let d = &b.distribution;
+    for (label, list, key) in [
+        (&f.report_label, &d.report_to, "report_to"),
+        (&f.send_label, &d.send_to, "send_to"),
+        (&f.issue_label, &d.issue_to, "issue_to"),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let mut inline = plain(
+            format!("{label}{}", list.join(&f.separator)),
+            &format!("$.distribution.{key}"),
+        );
+        // Continuation lines hang after the colon.
+        inline.rest_indent = f.indent + ts.width(&plain(label.clone(), "$.distribution"));
+        out.push(ts.set(&inline, Tag::Footer));
+    }
+
+    // The printing line: issuer left, date 印发 (and copies) right.
+    let imp = &b.imprint;
+    let mut right_text = format!("{}{}", imp.date.chinese(), f.imprint_suffix);
+    if let Some(n) = imp.copies {
+        right_text.push_str(&f.copies.replace("{}", &n.to_string()));
+    }
+    let mut left = plain(imp.issuer.clone(), "$.imprint.issuer");
+    left.align = Align::Left;
+    let mut right = plain(right_text, "$.imprint.date");
+    right.align = Align::Right;
+    let fits = ts.width(&left) + ts.width(&right) + 2.0 * f.indent + f.text.size <= t.page.type_width + 0.01;
+    let mut left_lines = ts.set(&left, Tag::Footer);
+    let right_lines = ts.set(&right, Tag::Footer);
+    if fits {
+        if let (Some(l), Some(r)) = (left_lines.first_mut(), right_lines.into_iter().next()) {
+            l.runs.extend(r.runs);
+        }
+    } else {
+        left_lines.extend(right_lines);
+    }
+    out.push(left_lines);
+
+    if let Some(no) = &b.document_number {
+        let mut inline = plain(no.clone(), "$.document_number");
+        inline.align = Align::Left;
+        out.push(ts.set(&inline, Tag::Footer));
+    }
+    out
+}
+
+/// Document information of `b` (layout.md §8.2).
+pub fn info(b: &Bulletin) -> DocInfo {
+    let m = &b.masthead;
+    DocInfo {
+        title: format!("{} {}", m.name, m.issue_line()),
+        author: m.issuer.clone(),
+        subject: b.body.iter().map(Block::display_title).collect::<Vec<_>>().join("；"),
+        keywords: format!("工作简报；{}；{}年{}", m.name, m.date.year(), m.issue_line()),
+        creator: format!("jianbao {}", env!("CARGO_PKG_VERSION")),
+        date: m.date,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(n: usize) -> Vec<Line> {
+        (0..n)
+            .map(|_| Line {
+                tag: Tag::Paragraph,
+                runs: vec![],
+                justified: true,
+                last: false,
+                size: 16.0,
+            })
+            .collect()
+    }
+
+    fn breaks(n: usize, wo: bool) -> Vec<bool> {
+        paragraph_lines(lines(n), wo).iter().map(|l| l.break_after).collect()
+    }
+
+    #[test]
+    fn widow_and_orphan_control() {
+        assert_eq!(breaks(1, true), vec![true]);
+        assert_eq!(breaks(2, true), vec![false, true]);
+        assert_eq!(breaks(3, true), vec![false, false, true]);
+        assert_eq!(breaks(4, true), vec![false, true, false, true]);
+        assert_eq!(breaks(5, true), vec![false, true, true, false, true]);
+        assert_eq!(breaks(3, false), vec![true, true, true]);
+    }
+}

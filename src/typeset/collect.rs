@@ -1,0 +1,254 @@
+//! Inline layout, step 1 (collect): styled text → atoms, the unbreakable units
+//! of line breaking, each with its glyphs, width and line-breaking class.
+
+use super::{Inline, Typesetter};
+use crate::fonts::FaceId;
+use crate::template::{Rgb, Role};
+
+/// How an atom behaves at a line break (layout.md §5.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// A Han character or another full-width sign: breaks on either side.
+    Ideo,
+    /// An opening mark: never ends a line.
+    Open,
+    /// A closing mark or other line-start-prohibited mark: never starts a line.
+    Close,
+    /// A run of Latin letters and digits: never split.
+    Latin,
+    /// A space between Latin words: a break opportunity, dropped at line edges.
+    Space,
+}
+
+/// Marks that never start a line (行首禁则, layout.md §5.1, clreq §3.1.7):
+/// the listed ones plus the closing halves of all paired marks.
+pub const LINE_START_PROHIBITED: &str = "。，、；：？！”’）〕】》〉…·」』〗〙］｝〞．｡､％‰℃";
+
+/// Marks that never end a line (行尾禁则, layout.md §5.1): the opening halves of
+/// paired marks.
+pub const LINE_END_PROHIBITED: &str = "“‘（〔【《〈「『〖〘［｛〝";
+
+/// Characters that, doubled, form one unbreakable unit of two cells
+/// (—— and ……, layout.md §5.1).
+pub const DOUBLED_UNITS: &str = "—―…";
+
+/// The line-breaking class of a single full-width character.
+pub fn class_of(ch: char) -> Class {
+    if LINE_START_PROHIBITED.contains(ch) {
+        Class::Close
+    } else if LINE_END_PROHIBITED.contains(ch) {
+        Class::Open
+    } else if is_latin(ch) {
+        Class::Latin
+    } else if ch == ' ' {
+        Class::Space
+    } else {
+        Class::Ideo
+    }
+}
+
+/// Whether `ch` belongs in a Latin run (set half-width in the Latin role):
+/// printable ASCII and Latin letters with diacritics.
+pub fn is_latin(ch: char) -> bool {
+    ch.is_ascii_graphic() || (('\u{00C0}'..='\u{024F}').contains(&ch) && ch.is_alphabetic())
+}
+
+/// A glyph of an atom, positioned relative to the atom's start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AtomGlyph {
+    /// The face.
+    pub face: FaceId,
+    /// The glyph.
+    pub gid: u16,
+    /// Font size.
+    pub size: f32,
+    /// Horizontal scale.
+    pub hscale: f32,
+    /// Colour.
+    pub color: Rgb,
+    /// Offset of the glyph's origin from the atom's start.
+    pub offset: f32,
+    /// Width it occupies (the cell, or its advance).
+    pub width: f32,
+    /// The face's advance at this size and scale.
+    pub advance: f32,
+    /// The text it stands for.
+    pub text: String,
+}
+
+/// An unbreakable unit of a line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Atom {
+    /// Line-breaking class.
+    pub class: Class,
+    /// Width in the line.
+    pub width: f32,
+    /// Whether the atom is a Han character (for the Han–Latin gap).
+    pub han: bool,
+    /// Its glyphs.
+    pub glyphs: Vec<AtomGlyph>,
+}
+
+/// The atoms of an inline text and the glue before each atom (the Han–Latin gap).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Atoms {
+    /// The atoms, in order.
+    pub atoms: Vec<Atom>,
+    /// `gaps[i]` is the space between atom `i - 1` and atom `i` (0 for `i == 0`).
+    pub gaps: Vec<f32>,
+}
+
+impl Typesetter<'_> {
+    /// Turn the spans of `inline` into atoms.
+    pub(crate) fn collect(&self, inline: &Inline) -> Atoms {
+        let mut atoms: Vec<Atom> = Vec::new();
+        let cell = inline.cell.unwrap_or(inline.size) * inline.hscale;
+        for span in &inline.spans {
+            let chars: Vec<char> = span.text.chars().collect();
+            let mut i = 0;
+            while i < chars.len() {
+                let ch = chars[i];
+                if is_latin(ch) {
+                    let start = i;
+                    while i < chars.len() && is_latin(chars[i]) {
+                        i += 1;
+                    }
+                    let role = self.fonts.set().latin_role(span.role);
+                    atoms.push(self.latin_atom(&chars[start..i], role, inline, span.color));
+                    continue;
+                }
+                if ch == ' ' {
+                    let role = self.fonts.set().latin_role(span.role);
+                    let mut atom = self.latin_atom(&[' '], role, inline, span.color);
+                    atom.class = Class::Space;
+                    atoms.push(atom);
+                    i += 1;
+                    continue;
+                }
+                // —— and ……: one unit of two cells.
+                let doubled = DOUBLED_UNITS.contains(ch) && chars.get(i + 1) == Some(&ch);
+                let n = if doubled { 2 } else { 1 };
+                let mut glyphs = Vec::with_capacity(n);
+                for k in 0..n {
+                    let g = self.cjk_glyph(ch, span.role, inline, span.color, cell);
+                    glyphs.push(AtomGlyph {
+                        offset: g.offset + k as f32 * cell,
+                        ..g
+                    });
+                }
+                atoms.push(Atom {
+                    class: class_of(ch),
+                    width: cell * n as f32,
+                    han: is_han(ch),
+                    glyphs,
+                });
+                i += n;
+            }
+        }
+        let gap = self.template.composition.latin_gap_zi * cell;
+        let mut gaps = vec![0.0; atoms.len()];
+        for i in 1..atoms.len() {
+            let (a, b) = (&atoms[i - 1], &atoms[i]);
+            let mixed = (a.han && b.class == Class::Latin) || (a.class == Class::Latin && b.han);
+            if mixed {
+                gaps[i] = gap;
+            }
+        }
+        Atoms { atoms, gaps }
+    }
+
+    /// A full-width glyph placed in its cell: marks narrower than the cell sit
+    /// against their text (opening marks right, closing marks left), others centred.
+    fn cjk_glyph(&self, ch: char, role: Role, inline: &Inline, color: Rgb, cell: f32) -> AtomGlyph {
+        let g = self.glyph(ch, role, &inline.place);
+        let advance = g.advance * inline.size * inline.hscale;
+        let offset = if advance >= cell - 0.01 {
+            0.0
+        } else {
+            match class_of(ch) {
+                Class::Open => cell - advance,
+                Class::Close => 0.0,
+                _ => (cell - advance) / 2.0,
+            }
+        };
+        AtomGlyph {
+            face: g.face,
+            gid: g.gid,
+            size: inline.size,
+            hscale: inline.hscale,
+            color,
+            offset,
+            width: cell,
+            advance,
+            text: ch.to_string(),
+        }
+    }
+
+    fn latin_atom(&self, chars: &[char], role: Role, inline: &Inline, color: Rgb) -> Atom {
+        let mut x = 0.0;
+        let glyphs = chars
+            .iter()
+            .map(|&ch| {
+                let g = self.glyph(ch, role, &inline.place);
+                let advance = g.advance * inline.size * inline.hscale;
+                let glyph = AtomGlyph {
+                    face: g.face,
+                    gid: g.gid,
+                    size: inline.size,
+                    hscale: inline.hscale,
+                    color,
+                    offset: x,
+                    width: advance,
+                    advance,
+                    text: ch.to_string(),
+                };
+                x += advance;
+                glyph
+            })
+            .collect();
+        Atom {
+            class: Class::Latin,
+            width: x,
+            han: false,
+            glyphs,
+        }
+    }
+}
+
+/// Whether `ch` is a Han character (CJK unified ideographs and extensions,
+/// compatibility ideographs, and 〇).
+pub fn is_han(ch: char) -> bool {
+    matches!(ch as u32,
+        0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mark_of_layout_md_is_classified() {
+        // layout.md §5.1, line start: 。，、；：？！ ” ’ ） 〕 】 》 〉 … ·
+        for ch in "。，、；：？！”’）〕】》〉…·".chars() {
+            assert_eq!(class_of(ch), Class::Close, "{ch} must not start a line");
+        }
+        // layout.md §5.1, line end: “ ‘ （ 〔 【 《 〈
+        for ch in "“‘（〔【《〈".chars() {
+            assert_eq!(class_of(ch), Class::Open, "{ch} must not end a line");
+        }
+        for ch in "中昇★▲—〇".chars() {
+            assert_eq!(class_of(ch), Class::Ideo, "{ch}");
+        }
+        assert_eq!(class_of('5'), Class::Latin);
+        assert_eq!(class_of('%'), Class::Latin);
+        assert_eq!(class_of(' '), Class::Space);
+    }
+
+    #[test]
+    fn latin_and_han_sets() {
+        assert!(is_latin('P') && is_latin('2') && is_latin('.') && is_latin('é'));
+        assert!(!is_latin('中') && !is_latin('，') && !is_latin('５') && !is_latin(' '));
+        assert!(is_han('中') && is_han('昇') && is_han('〇'));
+        assert!(!is_han('，') && !is_han('A') && !is_han('★'));
+    }
+}

@@ -1,0 +1,341 @@
+//! Inline layout, step 2 (line-break): atoms → lines, first-fit as office
+//! software does it (layout.md §5.5), honouring the prohibitions of §5.1;
+//! and balanced breaking for titles (§4.1).
+
+use std::ops::Range;
+
+use super::collect::{Atoms, Class};
+
+/// Tolerance for "fits": lengths are sums of f32 cell widths.
+const EPS: f32 = 0.01;
+
+/// A line's range of atoms, with leading and trailing spaces trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineRange {
+    /// The atoms of the line.
+    pub atoms: Range<usize>,
+    /// Whether no legal break was found and one was forced (a prohibition broken
+    /// or an atom wider than the measure).
+    pub forced: bool,
+}
+
+/// Whether a line may break between atom `k - 1` and atom `k`.
+pub fn can_break_before(a: &Atoms, k: usize) -> bool {
+    if k == 0 || k >= a.atoms.len() {
+        return true;
+    }
+    let (prev, next) = (&a.atoms[k - 1], &a.atoms[k]);
+    !(next.class == Class::Close
+        || prev.class == Class::Open
+        || (prev.class == Class::Latin && next.class == Class::Latin))
+}
+
+/// Natural width of atoms `r` on one line: the atoms and the gaps between them.
+pub fn natural_width(a: &Atoms, r: Range<usize>) -> f32 {
+    let start = r.start;
+    r.map(|i| a.atoms[i].width + if i > start { a.gaps[i] } else { 0.0 })
+        .sum()
+}
+
+fn trim(a: &Atoms, mut r: Range<usize>) -> Range<usize> {
+    while r.start < r.end && a.atoms[r.start].class == Class::Space {
+        r.start += 1;
+    }
+    while r.end > r.start && a.atoms[r.end - 1].class == Class::Space {
+        r.end -= 1;
+    }
+    r
+}
+
+/// First-fit line breaking. `measure(n)` is the width available to line `n`.
+///
+/// Each line takes as many atoms as fit; when the atom after the last one may
+/// not start a line (or the last one may not end it), atoms are moved to the
+/// next line one at a time until the break is legal, leaving the line short
+/// (finalize spreads the difference).
+pub fn first_fit(a: &Atoms, measure: impl Fn(usize) -> f32) -> Vec<LineRange> {
+    let n = a.atoms.len();
+    let mut lines = Vec::new();
+    let mut i = 0;
+    while i < n {
+        while i < n && a.atoms[i].class == Class::Space {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
+        let m = measure(lines.len());
+        let mut j = i;
+        let mut w = 0.0;
+        while j < n {
+            let add = a.atoms[j].width + if j > i { a.gaps[j] } else { 0.0 };
+            // Trailing spaces do not count against the measure.
+            if a.atoms[j].class != Class::Space && w + add > m + EPS {
+                break;
+            }
+            w += add;
+            j += 1;
+        }
+        let mut forced = false;
+        if j == i {
+            // A single atom wider than the measure: it gets a line of its own.
+            j = i + 1;
+            forced = true;
+        } else if j < n && !can_break_before(a, j) {
+            let mut k = j - 1;
+            while k > i && !can_break_before(a, k) {
+                k -= 1;
+            }
+            if k > i {
+                j = k;
+            } else {
+                forced = true;
+            }
+        }
+        lines.push(LineRange {
+            atoms: trim(a, i..j),
+            forced,
+        });
+        i = j;
+    }
+    lines
+}
+
+/// Balanced breaking: the fewest lines first-fit needs, with breaks chosen so
+/// that the lines' widths are as equal as possible (least squares from the
+/// mean), each within the measure and at a legal break.
+pub fn balanced(a: &Atoms, measure: f32) -> Vec<LineRange> {
+    let greedy = first_fit(a, |_| measure);
+    let k = greedy.len();
+    let n = a.atoms.len();
+    if k <= 1 || greedy.iter().any(|l| l.forced) {
+        return greedy;
+    }
+    let target = natural_width(a, 0..n) / k as f32;
+    // best[l][j]: least cost of setting atoms 0..j on l lines; prev for backtracking.
+    let mut best = vec![vec![f32::INFINITY; n + 1]; k + 1];
+    let mut prev = vec![vec![usize::MAX; n + 1]; k + 1];
+    best[0][0] = 0.0;
+    for l in 1..=k {
+        for j in 1..=n {
+            if j < n && !can_break_before(a, j) {
+                continue;
+            }
+            for i in (l - 1)..j {
+                if !best[l - 1][i].is_finite() || (i > 0 && !can_break_before(a, i)) {
+                    continue;
+                }
+                let r = trim(a, i..j);
+                if r.is_empty() {
+                    continue;
+                }
+                let w = natural_width(a, r);
+                if w > measure + EPS {
+                    continue;
+                }
+                let cost = best[l - 1][i] + (w - target) * (w - target);
+                if cost < best[l][j] {
+                    best[l][j] = cost;
+                    prev[l][j] = i;
+                }
+            }
+        }
+    }
+    if !best[k][n].is_finite() {
+        return greedy;
+    }
+    let mut ends = Vec::with_capacity(k);
+    let mut j = n;
+    for l in (1..=k).rev() {
+        let i = prev[l][j];
+        ends.push(i..j);
+        j = i;
+    }
+    ends.reverse();
+    ends.into_iter()
+        .map(|r| LineRange {
+            atoms: trim(a, r),
+            forced: false,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::collect::{class_of, is_han, is_latin, Atom};
+    use super::*;
+
+    /// Atoms of `text` on a grid of cells of width 1, Latin characters 0.5 wide,
+    /// a 0.25 Han–Latin gap.
+    fn atoms(text: &str) -> Atoms {
+        let chars: Vec<char> = text.chars().collect();
+        let mut atoms = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if is_latin(chars[i]) {
+                let s = i;
+                while i < chars.len() && is_latin(chars[i]) {
+                    i += 1;
+                }
+                atoms.push(Atom {
+                    class: Class::Latin,
+                    width: 0.5 * (i - s) as f32,
+                    han: false,
+                    glyphs: vec![],
+                });
+                continue;
+            }
+            let doubled = "—…".contains(chars[i]) && chars.get(i + 1) == Some(&chars[i]);
+            let n = if doubled { 2 } else { 1 };
+            atoms.push(Atom {
+                class: class_of(chars[i]),
+                width: n as f32,
+                han: is_han(chars[i]),
+                glyphs: vec![],
+            });
+            i += n;
+        }
+        let mut gaps = vec![0.0; atoms.len()];
+        for k in 1..atoms.len() {
+            let (p, q) = (&atoms[k - 1], &atoms[k]);
+            if (p.han && q.class == Class::Latin) || (p.class == Class::Latin && q.han) {
+                gaps[k] = 0.25;
+            }
+        }
+        Atoms { atoms, gaps }
+    }
+
+    fn lengths(text: &str, measure: f32) -> Vec<usize> {
+        first_fit(&atoms(text), |_| measure)
+            .iter()
+            .map(|l| l.atoms.len())
+            .collect()
+    }
+
+    #[test]
+    fn fills_lines_greedily() {
+        assert_eq!(lengths("一二三四五六七八九十", 4.0), vec![4, 4, 2]);
+        assert_eq!(lengths("一二三四", 4.0), vec![4]);
+    }
+
+    #[test]
+    fn no_line_starts_with_a_line_start_prohibited_mark() {
+        // layout.md §5.1: every mark, pushed to the start of line 2 by a full line 1.
+        for mark in "。，、；：？！”’）〕】》〉…·".chars() {
+            let text = format!("一二三四{mark}五六");
+            let a = atoms(&text);
+            let lines = first_fit(&a, |_| 4.0);
+            for l in &lines {
+                assert_ne!(a.atoms[l.atoms.start].class, Class::Close, "{mark} starts a line");
+            }
+            // One character moves down with the mark: line 1 is short by one cell.
+            assert_eq!(lines[0].atoms, 0..3, "{mark}");
+            assert!(!lines[0].forced);
+        }
+    }
+
+    #[test]
+    fn no_line_ends_with_a_line_end_prohibited_mark() {
+        for mark in "“‘（〔【《〈".chars() {
+            let text = format!("一二三{mark}四五六");
+            let a = atoms(&text);
+            let lines = first_fit(&a, |_| 4.0);
+            for l in &lines {
+                assert_ne!(a.atoms[l.atoms.end - 1].class, Class::Open, "{mark} ends a line");
+            }
+            assert_eq!(lines[0].atoms, 0..3, "{mark}");
+        }
+    }
+
+    #[test]
+    fn consecutive_closing_marks_move_together() {
+        // "。”" cannot be split, nor start a line: two characters move.
+        let a = atoms("一二三四。”五");
+        let lines = first_fit(&a, |_| 4.0);
+        assert_eq!(lines[0].atoms, 0..3);
+        assert_eq!(lines[1].atoms, 3..7);
+    }
+
+    #[test]
+    fn dashes_and_ellipses_are_unbreakable_units() {
+        let a = atoms("一二三——四");
+        assert_eq!(a.atoms.len(), 5);
+        let lines = first_fit(&a, |_| 4.0);
+        assert_eq!(lines[0].atoms, 0..3, "—— is not split across lines");
+        let a = atoms("一二三……四");
+        let lines = first_fit(&a, |_| 4.0);
+        // …… may not start a line either: 三 goes with it.
+        assert_eq!(lines[0].atoms, 0..2);
+        assert_eq!(natural_width(&a, lines[1].atoms.clone()), 4.0);
+    }
+
+    #[test]
+    fn digit_and_latin_runs_are_never_split() {
+        for run in ["2024", "12.5%", "PM2.5"] {
+            let text = format!("一二{run}三");
+            let a = atoms(&text);
+            let lines = first_fit(&a, |_| 3.0);
+            let pos = lines.iter().position(|l| l.atoms.contains(&2)).unwrap();
+            assert!(lines[pos].atoms.contains(&2), "{run} split");
+            assert_eq!(a.atoms[2].class, Class::Latin);
+        }
+    }
+
+    #[test]
+    fn han_latin_gap_counts_in_the_measure() {
+        // 一 + gap 0.25 + "12" (1.0) + gap 0.25 + 二 = 3.5
+        let a = atoms("一12二");
+        assert_eq!(natural_width(&a, 0..3), 3.5);
+        assert_eq!(lengths("一12二", 3.4), vec![2, 1]);
+    }
+
+    #[test]
+    fn an_atom_wider_than_the_measure_is_forced() {
+        let lines = first_fit(&atoms("ABCDEFGHIJ"), |_| 2.0);
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].forced);
+    }
+
+    #[test]
+    fn per_line_measures_apply() {
+        // First line indented by two cells.
+        let a = atoms("一二三四五六七八");
+        let lines = first_fit(&a, |n| if n == 0 { 4.0 } else { 6.0 });
+        assert_eq!(lines[0].atoms, 0..4);
+        assert_eq!(lines[1].atoms, 4..8);
+    }
+
+    #[test]
+    fn balanced_lines_differ_by_at_most_one_character() {
+        // 24 characters on a measure of 20: first-fit gives 20 + 4, balanced 12 + 12.
+        let text = "益阳市配合中央生态环境保护督察协调联络工作会议召开";
+        let a = atoms(text);
+        let lines = balanced(&a, 20.0);
+        let lens: Vec<usize> = lines.iter().map(|l| l.atoms.len()).collect();
+        assert_eq!(lens, vec![12, 12]);
+        for n in [21, 23, 25, 33, 41, 45] {
+            let text: String = "中".repeat(n);
+            let lines = balanced(&atoms(&text), 20.0);
+            let lens: Vec<usize> = lines.iter().map(|l| l.atoms.len()).collect();
+            let (max, min) = (lens.iter().max().unwrap(), lens.iter().min().unwrap());
+            assert!(max - min <= 1, "{n}: {lens:?}");
+            assert_eq!(lens.iter().sum::<usize>(), n);
+        }
+    }
+
+    #[test]
+    fn balanced_lines_respect_prohibitions_and_runs() {
+        let a = atoms("一二三四五六七八九十，2024年一二三四五六七八");
+        let lines = balanced(&a, 14.0);
+        for l in &lines {
+            assert_ne!(a.atoms[l.atoms.start].class, Class::Close);
+        }
+        assert!(lines.len() == 2);
+    }
+
+    #[test]
+    fn one_line_titles_stay_whole() {
+        let a = atoms("陈竞率队实地调研");
+        assert_eq!(balanced(&a, 20.0).len(), 1);
+    }
+}
