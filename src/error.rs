@@ -197,7 +197,7 @@ impl fmt::Display for Error {
             Error::Template { template, message } => write!(f, "模板 {template}：{message}"),
             Error::Font { file, message } => write!(f, "字体文件 {}：{message}", file.display()),
             Error::Layout { place, message } => write!(f, "{place}：{message}"),
-            Error::Io { path, source } => write!(f, "{}：{source}", path.display()),
+            Error::Io { path, .. } => write!(f, "文件 {} 无法读写", path.display()),
             Error::Archive { message } => f.write_str(message),
         }
     }

@@ -73,7 +73,9 @@ impl FontLibrary {
         let path = self.dir.join(name);
         let data = std::fs::read(&path).map_err(|e| Error::Font {
             file: path.clone(),
-            message: format!("无法读取（{e}）；用 --font-dir 或环境变量 {FONT_DIR_ENV} 指定字体文件夹"),
+            message: format!(
+                "无法读取（{e}）；用 --font-dir 或环境变量 {FONT_DIR_ENV} 指定字体文件夹"
+            ),
         })?;
         if ttf_parser::Face::parse(&data, 0).is_err() {
             return Err(Error::Font {
@@ -112,7 +114,11 @@ impl FontLibrary {
             }
             chains.insert(*role, chain);
         }
-        let latin = template.fonts.iter().map(|(r, rf)| (*r, rf.latin)).collect();
+        let latin = template
+            .fonts
+            .iter()
+            .map(|(r, rf)| (*r, rf.latin))
+            .collect();
         Ok(FontSet {
             files,
             chains,
@@ -243,12 +249,13 @@ impl<'a> Metrics<'a> {
                         return None;
                     }
                 }
-                self.glyph_in(entry.face, ch).map(|(gid, advance)| GlyphInfo {
-                    face: entry.face,
-                    gid,
-                    advance,
-                    fallback: entry.only.is_none() && Some(i) != first_general,
-                })
+                self.glyph_in(entry.face, ch)
+                    .map(|(gid, advance)| GlyphInfo {
+                        face: entry.face,
+                        gid,
+                        advance,
+                        fallback: entry.only.is_none() && Some(i) != first_general,
+                    })
             })
         })
     }
@@ -303,7 +310,12 @@ mod tests {
 
     #[test]
     fn chains_fall_back_for_missing_characters() {
-        let t = crate::template::load(&TemplateRef::Builtin("jianbao".into()), Path::new("."), None).unwrap();
+        let t = crate::template::load(
+            &TemplateRef::Builtin("jianbao".into()),
+            Path::new("."),
+            None,
+        )
+        .unwrap();
         let set = repo_fonts().resolve(&t).unwrap();
         let m = set.metrics().unwrap();
         let zhong = m.glyph(Role::Body, '中').unwrap();
@@ -318,7 +330,10 @@ mod tests {
         let dash = m.glyph(Role::Title, '—').unwrap();
         assert_eq!(set.file(dash.face).name, "FandolSong-Regular.otf");
         assert!(!dash.fallback);
-        assert_eq!(set.file(m.glyph(Role::Title, '中').unwrap().face).name, "NotoSerifCJKsc-Bold.subset.otf");
+        assert_eq!(
+            set.file(m.glyph(Role::Title, '中').unwrap().face).name,
+            "NotoSerifCJKsc-Bold.subset.otf"
+        );
         // A private-use character is in no face.
         assert!(m.glyph(Role::Body, '\u{E000}').is_none());
         assert_eq!(set.latin_role(Role::Title), Role::LatinBold);

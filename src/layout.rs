@@ -148,7 +148,10 @@ pub struct TextLine {
 impl TextLine {
     /// The line's text.
     pub fn text(&self) -> String {
-        self.runs.iter().flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str())).collect()
+        self.runs
+            .iter()
+            .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
+            .collect()
     }
 
     /// Left edge of the first glyph's box.
@@ -264,12 +267,23 @@ impl Layout {
             let _ = writeln!(out, "face {i} {f}");
         }
         for (i, page) in self.pages.iter().enumerate() {
-            let number = page.number.map(|n| n.to_string()).unwrap_or_else(|| "-".into());
-            let _ = writeln!(out, "page {} number {number} type-left {:.2}", i + 1, page.type_left);
+            let number = page
+                .number
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "-".into());
+            let _ = writeln!(
+                out,
+                "page {} number {number} type-left {:.2}",
+                i + 1,
+                page.type_left
+            );
             for item in &page.items {
                 match item {
                     Item::Line(l) => {
-                        let grid = l.grid_line.map(|g| format!("g{g:02}")).unwrap_or_else(|| "g--".into());
+                        let grid = l
+                            .grid_line
+                            .map(|g| format!("g{g:02}"))
+                            .unwrap_or_else(|| "g--".into());
                         let flags = format!(
                             "{}{}",
                             if l.justified { "J" } else { "-" },

@@ -2,12 +2,109 @@
 //! print-ready PDFs in the official layout, and archives the issued copies.
 //!
 //! The pipeline, one module and one hand-off type per stage:
-//! [`model`] (JSON → [`model::Bulletin`]) → `template` (resolved, every length
-//! in pt) → `fonts` (role → chain of faces) → `typeset` (lines of positioned
-//! glyph runs) → `paginate` (pages of positioned items: the `layout`) →
-//! `render` (the layout to PDF bytes).
+//! [`model`] (JSON → [`model::Bulletin`]) → [`template`] (→ [`template::Template`],
+//! every length in pt) → [`fonts`] (role → chain of faces: [`fonts::FontSet`]) →
+//! [`typeset`] (lines of positioned glyph runs: [`typeset::Typeset`]) →
+//! [`paginate`] (pages of positioned items: [`layout::Layout`]) → [`render`]
+//! (PDF bytes). [`Engine`] runs them in order.
 
 pub mod error;
+pub mod fonts;
+pub mod layout;
 pub mod model;
+pub mod paginate;
+pub mod render;
+pub mod template;
+pub mod typeset;
+pub mod units;
+
+use std::path::{Path, PathBuf};
 
 pub use error::{Error, MissingGlyph, Place, Problem, Result, Warning};
+
+use fonts::{FontLibrary, FontSet};
+use layout::Layout;
+use model::Bulletin;
+use template::Template;
+
+/// What a render may be told besides the input.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// A template file to use instead of the one the input names.
+    pub template: Option<PathBuf>,
+    /// The folder relative template paths in the input are taken from
+    /// (the input file's folder).
+    pub base_dir: PathBuf,
+    /// PDF output options.
+    pub render: render::RenderOptions,
+}
+
+/// A laid-out bulletin, with everything that went into it.
+#[derive(Debug, Clone)]
+pub struct Laid {
+    /// The validated input.
+    pub bulletin: Bulletin,
+    /// The resolved template.
+    pub template: Template,
+    /// The fonts used.
+    pub fonts: FontSet,
+    /// The pages.
+    pub layout: Layout,
+    /// What the writer should look at.
+    pub warnings: Vec<Warning>,
+}
+
+/// The pipeline, with a font library shared by several renders (each font file
+/// is read once).
+#[derive(Debug)]
+pub struct Engine {
+    fonts: FontLibrary,
+}
+
+impl Engine {
+    /// An engine reading fonts from `font_dir`.
+    pub fn new(font_dir: impl Into<PathBuf>) -> Engine {
+        Engine {
+            fonts: FontLibrary::new(font_dir),
+        }
+    }
+
+    /// The folder fonts are read from.
+    pub fn font_dir(&self) -> &Path {
+        self.fonts.dir()
+    }
+
+    /// Parse, resolve template and fonts, typeset and paginate `json`.
+    pub fn layout(&self, json: &[u8], opts: &Options) -> Result<Laid> {
+        let bulletin = model::parse(json)?;
+        let template =
+            template::load(&bulletin.template, &opts.base_dir, opts.template.as_deref())?;
+        self.layout_bulletin(bulletin, template)
+    }
+
+    /// Typeset and paginate a parsed bulletin with a resolved template.
+    pub fn layout_bulletin(&self, bulletin: Bulletin, template: Template) -> Result<Laid> {
+        let fonts = self.fonts.resolve(&template)?;
+        let metrics = fonts.metrics()?;
+        let ts = typeset::Typesetter::new(&template, &metrics, bulletin.allow_substitutes);
+        let set = typeset::typeset(&bulletin, &ts)?;
+        let faces = fonts.files().iter().map(|f| f.name.clone()).collect();
+        let layout = paginate::paginate(&set, &template, &ts, faces);
+        let warnings = ts.take_warnings();
+        drop(metrics);
+        Ok(Laid {
+            bulletin,
+            template,
+            fonts,
+            layout,
+            warnings,
+        })
+    }
+
+    /// Lay out and render `json` to PDF bytes.
+    pub fn render(&self, json: &[u8], opts: &Options) -> Result<(Laid, Vec<u8>)> {
+        let laid = self.layout(json, opts)?;
+        let pdf = render::render(&laid.layout, &laid.fonts, opts.render)?;
+        Ok((laid, pdf))
+    }
+}

@@ -1,2 +1,17 @@
-//! The `jianbao` command line: a thin layer over the library.
-fn main() {}
+//! The `jianbao` command line: a thin layer over the library. Parses
+//! arguments, runs a command, prints errors with their cause chain and maps
+//! them to the documented exit codes.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match cli::run() {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("jianbao: 错误：{err:#}");
+            ExitCode::from(cli::exit_code(&err))
+        }
+    }
+}

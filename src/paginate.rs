@@ -5,7 +5,7 @@
 //! bottom of the last page reserving its space (§6), and page numbers (§7).
 
 use crate::error::Place;
-use crate::layout::{Bookmark, Frame, Item, Layout, Page, Rule, Tag, TextLine};
+use crate::layout::{Bookmark, Frame, Item, Layout, Page, Rule, TextLine};
 use crate::template::{NumberPosition, Template};
 use crate::typeset::{FlowLine, Line, Typeset, Typesetter};
 
@@ -84,9 +84,19 @@ fn masthead(ts: &Typeset, t: &Template, g: &Grid, items: &mut Vec<Item>) -> f32 
         items.push(place_line(l, left, g.baseline_in(top, each, l.size), None));
     }
     let issue_at = s.name_line + m.name_grid_lines + s.blank_lines_before_issue;
-    items.push(place_line(&m.issue, left, g.baseline(issue_at, 1, m.issue.size), Some(issue_at)));
+    items.push(place_line(
+        &m.issue,
+        left,
+        g.baseline(issue_at, 1, m.issue.size),
+        Some(issue_at),
+    ));
     let issuer_at = issue_at + 1;
-    items.push(place_line(&m.issuer, left, g.baseline(issuer_at, 1, m.issuer.size), Some(issuer_at)));
+    items.push(place_line(
+        &m.issuer,
+        left,
+        g.baseline(issuer_at, 1, m.issuer.size),
+        Some(issuer_at),
+    ));
 
     // The red rule 4 mm below the issuer line's em box (layout.md §2.5).
     let em_bottom = g.cell_top(issuer_at) + (g.pitch + m.issuer.size) / 2.0;
@@ -151,12 +161,19 @@ fn fill(flow: &[FlowLine], first: u32, lines: u32, ts: &Typesetter<'_>) -> (Vec<
 }
 
 /// Lay out the typeset bulletin on pages.
-pub fn paginate(typeset: &Typeset, t: &Template, ts: &Typesetter<'_>, faces: Vec<String>) -> Layout {
+pub fn paginate(
+    typeset: &Typeset,
+    t: &Template,
+    ts: &Typesetter<'_>,
+    faces: Vec<String>,
+) -> Layout {
     let g = Grid::of(t);
     let mut first_items = Vec::new();
     let rule_bottom = masthead(typeset, t, &g, &mut first_items);
     let min_top = rule_bottom + t.masthead.gap_after_rule - 0.01;
-    let first = (0..g.lines).find(|&n| g.cell_top(n) >= min_top).unwrap_or(g.lines);
+    let first = (0..g.lines)
+        .find(|&n| g.cell_top(n) >= min_top)
+        .unwrap_or(g.lines);
 
     let (placed, end) = fill(&typeset.flow, first, g.lines, ts);
     let mut pages: Vec<Page> = Vec::new();
@@ -164,12 +181,21 @@ pub fn paginate(typeset: &Typeset, t: &Template, ts: &Typesetter<'_>, faces: Vec
     for (pi, lines) in placed.iter().enumerate() {
         let number = pi + 1;
         let left = t.page.left_on(number);
-        let mut items = if pi == 0 { std::mem::take(&mut first_items) } else { Vec::new() };
+        let mut items = if pi == 0 {
+            std::mem::take(&mut first_items)
+        } else {
+            Vec::new()
+        };
         let mut guide_span: Option<(u32, u32)> = None;
         for &(k, at) in lines {
             let fl = &typeset.flow[k];
             if let Some(line) = &fl.line {
-                items.push(place_line(line, left, g.baseline(at, fl.grid_lines, line.size), Some(at)));
+                items.push(place_line(
+                    line,
+                    left,
+                    g.baseline(at, fl.grid_lines, line.size),
+                    Some(at),
+                ));
             }
             if fl.guide {
                 let (a, _) = guide_span.unwrap_or((at, at));
@@ -249,11 +275,19 @@ pub fn paginate(typeset: &Typeset, t: &Template, ts: &Typesetter<'_>, faces: Vec
         let count = typeset.footer.len();
         for (e, element) in typeset.footer.iter().enumerate() {
             for line in element {
-                page.items
-                    .push(place_line(line, left, g.baseline(at, 1, line.size), Some(at)));
+                page.items.push(place_line(
+                    line,
+                    left,
+                    g.baseline(at, 1, line.size),
+                    Some(at),
+                ));
                 at += 1;
             }
-            let thickness = if e + 1 == count { t.footer.thick_rule } else { t.footer.thin_rule };
+            let thickness = if e + 1 == count {
+                t.footer.thick_rule
+            } else {
+                t.footer.thin_rule
+            };
             page.items.push(rule(g.cell_top(at), thickness));
         }
     }
@@ -272,7 +306,12 @@ pub fn paginate(typeset: &Typeset, t: &Template, ts: &Typesetter<'_>, faces: Vec
                 _ => page.type_left + pn.indent,
             };
             let top = g.bottom() + pn.below;
-            page.items.push(place_line(&line, x - a, top + g.em_ascent * line.size, None));
+            page.items.push(place_line(
+                &line,
+                x - a,
+                top + g.em_ascent * line.size,
+                None,
+            ));
         }
     }
 

@@ -89,7 +89,11 @@ impl Rgb {
         if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
-        let c = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok().map(|v| f32::from(v) / 255.0);
+        let c = |i: usize| {
+            u8::from_str_radix(&hex[i..i + 2], 16)
+                .ok()
+                .map(|v| f32::from(v) / 255.0)
+        };
         Some(Rgb(c(0)?, c(2)?, c(4)?))
     }
 }
@@ -310,6 +314,8 @@ pub struct FooterStyle {
     pub imprint_suffix: String,
     /// The copies text, `{}` replaced by the number.
     pub copies: String,
+    /// Smallest horizontal scale of the printing body, to keep the 印发 line on one line.
+    pub imprint_min_scale: f32,
     /// First and last rule.
     pub thick_rule: f32,
     /// Rules between elements.
@@ -405,10 +411,18 @@ impl Template {
 
 /// Load and resolve the template an input asks for (or `override_path`, which wins).
 /// `base_dir` is the folder relative template paths are taken from.
-pub fn load(reference: &TemplateRef, base_dir: &Path, override_path: Option<&Path>) -> Result<Template> {
+pub fn load(
+    reference: &TemplateRef,
+    base_dir: &Path,
+    override_path: Option<&Path>,
+) -> Result<Template> {
     let mut sources = Vec::new();
     match override_path {
-        Some(p) => read_chain(&TemplateRef::File(p.to_path_buf()), Path::new("."), &mut sources)?,
+        Some(p) => read_chain(
+            &TemplateRef::File(p.to_path_buf()),
+            Path::new("."),
+            &mut sources,
+        )?,
         None => read_chain(reference, base_dir, &mut sources)?,
     }
     resolve_sources(&sources)
@@ -472,11 +486,12 @@ fn read_chain(reference: &TemplateRef, base_dir: &Path, out: &mut Vec<Source>) -
     };
     let value = parse_toml(&label, &text)?;
     if let Some(parent) = extends_of(&label, &value)? {
-        let parent_ref = if parent.contains('/') || parent.contains('\\') || parent.ends_with(".toml") {
-            TemplateRef::File(PathBuf::from(parent))
-        } else {
-            TemplateRef::Builtin(parent)
-        };
+        let parent_ref =
+            if parent.contains('/') || parent.contains('\\') || parent.ends_with(".toml") {
+                TemplateRef::File(PathBuf::from(parent))
+            } else {
+                TemplateRef::Builtin(parent)
+            };
         read_chain(&parent_ref, &dir, out)?;
     }
     out.push(Source { label, text, value });
@@ -528,12 +543,13 @@ fn resolve_sources(sources: &[Source]) -> Result<Template> {
         hasher.update(s.text.as_bytes());
     }
     merged.remove("extends");
-    let raw: raw::Template = toml::Value::Table(merged)
-        .try_into()
-        .map_err(|e: toml::de::Error| Error::Template {
-            template: label.clone(),
-            message: format!("内容有误：{}", e.message().trim()),
-        })?;
+    let raw: raw::Template =
+        toml::Value::Table(merged)
+            .try_into()
+            .map_err(|e: toml::de::Error| Error::Template {
+                template: label.clone(),
+                message: format!("内容有误：{}", e.message().trim()),
+            })?;
     let sha256 = hex(&hasher.finalize());
     raw.resolve(sha256).map_err(|message| Error::Template {
         template: label,
@@ -544,10 +560,12 @@ fn resolve_sources(sources: &[Source]) -> Result<Template> {
 /// Lower-case hexadecimal of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// The template file format, as serde reads it.
@@ -713,6 +731,7 @@ mod raw {
         pub separator: String,
         pub imprint_suffix: String,
         pub copies: String,
+        pub imprint_min_scale: f32,
         pub thick_rule: String,
         pub thin_rule: String,
         pub gap_before: String,
@@ -738,7 +757,10 @@ mod raw {
     impl Resolver {
         fn len(&self, key: &str, s: &str, zi: f32) -> Result<f32, String> {
             let l = Length::parse(s).map_err(|e| format!("{key}：{e}"))?;
-            let v = l.to_pt(Context { zi, line: self.line });
+            let v = l.to_pt(Context {
+                zi,
+                line: self.line,
+            });
             if v < 0.0 {
                 return Err(format!("{key}：长度不能为负（{s}）"));
             }
@@ -751,7 +773,9 @@ mod raw {
             match l.absolute() {
                 Some(v) if v > 0.0 => Ok(v),
                 Some(_) => Err(format!("{key}：应大于 0（{s}）")),
-                None => Err(format!("{key}：这里要用绝对长度（pt、mm），不能用“字”或“行”（{s}）")),
+                None => Err(format!(
+                    "{key}：这里要用绝对长度（pt、mm），不能用“字”或“行”（{s}）"
+                )),
             }
         }
 
@@ -785,7 +809,9 @@ mod raw {
                 type_height: tmp.abs("page.type_height", &p.type_height)?,
                 mirror_margins: p.mirror_margins,
             };
-            if page.left + page.type_width > page.width + 0.01 || page.top + page.type_height > page.height + 0.01 {
+            if page.left + page.type_width > page.width + 0.01
+                || page.top + page.type_height > page.height + 0.01
+            {
                 return Err("版心超出了纸张：检查 page 的尺寸".into());
             }
             if self.grid.lines == 0 || self.grid.chars == 0 {
@@ -813,7 +839,10 @@ mod raw {
                     .find(|r| r.name() == name)
                     .ok_or_else(|| {
                         let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
-                        format!("fonts.{name}：没有这个字体角色；可用的有 {}", names.join("、"))
+                        format!(
+                            "fonts.{name}：没有这个字体角色；可用的有 {}",
+                            names.join("、")
+                        )
                     })?;
                 if rf.faces.is_empty() {
                     return Err(format!("fonts.{name}.faces：至少要有一个字体文件"));
@@ -834,7 +863,13 @@ mod raw {
                         "fonts.{name}.latin：应是 latin、latin_bold 或本角色自己（{name}）"
                     ));
                 }
-                fonts.insert(role, super::RoleFonts { faces, latin: rf.latin });
+                fonts.insert(
+                    role,
+                    super::RoleFonts {
+                        faces,
+                        latin: rf.latin,
+                    },
+                );
             }
             if let Some(missing) = Role::ALL.iter().find(|r| !fonts.contains_key(r)) {
                 return Err(format!("缺少字体角色 [fonts.{missing}]"));
@@ -935,7 +970,11 @@ mod raw {
             let item = ItemStyle {
                 mark: nonempty("item.mark", &self.item.mark)?,
                 mark_role: self.item.mark_role,
-                heading_indent: r.len("item.heading_indent", &self.item.heading_indent, grid.cell)?,
+                heading_indent: r.len(
+                    "item.heading_indent",
+                    &self.item.heading_indent,
+                    grid.cell,
+                )?,
                 lead_separator: self.item.lead_separator.clone(),
             };
             let composition = CompositionStyle {
@@ -960,6 +999,7 @@ mod raw {
                 separator: f.separator.clone(),
                 imprint_suffix: f.imprint_suffix.clone(),
                 copies: f.copies.clone(),
+                imprint_min_scale: f.imprint_min_scale.clamp(0.5, 1.0),
                 thick_rule: r.abs("footer.thick_rule", &f.thick_rule)?,
                 thin_rule: r.abs("footer.thin_rule", &f.thin_rule)?,
                 gap_before: r.len("footer.gap_before", &f.gap_before, footer_size)?,
@@ -1015,7 +1055,12 @@ mod tests {
     use super::*;
 
     fn builtin() -> Template {
-        load(&TemplateRef::Builtin("jianbao".into()), Path::new("."), None).unwrap()
+        load(
+            &TemplateRef::Builtin("jianbao".into()),
+            Path::new("."),
+            None,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -1061,7 +1106,11 @@ mod tests {
         assert!(e.to_string().contains("topp"), "{e}");
         let e = from_str("a.toml", "extends = \"jianbao\"\n[page]\ntop = \"37\"\n").unwrap_err();
         assert!(e.to_string().contains("缺少单位"), "{e}");
-        let e = from_str("a.toml", "extends = \"jianbao\"\n[fonts.body]\nfaces = []\n").unwrap_err();
+        let e = from_str(
+            "a.toml",
+            "extends = \"jianbao\"\n[fonts.body]\nfaces = []\n",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("fonts.body.faces"), "{e}");
         let e = from_str("a.toml", "extends = \"nosuch\"\n").unwrap_err();
         assert!(e.to_string().contains("没有这个内置模板"), "{e}");
@@ -1071,9 +1120,19 @@ mod tests {
 
     #[test]
     fn unknown_builtin_and_missing_file_are_errors() {
-        let e = load(&TemplateRef::Builtin("gongwen".into()), Path::new("."), None).unwrap_err();
+        let e = load(
+            &TemplateRef::Builtin("gongwen".into()),
+            Path::new("."),
+            None,
+        )
+        .unwrap_err();
         assert!(matches!(e, Error::Template { .. }));
-        let e = load(&TemplateRef::File("no/such.toml".into()), Path::new("/nonexistent"), None).unwrap_err();
+        let e = load(
+            &TemplateRef::File("no/such.toml".into()),
+            Path::new("/nonexistent"),
+            None,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("无法读取模板文件"), "{e}");
     }
 }

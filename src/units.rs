@@ -53,9 +53,7 @@ impl Length {
             "in" => Ok(Length::Pt(value * 72.0)),
             "字" | "em" => Ok(Length::Zi(value)),
             "行" | "line" | "lines" => Ok(Length::Hang(value)),
-            "" => Err(format!(
-                "“{s}”缺少单位：写成 {s}pt、{s}mm、{s}字 或 {s}行"
-            )),
+            "" => Err(format!("“{s}”缺少单位：写成 {s}pt、{s}mm、{s}字 或 {s}行")),
             other => Err(format!(
                 "“{s}”的单位“{other}”无法识别：可用 pt、mm、cm、in、字、行"
             )),

@@ -152,7 +152,10 @@ mod tests {
             Date::new(2024, 2, 28).unwrap().succ(),
             Date::new(2024, 2, 29).unwrap()
         );
-        assert_eq!(Date::from_days_since_epoch(0), Date::new(1970, 1, 1).unwrap());
+        assert_eq!(
+            Date::from_days_since_epoch(0),
+            Date::new(1970, 1, 1).unwrap()
+        );
         assert_eq!(
             Date::from_days_since_epoch(19_853),
             Date::new(2024, 5, 10).unwrap()

@@ -60,13 +60,19 @@ fn color(c: Rgb) -> Color {
 /// Subset every used face before printpdf parses it: parsing a whole 7 MB CJK
 /// font is the main cost of a render; a subset of a few hundred glyphs parses
 /// in well under a millisecond.
-fn subset_fonts(layout: &Layout, fonts: &FontSet, doc: &mut PdfDocument) -> Result<BTreeMap<FaceId, Subset>> {
+fn subset_fonts(
+    layout: &Layout,
+    fonts: &FontSet,
+    doc: &mut PdfDocument,
+) -> Result<BTreeMap<FaceId, Subset>> {
     let mut used: BTreeMap<FaceId, Vec<u16>> = BTreeMap::new();
     for page in &layout.pages {
         for item in &page.items {
             if let Item::Line(l) = item {
                 for r in &l.runs {
-                    used.entry(r.face).or_default().extend(r.glyphs.iter().map(|g| g.gid));
+                    used.entry(r.face)
+                        .or_default()
+                        .extend(r.glyphs.iter().map(|g| g.gid));
                 }
             }
         }
@@ -89,14 +95,22 @@ fn subset_fonts(layout: &Layout, fonts: &FontSet, doc: &mut PdfDocument) -> Resu
                 .read::<FontData<'_>>()
                 .map_err(|e| fail(e.to_string()))?;
             let provider = data.table_provider(0).map_err(|e| fail(e.to_string()))?;
-            subset(&provider, &gids, &SubsetProfile::Pdf, CmapTarget::Unicode).map_err(|e| fail(e.to_string()))?
+            subset(&provider, &gids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+                .map_err(|e| fail(e.to_string()))?
         };
         let mut warnings = Vec::new();
         let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
             .ok_or_else(|| fail("子集字体无法解析".into()))?;
         let id = FontId(font_tag(n));
-        doc.resources.fonts.map.insert(id.clone(), PdfFont::new(parsed));
-        let map = gids.iter().enumerate().map(|(i, &g)| (g, i as u16)).collect();
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), PdfFont::new(parsed));
+        let map = gids
+            .iter()
+            .enumerate()
+            .map(|(i, &g)| (g, i as u16))
+            .collect();
         out.insert(face, Subset { id, gids: map });
     }
     Ok(out)
@@ -110,7 +124,11 @@ fn point(x: f32, y: f32) -> LinePoint {
 }
 
 /// The content of one page.
-fn page_ops(page: &crate::layout::Page, height: f32, subsets: &BTreeMap<FaceId, Subset>) -> Vec<Op> {
+fn page_ops(
+    page: &crate::layout::Page,
+    height: f32,
+    subsets: &BTreeMap<FaceId, Subset>,
+) -> Vec<Op> {
     let mut ops = Vec::new();
     for item in &page.items {
         match item {
@@ -118,12 +136,16 @@ fn page_ops(page: &crate::layout::Page, height: f32, subsets: &BTreeMap<FaceId, 
                 ops.push(Op::StartTextSection);
                 let y = height - l.baseline;
                 for r in &l.runs {
-                    let Some(sub) = subsets.get(&r.face) else { continue };
+                    let Some(sub) = subsets.get(&r.face) else {
+                        continue;
+                    };
                     ops.push(Op::SetFont {
                         font: PdfFontHandle::External(sub.id.clone()),
                         size: Pt(r.size),
                     });
-                    ops.push(Op::SetFillColor { col: color(r.color) });
+                    ops.push(Op::SetFillColor {
+                        col: color(r.color),
+                    });
                     let scaled = (r.hscale - 1.0).abs() > 1e-6;
                     if scaled {
                         ops.push(Op::SetHorizontalScaling {
@@ -152,8 +174,12 @@ fn page_ops(page: &crate::layout::Page, height: f32, subsets: &BTreeMap<FaceId, 
                 ops.push(Op::EndTextSection);
             }
             Item::Rule(r) => {
-                ops.push(Op::SetOutlineColor { col: color(r.color) });
-                ops.push(Op::SetOutlineThickness { pt: Pt(r.thickness) });
+                ops.push(Op::SetOutlineColor {
+                    col: color(r.color),
+                });
+                ops.push(Op::SetOutlineThickness {
+                    pt: Pt(r.thickness),
+                });
                 ops.push(Op::DrawLine {
                     line: PdfLine {
                         points: vec![point(r.x0, height - r.y), point(r.x1, height - r.y)],
@@ -164,8 +190,12 @@ fn page_ops(page: &crate::layout::Page, height: f32, subsets: &BTreeMap<FaceId, 
             Item::Frame(f) => {
                 let (x0, x1) = (f.x, f.x + f.width);
                 let (y0, y1) = (height - f.y - f.height, height - f.y);
-                ops.push(Op::SetOutlineColor { col: color(f.color) });
-                ops.push(Op::SetOutlineThickness { pt: Pt(f.thickness) });
+                ops.push(Op::SetOutlineColor {
+                    col: color(f.color),
+                });
+                ops.push(Op::SetOutlineThickness {
+                    pt: Pt(f.thickness),
+                });
                 ops.push(Op::DrawLine {
                     line: PdfLine {
                         points: vec![point(x0, y0), point(x1, y0), point(x1, y1), point(x0, y1)],
@@ -190,12 +220,24 @@ fn text_string(s: &str) -> Object {
 /// A PDF date for the start of the bulletin's day, China Standard Time.
 fn pdf_date(d: crate::model::Date) -> Object {
     Object::String(
-        format!("D:{:04}{:02}{:02}000000+08'00'", d.year(), d.month(), d.day()).into_bytes(),
+        format!(
+            "D:{:04}{:02}{:02}000000+08'00'",
+            d.year(),
+            d.month(),
+            d.day()
+        )
+        .into_bytes(),
         StringFormat::Literal,
     )
 }
 
-fn add_outline(doc: &mut lopdf::Document, pages: &[ObjectId], items: &[Bookmark], parent: ObjectId, height: f32) -> (Option<ObjectId>, Option<ObjectId>, i64) {
+fn add_outline(
+    doc: &mut lopdf::Document,
+    pages: &[ObjectId],
+    items: &[Bookmark],
+    parent: ObjectId,
+    height: f32,
+) -> (Option<ObjectId>, Option<ObjectId>, i64) {
     let ids: Vec<ObjectId> = items.iter().map(|_| doc.new_object_id()).collect();
     let mut count = 0;
     for (i, bm) in items.iter().enumerate() {
@@ -272,7 +314,13 @@ pub fn render(layout: &Layout, fonts: &FontSet, opts: RenderOptions) -> Result<V
     dict.set("Subject", text_string(&info.subject));
     dict.set("Keywords", text_string(&info.keywords));
     dict.set("Creator", text_string(&info.creator));
-    dict.set("Producer", text_string(&format!("jianbao {} (printpdf 0.12)", env!("CARGO_PKG_VERSION"))));
+    dict.set(
+        "Producer",
+        text_string(&format!(
+            "jianbao {} (printpdf 0.12)",
+            env!("CARGO_PKG_VERSION")
+        )),
+    );
     dict.set("CreationDate", pdf_date(info.date));
     dict.set("ModDate", pdf_date(info.date));
     let info_id = pdf.add_object(Object::Dictionary(dict));
@@ -289,12 +337,24 @@ pub fn render(layout: &Layout, fonts: &FontSet, opts: RenderOptions) -> Result<V
             source: std::io::Error::other(e.to_string()),
         })?;
     let outlines_id = pdf.new_object_id();
-    let (first, last, count) = add_outline(&mut pdf, &page_ids, &layout.outline, outlines_id, layout.page_height);
+    let (first, last, count) = add_outline(
+        &mut pdf,
+        &page_ids,
+        &layout.outline,
+        outlines_id,
+        layout.page_height,
+    );
     let mut catalog_updates: Vec<(&str, Object)> = vec![
-        ("Lang", Object::String(b"zh-CN".to_vec(), StringFormat::Literal)),
+        (
+            "Lang",
+            Object::String(b"zh-CN".to_vec(), StringFormat::Literal),
+        ),
         (
             "ViewerPreferences",
-            Object::Dictionary(Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))])),
+            Object::Dictionary(Dictionary::from_iter(vec![(
+                "DisplayDocTitle",
+                Object::Boolean(true),
+            )])),
         ),
     ];
     if let (Some(f), Some(l)) = (first, last) {
@@ -303,7 +363,8 @@ pub fn render(layout: &Layout, fonts: &FontSet, opts: RenderOptions) -> Result<V
         outlines.set("First", f);
         outlines.set("Last", l);
         outlines.set("Count", count);
-        pdf.objects.insert(outlines_id, Object::Dictionary(outlines));
+        pdf.objects
+            .insert(outlines_id, Object::Dictionary(outlines));
         catalog_updates.push(("Outlines", Object::Reference(outlines_id)));
         catalog_updates.push(("PageMode", Object::Name(b"UseOutlines".to_vec())));
     } else {

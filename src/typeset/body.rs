@@ -36,7 +36,11 @@ impl Typesetter<'_> {
 }
 
 /// Flow lines of a text block that keeps with what follows (titles, headings).
-fn keep_with_next(lines: Vec<Line>, grid_lines: u32, bookmark: Option<(u8, String)>) -> Vec<FlowLine> {
+fn keep_with_next(
+    lines: Vec<Line>,
+    grid_lines: u32,
+    bookmark: Option<(u8, String)>,
+) -> Vec<FlowLine> {
     lines
         .into_iter()
         .enumerate()
@@ -91,10 +95,17 @@ pub fn flow(b: &Bulletin, ts: &Typesetter<'_>) -> Vec<FlowLine> {
             Place::new("$.guide"),
         );
         let mut lines = keep_with_next(ts.set(&label, Tag::GuideLabel), 1, None);
-        let bullet_width = ts.width(&ts.grid_inline(vec![ts.span(g.bullet.clone(), g.item.role)], g.item, Place::new("$.guide")));
+        let bullet_width = ts.width(&ts.grid_inline(
+            vec![ts.span(g.bullet.clone(), g.item.role)],
+            g.item,
+            Place::new("$.guide"),
+        ));
         for (i, item) in items.iter().enumerate() {
             let mut inline = ts.grid_inline(
-                vec![ts.span(g.bullet.clone(), g.item.role), ts.span(item.clone(), g.item.role)],
+                vec![
+                    ts.span(g.bullet.clone(), g.item.role),
+                    ts.span(item.clone(), g.item.role),
+                ],
                 g.item,
                 if matches!(b.guide, Guide::Auto) {
                     b.body[i].place(i, ".title")
@@ -104,7 +115,10 @@ pub fn flow(b: &Bulletin, ts: &Typesetter<'_>) -> Vec<FlowLine> {
             );
             inline.first_indent = g.indent;
             inline.rest_indent = g.indent + bullet_width;
-            lines.extend(paragraph_lines(ts.set(&inline, Tag::GuideItem), t.composition.widow_orphan));
+            lines.extend(paragraph_lines(
+                ts.set(&inline, Tag::GuideItem),
+                t.composition.widow_orphan,
+            ));
         }
         for l in &mut lines {
             l.guide = true;
@@ -160,7 +174,11 @@ pub fn flow(b: &Bulletin, ts: &Typesetter<'_>) -> Vec<FlowLine> {
                     block.place(bi, ".title"),
                 );
                 inline.align = Align::Left;
-                out.extend(keep_with_next(ts.set(&inline, Tag::Section), 1, Some((0, heading))));
+                out.extend(keep_with_next(
+                    ts.set(&inline, Tag::Section),
+                    1,
+                    Some((0, heading)),
+                ));
                 let it = &t.item;
                 for (ii, item) in s.items.iter().enumerate() {
                     let mut lead: Option<Span> = None;
@@ -181,7 +199,10 @@ pub fn flow(b: &Bulletin, ts: &Typesetter<'_>) -> Vec<FlowLine> {
                             ));
                         }
                         ItemKind::Lead(l) => {
-                            lead = Some(ts.span(format!("{}{l}{}", it.mark, it.lead_separator), it.mark_role));
+                            lead = Some(ts.span(
+                                format!("{}{l}{}", it.mark, it.lead_separator),
+                                it.mark_role,
+                            ));
                         }
                         ItemKind::Plain => lead = Some(ts.span(it.mark.clone(), it.mark_role)),
                     }
@@ -242,27 +263,45 @@ pub fn footer(b: &Bulletin, ts: &Typesetter<'_>) -> Vec<Vec<Line>> {
         out.push(ts.set(&inline, Tag::Footer));
     }
 
-    // The printing line: issuer left, date 印发 (and copies) right.
+    // The printing line: issuer left, date 印发 (and copies) right; the issuer
+    // compressed when needed, or the date on a line of its own.
     let imp = &b.imprint;
     let mut right_text = format!("{}{}", imp.date.chinese(), f.imprint_suffix);
     if let Some(n) = imp.copies {
         right_text.push_str(&f.copies.replace("{}", &n.to_string()));
     }
-    let mut left = plain(imp.issuer.clone(), "$.imprint.issuer");
-    left.align = Align::Left;
-    let mut right = plain(right_text, "$.imprint.date");
-    right.align = Align::Right;
-    let fits = ts.width(&left) + ts.width(&right) + 2.0 * f.indent + f.text.size <= t.page.type_width + 0.01;
-    let mut left_lines = ts.set(&left, Tag::Footer);
-    let right_lines = ts.set(&right, Tag::Footer);
-    if fits {
-        if let (Some(l), Some(r)) = (left_lines.first_mut(), right_lines.into_iter().next()) {
-            l.runs.extend(r.runs);
+    let fitted = ts.left_right(
+        (&imp.issuer, Place::new("$.imprint.issuer")),
+        (&right_text, Place::new("$.imprint.date")),
+        f.text,
+        f.indent,
+        f.text.size,
+        f.imprint_min_scale,
+        Tag::Footer,
+    );
+    match fitted {
+        Some((line, scale)) => {
+            if scale < 1.0 {
+                ts.warn(
+                    Some(Place::new("$.imprint.issuer")),
+                    format!(
+                        "印发机关与日期放不下一行：印发机关横向压缩到 {:.0}%",
+                        scale * 100.0
+                    ),
+                );
+            }
+            out.push(vec![line]);
         }
-    } else {
-        left_lines.extend(right_lines);
+        None => {
+            let mut left = plain(imp.issuer.clone(), "$.imprint.issuer");
+            left.align = Align::Left;
+            let mut right = plain(right_text, "$.imprint.date");
+            right.align = Align::Right;
+            let mut lines = ts.set(&left, Tag::Footer);
+            lines.extend(ts.set(&right, Tag::Footer));
+            out.push(lines);
+        }
     }
-    out.push(left_lines);
 
     if let Some(no) = &b.document_number {
         let mut inline = plain(no.clone(), "$.document_number");
@@ -278,8 +317,18 @@ pub fn info(b: &Bulletin) -> DocInfo {
     DocInfo {
         title: format!("{} {}", m.name, m.issue_line()),
         author: m.issuer.clone(),
-        subject: b.body.iter().map(Block::display_title).collect::<Vec<_>>().join("；"),
-        keywords: format!("工作简报；{}；{}年{}", m.name, m.date.year(), m.issue_line()),
+        subject: b
+            .body
+            .iter()
+            .map(Block::display_title)
+            .collect::<Vec<_>>()
+            .join("；"),
+        keywords: format!(
+            "工作简报；{}；{}年{}",
+            m.name,
+            m.date.year(),
+            m.issue_line()
+        ),
         creator: format!("jianbao {}", env!("CARGO_PKG_VERSION")),
         date: m.date,
     }
@@ -302,7 +351,10 @@ mod tests {
     }
 
     fn breaks(n: usize, wo: bool) -> Vec<bool> {
-        paragraph_lines(lines(n), wo).iter().map(|l| l.break_after).collect()
+        paragraph_lines(lines(n), wo)
+            .iter()
+            .map(|l| l.break_after)
+            .collect()
     }
 
     #[test]

@@ -37,7 +37,11 @@ pub fn atom_positions(
     let count = r.len();
     let free = f64::from(measure) - natural;
     let spread = align == Align::Justify && !last && count > 1 && free > 1e-4;
-    let per_gap = if spread { free / (count - 1) as f64 } else { 0.0 };
+    let per_gap = if spread {
+        free / (count - 1) as f64
+    } else {
+        0.0
+    };
     let start = f64::from(indent)
         + match align {
             Align::Justify | Align::Left => 0.0,
@@ -70,7 +74,10 @@ pub fn runs(a: &Atoms, r: Range<usize>, xs: &[f32]) -> Vec<GlyphRun> {
             };
             match out.last_mut() {
                 Some(run)
-                    if run.face == g.face && run.size == g.size && run.hscale == g.hscale && run.color == g.color =>
+                    if run.face == g.face
+                        && run.size == g.size
+                        && run.hscale == g.hscale
+                        && run.color == g.color =>
                 {
                     run.glyphs.push(glyph)
                 }
@@ -125,11 +132,17 @@ mod tests {
         let measure = 28.0 * CELL;
         let (xs, spread) = atom_positions(&a, 0..27, 0.0, measure, Align::Justify, false);
         assert!(spread);
-        assert!((xs[26] + CELL - measure).abs() < 0.01, "ends at the right edge");
+        assert!(
+            (xs[26] + CELL - measure).abs() < 0.01,
+            "ends at the right edge"
+        );
         let per_gap = CELL / 26.0;
         assert!((xs[1] - (CELL + per_gap)).abs() < 1e-3);
         for w in xs.windows(2) {
-            assert!((w[1] - w[0] - (CELL + per_gap)).abs() < 1e-3, "even spreading");
+            assert!(
+                (w[1] - w[0] - (CELL + per_gap)).abs() < 1e-3,
+                "even spreading"
+            );
         }
     }
 

@@ -26,7 +26,13 @@ pub fn name_band(lines: usize, size: f32, pitch: f32, min_lines: u32) -> u32 {
     need.max(min_lines)
 }
 
-fn one_line(ts: &Typesetter<'_>, text: &str, style: crate::template::TextStyle, align: Align, place: &str) -> Inline {
+fn one_line(
+    ts: &Typesetter<'_>,
+    text: &str,
+    style: crate::template::TextStyle,
+    align: Align,
+    place: &str,
+) -> Inline {
     let t = ts.template;
     Inline {
         spans: vec![Span {
@@ -54,9 +60,12 @@ pub fn set(b: &Bulletin, ts: &Typesetter<'_>) -> Result<MastheadLines> {
     let measure = t.page.type_width;
 
     let marking = b.masthead.marking.as_ref().and_then(|text| {
-        ts.set(&one_line(ts, text, m.marking, Align::Left, "$.masthead.marking"), Tag::Marking)
-            .into_iter()
-            .next()
+        ts.set(
+            &one_line(ts, text, m.marking, Align::Left, "$.masthead.marking"),
+            Tag::Marking,
+        )
+        .into_iter()
+        .next()
     });
 
     // The name, red, on one line when it can be at least name_min_size.
@@ -95,7 +104,8 @@ pub fn set(b: &Bulletin, ts: &Typesetter<'_>) -> Result<MastheadLines> {
     } else {
         // Two balanced lines, both at the size the longer one allows.
         name_inline.balance = true;
-        name_inline.measure = em_width / 2.0 + em_width / b.masthead.name.chars().count().max(1) as f32 * 1.5;
+        name_inline.measure =
+            em_width / 2.0 + em_width / b.masthead.name.chars().count().max(1) as f32 * 1.5;
         let halves = ts.set(&name_inline, Tag::Name);
         let longest = halves
             .iter()
@@ -116,13 +126,24 @@ pub fn set(b: &Bulletin, ts: &Typesetter<'_>) -> Result<MastheadLines> {
         }
         ts.warn(
             Some(name_inline.place.clone()),
-            format!("简报名称较长：分两行排，字号 {size:.1}pt，横向 {:.0}%", scale * 100.0),
+            format!(
+                "简报名称较长：分两行排，字号 {size:.1}pt，横向 {:.0}%",
+                scale * 100.0
+            ),
         );
         name_inline.size = size;
         name_inline.hscale = scale;
         name_inline.measure = measure;
         // Re-set each half centred at the final size.
-        let texts: Vec<String> = halves.iter().map(|l| l.runs.iter().flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str())).collect()).collect();
+        let texts: Vec<String> = halves
+            .iter()
+            .map(|l| {
+                l.runs
+                    .iter()
+                    .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
+                    .collect()
+            })
+            .collect();
         texts
             .iter()
             .flat_map(|text| {
@@ -138,7 +159,10 @@ pub fn set(b: &Bulletin, ts: &Typesetter<'_>) -> Result<MastheadLines> {
 
     let issue_text = b.masthead.issue_line();
     let issue = ts
-        .set(&one_line(ts, &issue_text, m.issue, Align::Center, "$.masthead.issue"), Tag::IssueLine)
+        .set(
+            &one_line(ts, &issue_text, m.issue, Align::Center, "$.masthead.issue"),
+            Tag::IssueLine,
+        )
         .into_iter()
         .next()
         .ok_or_else(|| Error::Layout {
@@ -157,39 +181,46 @@ pub fn set(b: &Bulletin, ts: &Typesetter<'_>) -> Result<MastheadLines> {
 }
 
 /// Issuer flush left and date flush right, one character in, at the issuer
-/// size, or at the smaller size when they do not fit with the minimum gap.
+/// size, or at the smaller size when they do not fit with the minimum gap; at
+/// that size, an issuer still too long is compressed horizontally down to the
+/// name's minimum scale (layout.md §2.4).
 fn issuer_line(b: &Bulletin, ts: &Typesetter<'_>) -> Result<Line> {
-    let t = ts.template;
-    let m = &t.masthead;
+    let m = &ts.template.masthead;
     let date = b.masthead.date.chinese();
-    let mut style = m.issuer;
-    for size in [m.issuer.size, m.issuer_min_size] {
-        style.size = size;
-        let indent = m.issuer_indent_zi * size;
-        let mut left = one_line(ts, &b.masthead.issuer, style, Align::Left, "$.masthead.issuer");
-        left.first_indent = indent;
-        let mut right = one_line(ts, &date, style, Align::Right, "$.masthead.date");
-        right.right_indent = indent;
-        let need = ts.width(&left) + ts.width(&right) + 2.0 * indent + m.issuer_min_gap_zi * size;
-        if need <= t.page.type_width + 0.01 {
-            if size < m.issuer.size {
+    let sizes = [m.issuer.size, m.issuer_min_size];
+    for (i, size) in sizes.into_iter().enumerate() {
+        let last_try = i + 1 == sizes.len();
+        let style = crate::template::TextStyle { size, ..m.issuer };
+        let fitted = ts.left_right(
+            (&b.masthead.issuer, Place::new("$.masthead.issuer")),
+            (&date, Place::new("$.masthead.date")),
+            style,
+            m.issuer_indent_zi * size,
+            m.issuer_min_gap_zi * size,
+            if last_try { m.name_min_scale } else { 1.0 },
+            Tag::Issuer,
+        );
+        if let Some((line, scale)) = fitted {
+            if size < m.issuer.size || scale < 1.0 {
                 ts.warn(
                     Some(Place::new("$.masthead.issuer")),
-                    format!("编印单位和日期放不下一行，改用 {size}pt"),
+                    format!(
+                        "编印单位和日期在 {}pt 放不下一行：改用 {size}pt，编印单位横向 {:.0}%",
+                        m.issuer.size,
+                        scale * 100.0
+                    ),
                 );
             }
-            let mut l = ts.set(&left, Tag::Issuer);
-            let r = ts.set(&right, Tag::Issuer);
-            let mut line = l.remove(0);
-            line.runs.extend(r.into_iter().flat_map(|x| x.runs));
             return Ok(line);
         }
     }
     Err(Error::Layout {
         place: Place::new("$.masthead.issuer"),
         message: format!(
-            "编印单位“{}”太长，与日期放不进一行（已缩到 {}pt）：请用简称",
-            b.masthead.issuer, m.issuer_min_size
+            "编印单位“{}”太长，与日期放不进一行（已缩到 {}pt、横向 {:.0}%）：请用简称",
+            b.masthead.issuer,
+            m.issuer_min_size,
+            m.name_min_scale * 100.0
         ),
     })
 }
@@ -212,7 +243,10 @@ mod tests {
         let (size, scale) = fit_name(20.0, MEASURE, 42.0, 0.8);
         assert!((size - 27.64).abs() < 0.01, "{size}");
         assert!((scale - 0.8).abs() < 1e-4, "{scale}");
-        assert!((size * scale * 20.0 - MEASURE).abs() < 0.01, "fills the measure");
+        assert!(
+            (size * scale * 20.0 - MEASURE).abs() < 0.01,
+            "fills the measure"
+        );
     }
 
     #[test]

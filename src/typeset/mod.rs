@@ -20,7 +20,7 @@ use crate::error::{Error, MissingGlyph, Place, Result, Warning};
 use crate::fonts::{FaceId, GlyphInfo, Metrics};
 use crate::layout::{DocInfo, GlyphRun, Tag};
 use crate::model::Bulletin;
-use crate::template::{Rgb, Role, Template};
+use crate::template::{Rgb, Role, Template, TextStyle};
 
 pub use finalize::Align;
 
@@ -197,7 +197,13 @@ impl<'a> Typesetter<'a> {
                 });
             }
             return GlyphInfo {
-                face: self.fonts.set().chain(role).first().map(|e| e.face).unwrap_or(FaceId(0)),
+                face: self
+                    .fonts
+                    .set()
+                    .chain(role)
+                    .first()
+                    .map(|e| e.face)
+                    .unwrap_or(FaceId(0)),
                 gid: 0,
                 advance: 1.0,
                 fallback: true,
@@ -206,7 +212,12 @@ impl<'a> Typesetter<'a> {
         let sub = self
             .fonts
             .any_glyph(ch)
-            .map(|g| (g, format!("由其他字体 {} 代替显示", self.fonts.set().file(g.face).name)))
+            .map(|g| {
+                (
+                    g,
+                    format!("由其他字体 {} 代替显示", self.fonts.set().file(g.face).name),
+                )
+            })
             .or_else(|| {
                 self.fonts
                     .glyph(role, SUBSTITUTE)
@@ -225,7 +236,10 @@ impl<'a> Typesetter<'a> {
         if first {
             self.warn(
                 Some(place.clone()),
-                format!("“{ch}”（U+{:04X}）{role} 角色的字体都没有：{how}", ch as u32),
+                format!(
+                    "“{ch}”（U+{:04X}）{role} 角色的字体都没有：{how}",
+                    ch as u32
+                ),
             );
         }
         g
@@ -238,7 +252,11 @@ impl<'a> Typesetter<'a> {
             return Vec::new();
         }
         let avail = |n: usize| {
-            let indent = if n == 0 { inline.first_indent } else { inline.rest_indent };
+            let indent = if n == 0 {
+                inline.first_indent
+            } else {
+                inline.rest_indent
+            };
             inline.measure - indent - inline.right_indent
         };
         let ranges = if inline.balance {
@@ -249,7 +267,8 @@ impl<'a> Typesetter<'a> {
         if ranges.iter().any(|r| r.forced) {
             self.warn(
                 Some(inline.place.clone()),
-                "有一行无法按禁则断开或有过长的西文/数字串，超出了版心宽度；可在其中加空格或改写".into(),
+                "有一行无法按禁则断开或有过长的西文/数字串，超出了版心宽度；可在其中加空格或改写"
+                    .into(),
             );
         }
         let count = ranges.len();
@@ -258,9 +277,19 @@ impl<'a> Typesetter<'a> {
             .enumerate()
             .map(|(n, r)| {
                 let last = n + 1 == count;
-                let indent = if n == 0 { inline.first_indent } else { inline.rest_indent };
-                let (xs, justified) =
-                    finalize::atom_positions(&atoms, r.atoms.clone(), indent, avail(n), inline.align, last);
+                let indent = if n == 0 {
+                    inline.first_indent
+                } else {
+                    inline.rest_indent
+                };
+                let (xs, justified) = finalize::atom_positions(
+                    &atoms,
+                    r.atoms.clone(),
+                    indent,
+                    avail(n),
+                    inline.align,
+                    last,
+                );
                 Line {
                     tag,
                     runs: finalize::runs(&atoms, r.atoms, &xs),
@@ -276,6 +305,57 @@ impl<'a> Typesetter<'a> {
     pub fn width(&self, inline: &Inline) -> f32 {
         let atoms = self.collect(inline);
         linebreak::natural_width(&atoms, 0..atoms.atoms.len())
+    }
+
+    /// `left` flush left and `right` flush right on one line of the type area,
+    /// each `indent` in from its edge and at least `min_gap` apart. When they do
+    /// not fit, the left text is compressed horizontally, down to `min_scale`;
+    /// `None` when even that does not fit. Returns the line and the scale used.
+    #[allow(clippy::too_many_arguments)]
+    pub fn left_right(
+        &self,
+        left: (&str, Place),
+        right: (&str, Place),
+        style: TextStyle,
+        indent: f32,
+        min_gap: f32,
+        min_scale: f32,
+        tag: Tag,
+    ) -> Option<(Line, f32)> {
+        let t = self.template;
+        let one = |text: &str, place: Place, align: Align| Inline {
+            spans: vec![Span {
+                text: text.to_string(),
+                role: style.role,
+                color: t.text_color,
+            }],
+            size: style.size,
+            cell: None,
+            hscale: 1.0,
+            measure: t.page.type_width,
+            first_indent: indent,
+            rest_indent: indent,
+            right_indent: indent,
+            align,
+            balance: false,
+            place,
+        };
+        let mut l = one(left.0, left.1, Align::Left);
+        let r = one(right.0, right.1, Align::Right);
+        let width = self.width(&l);
+        let room = t.page.type_width - 2.0 * indent - min_gap - self.width(&r);
+        let scale = if width <= room + 0.01 {
+            1.0
+        } else if room >= width * min_scale {
+            room / width
+        } else {
+            return None;
+        };
+        l.hscale = scale;
+        let mut line = self.set(&l, tag).into_iter().next()?;
+        line.runs
+            .extend(self.set(&r, tag).into_iter().flat_map(|x| x.runs));
+        Some((line, scale))
     }
 
     /// The page number line `— n —`, its box starting at x = 0.
@@ -342,7 +422,11 @@ pub fn typeset(bulletin: &Bulletin, ts: &Typesetter<'_>) -> Result<Typeset> {
 
 /// Left edge of the first glyph box and right edge of the last one of a line's runs.
 pub fn extent(runs: &[GlyphRun]) -> (f32, f32) {
-    let left = runs.first().and_then(|r| r.glyphs.first()).map(|g| g.x).unwrap_or(0.0);
+    let left = runs
+        .first()
+        .and_then(|r| r.glyphs.first())
+        .map(|g| g.x)
+        .unwrap_or(0.0);
     let right = runs
         .last()
         .and_then(|r| r.glyphs.last())

@@ -1,0 +1,98 @@
+//! Command-line arguments (clap) and the commands that render, check and
+//! describe bulletins.
+
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// Exit code: the input has errors, or cannot be laid out.
+pub const EXIT_INPUT: u8 = 1;
+/// Exit code: usage errors, files that cannot be read or written.
+pub const EXIT_USAGE: u8 = 2;
+
+const EXIT_CODES: &str = "退出码 / exit codes:
+  0  成功 success
+  1  输入有错误或无法排版（JSON、内容、缺字、版面） bad input or a layout that cannot be made
+  2  用法错误或文件无法读写（含字体文件） usage, file or font-file errors";
+
+/// jianbao 排印工作简报：把一期简报的 JSON 排成符合 GB/T 9704 版式的 PDF。
+#[derive(Parser, Debug)]
+#[command(name = "jianbao", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// 字体文件夹（默认：环境变量 JIANBAO_FONT_DIR，或程序所在仓库的 fonts/）
+    #[arg(long, global = true, value_name = "DIR", env = "JIANBAO_FONT_DIR")]
+    pub font_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 排版并写出 PDF（一个或多个输入；“-” 为标准输入）
+    #[command(after_help = EXIT_CODES)]
+    Render(render::RenderArgs),
+    /// 检查输入并排版但不写文件：列出提示（字体回退、压缩等）和错误
+    #[command(after_help = EXIT_CODES)]
+    Check(render::CheckArgs),
+    /// 输出输入格式的 JSON Schema，供编辑器校验和补全
+    Schema,
+}
+
+/// Run the command line; the exit code on success.
+pub fn run() -> Result<ExitCode> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout and usage errors to stderr.
+            let _ = e.print();
+            return Ok(ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 }));
+        }
+    };
+    let font_dir = cli
+        .font_dir
+        .clone()
+        .unwrap_or_else(jianbao::fonts::default_font_dir);
+    match cli.command {
+        Command::Render(args) => render::render(args, font_dir),
+        Command::Check(args) => render::check(args, font_dir),
+        Command::Schema => {
+            println!("{}", jianbao::model::schema::json_schema());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The exit code for an error that ended a command.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<jianbao::Error>() {
+            return if e.is_content_error() {
+                EXIT_INPUT
+            } else {
+                EXIT_USAGE
+            };
+        }
+        if cause.downcast_ref::<UsageError>().is_some() {
+            return EXIT_USAGE;
+        }
+    }
+    EXIT_USAGE
+}
+
+/// A usage error found after argument parsing.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}

@@ -1,0 +1,202 @@
+//! `jianbao render` and `jianbao check`.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use jianbao::{Engine, Laid, Options};
+
+use super::{exit_code, UsageError, EXIT_INPUT};
+
+/// Arguments of `render`.
+#[derive(Args, Debug)]
+pub struct RenderArgs {
+    /// 输入的 JSON 文件（可多个；“-” 为标准输入）
+    #[arg(required = true, value_name = "INPUT.json")]
+    pub inputs: Vec<PathBuf>,
+    /// 输出的 PDF（默认：输入文件名改为 .pdf；“-” 为标准输出；多个输入时可为文件夹）
+    #[arg(short, long, value_name = "OUT.pdf")]
+    pub output: Option<PathBuf>,
+    /// 使用这个模板文件，而不是输入中指定的模板
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// 把排好的版面以文本列出到标准输出（每项一行）；不写 PDF，除非同时给了 -o
+    #[arg(long)]
+    pub dump_layout: bool,
+    /// 写出 PDF/A-2b（归档用：XMP 元数据、sRGB 输出意图）
+    #[arg(long)]
+    pub pdfa: bool,
+}
+
+/// Arguments of `check`.
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// 输入的 JSON 文件（可多个；“-” 为标准输入）
+    #[arg(required = true, value_name = "INPUT.json")]
+    pub inputs: Vec<PathBuf>,
+    /// 使用这个模板文件，而不是输入中指定的模板
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// 有提示时也以退出码 1 结束
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+fn is_stdio(p: &Path) -> bool {
+    p.as_os_str() == "-"
+}
+
+/// Read an input file (or standard input) and the options it implies.
+pub fn read_input(path: &Path, template: Option<&Path>) -> Result<(Vec<u8>, Options)> {
+    let mut bytes = Vec::new();
+    let base_dir = if is_stdio(path) {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("无法读取标准输入")?;
+        PathBuf::from(".")
+    } else {
+        bytes = std::fs::read(path).map_err(|e| jianbao::Error::io(path, e))?;
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let opts = Options {
+        template: template.map(Path::to_path_buf),
+        base_dir,
+        render: Default::default(),
+    };
+    Ok((bytes, opts))
+}
+
+fn name_of(path: &Path) -> String {
+    if is_stdio(path) {
+        "<标准输入>".into()
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn print_warnings(path: &Path, laid: &Laid) {
+    for w in &laid.warnings {
+        eprintln!("{}: 提示：{w}", name_of(path));
+    }
+}
+
+/// Where the PDF of `input` goes.
+fn output_for(input: &Path, output: Option<&Path>, several: bool) -> Result<PathBuf> {
+    match output {
+        Some(o) if several => {
+            if o.is_dir() {
+                let stem = input.file_stem().unwrap_or_default();
+                Ok(o.join(stem).with_extension("pdf"))
+            } else {
+                Err(UsageError("多个输入时，-o 只能是已存在的文件夹".into()).into())
+            }
+        }
+        Some(o) => Ok(o.to_path_buf()),
+        None if is_stdio(input) => Ok(PathBuf::from("-")),
+        None => Ok(input.with_extension("pdf")),
+    }
+}
+
+/// `jianbao render`.
+pub fn render(args: RenderArgs, font_dir: PathBuf) -> Result<ExitCode> {
+    let engine = Engine::new(font_dir);
+    let several = args.inputs.len() > 1;
+    if args.inputs.iter().filter(|p| is_stdio(p)).count() > 1 {
+        return Err(UsageError("标准输入“-”只能用一次".into()).into());
+    }
+    let mut worst = 0u8;
+    for input in &args.inputs {
+        let result = render_one(&engine, input, &args, several);
+        if let Err(e) = result {
+            eprintln!("jianbao: 错误：{}: {e:#}", name_of(input));
+            worst = worst.max(exit_code(&e));
+        }
+    }
+    Ok(ExitCode::from(worst))
+}
+
+fn render_one(engine: &Engine, input: &Path, args: &RenderArgs, several: bool) -> Result<()> {
+    let (bytes, mut opts) = read_input(input, args.template.as_deref())?;
+    opts.render.pdfa = args.pdfa;
+    if args.dump_layout {
+        let laid = engine.layout(&bytes, &opts)?;
+        print_warnings(input, &laid);
+        std::io::stdout().write_all(laid.layout.dump().as_bytes())?;
+        if let Some(out) = &args.output {
+            let pdf = jianbao::render::render(&laid.layout, &laid.fonts, opts.render)?;
+            write_output(&output_for(input, Some(out), several)?, &pdf)?;
+        }
+        return Ok(());
+    }
+    let (laid, pdf) = engine.render(&bytes, &opts)?;
+    print_warnings(input, &laid);
+    let out = output_for(input, args.output.as_deref(), several)?;
+    write_output(&out, &pdf)?;
+    if !is_stdio(&out) {
+        eprintln!(
+            "{} → {}（{} 页，{} KB）",
+            name_of(input),
+            out.display(),
+            laid.layout.pages.len(),
+            pdf.len().div_ceil(1024)
+        );
+    }
+    Ok(())
+}
+
+/// Write `bytes` to `path` (standard output for “-”), through a temporary file
+/// so that a failed write never leaves half a PDF.
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    if is_stdio(path) {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()?;
+        return Ok(());
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp{}",
+        path.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes).map_err(|e| jianbao::Error::io(path, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        jianbao::Error::io(path, e)
+    })?;
+    Ok(())
+}
+
+/// `jianbao check`.
+pub fn check(args: CheckArgs, font_dir: PathBuf) -> Result<ExitCode> {
+    let engine = Engine::new(font_dir);
+    let mut worst = 0u8;
+    for input in &args.inputs {
+        let result = read_input(input, args.template.as_deref())
+            .and_then(|(bytes, opts)| Ok(engine.layout(&bytes, &opts)?));
+        match result {
+            Ok(laid) => {
+                print_warnings(input, &laid);
+                println!(
+                    "{}: 可以排版：{} 页，{} 条提示",
+                    name_of(input),
+                    laid.layout.pages.len(),
+                    laid.warnings.len()
+                );
+                if args.deny_warnings && !laid.warnings.is_empty() {
+                    worst = worst.max(EXIT_INPUT);
+                }
+            }
+            Err(e) => {
+                eprintln!("jianbao: 错误：{}: {e:#}", name_of(input));
+                worst = worst.max(exit_code(&e));
+            }
+        }
+    }
+    Ok(ExitCode::from(worst))
+}
