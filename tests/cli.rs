@@ -1,0 +1,309 @@
+//! The command line: one test per input rule of bulletin-json.md (exit code 1
+//! and a message naming the place), usage and file errors (exit code 2), and
+//! the render, check and schema commands.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use common::*;
+use serde_json::{json, Value};
+
+fn jianbao(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jianbao"));
+    cmd.args(args)
+        .arg("--font-dir")
+        .arg(root().join("fonts"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// `check` an input given as bytes; returns exit code and stderr.
+fn check_bytes(input: &[u8]) -> (i32, String) {
+    let out = jianbao(&["check", "-"], Some(input));
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `check` the example with `edit` applied; asserts exit code 1 and that the
+/// message contains every fragment of `expect`.
+fn rejects(edit: impl FnOnce(&mut Value), expect: &[&str]) {
+    let mut v = example_json();
+    edit(&mut v);
+    let (code, err) = check_bytes(&serde_json::to_vec(&v).unwrap());
+    assert_eq!(code, 1, "exit code for: {err}");
+    for e in expect {
+        assert!(err.contains(e), "message lacks {e:?}:\n{err}");
+    }
+}
+
+#[test]
+fn the_example_checks_clean_of_errors() {
+    let out = jianbao(
+        &[
+            "check",
+            root()
+                .join("examples/yiyang-2024-01.json")
+                .to_str()
+                .unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("7 页"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("昇"), "the fallback is reported: {stderr}");
+}
+
+#[test]
+fn rule_unknown_fields_are_errors_with_a_suggestion() {
+    rejects(
+        |v| {
+            let p = v["body"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("paragraphs")
+                .unwrap();
+            v["body"][0]["paragraph"] = p;
+        },
+        &[
+            "$.body[0].paragraph",
+            "paragraphs",
+            "文章《陈竞率队实地调研南洞庭湖湿地保护修复工作》",
+        ],
+    );
+}
+
+#[test]
+fn rule_empty_strings_are_errors() {
+    rejects(
+        |v| v["masthead"]["issuer"] = json!(""),
+        &["$.masthead.issuer"],
+    );
+}
+
+#[test]
+fn rule_strings_of_only_spaces_are_errors() {
+    rejects(
+        |v| v["body"][1]["paragraphs"][1] = json!(" \u{3000} "),
+        &["$.body[1].paragraphs[1]", "文章《"],
+    );
+}
+
+#[test]
+fn rule_control_characters_are_errors() {
+    rejects(
+        |v| v["body"][0]["paragraphs"][0] = json!("5月9日\u{0007}，"),
+        &["$.body[0].paragraphs[0]", "U+0007"],
+    );
+}
+
+#[test]
+fn rule_a_line_break_inside_a_paragraph_is_an_error() {
+    rejects(
+        |v| v["body"][2]["items"][1]["paragraphs"][0] = json!("第一行\n第二行"),
+        &[
+            "$.body[2].items[1].paragraphs[0]",
+            "栏目【县市区动态】",
+            "段落",
+        ],
+    );
+}
+
+#[test]
+fn rule_dates_must_be_real_calendar_dates() {
+    rejects(
+        |v| v["masthead"]["date"] = json!("2024-02-30"),
+        &["$.masthead.date", "2024-02-30"],
+    );
+    rejects(
+        |v| v["imprint"]["date"] = json!("2024/05/10"),
+        &["$.imprint.date"],
+    );
+}
+
+#[test]
+fn rule_issue_numbers_must_be_positive() {
+    rejects(|v| v["masthead"]["issue"] = json!(0), &["$.masthead.issue"]);
+    rejects(
+        |v| v["masthead"]["total_issue"] = json!(-3),
+        &["$.masthead.total_issue"],
+    );
+    rejects(
+        |v| v["masthead"]["issue"] = json!("1"),
+        &["$.masthead.issue"],
+    );
+}
+
+#[test]
+fn rule_required_fields_and_types() {
+    rejects(
+        |v| drop(v["masthead"].as_object_mut().unwrap().remove("name")),
+        &["$.masthead.name"],
+    );
+    rejects(|v| v["body"] = json!([]), &["$.body"]);
+    rejects(
+        |v| v["body"][0]["type"] = json!("articel"),
+        &["$.body[0].type", "article"],
+    );
+    rejects(
+        |v| v["body"][3]["items"] = json!([]),
+        &["$.body[3].items", "栏目【市直部门工作动态】"],
+    );
+}
+
+#[test]
+fn rule_an_item_has_heading_or_lead_never_both() {
+    rejects(
+        |v| v["body"][2]["items"][1]["lead"] = json!("南县"),
+        &["$.body[2].items[1]", "heading", "lead"],
+    );
+}
+
+#[test]
+fn rule_a_character_no_font_has_is_an_error_naming_it() {
+    rejects(
+        |v| v["body"][1]["paragraphs"][2] = json!("新字\u{E000}出现。"),
+        &[
+            "U+E000",
+            "$.body[1].paragraphs[2]",
+            "文章《益阳市配合中央生态环境保护督察协调联络工作会议召开》",
+        ],
+    );
+    // Allowed explicitly, it is drawn as a substitute with a warning.
+    let mut v = example_json();
+    v["body"][1]["paragraphs"][2] = json!("新字\u{E000}出现。");
+    v["allow_substitutes"] = json!(true);
+    let (code, err) = check_bytes(&serde_json::to_vec(&v).unwrap());
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("〓"), "{err}");
+}
+
+#[test]
+fn rule_syntax_errors_give_line_and_column() {
+    let (code, err) = check_bytes(b"{\n  \"masthead\": {\n    \"name\": \"x\",\n  }\n}");
+    assert_eq!(code, 1);
+    assert!(err.contains("第 4 行"), "{err}");
+    assert!(err.contains("列"), "{err}");
+}
+
+#[test]
+fn usage_and_file_errors_exit_with_2() {
+    let out = jianbao(&["render", "/nonexistent/input.json"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/input.json"));
+    let out = jianbao(&["frobnicate"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let out = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args([
+            "check",
+            root()
+                .join("examples/yiyang-2024-01.json")
+                .to_str()
+                .unwrap(),
+        ])
+        .args(["--font-dir", "/nonexistent/fonts"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--font-dir"));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let out = jianbao(&["--help"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("退出码") && help.contains("  1  ") && help.contains("  2  "),
+        "{help}"
+    );
+}
+
+#[test]
+fn render_reads_stdin_and_writes_stdout() {
+    let out = jianbao(&["render", "-"], Some(&example()));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.starts_with(b"%PDF-1.7"));
+    assert_eq!(out.stdout, render(&example()));
+}
+
+#[test]
+fn render_defaults_the_output_name_and_takes_several_inputs() {
+    let dir = TempDir::new("cli");
+    let a = dir.join("a.json");
+    let b = dir.join("b.json");
+    std::fs::write(&a, example()).unwrap();
+    let v = minimal(json!([{"type": "article", "title": "短讯", "paragraphs": ["一段话。"]}]));
+    std::fs::write(&b, serde_json::to_vec(&v).unwrap()).unwrap();
+    let out = jianbao(&["render", a.to_str().unwrap(), b.to_str().unwrap()], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.join("a.pdf").is_file() && dir.join("b.pdf").is_file());
+    // With one bad input among several, the others are still rendered and the exit code is 1.
+    std::fs::write(&b, b"{").unwrap();
+    std::fs::remove_file(dir.join("a.pdf")).unwrap();
+    let out = jianbao(&["render", a.to_str().unwrap(), b.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(dir.join("a.pdf").is_file());
+}
+
+#[test]
+fn dump_layout_prints_every_item() {
+    let out = jianbao(
+        &[
+            "render",
+            "--dump-layout",
+            root()
+                .join("examples/yiyang-2024-01.json")
+                .to_str()
+                .unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let dump = String::from_utf8_lossy(&out.stdout);
+    assert!(dump.starts_with("layout 595.28x841.89pt, 7 pages"));
+    assert!(dump.contains("line name"));
+    assert!(dump.contains("line page-number"));
+    assert_eq!(dump, layout(&example()).layout.dump());
+}
+
+#[test]
+fn schema_is_json_naming_every_top_level_field() {
+    let out = jianbao(&["schema"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for field in [
+        "template",
+        "masthead",
+        "guide",
+        "body",
+        "distribution",
+        "imprint",
+        "document_number",
+    ] {
+        assert!(v["properties"].get(field).is_some(), "{field}");
+    }
+}
