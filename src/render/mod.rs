@@ -11,8 +11,9 @@ mod pdfa;
 use std::collections::BTreeMap;
 
 use printpdf::{
-    Codepoint, Color, FontId, Line as PdfLine, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFont,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem, TextMatrix,
+    Codepoint, Color, FontEmbeddingMode, FontId, Line as PdfLine, LinePoint, Mm, Op, ParsedFont,
+    PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, PrintpdfFontMeta, Pt,
+    TextItem, TextMatrix,
 };
 use sha2::{Digest, Sha256};
 
@@ -32,6 +33,8 @@ pub struct RenderOptions {
 /// A face subset to the glyphs the layout uses.
 struct Subset {
     id: FontId,
+    /// The PostScript name printpdf writes as /BaseFont (without subset tag).
+    ps_name: Option<String>,
     /// Original glyph id → glyph id in the subset font.
     gids: BTreeMap<u16, u16>,
 }
@@ -102,16 +105,31 @@ fn subset_fonts(
         let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
             .ok_or_else(|| fail("子集字体无法解析".into()))?;
         let id = FontId(font_tag(n));
+        let ps_name = parsed.font_name.clone();
+        // Already subset: printpdf embeds these bytes as they are (subsetting
+        // again would cost a second parse of every face).
+        let meta = PrintpdfFontMeta {
+            embedding_mode: FontEmbeddingMode::Full,
+            requires_subsetting: false,
+            ..PrintpdfFontMeta::default()
+        };
         doc.resources
             .fonts
             .map
-            .insert(id.clone(), PdfFont::new(parsed));
+            .insert(id.clone(), PdfFont::with_meta(parsed, meta));
         let map = gids
             .iter()
             .enumerate()
             .map(|(i, &g)| (g, i as u16))
             .collect();
-        out.insert(face, Subset { id, gids: map });
+        out.insert(
+            face,
+            Subset {
+                id,
+                ps_name,
+                gids: map,
+            },
+        );
     }
     Ok(out)
 }
@@ -276,10 +294,18 @@ fn add_outline(
 
 fn save(doc: &mut lopdf::Document) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    doc.save_to(&mut out).map_err(|e| Error::Io {
-        path: "<pdf>".into(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    // Object and cross-reference streams (PDF 1.5) compress the dictionaries:
+    // font descriptors, width arrays, pages, bookmarks.
+    let options = lopdf::SaveOptions::builder()
+        .use_object_streams(true)
+        .use_xref_streams(true)
+        .compression_level(9)
+        .build();
+    doc.save_with_options(&mut out, options)
+        .map_err(|e| Error::Io {
+            path: "<pdf>".into(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
     Ok(out)
 }
 
@@ -380,14 +406,57 @@ pub fn render(layout: &Layout, fonts: &FontSet, opts: RenderOptions) -> Result<V
         }
     }
 
+    tag_subset_fonts(&mut pdf, &subsets);
     pdf.compress();
-    // The trailer ID: derived from the content, so equal inputs give equal bytes.
-    pdf.trailer.remove(b"ID");
-    let first_pass = save(&mut pdf)?;
-    let digest = Sha256::digest(&first_pass);
-    let id = Object::String(digest[..16].to_vec(), StringFormat::Hexadecimal);
-    pdf.trailer.set("ID", vec![id.clone(), id]);
-    save(&mut pdf)
+    // The trailer ID: derived from the content, so equal inputs give equal
+    // bytes. Written as a placeholder of the final length, hashed, then patched.
+    let placeholder = Object::String(vec![0; 16], StringFormat::Hexadecimal);
+    pdf.trailer
+        .set("ID", vec![placeholder.clone(), placeholder]);
+    let mut bytes = save(&mut pdf)?;
+    let zeros = b"<00000000000000000000000000000000>";
+    let tail = bytes.len().saturating_sub(4096);
+    let spots: Vec<usize> = (tail..bytes.len().saturating_sub(zeros.len() - 1))
+        .filter(|&k| &bytes[k..k + zeros.len()] == zeros)
+        .collect();
+    if spots.len() != 2 {
+        return Err(Error::Io {
+            path: "<pdf>".into(),
+            source: std::io::Error::other("trailer ID placeholder not found"),
+        });
+    }
+    let digest = Sha256::digest(&bytes);
+    let hex = crate::template::hex(&digest[..16]).to_uppercase();
+    for k in spots {
+        bytes[k + 1..k + 33].copy_from_slice(hex.as_bytes());
+    }
+    Ok(bytes)
+}
+
+/// Give every embedded subset its `XXXXXX+` tag on /BaseFont and /FontName
+/// (ISO 32000-1 §9.6.4): printpdf writes the plain name for fonts it did not
+/// subset itself.
+fn tag_subset_fonts(pdf: &mut lopdf::Document, subsets: &BTreeMap<FaceId, Subset>) {
+    let names: BTreeMap<Vec<u8>, String> = subsets
+        .values()
+        .filter_map(|s| {
+            s.ps_name
+                .as_ref()
+                .map(|n| (n.clone().into_bytes(), format!("{}+{n}", s.id.0)))
+        })
+        .collect();
+    for obj in pdf.objects.values_mut() {
+        let Object::Dictionary(d) = obj else { continue };
+        for key in [b"BaseFont".as_slice(), b"FontName".as_slice()] {
+            let tagged = match d.get(key) {
+                Ok(Object::Name(n)) => names.get(n).cloned(),
+                _ => None,
+            };
+            if let Some(t) = tagged {
+                d.set(key, Object::Name(t.into_bytes()));
+            }
+        }
+    }
 }
 
 #[cfg(test)]
