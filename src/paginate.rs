@@ -261,7 +261,7 @@ pub fn paginate(
         }
         let page = pages.last_mut().expect("at least one page");
         let left = page.type_left;
-        let mut at = g.lines - footer_lines;
+        let mut at = g.lines.saturating_sub(footer_lines);
         let rule = |y: f32, thickness: f32| {
             Item::Rule(Rule {
                 x0: left,

@@ -307,3 +307,28 @@ fn schema_is_json_naming_every_top_level_field() {
         assert!(v["properties"].get(field).is_some(), "{field}");
     }
 }
+
+#[test]
+fn layouts_that_cannot_be_made_exit_with_1_naming_the_place() {
+    // A name so long that even two lines need less than 26 pt.
+    rejects(
+        |v| v["masthead"]["name"] = json!(han(60)),
+        &["$.masthead.name", "简报名称太长"],
+    );
+    // An issuer that does not fit beside the date even at 14 pt and 80 %.
+    rejects(
+        |v| v["masthead"]["issuer"] = json!(han(30)),
+        &["$.masthead.issuer", "简称"],
+    );
+    // A marking longer than a line.
+    rejects(
+        |v| v["masthead"]["marking"] = json!(han(40)),
+        &["$.masthead.marking"],
+    );
+    // A footer taller than a page.
+    let names: Vec<String> = (0..60).map(|i| format!("{}{i}", han(10))).collect();
+    rejects(
+        |v| v["distribution"]["report_to"] = json!(names),
+        &["$.distribution", "版记"],
+    );
+}

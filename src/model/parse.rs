@@ -714,6 +714,10 @@ impl Reader {
                 name::IMPRINT => imprint = r.imprint(v, here),
                 name::DOCUMENT_NUMBER => document_number = r.optional_text(v, here),
                 name::ALLOW_SUBSTITUTES => allow_substitutes = r.boolean(v, here),
+                // For editors only; any string is accepted and not used.
+                name::SCHEMA => {
+                    r.optional_text(v, here);
+                }
                 _ => return false,
             }
             true

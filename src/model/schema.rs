@@ -46,6 +46,8 @@ pub mod name {
     pub const DOCUMENT_NUMBER: &str = "document_number";
     /// Root: whether substitute glyphs are allowed.
     pub const ALLOW_SUBSTITUTES: &str = "allow_substitutes";
+    /// Root: the JSON Schema the file declares, for editors; not used otherwise.
+    pub const SCHEMA: &str = "$schema";
     /// Masthead: the bulletin's name.
     pub const NAME: &str = "name";
     /// Masthead: the issue number.
@@ -142,6 +144,12 @@ pub const ROOT: &[Field] = &[
         false,
         "字体缺字时允许用其他字体代替（都没有则印为〓），而不报错；默认 false",
         "allow characters missing from their role's fonts to be drawn from another face (or as 〓 when none has them) instead of being an error; default false",
+    ),
+    field(
+        name::SCHEMA,
+        false,
+        "本文件所依据的 JSON Schema（jianbao schema 的输出），供编辑器校验和补全；排版时不使用",
+        "the JSON Schema this file follows (the output of jianbao schema), for editors; not used in layout",
     ),
 ];
 
@@ -338,6 +346,7 @@ fn property(object: &str, field: &str) -> Value {
         ("$", IMPRINT) => nullable(def("imprint")),
         ("$", DOCUMENT_NUMBER) => nullable(def("text")),
         ("$", ALLOW_SUBSTITUTES) => json!({ "type": ["boolean", "null"], "default": false }),
+        ("$", SCHEMA) => json!({ "type": "string" }),
         ("masthead", NAME | ISSUER) => def("text"),
         ("masthead", ISSUE) => def("positive_integer"),
         ("masthead", TOTAL_ISSUE) => nullable(def("positive_integer")),

@@ -59,14 +59,22 @@ pub fn set(b: &Bulletin, ts: &Typesetter<'_>) -> Result<MastheadLines> {
     let m = &t.masthead;
     let measure = t.page.type_width;
 
-    let marking = b.masthead.marking.as_ref().and_then(|text| {
-        ts.set(
-            &one_line(ts, text, m.marking, Align::Left, "$.masthead.marking"),
-            Tag::Marking,
-        )
-        .into_iter()
-        .next()
-    });
+    let marking = match &b.masthead.marking {
+        None => None,
+        Some(text) => {
+            let mut lines = ts.set(
+                &one_line(ts, text, m.marking, Align::Left, "$.masthead.marking"),
+                Tag::Marking,
+            );
+            if lines.len() > 1 {
+                return Err(Error::Layout {
+                    place: Place::new("$.masthead.marking"),
+                    message: "标识（密级、内部资料等）超过一行：请缩短".into(),
+                });
+            }
+            lines.pop()
+        }
+    };
 
     // The name, red, on one line when it can be at least name_min_size.
     let mut name_inline = Inline {

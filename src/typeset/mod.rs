@@ -412,6 +412,16 @@ pub fn typeset(bulletin: &Bulletin, ts: &Typesetter<'_>) -> Result<Typeset> {
     if let Some(e) = ts.missing_error() {
         return Err(e);
     }
+    let footer_lines: usize = footer.iter().map(Vec::len).sum();
+    if footer_lines > ts.template.grid.lines as usize {
+        return Err(Error::Layout {
+            place: Place::new("$.distribution"),
+            message: format!(
+                "版记有 {footer_lines} 行，超过一页的 {} 行：请精简报送名单",
+                ts.template.grid.lines
+            ),
+        });
+    }
     Ok(Typeset {
         masthead,
         flow,
