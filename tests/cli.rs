@@ -27,6 +27,14 @@ fn jianbao(args: &[&str], stdin: Option<&[u8]>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// The example's path, as an argument.
+fn example_path() -> String {
+    root()
+        .join("examples/yiyang-2024-01.json")
+        .display()
+        .to_string()
+}
+
 /// `check` an input given as bytes; returns exit code and stderr.
 fn check_bytes(input: &[u8]) -> (i32, String) {
     let out = jianbao(&["check", "-"], Some(input));
@@ -50,16 +58,7 @@ fn rejects(edit: impl FnOnce(&mut Value), expect: &[&str]) {
 
 #[test]
 fn the_example_checks_clean_of_errors() {
-    let out = jianbao(
-        &[
-            "check",
-            root()
-                .join("examples/yiyang-2024-01.json")
-                .to_str()
-                .unwrap(),
-        ],
-        None,
-    );
+    let out = jianbao(&["check", example_path().as_str()], None);
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("7 页"), "{stdout}");
@@ -207,13 +206,7 @@ fn usage_and_file_errors_exit_with_2() {
     let out = jianbao(&["frobnicate"], None);
     assert_eq!(out.status.code(), Some(2));
     let out = Command::new(env!("CARGO_BIN_EXE_jianbao"))
-        .args([
-            "check",
-            root()
-                .join("examples/yiyang-2024-01.json")
-                .to_str()
-                .unwrap(),
-        ])
+        .args(["check", example_path().as_str()])
         .args(["--font-dir", "/nonexistent/fonts"])
         .output()
         .unwrap();
@@ -271,17 +264,7 @@ fn render_defaults_the_output_name_and_takes_several_inputs() {
 
 #[test]
 fn dump_layout_prints_every_item() {
-    let out = jianbao(
-        &[
-            "render",
-            "--dump-layout",
-            root()
-                .join("examples/yiyang-2024-01.json")
-                .to_str()
-                .unwrap(),
-        ],
-        None,
-    );
+    let out = jianbao(&["render", "--dump-layout", example_path().as_str()], None);
     assert_eq!(out.status.code(), Some(0));
     let dump = String::from_utf8_lossy(&out.stdout);
     assert!(dump.starts_with("layout 595.28x841.89pt, 7 pages"));

@@ -595,17 +595,28 @@ impl Reader {
         self.text_items(items, at, TextKind::Line)
     }
 
-    /// Each element as text; `None` when any is not.
-    fn text_items(&mut self, items: &[Json], at: &At, kind: TextKind) -> Option<Vec<String>> {
+    /// Each element read by `each` at its own index; `None` when any is not
+    /// readable. Every element is read, so that all problems are reported.
+    fn each<T>(
+        &mut self,
+        items: &[Json],
+        at: &At,
+        mut each: impl FnMut(&mut Self, &Json, &At) -> Option<T>,
+    ) -> Option<Vec<T>> {
         let mut out = Some(Vec::with_capacity(items.len()));
         for (i, item) in items.iter().enumerate() {
-            let t = self.text(item, &at.index(i), kind);
+            let t = each(self, item, &at.index(i));
             out = out.zip(t).map(|(mut v, t)| {
                 v.push(t);
                 v
             });
         }
         out
+    }
+
+    /// Each element as text; `None` when any is not.
+    fn text_items(&mut self, items: &[Json], at: &At, kind: TextKind) -> Option<Vec<String>> {
+        self.each(items, at, |r, item, here| r.text(item, here, kind))
     }
 
     /// A positive integer that fits in `u32`.
@@ -812,24 +823,31 @@ impl Reader {
         }
     }
 
-    fn body(&mut self, v: &Json, at: &At) -> Option<Vec<Block>> {
-        let items = self.array(v, at, "文章和栏目的列表")?;
+    /// An array that must not be empty: `what` names it when it is not an
+    /// array, `empty` is the message when it is empty.
+    fn non_empty<'j>(
+        &mut self,
+        v: &'j Json,
+        at: &At,
+        what: &str,
+        empty: &str,
+    ) -> Option<&'j [Json]> {
+        let items = self.array(v, at, what)?;
         if items.is_empty() {
-            self.report(
-                at,
-                "正文为空：至少要有一篇文章（\"type\": \"article\"）或一个栏目（\"type\": \"section\"）",
-            );
+            self.report(at, empty);
             return None;
         }
-        let mut blocks = Some(Vec::with_capacity(items.len()));
-        for (i, item) in items.iter().enumerate() {
-            let block = self.block(item, &at.index(i));
-            blocks = blocks.zip(block).map(|(mut v, b)| {
-                v.push(b);
-                v
-            });
-        }
-        blocks
+        Some(items)
+    }
+
+    fn body(&mut self, v: &Json, at: &At) -> Option<Vec<Block>> {
+        let items = self.non_empty(
+            v,
+            at,
+            "文章和栏目的列表",
+            "正文为空：至少要有一篇文章（\"type\": \"article\"）或一个栏目（\"type\": \"section\"）",
+        )?;
+        self.each(items, at, Self::block)
     }
 
     fn block(&mut self, v: &Json, at: &At) -> Option<Block> {
@@ -930,11 +948,12 @@ impl Reader {
 
     /// A non-empty list of paragraphs; `in_item` adds the ▲ rule for the first.
     fn paragraphs(&mut self, v: &Json, at: &At, in_item: bool) -> Option<Vec<String>> {
-        let items = self.array(v, at, "段落列表")?;
-        if items.is_empty() {
-            self.report(at, "至少要有一个段落：写成 [\"第一段……\", \"第二段……\"]");
-            return None;
-        }
+        let items = self.non_empty(
+            v,
+            at,
+            "段落列表",
+            "至少要有一个段落：写成 [\"第一段……\", \"第二段……\"]",
+        )?;
         let paragraphs = self.text_items(items, at, TextKind::Paragraph)?;
         if in_item && paragraphs.first().is_some_and(|p| p.starts_with('▲')) {
             self.report(&at.index(0), "段首不要写▲，程序会自动加上");
@@ -944,23 +963,13 @@ impl Reader {
     }
 
     fn items(&mut self, v: &Json, at: &At) -> Option<Vec<Item>> {
-        let items = self.array(v, at, "▲条目列表")?;
-        if items.is_empty() {
-            self.report(
-                at,
-                "栏目至少要有一个▲条目：写成 [{ \"paragraphs\": [\"……\"] }]",
-            );
-            return None;
-        }
-        let mut out = Some(Vec::with_capacity(items.len()));
-        for (i, item) in items.iter().enumerate() {
-            let it = self.item(item, &at.index(i));
-            out = out.zip(it).map(|(mut v, it)| {
-                v.push(it);
-                v
-            });
-        }
-        out
+        let items = self.non_empty(
+            v,
+            at,
+            "▲条目列表",
+            "栏目至少要有一个▲条目：写成 [{ \"paragraphs\": [\"……\"] }]",
+        )?;
+        self.each(items, at, Self::item)
     }
 
     fn item(&mut self, v: &Json, at: &At) -> Option<Item> {

@@ -5,32 +5,16 @@ use super::{Align, FlowLine, Inline, Line, Span, Typesetter};
 use crate::error::Place;
 use crate::layout::{DocInfo, Tag};
 use crate::model::{Block, Bulletin, Guide, ItemKind};
-use crate::template::{Role, TextStyle};
+use crate::template::TextStyle;
 
 impl Typesetter<'_> {
-    /// A body-grid text block: full-width characters take one grid cell.
+    /// A body-grid text block: full-width characters take one grid cell;
+    /// justified.
     fn grid_inline(&self, spans: Vec<Span>, style: TextStyle, place: Place) -> Inline {
-        let t = self.template;
         Inline {
-            spans,
-            size: style.size,
-            cell: Some(t.grid.cell),
-            hscale: 1.0,
-            measure: t.page.type_width,
-            first_indent: 0.0,
-            rest_indent: 0.0,
-            right_indent: 0.0,
+            cell: Some(self.template.grid.cell),
             align: Align::Justify,
-            balance: false,
-            place,
-        }
-    }
-
-    fn span(&self, text: impl Into<String>, role: Role) -> Span {
-        Span {
-            text: text.into(),
-            role,
-            color: self.template.text_color,
+            ..self.inline(spans, style.size, place)
         }
     }
 }
@@ -232,17 +216,11 @@ pub fn footer(b: &Bulletin, ts: &Typesetter<'_>) -> Vec<Vec<Line>> {
     let t = ts.template;
     let f = &t.footer;
     let plain = |text: String, place: &str| Inline {
-        spans: vec![ts.span(text, f.text.role)],
-        size: f.text.size,
-        cell: None,
-        hscale: 1.0,
-        measure: t.page.type_width,
         first_indent: f.indent,
         rest_indent: f.indent,
         right_indent: f.indent,
         align: Align::Justify,
-        balance: false,
-        place: Place::new(place),
+        ..ts.text(&text, f.text, Place::new(place))
     };
     let mut out = Vec::new();
     let d = &b.distribution;

@@ -33,23 +33,9 @@ fn one_line(
     align: Align,
     place: &str,
 ) -> Inline {
-    let t = ts.template;
     Inline {
-        spans: vec![Span {
-            text: text.to_string(),
-            role: style.role,
-            color: t.text_color,
-        }],
-        size: style.size,
-        cell: None,
-        hscale: 1.0,
-        measure: t.page.type_width,
-        first_indent: 0.0,
-        rest_indent: 0.0,
-        right_indent: 0.0,
         align,
-        balance: false,
-        place: Place::new(place),
+        ..ts.text(text, style, Place::new(place))
     }
 }
 
@@ -78,21 +64,16 @@ pub fn set(b: &Bulletin, ts: &Typesetter<'_>) -> Result<MastheadLines> {
 
     // The name, red, on one line when it can be at least name_min_size.
     let mut name_inline = Inline {
-        spans: vec![Span {
-            text: b.masthead.name.clone(),
-            role: m.name_role,
-            color: t.red,
-        }],
-        size: 1.0,
-        cell: None,
-        hscale: 1.0,
-        measure,
-        first_indent: 0.0,
-        rest_indent: 0.0,
-        right_indent: 0.0,
         align: Align::Center,
-        balance: false,
-        place: Place::new("$.masthead.name"),
+        ..ts.inline(
+            vec![Span {
+                text: b.masthead.name.clone(),
+                role: m.name_role,
+                color: t.red,
+            }],
+            1.0,
+            Place::new("$.masthead.name"),
+        )
     };
     let em_width = ts.width(&name_inline);
     let (size, scale) = fit_name(em_width, measure, m.name_max_size, m.name_min_scale);

@@ -66,6 +66,40 @@ pub struct Inline {
     pub place: Place,
 }
 
+impl Typesetter<'_> {
+    /// A span of `text` in `role`, in the text colour.
+    pub fn span(&self, text: impl Into<String>, role: Role) -> Span {
+        Span {
+            text: text.into(),
+            role,
+            color: self.template.text_color,
+        }
+    }
+
+    /// `spans` at `size`, flush left on the type area's full measure, one em a
+    /// character (off the grid), without indents, not balanced.
+    pub fn inline(&self, spans: Vec<Span>, size: f32, place: Place) -> Inline {
+        Inline {
+            spans,
+            size,
+            cell: None,
+            hscale: 1.0,
+            measure: self.template.page.type_width,
+            first_indent: 0.0,
+            rest_indent: 0.0,
+            right_indent: 0.0,
+            align: Align::Left,
+            balance: false,
+            place,
+        }
+    }
+
+    /// One span of `text` in `style`, as [`Typesetter::inline`] sets it.
+    pub fn text(&self, text: &str, style: TextStyle, place: Place) -> Inline {
+        self.inline(vec![self.span(text, style.role)], style.size, place)
+    }
+}
+
 /// A set line: glyph runs with x measured from the type area's left edge.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
@@ -324,21 +358,11 @@ impl<'a> Typesetter<'a> {
     ) -> Option<(Line, f32)> {
         let t = self.template;
         let one = |text: &str, place: Place, align: Align| Inline {
-            spans: vec![Span {
-                text: text.to_string(),
-                role: style.role,
-                color: t.text_color,
-            }],
-            size: style.size,
-            cell: None,
-            hscale: 1.0,
-            measure: t.page.type_width,
             first_indent: indent,
             rest_indent: indent,
             right_indent: indent,
             align,
-            balance: false,
-            place,
+            ..self.text(text, style, place)
         };
         let mut l = one(left.0, left.1, Align::Left);
         let r = one(right.0, right.1, Align::Right);
@@ -365,21 +389,8 @@ impl<'a> Typesetter<'a> {
         // All of it in the number's role (宋体 digits, GB/T 9704-2012 §7.5):
         // its Latin role is itself in the built-in template.
         let inline = Inline {
-            spans: vec![Span {
-                text,
-                role: s.text.role,
-                color: self.template.text_color,
-            }],
-            size: s.text.size,
-            cell: None,
-            hscale: 1.0,
             measure: f32::MAX / 4.0,
-            first_indent: 0.0,
-            rest_indent: 0.0,
-            right_indent: 0.0,
-            align: Align::Left,
-            balance: false,
-            place: Place::new("page_number"),
+            ..self.text(&text, s.text, Place::new("page_number"))
         };
         let mut lines = self.set(&inline, Tag::PageNumber);
         lines.pop().unwrap_or(Line {
