@@ -90,7 +90,8 @@ impl Engine {
         let set = typeset::typeset(&bulletin, &ts)?;
         let faces = fonts.files().iter().map(|f| f.name.clone()).collect();
         let layout = paginate::paginate(&set, &template, &ts, faces);
-        let warnings = ts.take_warnings();
+        let mut warnings = model::lint::lint(&bulletin);
+        warnings.extend(ts.take_warnings());
         drop(metrics);
         Ok(Laid {
             bulletin,

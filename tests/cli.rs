@@ -315,3 +315,22 @@ fn layouts_that_cannot_be_made_exit_with_1_naming_the_place() {
         &["$.distribution", "版记"],
     );
 }
+
+#[test]
+fn half_width_punctuation_in_chinese_text_is_a_warning() {
+    let mut v = example_json();
+    v["body"][0]["paragraphs"][1] =
+        json!("陈竞强调:要高度重视,坚决扛牢\"守护好一江碧水\"的政治责任。");
+    let (code, err) = check_bytes(&serde_json::to_vec(&v).unwrap());
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("$.body[0].paragraphs[1]"), "{err}");
+    assert!(
+        err.contains("“,”应为“，”") && err.contains("“:”应为“：”"),
+        "{err}"
+    );
+    let out = jianbao(
+        &["check", "--deny-warnings", "-"],
+        Some(&serde_json::to_vec(&v).unwrap()),
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

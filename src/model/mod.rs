@@ -4,6 +4,7 @@
 //! of that format is enforced there, so later stages can trust the model.
 
 mod date;
+pub mod lint;
 mod parse;
 pub mod schema;
 
