@@ -977,12 +977,6 @@ mod raw {
                 )?,
                 lead_separator: self.item.lead_separator.clone(),
             };
-            if self.composition.compress_punctuation {
-                return Err(
-                    "composition.compress_punctuation = true（标点挤压）尚未实现：请设为 false"
-                        .into(),
-                );
-            }
             let composition = CompositionStyle {
                 latin_gap_zi: r.zi("composition.latin_gap", &self.composition.latin_gap)?,
                 compress_punctuation: self.composition.compress_punctuation,

@@ -533,3 +533,44 @@ fn the_layout_dump_is_deterministic() {
     assert!(a.contains("line name"));
     assert!(a.contains("rule x=79.37..521.57"));
 }
+
+#[test]
+fn punctuation_compression_keeps_lines_on_the_measure() {
+    let dir = TempDir::new("compress");
+    let tpl = dir.join("compress.toml");
+    std::fs::write(
+        &tpl,
+        "extends = \"jianbao\"\n[composition]\ncompress_punctuation = true\n",
+    )
+    .unwrap();
+    let opts = jianbao::Options {
+        template: Some(tpl),
+        ..Default::default()
+    };
+    let laid = engine().layout(&example(), &opts).unwrap();
+    let plain = layout(&example());
+    let mut squeezed_lines = 0;
+    for (p, line) in body_lines(&laid.layout) {
+        if !line.last {
+            assert!(
+                close(line.right(), TYPE_LEFT + TYPE_WIDTH, 0.01),
+                "page {}: {}",
+                p + 1,
+                line.text()
+            );
+        }
+        let text = line.text();
+        let (first, last) = (text.chars().next().unwrap(), text.chars().last().unwrap());
+        assert!(!LINE_START_PROHIBITED.contains(first) && !LINE_END_PROHIBITED.contains(last));
+        if line
+            .glyphs()
+            .any(|g| g.width < CELL / 2.0 + 0.01 && g.width > 1.0)
+        {
+            squeezed_lines += 1;
+        }
+    }
+    assert!(squeezed_lines > 0, "some marks were compressed");
+    // Compression never makes the bulletin longer.
+    let count = |l: &Layout| body_lines(l).count();
+    assert!(count(&laid.layout) <= count(&plain.layout));
+}

@@ -85,9 +85,37 @@ pub struct Atom {
     pub width: f32,
     /// Whether the atom is a Han character (for the Han–Latin gap).
     pub han: bool,
+    /// How much of its width it may give up under punctuation compression
+    /// (the blank half of a mark's cell); 0 when compression is off.
+    pub squeeze: f32,
+    /// Whether the blank half is on the left (opening marks) rather than the right.
+    pub squeeze_left: bool,
     /// Its glyphs.
     pub glyphs: Vec<AtomGlyph>,
 }
+
+impl Atom {
+    /// Give up `amount` of the atom's width from its blank side.
+    pub fn compress(&mut self, amount: f32) {
+        let amount = amount.min(self.squeeze).max(0.0);
+        self.width -= amount;
+        self.squeeze -= amount;
+        // A mark is one glyph: its box shrinks with the atom.
+        for g in &mut self.glyphs {
+            g.width -= amount;
+            if self.squeeze_left {
+                g.offset -= amount;
+            }
+        }
+    }
+}
+
+/// Closing marks whose glyph sits in the left half of its cell (GB/T 15834
+/// positions): under compression their right half may be taken away.
+pub const COMPRESSIBLE_CLOSE: &str = "。，、；：”’）〕】》〉」』〗〙］｝";
+
+/// Opening marks whose glyph sits in the right half of its cell.
+pub const COMPRESSIBLE_OPEN: &str = "“‘（〔【《〈「『〖〘［｛";
 
 /// The atoms of an inline text and the glue before each atom (the Han–Latin gap).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -136,14 +164,22 @@ impl Typesetter<'_> {
                         ..g
                     });
                 }
+                let compress = self.template.composition.compress_punctuation && n == 1;
+                let open = COMPRESSIBLE_OPEN.contains(ch);
+                let squeezable = compress && (open || COMPRESSIBLE_CLOSE.contains(ch));
                 atoms.push(Atom {
                     class: class_of(ch),
                     width: cell * n as f32,
                     han: is_han(ch),
+                    squeeze: if squeezable { cell / 2.0 } else { 0.0 },
+                    squeeze_left: open,
                     glyphs,
                 });
                 i += n;
             }
+        }
+        if self.template.composition.compress_punctuation {
+            compress_pairs(&mut atoms);
         }
         let gap = self.template.composition.latin_gap_zi * cell;
         let mut gaps = vec![0.0; atoms.len()];
@@ -210,7 +246,25 @@ impl Typesetter<'_> {
             class: Class::Latin,
             width: x,
             han: false,
+            squeeze: 0.0,
+            squeeze_left: false,
             glyphs,
+        }
+    }
+}
+
+/// Adjacent marks share one blank half (GB/T 15834, clreq §3.1.6): a closing
+/// mark before another mark gives up its right half; an opening mark after
+/// another opening mark gives up its left half.
+pub fn compress_pairs(atoms: &mut [Atom]) {
+    for i in 1..atoms.len() {
+        let (head, tail) = atoms.split_at_mut(i);
+        let (prev, next) = (&mut head[i - 1], &mut tail[0]);
+        let mark = |a: &Atom| a.squeeze > 0.0 || matches!(a.class, Class::Open | Class::Close);
+        if prev.squeeze > 0.0 && !prev.squeeze_left && mark(next) {
+            prev.compress(prev.squeeze);
+        } else if next.squeeze > 0.0 && next.squeeze_left && prev.class == Class::Open {
+            next.compress(next.squeeze);
         }
     }
 }

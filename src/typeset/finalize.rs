@@ -107,6 +107,8 @@ mod tests {
                     class: Class::Ideo,
                     width: w,
                     han: true,
+                    squeeze: 0.0,
+                    squeeze_left: false,
                     glyphs: vec![],
                 })
                 .collect(),

@@ -10,13 +10,15 @@ use super::collect::{Atoms, Class};
 const EPS: f32 = 0.01;
 
 /// A line's range of atoms, with leading and trailing spaces trimmed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LineRange {
     /// The atoms of the line.
     pub atoms: Range<usize>,
     /// Whether no legal break was found and one was forced (a prohibition broken
     /// or an atom wider than the measure).
     pub forced: bool,
+    /// Marks of the line compressed to make it fit: (atom, width taken away).
+    pub squeezed: Vec<(usize, f32)>,
 }
 
 /// Whether a line may break between atom `k - 1` and atom `k`.
@@ -77,28 +79,62 @@ pub fn first_fit(a: &Atoms, measure: impl Fn(usize) -> f32) -> Vec<LineRange> {
             j += 1;
         }
         let mut forced = false;
+        let mut squeezed = Vec::new();
         if j == i {
             // A single atom wider than the measure: it gets a line of its own.
             j = i + 1;
             forced = true;
         } else if j < n && !can_break_before(a, j) {
-            let mut k = j - 1;
-            while k > i && !can_break_before(a, k) {
-                k -= 1;
-            }
-            if k > i {
-                j = k;
+            // Compress before you stretch: take marks that may not start the
+            // next line into this one by squeezing marks of the line.
+            if let Some((end, sq)) = squeeze_in(a, i, j, w, m) {
+                j = end;
+                squeezed = sq;
             } else {
-                forced = true;
+                let mut k = j - 1;
+                while k > i && !can_break_before(a, k) {
+                    k -= 1;
+                }
+                if k > i {
+                    j = k;
+                } else {
+                    forced = true;
+                }
             }
         }
         lines.push(LineRange {
             atoms: trim(a, i..j),
             forced,
+            squeezed,
         });
         i = j;
     }
     lines
+}
+
+/// Under punctuation compression: the end of a line from `i` that takes the
+/// atoms from `j` up to the next legal break, when squeezing the line's marks
+/// (the last first) makes them fit in `m`; with the squeezes.
+fn squeeze_in(a: &Atoms, i: usize, j: usize, w: f32, m: f32) -> Option<(usize, Vec<(usize, f32)>)> {
+    let mut end = j;
+    let mut width = w;
+    while end < a.atoms.len() && !can_break_before(a, end) {
+        width += a.atoms[end].width + a.gaps[end];
+        end += 1;
+    }
+    let mut need = width - m;
+    let mut squeezed = Vec::new();
+    for k in (i..end).rev() {
+        if need <= EPS {
+            break;
+        }
+        let take = a.atoms[k].squeeze.min(need);
+        if take > 0.0 {
+            squeezed.push((k, take));
+            need -= take;
+        }
+    }
+    (need <= EPS).then_some((end, squeezed))
 }
 
 /// Balanced breaking: the fewest lines first-fit needs, with breaks chosen so
@@ -156,6 +192,7 @@ pub fn balanced(a: &Atoms, measure: f32) -> Vec<LineRange> {
         .map(|r| LineRange {
             atoms: trim(a, r),
             forced: false,
+            squeezed: Vec::new(),
         })
         .collect()
 }
@@ -181,6 +218,8 @@ mod tests {
                     class: Class::Latin,
                     width: 0.5 * (i - s) as f32,
                     han: false,
+                    squeeze: 0.0,
+                    squeeze_left: false,
                     glyphs: vec![],
                 });
                 continue;
@@ -191,6 +230,8 @@ mod tests {
                 class: class_of(chars[i]),
                 width: n as f32,
                 han: is_han(chars[i]),
+                squeeze: 0.0,
+                squeeze_left: false,
                 glyphs: vec![],
             });
             i += n;
@@ -203,6 +244,21 @@ mod tests {
             }
         }
         Atoms { atoms, gaps }
+    }
+
+    /// `atoms` with GB punctuation compression on: marks may give up half a cell.
+    fn compressed(text: &str) -> Atoms {
+        use super::super::collect::{compress_pairs, COMPRESSIBLE_CLOSE, COMPRESSIBLE_OPEN};
+        let mut a = atoms(text);
+        let chars: Vec<char> = text.chars().collect();
+        for (atom, ch) in a.atoms.iter_mut().zip(chars) {
+            if COMPRESSIBLE_CLOSE.contains(ch) || COMPRESSIBLE_OPEN.contains(ch) {
+                atom.squeeze = 0.5;
+                atom.squeeze_left = COMPRESSIBLE_OPEN.contains(ch);
+            }
+        }
+        compress_pairs(&mut a.atoms);
+        a
     }
 
     fn lengths(text: &str, measure: f32) -> Vec<usize> {
@@ -262,6 +318,40 @@ mod tests {
         let lines = first_fit(&a, |_| 4.0);
         assert_eq!(lines[0].atoms, 0..3);
         assert_eq!(lines[1].atoms, 3..7);
+    }
+
+    #[test]
+    fn compression_takes_a_line_end_mark_in_before_stretching() {
+        // Without compression "。" would pull 四 down; with it, "，" and "。"
+        // each give up half a cell and the line holds all five atoms.
+        let a = compressed("一，三四。五");
+        let lines = first_fit(&a, |_| 4.0);
+        assert_eq!(lines[0].atoms, 0..5);
+        let taken: f32 = lines[0].squeezed.iter().map(|s| s.1).sum();
+        assert!((taken - 1.0).abs() < 1e-4, "{:?}", lines[0].squeezed);
+        // Without compression: the short line.
+        let lines = first_fit(&atoms("一，三四。五"), |_| 4.0);
+        assert_eq!(lines[0].atoms, 0..3);
+    }
+
+    #[test]
+    fn compression_squeezes_adjacent_marks() {
+        // "。”": the period gives up its right half; "（“": the quote its left half.
+        let a = compressed("说。”好（“对");
+        assert_eq!(a.atoms[1].width, 0.5);
+        assert_eq!(a.atoms[2].width, 1.0);
+        assert_eq!(a.atoms[4].width, 1.0);
+        assert_eq!(a.atoms[5].width, 0.5);
+        assert!(a.atoms[5].squeeze_left);
+    }
+
+    #[test]
+    fn compression_falls_back_when_squeezing_is_not_enough() {
+        // No mark inside the line to squeeze: 四 moves down as before.
+        let a = compressed("一二三四。五");
+        let lines = first_fit(&a, |_| 4.0);
+        assert_eq!(lines[0].atoms, 0..3);
+        assert!(lines[0].squeezed.is_empty());
     }
 
     #[test]

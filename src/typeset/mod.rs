@@ -281,7 +281,7 @@ impl<'a> Typesetter<'a> {
 
     /// Set `inline` in lines tagged `tag`; x is measured from the box's left edge.
     pub fn set(&self, inline: &Inline, tag: Tag) -> Vec<Line> {
-        let atoms = self.collect(inline);
+        let mut atoms = self.collect(inline);
         if atoms.atoms.is_empty() {
             return Vec::new();
         }
@@ -304,6 +304,11 @@ impl<'a> Typesetter<'a> {
                 "有一行无法按禁则断开或有过长的西文/数字串，超出了版心宽度；可在其中加空格或改写"
                     .into(),
             );
+        }
+        for r in &ranges {
+            for &(k, amount) in &r.squeezed {
+                atoms.atoms[k].compress(amount);
+            }
         }
         let count = ranges.len();
         ranges
