@@ -355,7 +355,7 @@ impl Archive {
         let warnings: Vec<String> = laid.warnings.iter().map(|w| w.to_string()).collect();
         if !warnings.is_empty() && !issue_opts.allow_warnings {
             let mut message = format!(
-                "排版有 {} 条提示，未归档：先处理这些提示，或确认无误后加 --allow-warnings 归档：",
+                "排版有 {} 条提示：先处理这些提示，或确认无误后加 --allow-warnings 归档：",
                 warnings.len()
             );
             for w in &warnings {
@@ -435,7 +435,7 @@ impl Archive {
         if duplicate.is_some() || found.iter().any(|f| f.rel == rel) {
             return Err(Error::Archive {
                 message: format!(
-                    "《{}》{}年第{}期已经归档过，未重复归档：期号不能重复使用；请改用下一期的期号（jianbao new 可生成下一期），或用 jianbao archive show 查看已归档的那一期",
+                    "《{}》{}年第{}期已经归档过：期号不能重复使用；请改用下一期的期号（jianbao new 可生成下一期），或用 jianbao archive show 查看已归档的那一期",
                     m.name, year, m.issue
                 ),
             });
