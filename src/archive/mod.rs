@@ -620,8 +620,9 @@ impl Archive {
     }
 
     /// Sentences of issued copies that contain every word of `query`
-    /// (words separated by spaces; Chinese words of any length).
-    pub fn search(&self, query: &str) -> Result<Vec<Hit>> {
+    /// (words separated by spaces; Chinese words of any length), with notes
+    /// on what was done to the index.
+    pub fn search(&self, query: &str) -> Result<(Vec<Hit>, Vec<String>)> {
         self.require()?;
         let terms = text::query_terms(query);
         let Some(fts) = text::fts_query(&terms) else {
@@ -638,7 +639,7 @@ impl Archive {
             .map(|r| (r.dir.clone(), r))
             .collect();
         let rows = idx.search(&fts).map_err(index_error)?;
-        Ok(rows
+        let hits = rows
             .into_iter()
             .filter(|r| text::matches(&r.sentence, &terms))
             .filter_map(|r| {
@@ -648,7 +649,8 @@ impl Archive {
                     sentence: r.sentence,
                 })
             })
-            .collect())
+            .collect();
+        Ok((hits, notes))
     }
 
     /// Check every copy against its manifest and the register chain; with an

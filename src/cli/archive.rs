@@ -368,7 +368,8 @@ fn verify(a: VerifyArgs, font_dir: PathBuf) -> Result<ExitCode> {
 fn search(a: SearchArgs) -> Result<ExitCode> {
     let archive = Archive::new(&a.dir.archive);
     let query = a.text.join(" ");
-    let hits = archive.search(&query)?;
+    let (hits, notes) = archive.search(&query)?;
+    print_notes(&notes);
     if hits.is_empty() {
         println!("没有找到“{query}”");
         return Ok(ExitCode::SUCCESS);
