@@ -378,6 +378,18 @@ fn issued_pdf_is_pdfa_and_deterministic() {
     ] {
         assert!(text.contains(needle), "{needle} missing");
     }
+    // Header: version 1.7, then a comment line of four bytes above 127.
+    assert!(pdf.starts_with(b"%PDF-1.7\n%"), "header");
+    assert!(pdf[10..14].iter().all(|&b| b > 127), "binary comment");
+    assert!(!text.contains("/Encrypt"));
+    // qpdf, where installed, finds no damage.
+    if let Ok(o) = Command::new("qpdf")
+        .arg("--check")
+        .arg(copy.join("issued.pdf"))
+        .output()
+    {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    }
     // The same input renders to the same bytes with `render --pdfa`.
     fs::write(t.path().join("again.json"), example()).unwrap();
     expect(
