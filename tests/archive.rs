@@ -708,3 +708,50 @@ fn archive_directory_from_option_and_environment() {
     let o = expect(d, &["archive", "list", "--archive", "nowhere"], 2);
     assert!(stderr(&o).contains("没有档案库"), "{}", stderr(&o));
 }
+
+#[test]
+fn rerender_reports_a_different_font_set() {
+    let (t, _copy) = archive_with_example("fonts");
+    let d = t.path();
+    let o = expect(d, &["archive", "verify", "--rerender"], 0);
+    assert!(stdout(&o).contains("逐字节相同"), "{}", stdout(&o));
+    // The same fonts, but one file changed (a few bytes appended).
+    let fonts = d.join("fonts");
+    fs::create_dir_all(&fonts).unwrap();
+    for e in fs::read_dir(repo().join("fonts")).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            fs::copy(e.path(), fonts.join(e.file_name())).unwrap();
+        }
+    }
+    let mut song = fs::read(fonts.join("FandolSong-Regular.otf")).unwrap();
+    song.extend_from_slice(&[0; 4]);
+    fs::write(fonts.join("FandolSong-Regular.otf"), song).unwrap();
+    let o = jianbao(d)
+        .env("JIANBAO_FONT_DIR", &fonts)
+        .args(["archive", "verify", "--rerender"])
+        .output()
+        .unwrap();
+    // The copy is intact; the different font is reported, not hidden.
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("完好 1"), "{out}");
+    assert!(
+        out.contains("字体 FandolSong-Regular.otf 与归档时不同"),
+        "{out}"
+    );
+}
+
+#[test]
+fn invalid_input_is_refused_and_nothing_is_filed() {
+    let t = TempDir::new("invalid");
+    let d = t.path();
+    let mut v: Value = serde_json::from_slice(&example()).unwrap();
+    v["masthead"]["issue"] = Value::from(0);
+    fs::write(d.join("bad.json"), serde_json::to_vec(&v).unwrap()).unwrap();
+    let o = expect(d, &["issue", "bad.json", "--allow-warnings"], 1);
+    assert!(stderr(&o).contains("$.masthead.issue"), "{}", stderr(&o));
+    assert!(!d.join("archive").exists());
+    // A missing input file is a file error.
+    expect(d, &["issue", "nothing.json"], 2);
+}

@@ -852,28 +852,35 @@ impl Archive {
                 expected.join("/")
             ));
         }
-        for rec in [&m.input, &m.pdf] {
-            let path = dir.join(&rec.file);
+        for (rec, file) in [(&m.input, INPUT_FILE), (&m.pdf, PDF_FILE)] {
+            // The file names are fixed: a manifest cannot point elsewhere.
+            if rec.file != file {
+                check.status = check.status.max(Status::Changed);
+                check.problems.push(format!(
+                    "清单中的文件名“{}”应为 {file}：清单被改动过",
+                    rec.file
+                ));
+            }
+            let path = dir.join(file);
             match fs::read(&path) {
                 Ok(bytes) => {
                     let sha = sha256_hex(&bytes);
                     if sha != rec.sha256 {
                         check.status = check.status.max(Status::Changed);
                         check.problems.push(format!(
-                            "{} 已改动：SHA-256 现为 {}，归档时为 {}",
-                            rec.file,
-                            &sha[..12],
-                            &rec.sha256[..rec.sha256.len().min(12)]
+                            "{file} 已改动：SHA-256 现为 {}，归档时为 {}",
+                            manifest::short_id(&sha),
+                            manifest::short_id(&rec.sha256)
                         ));
                     }
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     check.status = Status::Missing;
-                    check.problems.push(format!("{} 不见了", rec.file));
+                    check.problems.push(format!("{file} 不见了"));
                 }
                 Err(e) => {
                     check.status = check.status.max(Status::Changed);
-                    check.problems.push(format!("{} 无法读取：{e}", rec.file));
+                    check.problems.push(format!("{file} 无法读取：{e}"));
                 }
             }
         }

@@ -154,7 +154,9 @@ pub fn remove_tree(path: &Path) -> Result<()> {
         }
     }
     writable(path);
-    let res = if path.is_dir() {
+    // A symbolic link is removed itself, never followed.
+    let is_real_dir = fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    let res = if is_real_dir {
         fs::remove_dir_all(path)
     } else {
         fs::remove_file(path)
@@ -218,11 +220,14 @@ impl Store {
     /// the operating system releases if the process dies.
     pub fn lock(&self) -> Result<Lock> {
         let path = self.root.join(LOCK_FILE);
-        let fail = |e: rusqlite::Error| Error::Archive {
-            message: format!(
-                "无法锁定档案库 {}（{e}）：另一个 jianbao 可能正在归档，请稍后再试",
-                self.root.display()
-            ),
+        let fail = |e: rusqlite::Error| {
+            Error::io(
+                &path,
+                std::io::Error::other(format!(
+                    "无法锁定档案库 {}（{e}）：另一个 jianbao 可能正在归档，请稍后再试；或检查这个目录能否写入",
+                    self.root.display()
+                )),
+            )
         };
         let conn = rusqlite::Connection::open(&path).map_err(fail)?;
         conn.busy_timeout(LOCK_WAIT).map_err(fail)?;
@@ -451,6 +456,23 @@ mod tests {
             bulletin_dir_name("益阳简报"),
             format!("益阳简报-{}", &sha256_hex("益阳简报".as_bytes())[..8])
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_leftovers_never_follows_links() {
+        let base = std::env::temp_dir().join(format!("jianbao-store-{}", std::process::id()));
+        let outside = base.join("outside");
+        let tmp = base.join("tmp");
+        fs::create_dir_all(&outside).unwrap();
+        fs::create_dir_all(&tmp).unwrap();
+        fs::write(outside.join("keep.txt"), b"keep").unwrap();
+        std::os::unix::fs::symlink(&outside, tmp.join("link")).unwrap();
+        remove_tree(&tmp.join("link")).unwrap();
+        assert!(outside.join("keep.txt").exists());
+        assert!(fs::symlink_metadata(tmp.join("link")).is_err());
+        remove_tree(&base).unwrap();
+        assert!(!base.exists());
     }
 
     #[test]

@@ -277,13 +277,13 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
                 "  模板：      {}（{}，SHA-256 {}）",
                 m.template.name,
                 m.template.reference,
-                &m.template.sha256[..m.template.sha256.len().min(16)]
+                m.template.sha256.chars().take(16).collect::<String>()
             );
             for f in &m.fonts {
                 println!(
                     "  字体：      {}（SHA-256 {}）",
                     f.name,
-                    &f.sha256[..f.sha256.len().min(16)]
+                    f.sha256.chars().take(16).collect::<String>()
                 );
             }
             for w in &m.warnings {
