@@ -755,3 +755,42 @@ fn invalid_input_is_refused_and_nothing_is_filed() {
     // A missing input file is a file error.
     expect(d, &["issue", "nothing.json"], 2);
 }
+
+#[test]
+fn killed_issues_leave_whole_copies_or_nothing() {
+    let t = TempDir::new("kill");
+    let d = t.path();
+    // Kill `issue` processes at different moments of their work.
+    let mut filed = 0;
+    for (k, delay) in (0..12u64).map(|k| (k, k * 20)).collect::<Vec<_>>() {
+        let p = variant(d, &format!("k{k}.json"), NAME, 10 + k as u32, "湿地巡查");
+        let mut child = jianbao(d)
+            .args(["issue", p.to_str().unwrap(), "--allow-warnings"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        filed += usize::from(status.success());
+    }
+    if !d.join("archive").exists() {
+        return; // every process was killed before it began to file
+    }
+    // Whatever was filed is whole; nothing half-written is listed or damaged.
+    let o = expect(d, &["archive", "verify"], 0);
+    let out = stdout(&o);
+    assert!(out.contains("已改动 0，缺失 0"), "{out}");
+    let list = stdout(&expect(d, &["archive", "list"], 0));
+    let listed: usize = list
+        .lines()
+        .find_map(|l| l.strip_prefix("共 ")?.strip_suffix(" 期")?.parse().ok())
+        .unwrap_or(0);
+    assert!(listed >= filed, "{listed} listed, {filed} reported success");
+    // The next issue removes any leftovers.
+    let p = variant(d, "last.json", NAME, 99, "湿地巡查");
+    expect(d, &["issue", p.to_str().unwrap(), "--allow-warnings"], 0);
+    assert_eq!(fs::read_dir(d.join("archive/.tmp")).unwrap().count(), 0);
+    expect(d, &["archive", "verify"], 0);
+}

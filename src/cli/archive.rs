@@ -18,6 +18,13 @@ use jianbao::Engine;
 use super::render::{read_input, write_output};
 use super::{UsageError, EXIT_INPUT};
 
+/// Exit codes of the archive commands.
+pub const ARCHIVE_EXIT_CODES: &str = "退出码 / exit codes:
+  0  成功 success
+  1  拒绝：输入有错误、有提示（未加 --allow-warnings）、这一期已归档；verify 发现副本已改动或缺失
+     refused: bad input, warnings, issue number already filed; verify found changed or missing copies
+  2  用法错误，或文件、字体、档案库目录无法读写 usage errors, unreadable or unwritable files, fonts or archive";
+
 /// Where the archive is.
 #[derive(Args, Debug)]
 pub struct ArchiveDir {
@@ -55,7 +62,7 @@ pub enum ArchiveCommand {
     /// 查看一期的登记信息和文件位置：编号，或 名称 年份 期号
     Show(ShowArgs),
     /// 重新计算每份副本的哈希，报告完好、已改动或缺失（有问题时退出码 1）
-    #[command(after_help = super::EXIT_CODES)]
+    #[command(after_help = ARCHIVE_EXIT_CODES)]
     Verify(VerifyArgs),
     /// 在已归档各期的标题和正文中搜索（多个词以空格分开，须都出现）
     Search(SearchArgs),

@@ -44,7 +44,7 @@ pub enum Command {
     /// 输出输入格式的 JSON Schema，供编辑器校验和补全
     Schema,
     /// 签发归档：校验、排版为 PDF/A-2b 并存入档案库（同一简报同年期号不能重复）
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = archive::ARCHIVE_EXIT_CODES)]
     Issue(archive::IssueArgs),
     /// 档案库：列出、查看、校验、搜索已归档的各期
     #[command(subcommand)]
