@@ -1,7 +1,7 @@
 //! `jianbao issue`, `jianbao archive …` and `jianbao new`: filing issued
 //! copies, finding and proving them, and starting the next issue.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
@@ -462,6 +462,7 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
             total_issue: m.total_issue,
         });
         let n = skeleton::next_numbers(&known, date);
+        note_new_year(&known, n);
         (skeleton::skeleton(&prev, n, date), n)
     } else {
         let name = a.name.clone().unwrap_or_default();
@@ -473,6 +474,7 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
                     .with_context(|| format!("档案库中《{name}》最近一期的输入无法读取"))?;
                 let known = known_numbers(&archive, &name)?;
                 let n = skeleton::next_numbers(&known, date);
+                note_new_year(&known, n);
                 (skeleton::skeleton(&prev, n, date), n)
             }
             None => {
@@ -499,12 +501,20 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
         eprintln!(
             "已生成 {label} 的骨架 → {}：在 body 中填写标题和段落，再用 jianbao check {} 检查",
             out.display(),
-            shown(&out)
+            out.display()
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn shown(p: &Path) -> String {
-    p.display().to_string()
+/// Say so when the issue number restarts because the date is in a new year.
+fn note_new_year(known: &[Numbers], next: Numbers) {
+    if let Some(last) = known.iter().map(|k| k.year).max() {
+        if next.year > last {
+            eprintln!(
+                "jianbao: 新一期的日期在 {} 年，上一期在 {last} 年：期号从第1期重新开始（总期号接着编）；若要接着上一年编号，请用 --date 给出日期",
+                next.year
+            );
+        }
+    }
 }
