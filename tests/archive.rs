@@ -794,3 +794,22 @@ fn killed_issues_leave_whole_copies_or_nothing() {
     assert_eq!(fs::read_dir(d.join("archive/.tmp")).unwrap().count(), 0);
     expect(d, &["archive", "verify"], 0);
 }
+
+#[test]
+fn an_edited_last_manifest_stays_detectable_after_the_next_issue() {
+    let (t, copy1) = archive_with_example("head");
+    let d = t.path();
+    let mpath = copy1.join("manifest.json");
+    set_writable(&mpath);
+    let mut m: Value = serde_json::from_slice(&fs::read(&mpath).unwrap()).unwrap();
+    m["title"] = Value::from("改过的标题");
+    fs::write(&mpath, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let o = expect(d, &["archive", "verify"], 1);
+    assert!(stdout(&o).contains("清单"), "{}", stdout(&o));
+    // Filing the next issue does not link to the edited manifest.
+    let i2 = variant(d, "i2.json", NAME, 2, "南洞庭湖湿地保护修复持续推进");
+    expect(d, &["issue", i2.to_str().unwrap(), "--allow-warnings"], 0);
+    expect(d, &["archive", "reindex"], 0);
+    let o = expect(d, &["archive", "verify"], 1);
+    assert!(stdout(&o).contains("登记链"), "{}", stdout(&o));
+}

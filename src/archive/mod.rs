@@ -441,7 +441,9 @@ impl Archive {
             });
         }
         // The register's last link, from the files and from what the index
-        // remembers (a deleted last copy still counts).
+        // remembers: a deleted last copy still counts, and for the same
+        // number the hash recorded when it was filed wins over the file's
+        // (so that an edited last manifest stays detectable).
         let mut head: Option<(u64, String)> = manifests(&found)
             .into_iter()
             .filter_map(|(f, x)| Some((x.sequence, f.manifest_sha256.clone()?)))
@@ -451,7 +453,7 @@ impl Archive {
         if let Ok(idx) = &idx {
             if let Ok(records) = idx.records() {
                 if let Some(r) = records.iter().max_by_key(|r| r.seq) {
-                    if head.as_ref().map_or(true, |h| r.seq > h.0) {
+                    if head.as_ref().map_or(true, |h| r.seq >= h.0) {
                         head = Some((r.seq, r.manifest_sha256.clone()));
                     }
                 }
