@@ -306,35 +306,49 @@ impl Archive {
                 &own
             }
         };
-        match Index::open(&path) {
-            Ok(mut idx) => match idx.dirs() {
-                Ok(known) => {
-                    let mut added = 0;
-                    for rel in dirs.iter().filter(|d| !known.contains_key(*d)) {
-                        let f = self.store.read_copy(rel);
-                        if let Ok(m) = &f.manifest {
-                            self.index_copy(&mut idx, &f, m).map_err(index_error)?;
-                            added += 1;
-                        }
-                    }
-                    if added > 0 && !known.is_empty() {
-                        notes.push(format!("索引中补入了 {added} 份副本"));
-                    }
-                    Ok(idx)
+        let added = Index::open(&path).and_then(|mut idx| {
+            let known = idx.dirs()?;
+            let mut added = 0;
+            for rel in dirs.iter().filter(|d| !known.contains_key(*d)) {
+                let f = self.store.read_copy(rel);
+                if let Ok(m) = &f.manifest {
+                    self.index_copy(&mut idx, &f, m)?;
+                    added += 1;
                 }
-                Err(_) => {
-                    let (idx, n) = self.rebuild(lock)?;
-                    notes.push(format!("索引损坏，已从文件重建（{n} 份副本）"));
-                    Ok(idx)
-                }
-            },
-            Err(_) => {
-                let existed = path.exists();
-                let (idx, n) = self.rebuild(lock)?;
-                if existed {
-                    notes.push(format!("索引损坏，已从文件重建（{n} 份副本）"));
+            }
+            Ok((idx, added, known.is_empty()))
+        });
+        match added {
+            Ok((idx, added, was_empty)) => {
+                if added > 0 && !was_empty {
+                    notes.push(format!("索引中补入了 {added} 份副本"));
                 }
                 Ok(idx)
+            }
+            Err(_) => {
+                let (idx, n) = self.rebuild(lock)?;
+                notes.push(format!("索引损坏，已从文件重建（{n} 份副本）"));
+                Ok(idx)
+            }
+        }
+    }
+
+    /// Run a query on the up-to-date index; if the query fails (a damaged
+    /// index that opened), rebuild the index from the files and run it again.
+    fn query<T>(
+        &self,
+        notes: &mut Vec<String>,
+        f: impl Fn(&Index) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        let idx = self.index(None, notes)?;
+        match f(&idx) {
+            Ok(v) => Ok(v),
+            Err(_) => {
+                drop(idx);
+                let lock = self.store.lock()?;
+                let (idx, n) = self.rebuild(&lock)?;
+                notes.push(format!("索引损坏，已从文件重建（{n} 份副本）"));
+                f(&idx).map_err(index_error)
             }
         }
     }
@@ -493,8 +507,7 @@ impl Archive {
     pub fn list(&self, filter: &Filter) -> Result<(Vec<Record>, Vec<String>)> {
         self.require()?;
         let mut notes = Vec::new();
-        let idx = self.index(None, &mut notes)?;
-        let records = idx.records().map_err(index_error)?;
+        let records = self.query(&mut notes, Index::records)?;
         let on_disk: BTreeSet<String> = self.store.copy_dirs()?.into_iter().collect();
         let mut gone = 0;
         let out = records
@@ -633,14 +646,10 @@ impl Archive {
             });
         };
         let mut notes = Vec::new();
-        let idx = self.index(None, &mut notes)?;
-        let records: BTreeMap<String, Record> = idx
-            .records()
-            .map_err(index_error)?
-            .into_iter()
-            .map(|r| (r.dir.clone(), r))
-            .collect();
-        let rows = idx.search(&fts).map_err(index_error)?;
+        let (records, rows) =
+            self.query(&mut notes, |idx| Ok((idx.records()?, idx.search(&fts)?)))?;
+        let records: BTreeMap<String, Record> =
+            records.into_iter().map(|r| (r.dir.clone(), r)).collect();
         let hits = rows
             .into_iter()
             .filter(|r| text::matches(&r.sentence, &terms))
