@@ -199,9 +199,27 @@ impl Index {
         rows.collect()
     }
 
+    /// Run `f` in one transaction (many inserts are then written at once).
+    pub fn batch<T>(
+        &mut self,
+        f: impl FnOnce(&mut Index) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
     /// Add (or replace) a copy and its sentences.
     pub fn insert(&mut self, rec: &Record, sentences: &[Sentence]) -> rusqlite::Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         tx.execute("DELETE FROM copies WHERE dir = ?1", params![rec.dir])?;
         tx.execute("DELETE FROM text WHERE dir = ?1", params![rec.dir])?;
         tx.execute(

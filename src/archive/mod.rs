@@ -269,11 +269,16 @@ impl Archive {
         }
         let mut idx = Index::open(&path).map_err(index_error)?;
         let found = self.store.scan()?;
-        let mut n = 0;
-        for (f, m) in manifests(&found) {
-            self.index_copy(&mut idx, f, m).map_err(index_error)?;
-            n += 1;
-        }
+        let n = idx
+            .batch(|idx| {
+                let mut n = 0;
+                for (f, m) in manifests(&found) {
+                    self.index_copy(idx, f, m)?;
+                    n += 1;
+                }
+                Ok(n)
+            })
+            .map_err(index_error)?;
         Ok((idx, n))
     }
 
@@ -308,14 +313,17 @@ impl Archive {
         };
         let added = Index::open(&path).and_then(|mut idx| {
             let known = idx.dirs()?;
-            let mut added = 0;
-            for rel in dirs.iter().filter(|d| !known.contains_key(*d)) {
-                let f = self.store.read_copy(rel);
-                if let Ok(m) = &f.manifest {
-                    self.index_copy(&mut idx, &f, m)?;
-                    added += 1;
+            let added = idx.batch(|idx| {
+                let mut added = 0;
+                for rel in dirs.iter().filter(|d| !known.contains_key(*d)) {
+                    let f = self.store.read_copy(rel);
+                    if let Ok(m) = &f.manifest {
+                        self.index_copy(idx, &f, m)?;
+                        added += 1;
+                    }
                 }
-            }
+                Ok(added)
+            })?;
             Ok((idx, added, known.is_empty()))
         });
         match added {
