@@ -378,10 +378,44 @@ fn issued_pdf_is_pdfa_and_deterministic() {
     ] {
         assert!(text.contains(needle), "{needle} missing");
     }
+    // XMP agrees with the document information dictionary.
+    // The information dictionary is the one with /Producer (outline items
+    // have titles too).
+    let producer_at = text.find("/Producer<FEFF").expect("/Producer");
+    let start = text[..producer_at].rfind("<<").unwrap();
+    let end = producer_at + text[producer_at..].find(">>").unwrap();
+    let info = &text[start..end];
+    let info_text = |key: &str| -> String {
+        let at = info.find(&format!("/{key}<FEFF"));
+        let at = at.unwrap_or_else(|| panic!("/{key} missing"));
+        let hex: String = info[at..]
+            .chars()
+            .skip_while(|&c| c != '<')
+            .skip(1)
+            .take_while(|&c| c != '>')
+            .collect();
+        let bytes: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16(&units).unwrap()
+    };
+    let title = info_text("Title");
+    assert_eq!(title, format!("{NAME} 第1期"));
+    assert!(text.contains(&format!("<rdf:li xml:lang=\"x-default\">{title}</rdf:li>")));
+    let producer = info_text("Producer");
+    assert!(text.contains(&format!("<pdf:Producer>{producer}</pdf:Producer>")));
+    let author = info_text("Author");
+    assert!(text.contains(&format!("<rdf:li>{author}</rdf:li>")));
     // Header: version 1.7, then a comment line of four bytes above 127.
     assert!(pdf.starts_with(b"%PDF-1.7\n%"), "header");
     assert!(pdf[10..14].iter().all(|&b| b > 127), "binary comment");
     assert!(!text.contains("/Encrypt"));
+    assert!(!text.contains("GTS_PDFX"), "no PDF/X identification");
     // qpdf, where installed, finds no damage.
     if let Ok(o) = Command::new("qpdf")
         .arg("--check")
