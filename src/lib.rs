@@ -8,6 +8,7 @@
 //! [`paginate`] (pages of positioned items: [`layout::Layout`]) → [`render`]
 //! (PDF bytes). [`Engine`] runs them in order.
 
+pub mod archive;
 pub mod error;
 pub mod fonts;
 pub mod layout;

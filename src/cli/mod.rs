@@ -1,6 +1,7 @@
 //! Command-line arguments (clap) and the commands that render, check and
 //! describe bulletins.
 
+mod archive;
 mod render;
 
 use std::path::PathBuf;
@@ -42,6 +43,14 @@ pub enum Command {
     Check(render::CheckArgs),
     /// 输出输入格式的 JSON Schema，供编辑器校验和补全
     Schema,
+    /// 签发归档：校验、排版为 PDF/A-2b 并存入档案库（同一简报同年期号不能重复）
+    #[command(after_help = archive::ARCHIVE_EXIT_CODES)]
+    Issue(archive::IssueArgs),
+    /// 档案库：列出、查看、校验、搜索已归档的各期
+    #[command(subcommand)]
+    Archive(archive::ArchiveCommand),
+    /// 生成下一期的输入骨架（期号、总期号加一，复制报头、发送范围和印发信息）
+    New(archive::NewArgs),
 }
 
 /// Run the command line; the exit code on success.
@@ -65,6 +74,9 @@ pub fn run() -> Result<ExitCode> {
             println!("{}", jianbao::model::schema::json_schema());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Issue(args) => archive::issue(args, font_dir),
+        Command::Archive(cmd) => archive::archive(cmd, font_dir),
+        Command::New(args) => archive::new(args),
     }
 }
 

@@ -1,0 +1,212 @@
+//! The manifest of an issued copy (`manifest.json`): what was issued, when,
+//! by which program, from which template and fonts, with the SHA-256 of every
+//! file, and its place in the archive's register chain.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The format identifier written into every manifest.
+pub const FORMAT: &str = "jianbao-archive-copy/1";
+
+/// The manifest of one issued copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Position in the archive's register: 1 for the first copy filed, then 2, 3, …
+    pub sequence: u64,
+    /// SHA-256 (hex) of the manifest file of the copy filed just before
+    /// (`sequence - 1`); `None` for the first. Deleting or editing a copy
+    /// breaks this chain.
+    pub previous: Option<String>,
+    /// 简报名称.
+    pub name: String,
+    /// The year of the issue's date.
+    pub year: u16,
+    /// 期号.
+    pub issue: u32,
+    /// 总期号, when given.
+    pub total_issue: Option<u32>,
+    /// The issue's date, `YYYY-MM-DD`.
+    pub date: String,
+    /// The title of the first article.
+    pub title: String,
+    /// When it was filed (RFC 3339, China Standard Time).
+    pub issued_at: String,
+    /// Pages of the PDF.
+    pub pages: usize,
+    /// The program that filed it.
+    pub tool: Tool,
+    /// Whether the PDF was written as PDF/A-2b.
+    pub pdfa: bool,
+    /// The input, byte for byte.
+    pub input: FileRecord,
+    /// The PDF that was issued, byte for byte.
+    pub pdf: FileRecord,
+    /// The template it was laid out with.
+    pub template: TemplateRecord,
+    /// Every font file used.
+    pub fonts: Vec<FontRecord>,
+    /// Warnings of the layout that the issuer accepted (`--allow-warnings`).
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+/// The program that filed a copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    /// `jianbao`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
+impl Tool {
+    /// This program.
+    pub fn current() -> Tool {
+        Tool {
+            name: env!("CARGO_PKG_NAME").to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+/// A file of the copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// Its name inside the copy's directory.
+    pub file: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// SHA-256 (hex).
+    pub sha256: String,
+}
+
+/// The template of a copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateRecord {
+    /// Its name.
+    pub name: String,
+    /// What the input asked for: a built-in name, or the template file
+    /// (as an absolute path when it could be resolved).
+    pub reference: String,
+    /// Whether it is built into the program.
+    pub builtin: bool,
+    /// SHA-256 of its text(s) (see [`crate::template::Template::sha256`]).
+    pub sha256: String,
+}
+
+/// A font file used by a copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FontRecord {
+    /// The file's name in the font folder.
+    pub name: String,
+    /// SHA-256 (hex).
+    pub sha256: String,
+}
+
+impl Manifest {
+    /// The manifest as written to `manifest.json`: pretty JSON and a final newline.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(self).unwrap_or_default();
+        v.push(b'\n');
+        v
+    }
+
+    /// Read a manifest.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Manifest> {
+        let m: Manifest = serde_json::from_slice(bytes).map_err(|e| Error::Archive {
+            message: format!("manifest.json 无法读取（{e}）：这份副本的清单被改动或损坏"),
+        })?;
+        if m.format != FORMAT {
+            return Err(Error::Archive {
+                message: format!(
+                    "manifest.json 的格式是 {}，本程序只认 {FORMAT}：请用更新的 jianbao",
+                    m.format
+                ),
+            });
+        }
+        Ok(m)
+    }
+
+    /// The short id of the copy: the first 12 hex digits of the PDF's SHA-256.
+    pub fn id(&self) -> String {
+        short_id(&self.pdf.sha256)
+    }
+
+    /// `2024年第1期（总第57期）`.
+    pub fn issue_label(&self) -> String {
+        match self.total_issue {
+            Some(t) => format!("{}年第{}期（总第{}期）", self.year, self.issue, t),
+            None => format!("{}年第{}期", self.year, self.issue),
+        }
+    }
+}
+
+/// The short id for a PDF hash.
+pub fn short_id(sha256: &str) -> String {
+    sha256.chars().take(12).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn sample() -> Manifest {
+        Manifest {
+            format: FORMAT.into(),
+            sequence: 2,
+            previous: Some("ab".repeat(32)),
+            name: "益阳市工作简报".into(),
+            year: 2024,
+            issue: 3,
+            total_issue: Some(59),
+            date: "2024-05-24".into(),
+            title: "湿地保护".into(),
+            issued_at: "2024-05-24T09:30:00+08:00".into(),
+            pages: 4,
+            tool: Tool::current(),
+            pdfa: true,
+            input: FileRecord {
+                file: "input.json".into(),
+                bytes: 10,
+                sha256: "01".repeat(32),
+            },
+            pdf: FileRecord {
+                file: "issued.pdf".into(),
+                bytes: 20,
+                sha256: "0123456789abcdef".repeat(4),
+            },
+            template: TemplateRecord {
+                name: "jianbao".into(),
+                reference: "jianbao".into(),
+                builtin: true,
+                sha256: "02".repeat(32),
+            },
+            fonts: vec![FontRecord {
+                name: "FandolFang-Regular.otf".into(),
+                sha256: "03".repeat(32),
+            }],
+            warnings: vec!["提示".into()],
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let m = sample();
+        let bytes = m.to_bytes();
+        assert!(bytes.ends_with(b"}\n"));
+        assert_eq!(Manifest::from_bytes(&bytes).unwrap(), m);
+        assert_eq!(m.id(), "0123456789ab");
+        assert_eq!(m.issue_label(), "2024年第3期（总第59期）");
+    }
+
+    #[test]
+    fn other_formats_and_garbage_are_refused() {
+        let mut m = sample();
+        m.format = "other/9".into();
+        assert!(Manifest::from_bytes(&m.to_bytes()).is_err());
+        assert!(Manifest::from_bytes(b"{not json").is_err());
+    }
+}

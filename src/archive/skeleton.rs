@@ -1,0 +1,218 @@
+//! The skeleton of the next issue (`jianbao new`): masthead, distribution and
+//! imprint of the previous issue, the next numbers and a date, and one empty
+//! article for the writer to fill in. Until the placeholder is filled in the
+//! skeleton fails `check` (empty strings are errors), so it cannot be issued
+//! by mistake.
+
+use serde::Serialize;
+
+use crate::model::{Bulletin, Date, Guide, TemplateRef};
+
+/// The numbers of an issue: year, issue, total issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Numbers {
+    /// The year of its date.
+    pub year: u16,
+    /// 期号.
+    pub issue: u32,
+    /// 总期号.
+    pub total_issue: Option<u32>,
+}
+
+/// The numbers of the issue after the latest of `known` dated `date`: the
+/// issue number restarts at 1 in a new year, the total issue number runs on.
+pub fn next_numbers(known: &[Numbers], date: Date) -> Numbers {
+    let latest = known.iter().max_by_key(|n| (n.year, n.issue));
+    let total = known.iter().filter_map(|n| n.total_issue).max();
+    match latest {
+        None => Numbers {
+            year: date.year(),
+            issue: 1,
+            total_issue: None,
+        },
+        Some(l) => Numbers {
+            year: date.year(),
+            issue: if date.year() > l.year { 1 } else { l.issue + 1 },
+            total_issue: total.map(|t| t + 1),
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct Skeleton {
+    template: String,
+    masthead: Masthead,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    guide: Option<&'static str>,
+    body: Vec<Article>,
+    distribution: Distribution,
+    imprint: Imprint,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    document_number: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Masthead {
+    name: String,
+    issue: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total_issue: Option<u32>,
+    issuer: String,
+    date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    marking: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Article {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: String,
+    paragraphs: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Distribution {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    report_to: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    send_to: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    issue_to: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Imprint {
+    issuer: String,
+    date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    copies: Option<u32>,
+}
+
+/// The JSON of the next issue after `prev`, numbered `numbers`, dated `date`.
+pub fn skeleton(prev: &Bulletin, numbers: Numbers, date: Date) -> String {
+    let m = &prev.masthead;
+    let s = Skeleton {
+        template: match &prev.template {
+            TemplateRef::Builtin(n) => n.clone(),
+            TemplateRef::File(p) => p.display().to_string(),
+        },
+        masthead: Masthead {
+            name: m.name.clone(),
+            issue: numbers.issue,
+            total_issue: numbers.total_issue,
+            issuer: m.issuer.clone(),
+            date: date.iso(),
+            marking: m.marking.clone(),
+        },
+        guide: (prev.guide != Guide::None).then_some("auto"),
+        body: vec![Article {
+            kind: "article",
+            title: String::new(),
+            paragraphs: vec![String::new()],
+        }],
+        distribution: Distribution {
+            report_to: prev.distribution.report_to.clone(),
+            send_to: prev.distribution.send_to.clone(),
+            issue_to: prev.distribution.issue_to.clone(),
+        },
+        imprint: Imprint {
+            issuer: prev.imprint.issuer.clone(),
+            date: date.iso(),
+            copies: prev.imprint.copies,
+        },
+        document_number: prev.document_number.clone(),
+    };
+    let mut out = serde_json::to_string_pretty(&s).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// A first issue of a bulletin the archive does not know: every field to
+/// fill in is an empty string.
+pub fn first_issue(name: &str, date: Date) -> String {
+    let s = Skeleton {
+        template: "jianbao".into(),
+        masthead: Masthead {
+            name: name.to_string(),
+            issue: 1,
+            total_issue: None,
+            issuer: String::new(),
+            date: date.iso(),
+            marking: None,
+        },
+        guide: Some("auto"),
+        body: vec![Article {
+            kind: "article",
+            title: String::new(),
+            paragraphs: vec![String::new()],
+        }],
+        distribution: Distribution {
+            report_to: Vec::new(),
+            send_to: Vec::new(),
+            issue_to: Vec::new(),
+        },
+        imprint: Imprint {
+            issuer: String::new(),
+            date: date.iso(),
+            copies: None,
+        },
+        document_number: None,
+    };
+    let mut out = serde_json::to_string_pretty(&s).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(year: u16, issue: u32, total: Option<u32>) -> Numbers {
+        Numbers {
+            year,
+            issue,
+            total_issue: total,
+        }
+    }
+
+    #[test]
+    fn numbers_run_on_and_restart_in_a_new_year() {
+        let d = Date::new(2024, 5, 17).unwrap();
+        assert_eq!(
+            next_numbers(&[n(2024, 1, Some(57))], d),
+            n(2024, 2, Some(58))
+        );
+        assert_eq!(next_numbers(&[n(2024, 1, None)], d), n(2024, 2, None));
+        let d2025 = Date::new(2025, 1, 3).unwrap();
+        assert_eq!(
+            next_numbers(&[n(2024, 9, Some(65)), n(2024, 3, Some(59))], d2025),
+            n(2025, 1, Some(66))
+        );
+        assert_eq!(next_numbers(&[], d), n(2024, 1, None));
+    }
+
+    #[test]
+    fn skeleton_copies_the_masthead_and_fails_check_until_filled() {
+        let example = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/yiyang-2024-01.json"),
+        )
+        .unwrap();
+        let prev = crate::model::parse(&example).unwrap();
+        let date = Date::new(2024, 5, 17).unwrap();
+        let json = skeleton(&prev, n(2024, 2, None), date);
+        let err = crate::model::parse(json.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("$.body[0].title"), "{err}");
+        let filled = json
+            .replacen("\"title\": \"\"", "\"title\": \"湿地保护\"", 1)
+            .replacen("\"\"\n", "\"督察组到益阳。\"\n", 1);
+        let next = crate::model::parse(filled.as_bytes()).unwrap();
+        assert_eq!(next.masthead.name, prev.masthead.name);
+        assert_eq!(next.masthead.issue, 2);
+        assert_eq!(next.masthead.date, date);
+        assert_eq!(next.distribution, prev.distribution);
+        assert_eq!(next.imprint.issuer, prev.imprint.issuer);
+        assert_eq!(next.document_number, prev.document_number);
+        assert!(crate::model::parse(first_issue("新简报", date).as_bytes()).is_err());
+    }
+}

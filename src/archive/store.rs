@@ -1,0 +1,493 @@
+//! The files of the archive: where copies live, how a name becomes a
+//! directory name that cannot leave the archive, filing a copy atomically
+//! (temporary directory, fsync, rename), the archive lock, and reading the
+//! copies back.
+//!
+//! ```text
+//! ARCHIVE/
+//!   copies/<bulletin>-<hash>/<year>-<issue>/{input.json, issued.pdf, manifest.json}
+//!   .tmp/           copies being written (leftovers of an interrupted issue)
+//!   index.sqlite    catalogue and full-text index (rebuilt from copies/ at will)
+//!   lock.sqlite     held exclusively while a copy is filed
+//! ```
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sha2::{Digest, Sha256};
+
+use super::manifest::Manifest;
+use crate::error::{Error, Result};
+use crate::template::hex;
+
+/// The folder of filed copies, inside the archive.
+pub const COPIES: &str = "copies";
+/// The folder of copies being written, inside the archive.
+pub const TMP: &str = ".tmp";
+/// The input file of a copy.
+pub const INPUT_FILE: &str = "input.json";
+/// The PDF file of a copy.
+pub const PDF_FILE: &str = "issued.pdf";
+/// The manifest file of a copy.
+pub const MANIFEST_FILE: &str = "manifest.json";
+/// The lock file.
+pub const LOCK_FILE: &str = "lock.sqlite";
+/// How long to wait for another process that holds the lock.
+pub const LOCK_WAIT: Duration = Duration::from_secs(60);
+
+/// Most characters of a bulletin name kept in its directory name.
+const SLUG_CHARS: usize = 24;
+
+/// SHA-256 (hex) of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// The directory name for a bulletin name: its letters and digits (at most
+/// [`SLUG_CHARS`]; anything else becomes `_`) and 8 hex digits of the name's
+/// SHA-256, so that different names never share a directory. Never empty,
+/// never `.` or `..`, never contains a separator, at most 105 bytes.
+pub fn bulletin_dir_name(name: &str) -> String {
+    let mut slug = String::new();
+    let mut last_sep = true;
+    for c in name.chars() {
+        if slug.chars().count() >= SLUG_CHARS {
+            break;
+        }
+        if c.is_alphanumeric() {
+            slug.push(c);
+            last_sep = false;
+        } else if !last_sep {
+            slug.push('_');
+            last_sep = true;
+        }
+    }
+    let slug = slug.trim_end_matches('_');
+    let slug = if slug.is_empty() { "bulletin" } else { slug };
+    format!("{slug}-{}", &sha256_hex(name.as_bytes())[..8])
+}
+
+/// The directory name of an issue inside its bulletin's directory: `2024-001`.
+pub fn issue_dir_name(year: u16, issue: u32) -> String {
+    format!("{year:04}-{issue:03}")
+}
+
+/// The path of a copy relative to the archive: `copies/<bulletin>/<year>-<issue>`.
+pub fn copy_rel_dir(name: &str, year: u16, issue: u32) -> PathBuf {
+    Path::new(COPIES)
+        .join(bulletin_dir_name(name))
+        .join(issue_dir_name(year, issue))
+}
+
+/// An I/O error on `path`.
+pub fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |e| Error::io(path, e)
+}
+
+/// Write a file and flush it to the disk.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = File::create(path).map_err(io(path))?;
+    f.write_all(bytes).map_err(io(path))?;
+    f.sync_all().map_err(io(path))?;
+    Ok(())
+}
+
+/// Flush a directory's entries to the disk (where the platform allows it).
+fn sync_dir(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(path)
+            .and_then(|d| d.sync_all())
+            .map_err(io(path))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Make a file or directory read-only (directories keep search permission).
+fn make_read_only(path: &Path, is_dir: bool) -> Result<()> {
+    let mut perms = fs::metadata(path).map_err(io(path))?.permissions();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        perms.set_mode(if is_dir { 0o555 } else { 0o444 });
+    }
+    #[cfg(not(unix))]
+    {
+        if is_dir {
+            return Ok(());
+        }
+        perms.set_readonly(true);
+    }
+    fs::set_permissions(path, perms).map_err(io(path))
+}
+
+/// Make a tree writable again and remove it (leftovers of interrupted issues).
+pub fn remove_tree(path: &Path) -> Result<()> {
+    fn writable(p: &Path) {
+        if let Ok(meta) = fs::symlink_metadata(p) {
+            if meta.file_type().is_symlink() {
+                return;
+            }
+            let mut perms = meta.permissions();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                perms.set_mode(if meta.is_dir() { 0o755 } else { 0o644 });
+            }
+            #[cfg(not(unix))]
+            {
+                #[allow(clippy::permissions_set_readonly_false)]
+                perms.set_readonly(false);
+            }
+            let _ = fs::set_permissions(p, perms);
+            if meta.is_dir() {
+                if let Ok(rd) = fs::read_dir(p) {
+                    for e in rd.flatten() {
+                        writable(&e.path());
+                    }
+                }
+            }
+        }
+    }
+    writable(path);
+    // A symbolic link is removed itself, never followed.
+    let is_real_dir = fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    let res = if is_real_dir {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    };
+    match res {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// The archive's root, with the operations on its files.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+/// The exclusive lock of an archive: held while it lives.
+#[derive(Debug)]
+pub struct Lock {
+    _conn: rusqlite::Connection,
+}
+
+/// A copy found on disk.
+#[derive(Debug, Clone)]
+pub struct FoundCopy {
+    /// Its directory relative to the archive (`copies/…/…`), with `/` separators.
+    pub rel: String,
+    /// Its manifest, when it could be read.
+    pub manifest: Result<Manifest, String>,
+    /// SHA-256 of the manifest file, when it exists.
+    pub manifest_sha256: Option<String>,
+}
+
+impl Store {
+    /// The archive at `root` (nothing is created).
+    pub fn new(root: impl Into<PathBuf>) -> Store {
+        Store { root: root.into() }
+    }
+
+    /// The archive's root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Whether the archive exists (has its copies folder).
+    pub fn exists(&self) -> bool {
+        self.root.join(COPIES).is_dir()
+    }
+
+    /// Create the archive's folders if they are missing.
+    pub fn create(&self) -> Result<()> {
+        for dir in [self.root.join(COPIES), self.root.join(TMP)] {
+            fs::create_dir_all(&dir).map_err(io(&dir))?;
+        }
+        Ok(())
+    }
+
+    /// Take the archive's exclusive lock, waiting up to [`LOCK_WAIT`] for
+    /// another process. The lock is SQLite's own lock on `lock.sqlite`, which
+    /// the operating system releases if the process dies.
+    pub fn lock(&self) -> Result<Lock> {
+        let path = self.root.join(LOCK_FILE);
+        let fail = |e: rusqlite::Error| {
+            Error::io(
+                &path,
+                std::io::Error::other(format!(
+                    "无法锁定档案库 {}（{e}）：另一个 jianbao 可能正在归档，请稍后再试；或检查这个目录能否写入",
+                    self.root.display()
+                )),
+            )
+        };
+        let conn = rusqlite::Connection::open(&path).map_err(fail)?;
+        conn.busy_timeout(LOCK_WAIT).map_err(fail)?;
+        conn.execute_batch("BEGIN EXCLUSIVE").map_err(fail)?;
+        Ok(Lock { _conn: conn })
+    }
+
+    /// The absolute path of a path relative to the archive.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        rel.split('/')
+            .fold(self.root.clone(), |p, part| p.join(part))
+    }
+
+    /// Every copy directory under `copies/` (two levels), sorted; other
+    /// entries are ignored.
+    pub fn copy_dirs(&self) -> Result<Vec<String>> {
+        let copies = self.root.join(COPIES);
+        let mut out = Vec::new();
+        let rd = match fs::read_dir(&copies) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(Error::io(&copies, e)),
+        };
+        for b in rd.flatten() {
+            if !b.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            let bname = b.file_name().to_string_lossy().into_owned();
+            if bname.starts_with('.') {
+                continue;
+            }
+            let Ok(inner) = fs::read_dir(b.path()) else {
+                continue;
+            };
+            for c in inner.flatten() {
+                let cname = c.file_name().to_string_lossy().into_owned();
+                if c.file_type().is_ok_and(|t| t.is_dir()) && !cname.starts_with('.') {
+                    out.push(format!("{COPIES}/{bname}/{cname}"));
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Read the copy at `rel`.
+    pub fn read_copy(&self, rel: &str) -> FoundCopy {
+        let path = self.path(rel).join(MANIFEST_FILE);
+        match fs::read(&path) {
+            Ok(bytes) => FoundCopy {
+                rel: rel.to_string(),
+                manifest_sha256: Some(sha256_hex(&bytes)),
+                manifest: Manifest::from_bytes(&bytes).map_err(|e| e.to_string()),
+            },
+            Err(e) => FoundCopy {
+                rel: rel.to_string(),
+                manifest_sha256: None,
+                manifest: Err(format!("manifest.json 无法读取：{e}")),
+            },
+        }
+    }
+
+    /// Every copy on disk.
+    pub fn scan(&self) -> Result<Vec<FoundCopy>> {
+        Ok(self
+            .copy_dirs()?
+            .iter()
+            .map(|rel| self.read_copy(rel))
+            .collect())
+    }
+
+    /// Names of leftover temporary directories (of interrupted issues).
+    pub fn leftovers(&self) -> Vec<String> {
+        let mut out: Vec<String> = fs::read_dir(self.root.join(TMP))
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
+    /// Remove the leftovers of interrupted issues. Call with the lock held:
+    /// then no other process is writing there.
+    pub fn clean_leftovers(&self, _lock: &Lock) -> Result<usize> {
+        let names = self.leftovers();
+        for n in &names {
+            remove_tree(&self.root.join(TMP).join(n))?;
+        }
+        Ok(names.len())
+    }
+
+    /// File a copy: write the three files into a new temporary directory,
+    /// flush them, rename the directory to `rel` and make it read-only. The
+    /// copy appears whole or not at all. Refuses when `rel` exists.
+    pub fn file_copy(
+        &self,
+        _lock: &Lock,
+        rel: &str,
+        input: &[u8],
+        pdf: &[u8],
+        manifest: &[u8],
+    ) -> Result<PathBuf> {
+        let target = self.path(rel);
+        if fs::symlink_metadata(&target).is_ok() {
+            return Err(Error::Archive {
+                message: format!("{} 已存在：这一期已经归档过", target.display()),
+            });
+        }
+        let tmp_root = self.root.join(TMP);
+        fs::create_dir_all(&tmp_root).map_err(io(&tmp_root))?;
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let tmp = tmp_root.join(format!("issue-{}-{nanos}", std::process::id()));
+        fs::create_dir(&tmp).map_err(io(&tmp))?;
+        let result = (|| {
+            write_synced(&tmp.join(INPUT_FILE), input)?;
+            write_synced(&tmp.join(PDF_FILE), pdf)?;
+            // The manifest last: a directory with a manifest is complete.
+            write_synced(&tmp.join(MANIFEST_FILE), manifest)?;
+            for f in [INPUT_FILE, PDF_FILE, MANIFEST_FILE] {
+                make_read_only(&tmp.join(f), false)?;
+            }
+            sync_dir(&tmp)?;
+            let parent = target.parent().unwrap_or(&self.root).to_path_buf();
+            fs::create_dir_all(&parent).map_err(io(&parent))?;
+            sync_dir(&self.root.join(COPIES))?;
+            fs::rename(&tmp, &target).map_err(io(&target))?;
+            sync_dir(&parent)?;
+            make_read_only(&target, true)?;
+            Ok(target.clone())
+        })();
+        if result.is_err() {
+            let _ = remove_tree(&tmp);
+        }
+        result
+    }
+}
+
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// China Standard Time is UTC+8 all year.
+const CST_OFFSET: i64 = 8 * 3600;
+
+/// The local (China Standard Time) date and time of `t`:
+/// (year, month, day, hour, minute, second).
+fn cst_parts(t: SystemTime) -> (i64, u32, u32, i64, i64, i64) {
+    let secs = match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    } + CST_OFFSET;
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let s = secs.rem_euclid(86_400);
+    (y, m, d, s / 3600, s % 3600 / 60, s % 60)
+}
+
+/// `t` as RFC 3339 in China Standard Time: `2024-05-10T09:30:00+08:00`.
+pub fn rfc3339_cst(t: SystemTime) -> String {
+    let (y, mo, d, h, mi, s) = cst_parts(t);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}+08:00")
+}
+
+/// The date of `t` in China Standard Time.
+pub fn cst_date(t: SystemTime) -> crate::model::Date {
+    let (y, m, d, ..) = cst_parts(t);
+    crate::model::Date::new(y.clamp(1, 9999) as u16, m as u8, d as u8)
+        .or_else(|| crate::model::Date::new(1970, 1, 1))
+        .expect("1970-01-01 is a date")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bulletin_names_never_leave_the_folder() {
+        for name in [
+            "../../etc/passwd",
+            "..",
+            ".",
+            "/",
+            "a/b\\c:d*e?f\"g<h>i|j",
+            "\u{0}",
+            "   ",
+            "CON",
+            "益阳市配合中央生态环境保护督察工作简报",
+        ] {
+            let d = bulletin_dir_name(name);
+            assert!(!d.contains('/') && !d.contains('\\'), "{d}");
+            assert!(d != "." && d != ".." && !d.starts_with('.'), "{d}");
+            assert!(d
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-'));
+            let p = copy_rel_dir(name, 2024, 1);
+            assert_eq!(p.components().count(), 3);
+            assert!(p
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_))));
+        }
+        let long = "长".repeat(10_000);
+        let d = bulletin_dir_name(&long);
+        assert!(d.len() <= 105, "{}", d.len());
+        assert_eq!(
+            bulletin_dir_name("../x"),
+            format!("x-{}", &sha256_hex(b"../x")[..8])
+        );
+        // Names that differ only in what is dropped still get different folders.
+        assert_ne!(bulletin_dir_name("a/b"), bulletin_dir_name("a:b"));
+        assert_eq!(
+            bulletin_dir_name("益阳简报"),
+            format!("益阳简报-{}", &sha256_hex("益阳简报".as_bytes())[..8])
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_leftovers_never_follows_links() {
+        let base = std::env::temp_dir().join(format!("jianbao-store-{}", std::process::id()));
+        let outside = base.join("outside");
+        let tmp = base.join("tmp");
+        fs::create_dir_all(&outside).unwrap();
+        fs::create_dir_all(&tmp).unwrap();
+        fs::write(outside.join("keep.txt"), b"keep").unwrap();
+        std::os::unix::fs::symlink(&outside, tmp.join("link")).unwrap();
+        remove_tree(&tmp.join("link")).unwrap();
+        assert!(outside.join("keep.txt").exists());
+        assert!(fs::symlink_metadata(tmp.join("link")).is_err());
+        remove_tree(&base).unwrap();
+        assert!(!base.exists());
+    }
+
+    #[test]
+    fn issue_folders_sort_by_year_and_number() {
+        assert_eq!(issue_dir_name(2024, 1), "2024-001");
+        assert_eq!(issue_dir_name(2024, 1234), "2024-1234");
+    }
+
+    #[test]
+    fn clock_is_china_standard_time() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_715_300_000); // 2024-05-10T00:13:20Z
+        assert_eq!(rfc3339_cst(t), "2024-05-10T08:13:20+08:00");
+        let late = UNIX_EPOCH + Duration::from_secs(1_715_356_800 + 7 * 3600); // 2024-05-10T23:00Z
+        assert_eq!(cst_date(late).iso(), "2024-05-11");
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+    }
+}

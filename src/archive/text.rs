@@ -1,0 +1,323 @@
+//! Text of issued copies for full-text search: sentences out of a bulletin,
+//! and the bigram tokens the search index is built from.
+//!
+//! Chinese has no spaces between words, and most words are two characters
+//! (湿地, 督察). Every run of CJK (or other non-ASCII letters) is indexed as its
+//! overlapping bigrams plus its last character alone, so that every character
+//! position starts a token: a query of two or more characters becomes a set
+//! of bigrams, a query of one character a prefix. Runs of ASCII letters and
+//! digits are indexed as whole lower-case words. The index only finds
+//! candidates; a sentence matches when it contains every query term, which
+//! [`matches`] checks exactly.
+
+use crate::model::{Block, Bulletin, ItemKind};
+
+/// A sentence of an issue, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// The title of the article or section it belongs to (without 【】).
+    pub block: String,
+    /// Whether it is a title or heading rather than running text.
+    pub is_title: bool,
+    /// The sentence as written.
+    pub text: String,
+}
+
+/// Fold full-width ASCII letters and digits to ASCII and lower-case letters,
+/// so that `ＰＭ２.５` and `pm2.5` are the same to search.
+pub fn normalize(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let c = match c as u32 {
+                0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                0x3000 => ' ',
+                _ => c,
+            };
+            c.to_lowercase().next().unwrap_or(c)
+        })
+        .collect()
+}
+
+/// Whether a character is part of a word to index (not punctuation or space).
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// The runs of word characters of already normalized text, each marked
+/// ASCII (a word) or not (a CJK run).
+fn runs(text: &str) -> Vec<(bool, Vec<char>)> {
+    let mut out: Vec<(bool, Vec<char>)> = Vec::new();
+    for c in text.chars() {
+        if !is_word_char(c) {
+            if out.last().is_some_and(|r| !r.1.is_empty()) {
+                out.push((false, Vec::new()));
+            }
+            continue;
+        }
+        let ascii = c.is_ascii();
+        match out.last_mut() {
+            Some((a, r)) if r.is_empty() => {
+                *a = ascii;
+                r.push(c);
+            }
+            Some((a, r)) if *a == ascii => r.push(c),
+            _ => out.push((ascii, vec![c])),
+        }
+    }
+    out.retain(|r| !r.1.is_empty());
+    out
+}
+
+/// The index tokens of a text, separated by spaces.
+pub fn index_tokens(text: &str) -> String {
+    let mut tokens: Vec<String> = Vec::new();
+    for (ascii, run) in runs(&normalize(text)) {
+        if ascii {
+            tokens.push(run.iter().collect());
+        } else {
+            for w in run.windows(2) {
+                tokens.push(w.iter().collect());
+            }
+            if let Some(last) = run.last() {
+                tokens.push(last.to_string());
+            }
+        }
+    }
+    tokens.join(" ")
+}
+
+/// The query terms: the query split at white space, normalized, without
+/// terms that have no letter or digit.
+pub fn query_terms(query: &str) -> Vec<String> {
+    normalize(query)
+        .split_whitespace()
+        .filter(|t| t.chars().any(is_word_char))
+        .map(str::to_string)
+        .collect()
+}
+
+/// An FTS5 MATCH expression that finds every sentence containing all `terms`
+/// (and possibly some that do not: check with [`matches`]); `None` when
+/// there is nothing to search for.
+pub fn fts_query(terms: &[String]) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for term in terms {
+        for (ascii, run) in runs(term) {
+            if ascii {
+                // A term may begin or end inside a word of the text.
+                parts.push(format!("\"{}\"*", run.iter().collect::<String>()));
+            } else if run.len() == 1 {
+                parts.push(format!("\"{}\"*", run[0]));
+            } else {
+                for w in run.windows(2) {
+                    parts.push(format!("\"{}\"", w.iter().collect::<String>()));
+                }
+            }
+        }
+    }
+    parts.sort();
+    parts.dedup();
+    (!parts.is_empty()).then(|| parts.join(" AND "))
+}
+
+/// Whether `sentence` contains every term (terms as [`query_terms`] gives them).
+pub fn matches(sentence: &str, terms: &[String]) -> bool {
+    let s = normalize(sentence);
+    !terms.is_empty() && terms.iter().all(|t| s.contains(t.as_str()))
+}
+
+/// Split a paragraph into sentences: after 。！？!? and the closing quotes
+/// or brackets that follow them.
+pub fn split_sentences(paragraph: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut ended = false;
+    for c in paragraph.chars() {
+        if ended && !matches!(c, '”' | '’' | '」' | '』' | '）' | ')' | '"' | '\'') {
+            let s = cur.trim();
+            if !s.is_empty() {
+                out.push(s.to_string());
+            }
+            cur.clear();
+            ended = false;
+        }
+        cur.push(c);
+        if matches!(c, '。' | '！' | '？' | '!' | '?') {
+            ended = true;
+        }
+    }
+    let s = cur.trim();
+    if !s.is_empty() {
+        out.push(s.to_string());
+    }
+    out
+}
+
+/// Every title and sentence of a bulletin, in reading order.
+pub fn sentences(b: &Bulletin) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut push = |block: &str, is_title: bool, text: &str| {
+        if is_title {
+            out.push(Sentence {
+                block: block.to_string(),
+                is_title,
+                text: text.to_string(),
+            });
+        } else {
+            for s in split_sentences(text) {
+                out.push(Sentence {
+                    block: block.to_string(),
+                    is_title,
+                    text: s,
+                });
+            }
+        }
+    };
+    for block in &b.body {
+        let title = block.title();
+        push(title, true, title);
+        match block {
+            Block::Article(a) => {
+                for p in &a.paragraphs {
+                    push(title, false, p);
+                }
+            }
+            Block::Section(s) => {
+                for item in &s.items {
+                    let lead = match &item.kind {
+                        ItemKind::Heading(h) => {
+                            push(title, true, h);
+                            None
+                        }
+                        ItemKind::Lead(l) => Some(l.as_str()),
+                        ItemKind::Plain => None,
+                    };
+                    for (i, p) in item.paragraphs.iter().enumerate() {
+                        match lead {
+                            Some(l) if i == 0 => push(title, false, &format!("{l}：{p}")),
+                            _ => push(title, false, p),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The title of the first article, else of the first block.
+pub fn first_title(b: &Bulletin) -> String {
+    b.body
+        .iter()
+        .find_map(|blk| match blk {
+            Block::Article(a) => Some(a.title.clone()),
+            Block::Section(_) => None,
+        })
+        .or_else(|| b.body.first().map(Block::display_title))
+        .unwrap_or_default()
+}
+
+/// The width of text in a terminal: CJK and full-width characters take two columns.
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            if (0x1100..=0x115F).contains(&u)
+                || (0x2E80..=0xA4CF).contains(&u)
+                || (0xAC00..=0xD7A3).contains(&u)
+                || (0xF900..=0xFAFF).contains(&u)
+                || (0xFE30..=0xFE4F).contains(&u)
+                || (0xFF00..=0xFF60).contains(&u)
+                || (0xFFE0..=0xFFE6).contains(&u)
+                || (0x20000..=0x3FFFD).contains(&u)
+            {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// `s` cut to at most `width` columns, with “…” when cut.
+pub fn truncate_width(s: &str, width: usize) -> String {
+    if display_width(s) <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = display_width(c.encode_utf8(&mut [0; 4]));
+        if w + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+/// `s` padded with spaces to `width` columns.
+pub fn pad(s: &str, width: usize) -> String {
+    let w = display_width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_runs_become_bigrams_and_a_final_unigram() {
+        assert_eq!(index_tokens("湿地保护"), "湿地 地保 保护 护");
+        assert_eq!(index_tokens("督察，整改。"), "督察 察 整改 改");
+        assert_eq!(index_tokens("湿"), "湿");
+    }
+
+    #[test]
+    fn ascii_words_are_whole_and_lower_case() {
+        assert_eq!(index_tokens("2024年PM2.5"), "2024 年 pm2 5");
+        assert_eq!(index_tokens("ＰＭ２．５"), "pm2 5");
+    }
+
+    #[test]
+    fn two_character_words_are_found() {
+        let text = "系统解决南洞庭湖湿地的生态环境问题；扎实推动督察反馈问题整改。";
+        let tokens = index_tokens(text);
+        let q = fts_query(&query_terms("湿地")).unwrap();
+        assert_eq!(q, "\"湿地\"");
+        assert!(tokens.split(' ').any(|t| t == "湿地"));
+        assert!(tokens.split(' ').any(|t| t == "督察"));
+        assert!(matches(text, &query_terms("湿地")));
+        assert!(matches(text, &query_terms("督察 整改")));
+        assert!(!matches(text, &query_terms("督查")));
+    }
+
+    #[test]
+    fn longer_and_single_character_queries() {
+        assert_eq!(
+            fts_query(&query_terms("生态环境")).unwrap(),
+            "\"态环\" AND \"环境\" AND \"生态\""
+        );
+        assert_eq!(fts_query(&query_terms("湿")).unwrap(), "\"湿\"*");
+        assert_eq!(fts_query(&query_terms("，。")), None);
+        assert!(query_terms(" ，  ").is_empty());
+    }
+
+    #[test]
+    fn sentences_split_after_closing_punctuation() {
+        let s = split_sentences("他说：“好。”然后走了！还有吗？最后一句");
+        assert_eq!(
+            s,
+            vec!["他说：“好。”", "然后走了！", "还有吗？", "最后一句"]
+        );
+    }
+
+    #[test]
+    fn widths_count_cjk_as_two() {
+        assert_eq!(display_width("ab简报"), 6);
+        assert_eq!(truncate_width("简报简报简报", 7), "简报简…");
+        assert_eq!(pad("简", 4), "简  ");
+    }
+}

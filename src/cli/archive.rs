@@ -1,0 +1,520 @@
+//! `jianbao issue`, `jianbao archive …` and `jianbao new`: filing issued
+//! copies, finding and proving them, and starting the next issue.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+use clap::{ArgGroup, Args, Subcommand};
+use jianbao::archive::skeleton::{self, Numbers};
+use jianbao::archive::text::{pad, truncate_width};
+use jianbao::archive::{
+    store, Archive, CopyQuery, Filter, IssueOptions, Record, Status, VerifyReport,
+};
+use jianbao::model::Date;
+use jianbao::Engine;
+
+use super::render::{read_input, write_output};
+use super::{UsageError, EXIT_INPUT};
+
+/// Exit codes of the archive commands.
+pub const ARCHIVE_EXIT_CODES: &str = "退出码 / exit codes:
+  0  成功 success
+  1  拒绝：输入有错误、有提示（未加 --allow-warnings）、这一期已归档；verify 发现副本已改动或缺失
+     refused: bad input, warnings, issue number already filed; verify found changed or missing copies
+  2  用法错误，或文件、字体、档案库目录无法读写 usage errors, unreadable or unwritable files, fonts or archive";
+
+/// Where the archive is.
+#[derive(Args, Debug)]
+pub struct ArchiveDir {
+    /// 档案库目录（默认：环境变量 JIANBAO_ARCHIVE，或 ./archive）
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "JIANBAO_ARCHIVE",
+        default_value = "archive"
+    )]
+    pub archive: PathBuf,
+}
+
+/// Arguments of `issue`.
+#[derive(Args, Debug)]
+pub struct IssueArgs {
+    /// 要签发的一期（JSON 文件；“-” 为标准输入）
+    #[arg(value_name = "INPUT.json")]
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub dir: ArchiveDir,
+    /// 排版有提示时也归档（提示记入清单）
+    #[arg(long)]
+    pub allow_warnings: bool,
+    /// 使用这个模板文件，而不是输入中指定的模板
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+}
+
+/// The `archive` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum ArchiveCommand {
+    /// 列出已归档的各期
+    List(ListArgs),
+    /// 查看一期的登记信息和文件位置：编号，或 名称 年份 期号
+    Show(ShowArgs),
+    /// 重新计算每份副本的哈希，报告完好、已改动或缺失（有问题时退出码 1）
+    #[command(after_help = ARCHIVE_EXIT_CODES)]
+    Verify(VerifyArgs),
+    /// 在已归档各期的标题和正文中搜索（多个词以空格分开，须都出现）
+    Search(SearchArgs),
+    /// 从副本文件重建索引（索引丢失或损坏时也会自动重建）
+    Reindex(ArchiveDir),
+}
+
+/// Arguments of `archive list`.
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub dir: ArchiveDir,
+    /// 只列名称是或含有这些字的简报
+    #[arg(long, value_name = "名称")]
+    pub name: Option<String>,
+    /// 只列这一年的
+    #[arg(long, value_name = "年份")]
+    pub year: Option<u16>,
+}
+
+/// Arguments of `archive show`.
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub dir: ArchiveDir,
+    /// list 显示的编号；或 简报名称（或其中一部分）、年份、期号
+    #[arg(required = true, num_args = 1..=3, value_name = "编号 | 名称 年份 期号")]
+    pub what: Vec<String>,
+}
+
+/// Arguments of `archive verify`.
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub dir: ArchiveDir,
+    /// 同时把每一期的输入重新排版，比较是否与签发的 PDF 逐字节相同
+    #[arg(long)]
+    pub rerender: bool,
+}
+
+/// Arguments of `archive search`.
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub dir: ArchiveDir,
+    /// 要找的词（如 湿地、督察）
+    #[arg(required = true, value_name = "TEXT")]
+    pub text: Vec<String>,
+}
+
+/// Arguments of `new`.
+#[derive(Args, Debug)]
+#[command(group(ArgGroup::new("source").required(true).args(["from", "name"])))]
+pub struct NewArgs {
+    /// 上一期的 JSON：从它复制报头、发送范围和印发信息
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub from: Option<PathBuf>,
+    /// 简报名称：从档案库中这份简报的最近一期生成
+    #[arg(long, value_name = "名称")]
+    pub name: Option<String>,
+    /// 写到这个文件（默认：标准输出）；不覆盖已有文件
+    #[arg(short, long, value_name = "NEXT.json")]
+    pub output: Option<PathBuf>,
+    /// 新一期的日期（默认：今天，北京时间）
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    #[command(flatten)]
+    pub dir: ArchiveDir,
+}
+
+/// `jianbao issue`.
+pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
+    let (bytes, opts) = read_input(&args.input, args.template.as_deref())?;
+    let engine = Engine::new(font_dir);
+    let archive = Archive::new(&args.dir.archive);
+    let filed = archive
+        .issue(
+            &engine,
+            &bytes,
+            &opts,
+            &IssueOptions {
+                allow_warnings: args.allow_warnings,
+                now: SystemTime::now(),
+            },
+        )
+        .with_context(|| format!("{}: 未归档", args.input.display()))?;
+    for w in &filed.warnings {
+        eprintln!("{}: 提示：{w}", args.input.display());
+    }
+    for n in &filed.notes {
+        eprintln!("jianbao: {n}");
+    }
+    let m = &filed.manifest;
+    println!(
+        "已归档：《{}》{}，{} 页（登记第 {} 号）",
+        m.name,
+        m.issue_label(),
+        m.pages,
+        m.sequence
+    );
+    println!("  编号：{}", m.id());
+    println!("  目录：{}", filed.dir.display());
+    println!("  PDF：{}", filed.dir.join(&m.pdf.file).display());
+    println!("  PDF SHA-256：{}", m.pdf.sha256);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `jianbao archive …`.
+pub fn archive(cmd: ArchiveCommand, font_dir: PathBuf) -> Result<ExitCode> {
+    match cmd {
+        ArchiveCommand::List(a) => list(a),
+        ArchiveCommand::Show(a) => show(a),
+        ArchiveCommand::Verify(a) => verify(a, font_dir),
+        ArchiveCommand::Search(a) => search(a),
+        ArchiveCommand::Reindex(d) => {
+            let n = Archive::new(&d.archive).reindex()?;
+            println!("索引已从文件重建：{n} 份副本");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_notes(notes: &[String]) {
+    for n in notes {
+        eprintln!("jianbao: {n}");
+    }
+}
+
+/// `2024-05-10T09:30:00+08:00` → `2024-05-10 09:30`.
+fn short_time(t: &str) -> String {
+    t.get(..16).unwrap_or(t).replace('T', " ")
+}
+
+fn list(a: ListArgs) -> Result<ExitCode> {
+    let archive = Archive::new(&a.dir.archive);
+    let (records, notes) = archive.list(&Filter {
+        name: a.name,
+        year: a.year,
+    })?;
+    print_notes(&notes);
+    if records.is_empty() {
+        println!("没有符合条件的归档副本");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let name_w = records
+        .iter()
+        .map(|r| jianbao::archive::text::display_width(&truncate_width(&r.name, 28)))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    println!(
+        "{}  {}  {}  {}  {}  {}  {}  {}  首篇标题",
+        pad("编号", 12),
+        pad("名称", name_w),
+        pad("年份", 4),
+        pad("期号", 4),
+        pad("总期号", 6),
+        pad("日期", 10),
+        pad("页数", 4),
+        pad("归档时间", 16),
+    );
+    for r in &records {
+        println!(
+            "{}  {}  {:>4}  {:>4}  {:>6}  {:<10}  {:>4}  {}  {}",
+            r.id,
+            pad(&truncate_width(&r.name, 28), name_w),
+            r.year,
+            r.issue,
+            r.total_issue.map(|t| t.to_string()).unwrap_or_default(),
+            r.date,
+            r.pages,
+            pad(&short_time(&r.issued_at), 16),
+            truncate_width(&r.title, 40)
+        );
+    }
+    println!("共 {} 期", records.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(a: ShowArgs) -> Result<ExitCode> {
+    let query = match a.what.as_slice() {
+        [id] => CopyQuery::Id(id.clone()),
+        [name, year, issue] => CopyQuery::Key {
+            name: name.clone(),
+            year: year
+                .parse()
+                .map_err(|_| UsageError(format!("年份“{year}”应是数字，如 2024")))?,
+            issue: issue
+                .trim_start_matches('第')
+                .trim_end_matches('期')
+                .parse()
+                .map_err(|_| UsageError(format!("期号“{issue}”应是数字，如 3")))?,
+        },
+        _ => {
+            return Err(UsageError("archive show 要一个编号，或 名称 年份 期号 三项".into()).into())
+        }
+    };
+    let archive = Archive::new(&a.dir.archive);
+    let d = archive.find(&query)?;
+    let r = &d.record;
+    println!("《{}》{}", r.name, r.issue_label());
+    println!("  编号：      {}", r.id);
+    println!("  登记号：    第 {} 号", r.seq);
+    println!("  日期：      {}", r.date);
+    println!("  页数：      {}", r.pages);
+    println!("  首篇标题：  {}", r.title);
+    println!("  归档时间：  {}", r.issued_at);
+    println!("  目录：      {}", d.dir.display());
+    println!("  输入：      {}", d.input.display());
+    println!("  PDF：       {}", d.pdf.display());
+    println!("  清单：      {}", d.manifest_file.display());
+    println!("  PDF SHA-256：   {}", r.pdf_sha256);
+    println!("  输入 SHA-256：  {}", r.input_sha256);
+    println!("  清单 SHA-256：  {}", r.manifest_sha256);
+    match &d.manifest {
+        Some(m) => {
+            println!("  程序：      {} {}", m.tool.name, m.tool.version);
+            println!(
+                "  模板：      {}（{}，SHA-256 {}）",
+                m.template.name,
+                m.template.reference,
+                m.template.sha256.chars().take(16).collect::<String>()
+            );
+            for f in &m.fonts {
+                println!(
+                    "  字体：      {}（SHA-256 {}）",
+                    f.name,
+                    f.sha256.chars().take(16).collect::<String>()
+                );
+            }
+            for w in &m.warnings {
+                println!("  归档时的提示：{w}");
+            }
+            match &m.previous {
+                Some(p) => println!("  前一份清单 SHA-256：{p}"),
+                None => println!("  前一份清单：无（档案库的第一份）"),
+            }
+        }
+        None => println!("  清单无法读取：运行 jianbao archive verify 查看"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_report(report: &VerifyReport) {
+    for c in &report.copies {
+        let id = c.id.as_deref().unwrap_or("            ");
+        let mut line = format!("{}  {}  {}", pad(c.status.label(), 6), id, c.label);
+        if let Some(r) = &c.rerender {
+            line.push_str(if r.identical {
+                "  重新排版：逐字节相同"
+            } else {
+                "  重新排版：字节不同"
+            });
+        }
+        println!("{line}");
+        for p in &c.problems {
+            println!("    - {p}");
+        }
+        if let Some(r) = &c.rerender {
+            for n in &r.notes {
+                println!("    - {n}");
+            }
+        }
+    }
+    let count = |s: Status| report.copies.iter().filter(|c| c.status == s).count();
+    println!(
+        "共 {} 份：完好 {}，已改动 {}，缺失 {}",
+        report.copies.len(),
+        count(Status::Intact),
+        count(Status::Changed),
+        count(Status::Missing)
+    );
+    let rerendered: Vec<_> = report
+        .copies
+        .iter()
+        .filter_map(|c| c.rerender.as_ref())
+        .collect();
+    if !rerendered.is_empty() {
+        println!(
+            "重新排版 {} 份：逐字节相同 {}，不同 {}",
+            rerendered.len(),
+            rerendered.iter().filter(|r| r.identical).count(),
+            rerendered.iter().filter(|r| !r.identical).count(),
+        );
+    }
+    if let Some((seq, sha)) = &report.head {
+        println!("登记链末端：第 {seq} 号，清单 SHA-256 {sha}（可另行记下，用于日后核对）");
+    }
+}
+
+fn verify(a: VerifyArgs, font_dir: PathBuf) -> Result<ExitCode> {
+    let archive = Archive::new(&a.dir.archive);
+    let engine = a.rerender.then(|| Engine::new(font_dir));
+    let report = archive.verify(engine.as_ref())?;
+    print_notes(&report.notes);
+    print_report(&report);
+    if report.all_intact() && !report.rerender_failed() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        if !report.all_intact() {
+            eprintln!("jianbao: 有副本已改动或缺失：档案库不再与签发时一致");
+        }
+        if report.rerender_failed() {
+            eprintln!("jianbao: 有副本在模板、字体和程序都相同的情况下重新排版得到不同的字节");
+        }
+        Ok(ExitCode::from(EXIT_INPUT))
+    }
+}
+
+fn search(a: SearchArgs) -> Result<ExitCode> {
+    let archive = Archive::new(&a.dir.archive);
+    let query = a.text.join(" ");
+    let (hits, notes) = archive.search(&query)?;
+    print_notes(&notes);
+    if hits.is_empty() {
+        println!("没有找到“{query}”");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut last: Option<&str> = None;
+    for h in &hits {
+        if last != Some(h.record.dir.as_str()) {
+            println!(
+                "{}  《{}》{}  {}",
+                h.record.id,
+                h.record.name,
+                h.record.issue_label(),
+                h.record.date
+            );
+            last = Some(h.record.dir.as_str());
+        }
+        if h.sentence == h.block {
+            println!("    （标题）{}", h.sentence);
+        } else {
+            println!("    【{}】{}", h.block, h.sentence);
+        }
+    }
+    let copies = hits
+        .iter()
+        .map(|h| h.record.dir.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    println!("共 {} 处，在 {copies} 期中", hits.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The numbers of the issues of `name` that the archive has.
+fn known_numbers(archive: &Archive, name: &str) -> Result<Vec<Numbers>> {
+    if !archive.root().join(store::COPIES).is_dir() {
+        return Ok(Vec::new());
+    }
+    let (records, notes) = archive.list(&Filter {
+        name: Some(name.to_string()),
+        year: None,
+    })?;
+    print_notes(&notes);
+    Ok(records
+        .iter()
+        .filter(|r| r.name == name)
+        .map(numbers_of)
+        .collect())
+}
+
+fn numbers_of(r: &Record) -> Numbers {
+    Numbers {
+        year: r.year,
+        issue: r.issue,
+        total_issue: r.total_issue,
+    }
+}
+
+/// `jianbao new`.
+pub fn new(a: NewArgs) -> Result<ExitCode> {
+    let date = match &a.date {
+        Some(d) => Date::parse_iso(d)
+            .ok_or_else(|| UsageError(format!("日期“{d}”应是 YYYY-MM-DD 形式的真实日期")))?,
+        None => store::cst_date(SystemTime::now()),
+    };
+    if let Some(out) = &a.output {
+        if out.as_os_str() != "-" && out.exists() {
+            return Err(UsageError(format!(
+                "{} 已存在：new 不覆盖已有文件，请换一个文件名",
+                out.display()
+            ))
+            .into());
+        }
+    }
+    let archive = Archive::new(&a.dir.archive);
+    let (json, what) = if let Some(from) = &a.from {
+        let (bytes, _) = read_input(from, None)?;
+        let prev = jianbao::model::parse(&bytes)
+            .with_context(|| format!("{}: 上一期的输入有错误", from.display()))?;
+        let m = &prev.masthead;
+        let mut known = known_numbers(&archive, &m.name)?;
+        known.push(Numbers {
+            year: m.date.year(),
+            issue: m.issue,
+            total_issue: m.total_issue,
+        });
+        let n = skeleton::next_numbers(&known, date);
+        note_new_year(&known, n);
+        (skeleton::skeleton(&prev, n, date), n)
+    } else {
+        let name = a.name.clone().unwrap_or_default();
+        match archive.latest(&name)? {
+            Some(rec) => {
+                let d = archive.find(&CopyQuery::Id(rec.pdf_sha256.clone()))?;
+                let bytes = std::fs::read(&d.input).map_err(|e| jianbao::Error::io(&d.input, e))?;
+                let prev = jianbao::model::parse(&bytes)
+                    .with_context(|| format!("档案库中《{name}》最近一期的输入无法读取"))?;
+                let known = known_numbers(&archive, &name)?;
+                let n = skeleton::next_numbers(&known, date);
+                note_new_year(&known, n);
+                (skeleton::skeleton(&prev, n, date), n)
+            }
+            None => {
+                eprintln!(
+                    "jianbao: 档案库 {} 中没有《{name}》：生成第1期的骨架，编印单位等请自行填写",
+                    archive.root().display()
+                );
+                let n = Numbers {
+                    year: date.year(),
+                    issue: 1,
+                    total_issue: None,
+                };
+                (skeleton::first_issue(&name, date), n)
+            }
+        }
+    };
+    let out = a.output.clone().unwrap_or_else(|| PathBuf::from("-"));
+    write_output(&out, json.as_bytes())?;
+    let label = match what.total_issue {
+        Some(t) => format!("{}年第{}期（总第{}期）", what.year, what.issue, t),
+        None => format!("{}年第{}期", what.year, what.issue),
+    };
+    if out.as_os_str() != "-" {
+        eprintln!(
+            "已生成 {label} 的骨架 → {}：在 body 中填写标题和段落，再用 jianbao check {} 检查",
+            out.display(),
+            out.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Say so when the issue number restarts because the date is in a new year.
+fn note_new_year(known: &[Numbers], next: Numbers) {
+    if let Some(last) = known.iter().map(|k| k.year).max() {
+        if next.year > last {
+            eprintln!(
+                "jianbao: 新一期的日期在 {} 年，上一期在 {last} 年：期号从第1期重新开始（总期号接着编）；若要接着上一年编号，请用 --date 给出日期",
+                next.year
+            );
+        }
+    }
+}

@@ -1,0 +1,849 @@
+//! End-to-end tests of the archive of issued copies: the built `jianbao`
+//! binary is run in temporary directories, with the repository's fonts.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+const NAME: &str = "益阳市配合中央生态环境保护督察工作简报";
+
+/// A temporary directory, removed (read-only parts included) when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let p = std::env::temp_dir().join(format!(
+            "jianbao-test-{tag}-{}-{}-{nanos}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+fn make_writable(p: &Path) {
+    if let Ok(meta) = fs::symlink_metadata(p) {
+        if meta.file_type().is_symlink() {
+            return;
+        }
+        let mut perms = meta.permissions();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            perms.set_mode(if meta.is_dir() { 0o755 } else { 0o644 });
+        }
+        #[cfg(not(unix))]
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        let _ = fs::set_permissions(p, perms);
+        if meta.is_dir() {
+            for e in fs::read_dir(p).unwrap().flatten() {
+                make_writable(&e.path());
+            }
+        }
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        make_writable(&self.0);
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn example() -> Vec<u8> {
+    fs::read(repo().join("examples/yiyang-2024-01.json")).unwrap()
+}
+
+/// The binary, run in `dir`, with the repository's fonts and no archive
+/// from the environment.
+fn jianbao(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_jianbao"));
+    c.current_dir(dir)
+        .env("JIANBAO_FONT_DIR", repo().join("fonts"))
+        .env_remove("JIANBAO_ARCHIVE")
+        .stdin(Stdio::null());
+    c
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    jianbao(dir).args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+/// Run and require exit code `want`.
+fn expect(dir: &Path, args: &[&str], want: i32) -> Output {
+    let o = run(dir, args);
+    assert_eq!(
+        code(&o),
+        want,
+        "jianbao {args:?}\nstdout:\n{}\nstderr:\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    o
+}
+
+/// The id printed by `issue`.
+fn issued_id(o: &Output) -> String {
+    let out = stdout(o);
+    let line = out
+        .lines()
+        .find(|l| l.contains("编号："))
+        .unwrap_or_else(|| panic!("no id in {out}"));
+    line.split('：').nth(1).unwrap().trim().to_string()
+}
+
+/// The directory printed by `issue`.
+fn issued_dir(dir: &Path, o: &Output) -> PathBuf {
+    let out = stdout(o);
+    let line = out.lines().find(|l| l.contains("目录：")).unwrap();
+    dir.join(line.split('：').nth(1).unwrap().trim())
+}
+
+/// Fill the placeholder article of a skeleton.
+fn fill(skeleton: &Path, out: &Path, title: &str, paragraphs: &[&str]) {
+    let mut v: Value = serde_json::from_slice(&fs::read(skeleton).unwrap()).unwrap();
+    v["body"][0]["title"] = Value::from(title);
+    v["body"][0]["paragraphs"] = Value::from(paragraphs.to_vec());
+    fs::write(out, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+}
+
+/// An input like the example, with another name, issue number and text.
+fn variant(dir: &Path, file: &str, name: &str, issue: u32, title: &str) -> PathBuf {
+    let mut v: Value = serde_json::from_slice(&example()).unwrap();
+    v["masthead"]["name"] = Value::from(name);
+    v["masthead"]["issue"] = Value::from(issue);
+    v["guide"] = Value::from("auto");
+    v["body"] = serde_json::json!([{
+        "type": "article",
+        "title": title,
+        "paragraphs": ["5月16日，沅江市开展南洞庭湖湿地巡查。督察组对整改情况表示肯定。"]
+    }]);
+    let p = dir.join(file);
+    fs::write(&p, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    p
+}
+
+fn set_writable(p: &Path) {
+    make_writable(p);
+    if let Some(parent) = p.parent() {
+        make_writable_dir_only(parent);
+    }
+}
+
+fn make_writable_dir_only(p: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = fs::set_permissions(p, fs::Permissions::from_mode(0o755));
+    }
+    #[cfg(not(unix))]
+    let _ = p;
+}
+
+/// An archive with the example filed; returns (tempdir, copy dir).
+fn archive_with_example(tag: &str) -> (TempDir, PathBuf) {
+    let t = TempDir::new(tag);
+    fs::write(t.path().join("ex.json"), example()).unwrap();
+    let o = expect(t.path(), &["issue", "ex.json", "--allow-warnings"], 0);
+    let d = issued_dir(t.path(), &o);
+    (t, d)
+}
+
+#[test]
+fn three_issues_filed_listed_shown_searched_and_verified() {
+    let t = TempDir::new("three");
+    let d = t.path();
+    fs::write(d.join("ex.json"), example()).unwrap();
+
+    // The example has layout warnings: refused unless allowed.
+    let o = expect(d, &["issue", "ex.json"], 1);
+    assert!(stderr(&o).contains("--allow-warnings"), "{}", stderr(&o));
+    assert!(!d.join("archive").exists());
+
+    let o = expect(d, &["issue", "ex.json", "--allow-warnings"], 0);
+    let id1 = issued_id(&o);
+    assert!(stdout(&o).contains("2024年第1期"));
+    assert!(stdout(&o).contains("SHA-256："));
+    let copy1 = issued_dir(d, &o);
+    assert!(copy1.starts_with(d.join("archive")));
+    for f in ["input.json", "issued.pdf", "manifest.json"] {
+        let meta = fs::metadata(copy1.join(f)).unwrap();
+        assert!(meta.permissions().readonly(), "{f} should be read-only");
+    }
+    assert_eq!(fs::read(copy1.join("input.json")).unwrap(), example());
+    let manifest: Value =
+        serde_json::from_slice(&fs::read(copy1.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["name"], NAME);
+    assert_eq!(manifest["issue"], 1);
+    assert_eq!(manifest["year"], 2024);
+    assert!(manifest["pages"].as_u64().unwrap() > 0);
+    assert!(manifest["fonts"].as_array().unwrap().len() >= 3);
+    assert_eq!(manifest["template"]["name"], "jianbao");
+    assert_eq!(manifest["sequence"], 1);
+
+    // The same number again: refused, and the filed copy is untouched.
+    let before = fs::read(copy1.join("issued.pdf")).unwrap();
+    let o = expect(d, &["issue", "ex.json", "--allow-warnings"], 1);
+    assert!(stderr(&o).contains("已经归档过"), "{}", stderr(&o));
+    assert_eq!(fs::read(copy1.join("issued.pdf")).unwrap(), before);
+
+    // Second issue: `new --name` from the archive.
+    expect(
+        d,
+        &[
+            "new",
+            "--name",
+            NAME,
+            "--date",
+            "2024-05-17",
+            "-o",
+            "n2.json",
+        ],
+        0,
+    );
+    let skel: Value = serde_json::from_slice(&fs::read(d.join("n2.json")).unwrap()).unwrap();
+    assert_eq!(skel["masthead"]["issue"], 2);
+    assert_eq!(skel["masthead"]["date"], "2024-05-17");
+    assert_eq!(skel["distribution"]["report_to"][0], "市委办公室");
+    assert_eq!(skel["document_number"], "益简字【2022】42号");
+    // Unfilled, it fails check; filled, it passes.
+    expect(d, &["check", "n2.json"], 1);
+    fill(
+        &d.join("n2.json"),
+        &d.join("i2.json"),
+        "南洞庭湖湿地保护修复持续推进",
+        &[
+            "5月16日，沅江市开展湿地巡查，清理违规网围。",
+            "巡查组要求持续巩固整改成果。",
+        ],
+    );
+    expect(d, &["check", "i2.json"], 0);
+    let o = expect(d, &["issue", "i2.json", "--allow-warnings"], 0);
+    let id2 = issued_id(&o);
+
+    // Third issue: `new --from` the second.
+    expect(
+        d,
+        &[
+            "new",
+            "--from",
+            "i2.json",
+            "--date",
+            "2024-05-24",
+            "-o",
+            "n3.json",
+        ],
+        0,
+    );
+    let skel: Value = serde_json::from_slice(&fs::read(d.join("n3.json")).unwrap()).unwrap();
+    assert_eq!(skel["masthead"]["issue"], 3);
+    // `new` never overwrites.
+    expect(
+        d,
+        &[
+            "new",
+            "--from",
+            "i2.json",
+            "--date",
+            "2024-05-24",
+            "-o",
+            "n3.json",
+        ],
+        2,
+    );
+    fill(
+        &d.join("n3.json"),
+        &d.join("i3.json"),
+        "督察反馈问题整改调度会召开",
+        &["5月23日，市生态环境局召开整改调度会。会议要求压实责任，按期销号。"],
+    );
+    let o = expect(d, &["issue", "i3.json", "--allow-warnings"], 0);
+    let id3 = issued_id(&o);
+
+    // list
+    let o = expect(d, &["archive", "list"], 0);
+    let out = stdout(&o);
+    for id in [&id1, &id2, &id3] {
+        assert!(out.contains(id.as_str()), "{out}");
+    }
+    assert!(out.contains("陈竞率队实地调研南洞庭湖湿地保护修复工作"));
+    assert!(out.contains("2024-05-24"));
+    assert!(out.contains("共 3 期"), "{out}");
+    let o = expect(d, &["archive", "list", "--year", "2023"], 0);
+    assert!(!stdout(&o).contains(&id1));
+    let o = expect(d, &["archive", "list", "--name", "益阳市配合"], 0);
+    assert!(stdout(&o).contains("共 3 期"));
+
+    // show, by id and by name/year/issue
+    let o = expect(d, &["archive", "show", &id2], 0);
+    assert!(stdout(&o).contains("2024年第2期"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("issued.pdf"));
+    let o = expect(d, &["archive", "show", NAME, "2024", "3"], 0);
+    assert!(stdout(&o).contains(&id3));
+    let o = expect(d, &["archive", "show", "配合中央", "2024", "1"], 0);
+    assert!(stdout(&o).contains(&id1));
+    expect(d, &["archive", "show", NAME, "2024", "9"], 1);
+
+    // search: two-character words
+    let o = expect(d, &["archive", "search", "湿地"], 0);
+    let out = stdout(&o);
+    assert!(out.contains(&id1) && out.contains(&id2), "{out}");
+    assert!(!out.contains(&id3), "{out}");
+    assert!(
+        out.contains("5月16日，沅江市开展湿地巡查，清理违规网围。"),
+        "{out}"
+    );
+    let o = expect(d, &["archive", "search", "调度"], 0);
+    let out = stdout(&o);
+    assert!(out.contains(&id3) && !out.contains(&id2), "{out}");
+    assert!(
+        out.contains("5月23日，市生态环境局召开整改调度会。"),
+        "{out}"
+    );
+    let o = expect(d, &["archive", "search", "督察"], 0);
+    assert!(stdout(&o).contains(&id1) && stdout(&o).contains(&id3));
+    let o = expect(d, &["archive", "search", "网围"], 0);
+    assert!(stdout(&o).contains("共 1 处"), "{}", stdout(&o));
+    let o = expect(d, &["archive", "search", "不存在的词语"], 0);
+    assert!(stdout(&o).contains("没有找到"));
+
+    // verify, and verify --rerender
+    let o = expect(d, &["archive", "verify"], 0);
+    assert_eq!(stdout(&o).matches("完好  ").count(), 3, "{}", stdout(&o));
+    let o = expect(d, &["archive", "verify", "--rerender"], 0);
+    assert_eq!(
+        stdout(&o).matches("逐字节相同").count(),
+        4,
+        "{}",
+        stdout(&o)
+    );
+
+    // The register chain links the manifests: the second names the first's hash.
+    let shown = |id: &str| issued_dir(d, &expect(d, &["archive", "show", id], 0));
+    let m1 = fs::read(shown(&id1).join("manifest.json")).unwrap();
+    let m2: Value =
+        serde_json::from_slice(&fs::read(shown(&id2).join("manifest.json")).unwrap()).unwrap();
+    use sha2::Digest;
+    let h1: String = sha2::Sha256::digest(&m1)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(m2["previous"], Value::from(h1));
+    assert_eq!(m2["sequence"], 2);
+}
+
+#[test]
+fn issued_pdf_is_pdfa_and_deterministic() {
+    let (t, copy) = archive_with_example("pdfa");
+    let pdf = fs::read(copy.join("issued.pdf")).unwrap();
+    let text = String::from_utf8_lossy(&pdf);
+    for needle in [
+        "/GTS_PDFA1",
+        "<pdfaid:part>2</pdfaid:part>",
+        "<pdfaid:conformance>B</pdfaid:conformance>",
+        "/OutputIntents",
+        "/Metadata",
+        "/ID",
+        "<xmp:CreateDate>2024-05-10T00:00:00+08:00</xmp:CreateDate>",
+    ] {
+        assert!(text.contains(needle), "{needle} missing");
+    }
+    // XMP agrees with the document information dictionary.
+    // The information dictionary is the one with /Producer (outline items
+    // have titles too).
+    let producer_at = text.find("/Producer<FEFF").expect("/Producer");
+    let start = text[..producer_at].rfind("<<").unwrap();
+    let end = producer_at + text[producer_at..].find(">>").unwrap();
+    let info = &text[start..end];
+    let info_text = |key: &str| -> String {
+        let at = info.find(&format!("/{key}<FEFF"));
+        let at = at.unwrap_or_else(|| panic!("/{key} missing"));
+        let hex: String = info[at..]
+            .chars()
+            .skip_while(|&c| c != '<')
+            .skip(1)
+            .take_while(|&c| c != '>')
+            .collect();
+        let bytes: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16(&units).unwrap()
+    };
+    let title = info_text("Title");
+    assert_eq!(title, format!("{NAME} 第1期"));
+    assert!(text.contains(&format!("<rdf:li xml:lang=\"x-default\">{title}</rdf:li>")));
+    let producer = info_text("Producer");
+    assert!(text.contains(&format!("<pdf:Producer>{producer}</pdf:Producer>")));
+    let author = info_text("Author");
+    assert!(text.contains(&format!("<rdf:li>{author}</rdf:li>")));
+    // Header: version 1.7, then a comment line of four bytes above 127.
+    assert!(pdf.starts_with(b"%PDF-1.7\n%"), "header");
+    assert!(pdf[10..14].iter().all(|&b| b > 127), "binary comment");
+    assert!(!text.contains("/Encrypt"));
+    assert!(!text.contains("GTS_PDFX"), "no PDF/X identification");
+    // qpdf, where installed, finds no damage.
+    if let Ok(o) = Command::new("qpdf")
+        .arg("--check")
+        .arg(copy.join("issued.pdf"))
+        .output()
+    {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    }
+    // The same input renders to the same bytes with `render --pdfa`.
+    fs::write(t.path().join("again.json"), example()).unwrap();
+    expect(
+        t.path(),
+        &["render", "again.json", "--pdfa", "-o", "again.pdf"],
+        0,
+    );
+    assert_eq!(fs::read(t.path().join("again.pdf")).unwrap(), pdf);
+}
+
+#[test]
+fn changed_byte_is_reported() {
+    let (t, copy) = archive_with_example("tamper");
+    expect(t.path(), &["archive", "verify"], 0);
+    let pdf = copy.join("issued.pdf");
+    set_writable(&pdf);
+    let mut bytes = fs::read(&pdf).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    fs::write(&pdf, bytes).unwrap();
+    let o = expect(t.path(), &["archive", "verify"], 1);
+    let out = stdout(&o);
+    assert!(out.contains("已改动"), "{out}");
+    assert!(out.contains("issued.pdf 已改动"), "{out}");
+}
+
+#[test]
+fn deleted_files_and_copies_are_reported_missing() {
+    let (t, copy1) = archive_with_example("missing");
+    let d = t.path();
+    let i2 = variant(d, "i2.json", NAME, 2, "南洞庭湖湿地保护修复持续推进");
+    let o = expect(d, &["issue", i2.to_str().unwrap(), "--allow-warnings"], 0);
+    let copy2 = issued_dir(d, &o);
+    let i3 = variant(d, "i3.json", NAME, 3, "督察反馈问题整改调度会召开");
+    expect(d, &["issue", i3.to_str().unwrap(), "--allow-warnings"], 0);
+
+    // One file of a copy.
+    set_writable(&copy1.join("input.json"));
+    fs::remove_file(copy1.join("input.json")).unwrap();
+    let o = expect(d, &["archive", "verify"], 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains("缺失") && out.contains("input.json 不见了"),
+        "{out}"
+    );
+
+    // A whole copy: the index remembers it …
+    make_writable(&copy2);
+    make_writable_dir_only(copy2.parent().unwrap());
+    fs::remove_dir_all(&copy2).unwrap();
+    let o = expect(d, &["archive", "verify"], 1);
+    let out = stdout(&o);
+    assert!(out.contains("2024年第2期"), "{out}");
+    assert!(out.contains("整份副本"), "{out}");
+    // … and after the index is rebuilt from the files, the register chain does.
+    expect(d, &["archive", "reindex"], 0);
+    let o = expect(d, &["archive", "verify"], 1);
+    let out = stdout(&o);
+    assert!(out.contains("登记第 2 号"), "{out}");
+    assert!(out.contains("缺失"), "{out}");
+    // list shows only what is there.
+    let o = expect(d, &["archive", "list"], 0);
+    assert!(stdout(&o).contains("共 2 期"), "{}", stdout(&o));
+}
+
+#[test]
+fn edited_manifest_is_reported() {
+    let (t, copy1) = archive_with_example("manifest");
+    let d = t.path();
+    let i2 = variant(d, "i2.json", NAME, 2, "南洞庭湖湿地保护修复持续推进");
+    expect(d, &["issue", i2.to_str().unwrap(), "--allow-warnings"], 0);
+    // Change the PDF and make the manifest agree: the chain still tells.
+    let pdf = copy1.join("issued.pdf");
+    set_writable(&pdf);
+    let mut bytes = fs::read(&pdf).unwrap();
+    bytes[100] ^= 0x20;
+    fs::write(&pdf, &bytes).unwrap();
+    let mpath = copy1.join("manifest.json");
+    set_writable(&mpath);
+    let mut m: Value = serde_json::from_slice(&fs::read(&mpath).unwrap()).unwrap();
+    use sha2::Digest;
+    let sha: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    m["pdf"]["sha256"] = Value::from(sha);
+    fs::write(&mpath, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    expect(d, &["archive", "reindex"], 0);
+    let o = expect(d, &["archive", "verify"], 1);
+    assert!(stdout(&o).contains("登记链"), "{}", stdout(&o));
+}
+
+#[test]
+fn corrupt_or_missing_index_is_rebuilt() {
+    let (t, _copy) = archive_with_example("index");
+    let d = t.path();
+    let index = d.join("archive/index.sqlite");
+    fs::write(
+        &index,
+        b"this is not an SQLite database, just garbage bytes",
+    )
+    .unwrap();
+    let o = expect(d, &["archive", "list"], 0);
+    assert!(stdout(&o).contains("共 1 期"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("重建"), "{}", stderr(&o));
+    let o = expect(d, &["archive", "search", "湿地"], 0);
+    assert!(stdout(&o).contains("共"), "{}", stdout(&o));
+
+    // Damage inside a valid file: overwrite pages after the header.
+    let mut bytes = fs::read(&index).unwrap();
+    for b in bytes.iter_mut().skip(4096) {
+        *b = 0xA5;
+    }
+    fs::write(&index, bytes).unwrap();
+    let o = expect(d, &["archive", "verify"], 0);
+    assert!(stdout(&o).contains("完好"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("重建"), "{}", stderr(&o));
+    let o = expect(d, &["archive", "search", "湿地"], 0);
+    assert!(stdout(&o).contains("湿地"), "{}", stdout(&o));
+
+    fs::remove_file(&index).unwrap();
+    let o = expect(d, &["archive", "search", "湿地"], 0);
+    assert!(stdout(&o).contains("湿地"), "{}", stdout(&o));
+    assert!(index.exists());
+}
+
+#[test]
+fn interrupted_issue_is_ignored_and_cleaned_up() {
+    let (t, _copy) = archive_with_example("interrupt");
+    let d = t.path();
+    // What a process killed while writing leaves: a partial temporary copy.
+    let leftover = d.join("archive/.tmp/issue-99999-1");
+    fs::create_dir_all(&leftover).unwrap();
+    fs::write(leftover.join("input.json"), b"{\"partial\":").unwrap();
+    fs::write(leftover.join("issued.pdf"), b"%PDF-1.7\n").unwrap();
+
+    let o = expect(d, &["archive", "list"], 0);
+    assert!(stdout(&o).contains("共 1 期"), "{}", stdout(&o));
+    let o = expect(d, &["archive", "verify"], 0);
+    assert!(
+        stdout(&o).contains("完好 1，已改动 0，缺失 0"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stderr(&o).contains("临时目录"), "{}", stderr(&o));
+
+    let i2 = variant(d, "i2.json", NAME, 2, "南洞庭湖湿地保护修复持续推进");
+    let o = expect(d, &["issue", i2.to_str().unwrap(), "--allow-warnings"], 0);
+    assert!(stderr(&o).contains("清理了 1 个"), "{}", stderr(&o));
+    assert!(!leftover.exists());
+    assert_eq!(fs::read_dir(d.join("archive/.tmp")).unwrap().count(), 0);
+    expect(d, &["archive", "verify"], 0);
+}
+
+#[test]
+fn concurrent_issues_of_the_same_number_one_wins() {
+    for round in 0..3 {
+        let t = TempDir::new("race");
+        let d = t.path();
+        fs::write(d.join("ex.json"), example()).unwrap();
+        let spawn = || {
+            jianbao(d)
+                .args(["issue", "ex.json", "--allow-warnings"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        let mut codes = [code(&a), code(&b)];
+        codes.sort();
+        assert_eq!(
+            codes,
+            [0, 1],
+            "round {round}\nA: {}\nB: {}",
+            stderr(&a),
+            stderr(&b)
+        );
+        let loser = if code(&a) == 1 { &a } else { &b };
+        assert!(stderr(loser).contains("已经归档过"), "{}", stderr(loser));
+        let o = expect(d, &["archive", "verify"], 0);
+        assert!(stdout(&o).contains("共 1 份"), "{}", stdout(&o));
+    }
+}
+
+#[test]
+fn concurrent_issues_of_different_numbers_both_succeed() {
+    let t = TempDir::new("race2");
+    let d = t.path();
+    let inputs: Vec<PathBuf> = (2..=5)
+        .map(|n| variant(d, &format!("i{n}.json"), NAME, n, &format!("第{n}期的标题")))
+        .collect();
+    let children: Vec<_> = inputs
+        .iter()
+        .map(|p| {
+            jianbao(d)
+                .args(["issue", p.to_str().unwrap(), "--allow-warnings"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    let o = expect(d, &["archive", "verify"], 0);
+    let out = stdout(&o);
+    assert!(out.contains("共 4 份：完好 4"), "{out}");
+    assert!(out.contains("登记链末端：第 4 号"), "{out}");
+}
+
+#[test]
+fn hostile_names_stay_inside_the_archive() {
+    let t = TempDir::new("hostile");
+    let d = t.path();
+    let work = d.join("work");
+    fs::create_dir_all(&work).unwrap();
+    let names = [
+        "../../逃逸/简报".to_string(),
+        "/etc/passwd".to_string(),
+        "a/b\\c:d*?\"<>|.".to_string(),
+        "..".to_string(),
+        ".".to_string(),
+        "CON".to_string(),
+        "长/".repeat(20),
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let p = variant(&work, &format!("h{i}.json"), name, 1, "湿地保护");
+        let o = expect(
+            &work,
+            &["issue", p.to_str().unwrap(), "--allow-warnings"],
+            0,
+        );
+        let copy = issued_dir(&work, &o);
+        let root = fs::canonicalize(work.join("archive")).unwrap();
+        assert!(
+            fs::canonicalize(&copy).unwrap().starts_with(&root),
+            "{name}: {}",
+            copy.display()
+        );
+        let o = expect(&work, &["archive", "show", name, "2024", "1"], 0);
+        assert!(
+            stdout(&o).contains(&format!("《{name}》")),
+            "{}",
+            stdout(&o)
+        );
+    }
+    // Nothing was written beside the work folder, and every file of the
+    // archive is inside it.
+    let mut top: Vec<String> = fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    top.sort();
+    assert_eq!(top, vec!["work"]);
+    fn walk(p: &Path, root: &Path, n: &mut usize) {
+        for e in fs::read_dir(p).unwrap() {
+            let e = e.unwrap();
+            let meta = fs::symlink_metadata(e.path()).unwrap();
+            assert!(!meta.file_type().is_symlink());
+            assert!(e.path().starts_with(root));
+            assert!(e.file_name().len() <= 255);
+            if meta.is_dir() {
+                walk(&e.path(), root, n);
+            } else {
+                *n += 1;
+            }
+        }
+    }
+    let mut files = 0;
+    walk(&work.join("archive"), &work.join("archive"), &mut files);
+    assert_eq!(
+        files,
+        names.len() * 3 + 2,
+        "three files a copy, index and lock"
+    );
+    let o = expect(&work, &["archive", "verify"], 0);
+    assert!(stdout(&o).contains(&format!("完好 {}", names.len())));
+    // `new` with a hostile name writes only where -o says.
+    expect(
+        &work,
+        &[
+            "new",
+            "--name",
+            "../../逃逸/简报",
+            "--date",
+            "2024-06-01",
+            "-o",
+            "next.json",
+        ],
+        0,
+    );
+    let v: Value = serde_json::from_slice(&fs::read(work.join("next.json")).unwrap()).unwrap();
+    assert_eq!(v["masthead"]["issue"], 2);
+}
+
+#[test]
+fn archive_directory_from_option_and_environment() {
+    let t = TempDir::new("env");
+    let d = t.path();
+    fs::write(d.join("ex.json"), example()).unwrap();
+    let o = jianbao(d)
+        .env("JIANBAO_ARCHIVE", d.join("from-env"))
+        .args(["issue", "ex.json", "--allow-warnings"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(d.join("from-env/copies").is_dir());
+    assert!(!d.join("archive").exists());
+    let o = expect(d, &["archive", "list", "--archive", "from-env"], 0);
+    assert!(stdout(&o).contains("共 1 期"));
+    // No archive there: a usage/file error, exit 2.
+    let o = expect(d, &["archive", "list", "--archive", "nowhere"], 2);
+    assert!(stderr(&o).contains("没有档案库"), "{}", stderr(&o));
+}
+
+#[test]
+fn rerender_reports_a_different_font_set() {
+    let (t, _copy) = archive_with_example("fonts");
+    let d = t.path();
+    let o = expect(d, &["archive", "verify", "--rerender"], 0);
+    assert!(stdout(&o).contains("逐字节相同"), "{}", stdout(&o));
+    // The same fonts, but one file changed (a few bytes appended).
+    let fonts = d.join("fonts");
+    fs::create_dir_all(&fonts).unwrap();
+    for e in fs::read_dir(repo().join("fonts")).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            fs::copy(e.path(), fonts.join(e.file_name())).unwrap();
+        }
+    }
+    let mut song = fs::read(fonts.join("FandolSong-Regular.otf")).unwrap();
+    song.extend_from_slice(&[0; 4]);
+    fs::write(fonts.join("FandolSong-Regular.otf"), song).unwrap();
+    let o = jianbao(d)
+        .env("JIANBAO_FONT_DIR", &fonts)
+        .args(["archive", "verify", "--rerender"])
+        .output()
+        .unwrap();
+    // The copy is intact; the different font is reported, not hidden.
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("完好 1"), "{out}");
+    assert!(
+        out.contains("字体 FandolSong-Regular.otf 与归档时不同"),
+        "{out}"
+    );
+}
+
+#[test]
+fn invalid_input_is_refused_and_nothing_is_filed() {
+    let t = TempDir::new("invalid");
+    let d = t.path();
+    let mut v: Value = serde_json::from_slice(&example()).unwrap();
+    v["masthead"]["issue"] = Value::from(0);
+    fs::write(d.join("bad.json"), serde_json::to_vec(&v).unwrap()).unwrap();
+    let o = expect(d, &["issue", "bad.json", "--allow-warnings"], 1);
+    assert!(stderr(&o).contains("$.masthead.issue"), "{}", stderr(&o));
+    assert!(!d.join("archive").exists());
+    // A missing input file is a file error.
+    expect(d, &["issue", "nothing.json"], 2);
+}
+
+#[test]
+fn killed_issues_leave_whole_copies_or_nothing() {
+    let t = TempDir::new("kill");
+    let d = t.path();
+    // Kill `issue` processes at different moments of their work.
+    let mut filed = 0;
+    for (k, delay) in (0..12u64).map(|k| (k, k * 20)).collect::<Vec<_>>() {
+        let p = variant(d, &format!("k{k}.json"), NAME, 10 + k as u32, "湿地巡查");
+        let mut child = jianbao(d)
+            .args(["issue", p.to_str().unwrap(), "--allow-warnings"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        filed += usize::from(status.success());
+    }
+    if !d.join("archive").exists() {
+        return; // every process was killed before it began to file
+    }
+    // Whatever was filed is whole; nothing half-written is listed or damaged.
+    let o = expect(d, &["archive", "verify"], 0);
+    let out = stdout(&o);
+    assert!(out.contains("已改动 0，缺失 0"), "{out}");
+    let list = stdout(&expect(d, &["archive", "list"], 0));
+    let listed: usize = list
+        .lines()
+        .find_map(|l| l.strip_prefix("共 ")?.strip_suffix(" 期")?.parse().ok())
+        .unwrap_or(0);
+    assert!(listed >= filed, "{listed} listed, {filed} reported success");
+    // The next issue removes any leftovers.
+    let p = variant(d, "last.json", NAME, 99, "湿地巡查");
+    expect(d, &["issue", p.to_str().unwrap(), "--allow-warnings"], 0);
+    assert_eq!(fs::read_dir(d.join("archive/.tmp")).unwrap().count(), 0);
+    expect(d, &["archive", "verify"], 0);
+}
+
+#[test]
+fn an_edited_last_manifest_stays_detectable_after_the_next_issue() {
+    let (t, copy1) = archive_with_example("head");
+    let d = t.path();
+    let mpath = copy1.join("manifest.json");
+    set_writable(&mpath);
+    let mut m: Value = serde_json::from_slice(&fs::read(&mpath).unwrap()).unwrap();
+    m["title"] = Value::from("改过的标题");
+    fs::write(&mpath, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let o = expect(d, &["archive", "verify"], 1);
+    assert!(stdout(&o).contains("清单"), "{}", stdout(&o));
+    // Filing the next issue does not link to the edited manifest.
+    let i2 = variant(d, "i2.json", NAME, 2, "南洞庭湖湿地保护修复持续推进");
+    expect(d, &["issue", i2.to_str().unwrap(), "--allow-warnings"], 0);
+    expect(d, &["archive", "reindex"], 0);
+    let o = expect(d, &["archive", "verify"], 1);
+    assert!(stdout(&o).contains("登记链"), "{}", stdout(&o));
+}
