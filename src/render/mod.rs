@@ -351,6 +351,7 @@ pub fn render(layout: &Layout, fonts: &FontSet, opts: RenderOptions) -> Result<V
     dict.set("ModDate", pdf_date(info.date));
     let info_id = pdf.add_object(Object::Dictionary(dict));
     pdf.trailer.set("Info", info_id);
+    pdfa::remove_stale_info(&mut pdf);
 
     // Bookmarks, nested (layout.md §8.3).
     let page_ids: Vec<ObjectId> = pdf.get_pages().into_values().collect();

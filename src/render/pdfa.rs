@@ -20,7 +20,6 @@ pub const OUTPUT_CONDITION: &str = "sRGB IEC61966-2.1";
 /// values when the dictionary is absent.
 pub fn add(doc: &mut lopdf::Document, info: &DocInfo) -> Vec<(&'static str, Object)> {
     let fields = InfoFields::from_doc(doc).unwrap_or_else(|| InfoFields::from_info(info));
-    remove_stale_info(doc);
     let xmp = xmp_packet(&fields);
     let mut meta = Dictionary::new();
     meta.set("Type", "Metadata");
@@ -51,7 +50,7 @@ pub fn add(doc: &mut lopdf::Document, info: &DocInfo) -> Vec<(&'static str, Obje
 /// printpdf's own information dictionary, replaced by the one `render`
 /// writes, stays behind unreferenced, with an empty `/GTS_PDFXVersion` (a
 /// PDF/X claim). Remove it, so that the file holds no stale identification.
-fn remove_stale_info(doc: &mut lopdf::Document) {
+pub fn remove_stale_info(doc: &mut lopdf::Document) {
     let current = doc.trailer.get(b"Info").and_then(Object::as_reference).ok();
     let stale: Vec<lopdf::ObjectId> = doc
         .objects
