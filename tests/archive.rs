@@ -34,27 +34,9 @@ impl TempDir {
     }
 }
 
+/// Filed copies are read-only: the library's own helper makes them writable.
 fn make_writable(p: &Path) {
-    if let Ok(meta) = fs::symlink_metadata(p) {
-        if meta.file_type().is_symlink() {
-            return;
-        }
-        let mut perms = meta.permissions();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            perms.set_mode(if meta.is_dir() { 0o755 } else { 0o644 });
-        }
-        #[cfg(not(unix))]
-        #[allow(clippy::permissions_set_readonly_false)]
-        perms.set_readonly(false);
-        let _ = fs::set_permissions(p, perms);
-        if meta.is_dir() {
-            for e in fs::read_dir(p).unwrap().flatten() {
-                make_writable(&e.path());
-            }
-        }
-    }
+    jianbao::archive::store::make_writable(p);
 }
 
 impl Drop for TempDir {

@@ -125,35 +125,39 @@ fn make_read_only(path: &Path, is_dir: bool) -> Result<()> {
     fs::set_permissions(path, perms).map_err(io(path))
 }
 
-/// Make a tree writable again and remove it (leftovers of interrupted issues).
-pub fn remove_tree(path: &Path) -> Result<()> {
-    fn writable(p: &Path) {
-        if let Ok(meta) = fs::symlink_metadata(p) {
-            if meta.file_type().is_symlink() {
-                return;
-            }
-            let mut perms = meta.permissions();
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                perms.set_mode(if meta.is_dir() { 0o755 } else { 0o644 });
-            }
-            #[cfg(not(unix))]
-            {
-                #[allow(clippy::permissions_set_readonly_false)]
-                perms.set_readonly(false);
-            }
-            let _ = fs::set_permissions(p, perms);
-            if meta.is_dir() {
-                if let Ok(rd) = fs::read_dir(p) {
-                    for e in rd.flatten() {
-                        writable(&e.path());
-                    }
-                }
+/// Make a file, or a tree, writable again (filed copies are read-only).
+/// Symbolic links are left alone, never followed.
+pub fn make_writable(p: &Path) {
+    let Ok(meta) = fs::symlink_metadata(p) else {
+        return;
+    };
+    if meta.file_type().is_symlink() {
+        return;
+    }
+    let mut perms = meta.permissions();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        perms.set_mode(if meta.is_dir() { 0o755 } else { 0o644 });
+    }
+    #[cfg(not(unix))]
+    {
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+    }
+    let _ = fs::set_permissions(p, perms);
+    if meta.is_dir() {
+        if let Ok(rd) = fs::read_dir(p) {
+            for e in rd.flatten() {
+                make_writable(&e.path());
             }
         }
     }
-    writable(path);
+}
+
+/// Make a tree writable again and remove it (leftovers of interrupted issues).
+pub fn remove_tree(path: &Path) -> Result<()> {
+    make_writable(path);
     // A symbolic link is removed itself, never followed.
     let is_real_dir = fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
     let res = if is_real_dir {
@@ -371,47 +375,29 @@ impl Store {
     }
 }
 
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 /// China Standard Time is UTC+8 all year.
 const CST_OFFSET: i64 = 8 * 3600;
 
-/// The local (China Standard Time) date and time of `t`:
-/// (year, month, day, hour, minute, second).
-fn cst_parts(t: SystemTime) -> (i64, u32, u32, i64, i64, i64) {
+/// The local (China Standard Time) date and time of `t`: (date, hour, minute, second).
+fn cst_parts(t: SystemTime) -> (crate::model::Date, i64, i64, i64) {
     let secs = match t.duration_since(UNIX_EPOCH) {
         Ok(d) => d.as_secs() as i64,
         Err(e) => -(e.duration().as_secs() as i64),
     } + CST_OFFSET;
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let date = crate::model::Date::from_days_since_epoch(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
-    (y, m, d, s / 3600, s % 3600 / 60, s % 60)
+    (date, s / 3600, s % 3600 / 60, s % 60)
 }
 
 /// `t` as RFC 3339 in China Standard Time: `2024-05-10T09:30:00+08:00`.
 pub fn rfc3339_cst(t: SystemTime) -> String {
-    let (y, mo, d, h, mi, s) = cst_parts(t);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}+08:00")
+    let (date, h, mi, s) = cst_parts(t);
+    format!("{}T{h:02}:{mi:02}:{s:02}+08:00", date.iso())
 }
 
 /// The date of `t` in China Standard Time.
 pub fn cst_date(t: SystemTime) -> crate::model::Date {
-    let (y, m, d, ..) = cst_parts(t);
-    crate::model::Date::new(y.clamp(1, 9999) as u16, m as u8, d as u8)
-        .or_else(|| crate::model::Date::new(1970, 1, 1))
-        .expect("1970-01-01 is a date")
+    cst_parts(t).0
 }
 
 #[cfg(test)]
@@ -487,7 +473,5 @@ mod tests {
         assert_eq!(rfc3339_cst(t), "2024-05-10T08:13:20+08:00");
         let late = UNIX_EPOCH + Duration::from_secs(1_715_356_800 + 7 * 3600); // 2024-05-10T23:00Z
         assert_eq!(cst_date(late).iso(), "2024-05-11");
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
     }
 }
