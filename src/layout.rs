@@ -145,31 +145,42 @@ pub struct TextLine {
     pub runs: Vec<GlyphRun>,
 }
 
+/// The text of glyph runs, in order.
+pub fn runs_text(runs: &[GlyphRun]) -> String {
+    runs.iter()
+        .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
+        .collect()
+}
+
+/// Left edge of the first glyph box and right edge of the last one of glyph runs.
+pub fn extent(runs: &[GlyphRun]) -> (f32, f32) {
+    let left = runs
+        .first()
+        .and_then(|r| r.glyphs.first())
+        .map(|g| g.x)
+        .unwrap_or(0.0);
+    let right = runs
+        .last()
+        .and_then(|r| r.glyphs.last())
+        .map(|g| g.x + g.width)
+        .unwrap_or(0.0);
+    (left, right)
+}
+
 impl TextLine {
     /// The line's text.
     pub fn text(&self) -> String {
-        self.runs
-            .iter()
-            .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
-            .collect()
+        runs_text(&self.runs)
     }
 
     /// Left edge of the first glyph's box.
     pub fn left(&self) -> f32 {
-        self.runs
-            .first()
-            .and_then(|r| r.glyphs.first())
-            .map(|g| g.x)
-            .unwrap_or(0.0)
+        extent(&self.runs).0
     }
 
     /// Right edge of the last glyph's box.
     pub fn right(&self) -> f32 {
-        self.runs
-            .last()
-            .and_then(|r| r.glyphs.last())
-            .map(|g| g.x + g.width)
-            .unwrap_or(0.0)
+        extent(&self.runs).1
     }
 
     /// The glyphs of the line, in order.

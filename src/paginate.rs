@@ -298,7 +298,7 @@ pub fn paginate(
         for page in &mut pages {
             let Some(n) = page.number else { continue };
             let line = ts.page_number(n);
-            let (a, z) = crate::typeset::extent(&line.runs);
+            let (a, z) = crate::layout::extent(&line.runs);
             let width = z - a;
             let x = match (pn.position, n % 2) {
                 (NumberPosition::Centre, _) => page.type_left + (t.page.type_width - width) / 2.0,

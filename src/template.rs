@@ -395,18 +395,6 @@ impl Template {
         // Resolution guarantees every role is present.
         &self.fonts[&role]
     }
-
-    /// Every font file the template names, sorted, without duplicates.
-    pub fn font_files(&self) -> Vec<String> {
-        let mut files: Vec<String> = self
-            .fonts
-            .values()
-            .flat_map(|r| r.faces.iter().map(|f| f.file.clone()))
-            .collect();
-        files.sort();
-        files.dedup();
-        files
-    }
 }
 
 /// Load and resolve the template an input asks for (or `override_path`, which wins).

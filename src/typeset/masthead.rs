@@ -99,7 +99,7 @@ pub fn set(b: &Bulletin, ts: &Typesetter<'_>) -> Result<MastheadLines> {
         let longest = halves
             .iter()
             .map(|l| {
-                let (a, z) = super::extent(&l.runs);
+                let (a, z) = crate::layout::extent(&l.runs);
                 z - a
             })
             .fold(0.0_f32, f32::max);
@@ -126,12 +126,7 @@ pub fn set(b: &Bulletin, ts: &Typesetter<'_>) -> Result<MastheadLines> {
         // Re-set each half centred at the final size.
         let texts: Vec<String> = halves
             .iter()
-            .map(|l| {
-                l.runs
-                    .iter()
-                    .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
-                    .collect()
-            })
+            .map(|l| crate::layout::runs_text(&l.runs))
             .collect();
         texts
             .iter()

@@ -445,18 +445,3 @@ pub fn typeset(bulletin: &Bulletin, ts: &Typesetter<'_>) -> Result<Typeset> {
         info: body::info(bulletin),
     })
 }
-
-/// Left edge of the first glyph box and right edge of the last one of a line's runs.
-pub fn extent(runs: &[GlyphRun]) -> (f32, f32) {
-    let left = runs
-        .first()
-        .and_then(|r| r.glyphs.first())
-        .map(|g| g.x)
-        .unwrap_or(0.0);
-    let right = runs
-        .last()
-        .and_then(|r| r.glyphs.last())
-        .map(|g| g.x + g.width)
-        .unwrap_or(0.0);
-    (left, right)
-}
