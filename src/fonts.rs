@@ -302,6 +302,30 @@ impl<'a> Metrics<'a> {
     }
 }
 
+/// A subset of `file` holding glyph 0 and `gids` (sorted, without
+/// duplicates), renumbered in that order: the original glyph `gids[i]` is
+/// glyph `i + 1` of the subset when `gids` does not hold 0, glyph `i`
+/// otherwise. Outline tables are read only for these glyphs; the subset keeps
+/// a Unicode cmap.
+pub fn subset(file: &FontFile, gids: &[u16]) -> Result<Vec<u8>> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{subset as subset_font, CmapTarget, SubsetProfile};
+    let fail = |what: String| Error::Font {
+        file: file.path.clone(),
+        message: format!("无法取子集：{what}"),
+    };
+    let mut ids = Vec::with_capacity(gids.len() + 1);
+    ids.push(0);
+    ids.extend(gids.iter().copied().filter(|&g| g != 0));
+    let data = ReadScope::new(&file.data)
+        .read::<FontData<'_>>()
+        .map_err(|e| fail(e.to_string()))?;
+    let provider = data.table_provider(0).map_err(|e| fail(e.to_string()))?;
+    subset_font(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+        .map_err(|e| fail(e.to_string()))
+}
+
 /// The default font folder: `$JIANBAO_FONT_DIR`, else `fonts/` beside the
 /// program's repository (found from the executable's location), else `./fonts`.
 pub fn default_font_dir() -> PathBuf {

@@ -262,6 +262,24 @@ impl Layout {
         })
     }
 
+    /// The glyphs each face draws, sorted and without duplicates (glyph 0 is
+    /// not included): what a back end embeds.
+    pub fn used_glyphs(&self) -> std::collections::BTreeMap<FaceId, Vec<u16>> {
+        let mut used: std::collections::BTreeMap<FaceId, Vec<u16>> = Default::default();
+        for (_, l) in self.lines() {
+            for r in &l.runs {
+                used.entry(r.face)
+                    .or_default()
+                    .extend(r.glyphs.iter().map(|g| g.gid).filter(|&g| g != 0));
+            }
+        }
+        for gids in used.values_mut() {
+            gids.sort_unstable();
+            gids.dedup();
+        }
+        used
+    }
+
     /// The layout as text, one item per line, coordinates rounded to 0.01 pt:
     /// what every decision looks like, for tests and people.
     pub fn dump(&self) -> String {

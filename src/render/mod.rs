@@ -68,39 +68,14 @@ fn subset_fonts(
     fonts: &FontSet,
     doc: &mut PdfDocument,
 ) -> Result<BTreeMap<FaceId, Subset>> {
-    let mut used: BTreeMap<FaceId, Vec<u16>> = BTreeMap::new();
-    for page in &layout.pages {
-        for item in &page.items {
-            if let Item::Line(l) = item {
-                for r in &l.runs {
-                    used.entry(r.face)
-                        .or_default()
-                        .extend(r.glyphs.iter().map(|g| g.gid));
-                }
-            }
-        }
-    }
     let mut out = BTreeMap::new();
-    for (n, (face, mut gids)) in used.into_iter().enumerate() {
-        gids.push(0);
-        gids.sort_unstable();
-        gids.dedup();
+    for (n, (face, gids)) in layout.used_glyphs().into_iter().enumerate() {
         let file = fonts.file(face);
         let fail = |what: String| Error::Font {
             file: file.path.clone(),
             message: format!("无法嵌入：{what}"),
         };
-        let bytes = {
-            use allsorts::binary::read::ReadScope;
-            use allsorts::font_data::FontData;
-            use allsorts::subset::{subset, CmapTarget, SubsetProfile};
-            let data = ReadScope::new(&file.data)
-                .read::<FontData<'_>>()
-                .map_err(|e| fail(e.to_string()))?;
-            let provider = data.table_provider(0).map_err(|e| fail(e.to_string()))?;
-            subset(&provider, &gids, &SubsetProfile::Pdf, CmapTarget::Unicode)
-                .map_err(|e| fail(e.to_string()))?
-        };
+        let bytes = crate::fonts::subset(file, &gids)?;
         let mut warnings = Vec::new();
         let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
             .ok_or_else(|| fail("子集字体无法解析".into()))?;
@@ -117,10 +92,11 @@ fn subset_fonts(
             .fonts
             .map
             .insert(id.clone(), PdfFont::with_meta(parsed, meta));
+        // Glyph 0 stays 0; the used glyphs follow in order (fonts::subset).
         let map = gids
             .iter()
             .enumerate()
-            .map(|(i, &g)| (g, i as u16))
+            .map(|(i, &g)| (g, i as u16 + 1))
             .collect();
         out.insert(
             face,
