@@ -2,11 +2,9 @@
 //! text copied out in reading order, metadata, bookmarks and byte-identical
 //! output in one process and across processes.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use lopdf::{Document, Object};
 
 fn doc(pdf: &[u8]) -> Document {

@@ -2,12 +2,10 @@
 //! and a message naming the place), usage and file errors (exit code 2), and
 //! the render, check and schema commands.
 
-mod common;
-
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 fn jianbao(args: &[&str], stdin: Option<&[u8]>) -> Output {

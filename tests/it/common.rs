@@ -1,5 +1,4 @@
 //! Helpers shared by the integration tests: the repository's fonts, the example, small inputs.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,9 +1,7 @@
 //! Layout tests: the example and small inputs written for one rule each,
 //! checked on the laid-out pages (layout.md §1–§7).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use jianbao::layout::{Item, Layout, Tag, TextLine};
 use jianbao::typeset::collect::{LINE_END_PROHIBITED, LINE_START_PROHIBITED};
 use serde_json::json;

@@ -1,0 +1,9 @@
+//! The integration tests, one binary: real inputs rendered through the
+//! library and the command line, checked on the layout, the PDF and the archive.
+
+mod archive;
+mod cli;
+mod common;
+mod layout;
+mod pdf;
+mod snapshot;
