@@ -155,9 +155,7 @@ impl FontLibrary {
     }
 }
 
-/// Index of a face in a [`FontSet`] (and in the layout's face table).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FaceId(pub u16);
+pub use crate::layout::FaceId;
 
 /// One entry of a role's chain.
 #[derive(Debug, Clone, PartialEq, Eq)]

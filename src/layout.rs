@@ -5,11 +5,25 @@
 //! Coordinates are in pt, x from the paper's left edge, y from the paper's top
 //! edge (downwards), as layout.md measures them.
 
+//! A leaf of the crate: it depends on no other module, so that every stage
+//! and back end can use it without depending on each other.
+
 use std::fmt::Write as _;
 
-use crate::fonts::FaceId;
-use crate::model::Date;
-use crate::template::Rgb;
+use chrono::{DateTime, FixedOffset};
+
+/// Index of a face in the font set of a render (and in [`Layout::faces`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FaceId(pub u16);
+
+/// An sRGB colour, components 0–1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rgb(pub f32, pub f32, pub f32);
+
+impl Rgb {
+    /// Black.
+    pub const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
+}
 
 /// A laid-out bulletin.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,8 +55,9 @@ pub struct DocInfo {
     pub keywords: String,
     /// The program that made it.
     pub creator: String,
-    /// The bulletin's date (never the clock).
-    pub date: Date,
+    /// When the document is dated: the start of the bulletin's day in China
+    /// Standard Time (never the clock).
+    pub created: DateTime<FixedOffset>,
 }
 
 /// A bookmark.

@@ -76,26 +76,20 @@ impl fmt::Display for Role {
     }
 }
 
-/// An sRGB colour, components 0–1.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rgb(pub f32, pub f32, pub f32);
+pub use crate::layout::Rgb;
 
-impl Rgb {
-    /// Black.
-    pub const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
-
-    fn parse(s: &str) -> Option<Rgb> {
-        let hex = s.strip_prefix('#')?;
-        if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        let c = |i: usize| {
-            u8::from_str_radix(&hex[i..i + 2], 16)
-                .ok()
-                .map(|v| f32::from(v) / 255.0)
-        };
-        Some(Rgb(c(0)?, c(2)?, c(4)?))
+/// A colour written `#RRGGBB`.
+fn parse_color(s: &str) -> Option<Rgb> {
+    let hex = s.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
     }
+    let c = |i: usize| {
+        u8::from_str_radix(&hex[i..i + 2], 16)
+            .ok()
+            .map(|v| f32::from(v) / 255.0)
+    };
+    Some(Rgb(c(0)?, c(2)?, c(4)?))
 }
 
 /// One face of a role's chain.
@@ -817,7 +811,7 @@ mod raw {
             };
             let r = Resolver { line: grid.pitch };
             let color = |key: &str, s: &str| {
-                Rgb::parse(s).ok_or_else(|| format!("{key}：颜色写成 #RRGGBB（现为“{s}”）"))
+                parse_color(s).ok_or_else(|| format!("{key}：颜色写成 #RRGGBB（现为“{s}”）"))
             };
 
             let mut fonts = BTreeMap::new();

@@ -483,7 +483,7 @@ impl Archive {
         }
         manifest.sequence = head.as_ref().map_or(1, |h| h.0 + 1);
         manifest.previous = head.map(|h| h.1);
-        manifest.issued_at = store::rfc3339_cst(issue_opts.now);
+        manifest.issued_at = crate::model::date::rfc3339_cst(issue_opts.now);
         let manifest_bytes = manifest.to_bytes();
         let dir = self
             .store

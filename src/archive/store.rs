@@ -375,31 +375,6 @@ impl Store {
     }
 }
 
-/// China Standard Time is UTC+8 all year.
-const CST_OFFSET: i64 = 8 * 3600;
-
-/// The local (China Standard Time) date and time of `t`: (date, hour, minute, second).
-fn cst_parts(t: SystemTime) -> (crate::model::Date, i64, i64, i64) {
-    let secs = match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => d.as_secs() as i64,
-        Err(e) => -(e.duration().as_secs() as i64),
-    } + CST_OFFSET;
-    let date = crate::model::Date::from_days_since_epoch(secs.div_euclid(86_400));
-    let s = secs.rem_euclid(86_400);
-    (date, s / 3600, s % 3600 / 60, s % 60)
-}
-
-/// `t` as RFC 3339 in China Standard Time: `2024-05-10T09:30:00+08:00`.
-pub fn rfc3339_cst(t: SystemTime) -> String {
-    let (date, h, mi, s) = cst_parts(t);
-    format!("{}T{h:02}:{mi:02}:{s:02}+08:00", date.iso())
-}
-
-/// The date of `t` in China Standard Time.
-pub fn cst_date(t: SystemTime) -> crate::model::Date {
-    cst_parts(t).0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,13 +440,5 @@ mod tests {
     fn issue_folders_sort_by_year_and_number() {
         assert_eq!(issue_dir_name(2024, 1), "2024-001");
         assert_eq!(issue_dir_name(2024, 1234), "2024-1234");
-    }
-
-    #[test]
-    fn clock_is_china_standard_time() {
-        let t = UNIX_EPOCH + Duration::from_secs(1_715_300_000); // 2024-05-10T00:13:20Z
-        assert_eq!(rfc3339_cst(t), "2024-05-10T08:13:20+08:00");
-        let late = UNIX_EPOCH + Duration::from_secs(1_715_356_800 + 7 * 3600); // 2024-05-10T23:00Z
-        assert_eq!(cst_date(late).iso(), "2024-05-11");
     }
 }

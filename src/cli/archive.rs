@@ -438,7 +438,7 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
     let date = match &a.date {
         Some(d) => Date::parse_iso(d)
             .ok_or_else(|| UsageError(format!("日期“{d}”应是 YYYY-MM-DD 形式的真实日期")))?,
-        None => store::cst_date(SystemTime::now()),
+        None => Date::cst(SystemTime::now()),
     };
     if let Some(out) = &a.output {
         if out.as_os_str() != "-" && out.exists() {

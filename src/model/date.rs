@@ -1,58 +1,67 @@
-//! Calendar dates of the proleptic Gregorian calendar, as bulletins print them.
+//! Calendar dates as bulletins print them, and the China Standard Time clock,
+//! on top of chrono's proleptic Gregorian calendar.
 
 use std::fmt;
+use std::time::SystemTime;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, Utc};
 
 /// A real calendar date (year 1–9999).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    year: u16,
-    month: u8,
-    day: u8,
-}
+pub struct Date(NaiveDate);
 
 impl Date {
-    /// The date, when it exists in the calendar.
+    /// The date, when it exists in the calendar (years 1–9999: what `YYYY` can say).
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 {
+        if !(1..=9999).contains(&year) {
             return None;
         }
-        (day <= days_in_month(year, month)).then_some(Date { year, month, day })
+        NaiveDate::from_ymd_opt(i32::from(year), u32::from(month), u32::from(day)).map(Date)
     }
 
-    /// Parse `YYYY-MM-DD` (exactly that form), when it is a real date.
+    /// Parse `YYYY-MM-DD` (exactly that form: four, two and two digits), when
+    /// it is a real date.
     pub fn parse_iso(s: &str) -> Option<Date> {
         let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        let shaped = b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| match i {
+                4 | 7 => *c == b'-',
+                _ => c.is_ascii_digit(),
+            });
+        if !shaped {
             return None;
         }
-        let num = |r: std::ops::Range<usize>| -> Option<u16> {
-            let part = &s[r];
-            part.bytes()
-                .all(|c| c.is_ascii_digit())
-                .then(|| part.parse().ok())
-                .flatten()
-        };
-        Date::new(num(0..4)?, num(5..7)? as u8, num(8..10)? as u8)
+        Date::new(
+            s[0..4].parse().ok()?,
+            s[5..7].parse().ok()?,
+            s[8..10].parse().ok()?,
+        )
     }
 
     /// The year.
     pub fn year(self) -> u16 {
-        self.year
+        // new() admits years 1–9999 only.
+        self.0.year() as u16
     }
 
     /// The month, 1–12.
     pub fn month(self) -> u8 {
-        self.month
+        self.0.month() as u8
     }
 
     /// The day of the month.
     pub fn day(self) -> u8 {
-        self.day
+        self.0.day() as u8
+    }
+
+    /// The date as chrono's calendar date.
+    pub fn naive(self) -> NaiveDate {
+        self.0
     }
 
     /// As bulletins print it: `2024年5月10日` (Arabic numerals, no leading zeros).
     pub fn chinese(self) -> String {
-        format!("{}年{}月{}日", self.year, self.month, self.day)
+        format!("{}年{}月{}日", self.year(), self.month(), self.day())
     }
 
     /// `YYYY-MM-DD`.
@@ -60,66 +69,46 @@ impl Date {
         self.to_string()
     }
 
-    /// The next day.
-    pub fn succ(self) -> Date {
-        if self.day < days_in_month(self.year, self.month) {
-            Date {
-                day: self.day + 1,
-                ..self
-            }
-        } else if self.month < 12 {
-            Date {
-                month: self.month + 1,
-                day: 1,
-                ..self
-            }
-        } else {
-            Date {
-                year: self.year + 1,
-                month: 1,
-                day: 1,
-            }
-        }
+    /// The start of the day (00:00) in China Standard Time.
+    pub fn start_cst(self) -> DateTime<FixedOffset> {
+        self.0
+            .and_time(chrono::NaiveTime::MIN)
+            .and_local_timezone(china_standard_time())
+            .single()
+            .expect("a fixed offset has one local time")
     }
 
-    /// The date of a day count since 1970-01-01 (for turning a clock into a date).
-    pub fn from_days_since_epoch(days: i64) -> Date {
-        // Civil-from-days, after the well-known era arithmetic (400-year cycles).
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-        Date { year, month, day }
+    /// The date of `t` in China Standard Time.
+    pub fn cst(t: SystemTime) -> Date {
+        Date(cst(t).date_naive())
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
     }
 }
 
-fn is_leap(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+/// China Standard Time: UTC+8 all year, no daylight saving.
+pub fn china_standard_time() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
-fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+/// `t` in China Standard Time.
+pub fn cst(t: SystemTime) -> DateTime<FixedOffset> {
+    DateTime::<Utc>::from(t).with_timezone(&china_standard_time())
+}
+
+/// `t` as RFC 3339 in China Standard Time, to the second: `2024-05-10T09:30:00+08:00`.
+pub fn rfc3339_cst(t: SystemTime) -> String {
+    cst(t).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
 
     #[test]
     fn parses_real_dates_only() {
@@ -134,31 +123,26 @@ mod tests {
         assert!(Date::parse_iso("2024-5-10").is_none());
         assert!(Date::parse_iso("2024-05-1a").is_none());
         assert!(Date::parse_iso("+024-05-10").is_none());
+        assert!(Date::parse_iso("0000-05-10").is_none());
+        assert!(Date::parse_iso("２０２４-05-10").is_none());
     }
 
     #[test]
     fn prints_chinese_without_leading_zeros() {
         assert_eq!(Date::new(2024, 5, 10).unwrap().chinese(), "2024年5月10日");
         assert_eq!(Date::new(2024, 5, 10).unwrap().iso(), "2024-05-10");
+        assert_eq!(Date::new(987, 1, 2).unwrap().iso(), "0987-01-02");
     }
 
     #[test]
-    fn successor_and_epoch_days() {
-        assert_eq!(
-            Date::new(2024, 12, 31).unwrap().succ(),
-            Date::new(2025, 1, 1).unwrap()
-        );
-        assert_eq!(
-            Date::new(2024, 2, 28).unwrap().succ(),
-            Date::new(2024, 2, 29).unwrap()
-        );
-        assert_eq!(
-            Date::from_days_since_epoch(0),
-            Date::new(1970, 1, 1).unwrap()
-        );
-        assert_eq!(
-            Date::from_days_since_epoch(19_853),
-            Date::new(2024, 5, 10).unwrap()
-        );
+    fn china_standard_time_is_utc_plus_8() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_715_300_000);
+        assert_eq!(rfc3339_cst(t), "2024-05-10T08:13:20+08:00");
+        // 16:00 UTC is already the next day in Beijing.
+        let late = UNIX_EPOCH + Duration::from_secs(1_715_356_800);
+        assert_eq!(Date::cst(late).iso(), "2024-05-11");
+        assert_eq!(Date::cst(UNIX_EPOCH).iso(), "1970-01-01");
+        let start = Date::new(2024, 5, 10).unwrap().start_cst();
+        assert_eq!(start.to_rfc3339(), "2024-05-10T00:00:00+08:00");
     }
 }

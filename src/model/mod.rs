@@ -3,7 +3,7 @@
 //! [`parse`] turns the JSON of `bulletin-json.md` into a [`Bulletin`]; every rule
 //! of that format is enforced there, so later stages can trust the model.
 
-mod date;
+pub mod date;
 pub mod lint;
 mod parse;
 pub mod schema;

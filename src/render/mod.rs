@@ -10,6 +10,7 @@ mod pdfa;
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, FixedOffset};
 use printpdf::{
     Codepoint, Color, FontEmbeddingMode, FontId, Line as PdfLine, LinePoint, Mm, Op, ParsedFont,
     PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, PrintpdfFontMeta, Pt,
@@ -19,8 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::fonts::{FaceId, FontSet};
-use crate::layout::{Bookmark, Item, Layout};
-use crate::template::Rgb;
+use crate::layout::{Bookmark, Item, Layout, Rgb};
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
 /// Options of the PDF output.
@@ -211,16 +211,12 @@ fn text_string(s: &str) -> Object {
     Object::String(bytes, StringFormat::Hexadecimal)
 }
 
-/// A PDF date for the start of the bulletin's day, China Standard Time.
-fn pdf_date(d: crate::model::Date) -> Object {
+/// A PDF date string, `D:YYYYMMDDHHmmSS+HH'mm'` (ISO 32000-1 §7.9.4).
+fn pdf_date(t: DateTime<FixedOffset>) -> Object {
+    let zone = t.format("%z").to_string(); // +0800
+    let (hours, minutes) = zone.split_at(3);
     Object::String(
-        format!(
-            "D:{:04}{:02}{:02}000000+08'00'",
-            d.year(),
-            d.month(),
-            d.day()
-        )
-        .into_bytes(),
+        format!("D:{}{hours}'{minutes}'", t.format("%Y%m%d%H%M%S")).into_bytes(),
         StringFormat::Literal,
     )
 }
@@ -316,15 +312,10 @@ pub fn render(layout: &Layout, fonts: &FontSet, opts: RenderOptions) -> Result<V
     dict.set("Subject", text_string(&info.subject));
     dict.set("Keywords", text_string(&info.keywords));
     dict.set("Creator", text_string(&info.creator));
-    dict.set(
-        "Producer",
-        text_string(&format!(
-            "jianbao {} (printpdf 0.12)",
-            env!("CARGO_PKG_VERSION")
-        )),
-    );
-    dict.set("CreationDate", pdf_date(info.date));
-    dict.set("ModDate", pdf_date(info.date));
+    let producer = format!("jianbao {} (printpdf 0.12)", env!("CARGO_PKG_VERSION"));
+    dict.set("Producer", text_string(&producer));
+    dict.set("CreationDate", pdf_date(info.created));
+    dict.set("ModDate", pdf_date(info.created));
     let info_id = pdf.add_object(Object::Dictionary(dict));
     pdf.trailer.set("Info", info_id);
     pdfa::remove_stale_info(&mut pdf);
@@ -374,7 +365,7 @@ pub fn render(layout: &Layout, fonts: &FontSet, opts: RenderOptions) -> Result<V
         catalog_updates.push(("PageMode", Object::Name(b"UseNone".to_vec())));
     }
     if opts.pdfa {
-        let parts = pdfa::add(&mut pdf, info);
+        let parts = pdfa::add(&mut pdf, info, &producer);
         catalog_updates.extend(parts);
     }
     if let Ok(Object::Dictionary(catalog)) = pdf.get_object_mut(catalog_id) {

@@ -308,7 +308,7 @@ pub fn info(b: &Bulletin) -> DocInfo {
             m.issue_line()
         ),
         creator: format!("jianbao {}", env!("CARGO_PKG_VERSION")),
-        date: m.date,
+        created: m.date.start_cst(),
     }
 }
 
