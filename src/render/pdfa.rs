@@ -201,15 +201,15 @@ mod tests {
     #[test]
     fn icc_profile_is_well_formed() {
         let p = SRGB_ICC;
-        assert_eq!(be32(&p, 0) as usize, p.len());
+        assert_eq!(be32(p, 0) as usize, p.len());
         assert_eq!(&p[36..40], b"acsp");
         assert_eq!(&p[12..24], b"mntrRGB XYZ ");
         assert_eq!(p[8], 2);
-        let n = be32(&p, 128) as usize;
+        let n = be32(p, 128) as usize;
         let mut sigs = Vec::new();
         for i in 0..n {
             let at = 132 + 12 * i;
-            let (off, len) = (be32(&p, at + 4) as usize, be32(&p, at + 8) as usize);
+            let (off, len) = (be32(p, at + 4) as usize, be32(p, at + 8) as usize);
             assert!(off % 4 == 0 && off + len <= p.len());
             sigs.push(String::from_utf8_lossy(&p[at..at + 4]).into_owned());
         }
