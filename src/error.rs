@@ -80,24 +80,6 @@ impl fmt::Display for MissingGlyph {
     }
 }
 
-/// Something the writer should look at, which does not stop the bulletin from being made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
-    /// Where it concerns, when it concerns a place in the input.
-    pub place: Option<Place>,
-    /// What happened, in Chinese.
-    pub message: String,
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.place {
-            Some(p) => write!(f, "{}：{}", p, self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
-
 /// Every way the library can fail.
 #[derive(Debug)]
 pub enum Error {
@@ -142,6 +124,9 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// The layout gave warnings (probable mistakes of the writer) where none
+    /// are accepted: issuing without the writer's consent, or `--deny-warnings`.
+    Warnings(Vec<crate::diag::Diagnostic>),
     /// The archive of issued copies refuses or fails an operation.
     Archive {
         /// What is wrong and what to do, in Chinese.
@@ -198,6 +183,17 @@ impl fmt::Display for Error {
             Error::Font { file, message } => write!(f, "字体文件 {}：{message}", file.display()),
             Error::Layout { place, message } => write!(f, "{place}：{message}"),
             Error::Io { path, .. } => write!(f, "文件 {} 无法读写", path.display()),
+            Error::Warnings(warnings) => {
+                write!(
+                    f,
+                    "排版有 {} 条警告（可能是书写错误）：请先改正；确认无误的，可以接受这些警告后再签发：",
+                    warnings.len()
+                )?;
+                for w in warnings {
+                    write!(f, "\n  {w}")?;
+                }
+                Ok(())
+            }
             Error::Archive { message } => f.write_str(message),
         }
     }

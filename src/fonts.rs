@@ -239,6 +239,26 @@ pub struct GlyphInfo {
     pub fallback: bool,
 }
 
+/// The character drawn for one that no face has, when substitutes are allowed:
+/// 〓 (GETA MARK), the traditional placeholder of Chinese typesetting.
+pub const SUBSTITUTE: char = '〓';
+
+/// How a character of a role is drawn: the decision of the font policy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum GlyphChoice {
+    /// By the role's first general face, or by a face limited to this character.
+    Primary(GlyphInfo),
+    /// By a later face of the role's chain: the first lacks it.
+    Fallback(GlyphInfo),
+    /// No face of the role has it; substitutes are allowed and another face
+    /// of the set has it.
+    OtherFace(GlyphInfo),
+    /// No face has it; substitutes are allowed: drawn as [`SUBSTITUTE`].
+    Geta(GlyphInfo),
+    /// Nothing may draw it: an error, unless a substitute is allowed and exists.
+    Missing,
+}
+
 /// Glyph lookups over a [`FontSet`], cached.
 pub struct Metrics<'a> {
     set: &'a FontSet,
@@ -284,6 +304,29 @@ impl<'a> Metrics<'a> {
                     })
             })
         })
+    }
+
+    /// The font policy: how `ch` in `role` is drawn. The role's chain first
+    /// (its first general face, else a fallback); when no face of the chain
+    /// has it and `allow_substitutes`, any face of the set, else 〓 from the
+    /// role's chain or any face; else missing.
+    pub fn choose(&self, role: Role, ch: char, allow_substitutes: bool) -> GlyphChoice {
+        if let Some(g) = self.glyph(role, ch) {
+            return if g.fallback {
+                GlyphChoice::Fallback(g)
+            } else {
+                GlyphChoice::Primary(g)
+            };
+        }
+        if !allow_substitutes {
+            return GlyphChoice::Missing;
+        }
+        if let Some(g) = self.any_glyph(ch) {
+            return GlyphChoice::OtherFace(g);
+        }
+        self.glyph(role, SUBSTITUTE)
+            .or_else(|| self.any_glyph(SUBSTITUTE))
+            .map_or(GlyphChoice::Missing, GlyphChoice::Geta)
     }
 
     /// Any face of the set that has `ch` (for substitutes), first by face order.
@@ -387,6 +430,49 @@ mod tests {
         // A private-use character is in no face.
         assert!(m.glyph(Role::Body, '\u{E000}').is_none());
         assert_eq!(set.latin_role(Role::Title), Role::LatinBold);
+    }
+
+    #[test]
+    fn the_glyph_policy_decides_primary_fallback_substitute_missing() {
+        let t = crate::template::load(
+            &TemplateRef::Builtin("jianbao".into()),
+            Path::new("."),
+            None,
+        )
+        .unwrap();
+        let set = repo_fonts().resolve(&t).unwrap();
+        let m = set.metrics().unwrap();
+        let name = |g: GlyphInfo| set.file(g.face).name.clone();
+        match m.choose(Role::Body, '中', false) {
+            GlyphChoice::Primary(g) => assert_eq!(name(g), "FandolFang-Regular.otf"),
+            other => panic!("中: {other:?}"),
+        }
+        // A face limited to a character is primary for it.
+        assert!(matches!(
+            m.choose(Role::Title, '—', false),
+            GlyphChoice::Primary(_)
+        ));
+        match m.choose(Role::Body, '昇', false) {
+            GlyphChoice::Fallback(g) => assert_eq!(name(g), "FallbackKai-Light.ttf"),
+            other => panic!("昇: {other:?}"),
+        }
+        // Not in the role's chain: missing, unless substitutes are allowed.
+        assert_eq!(m.choose(Role::Latin, '中', false), GlyphChoice::Missing);
+        match m.choose(Role::Latin, '中', true) {
+            GlyphChoice::OtherFace(g) => assert_ne!(name(g), "LiberationSerif-Regular.ttf"),
+            other => panic!("中 in latin: {other:?}"),
+        }
+        // In no face at all: 〓 when allowed.
+        assert_eq!(
+            m.choose(Role::Body, '\u{E000}', false),
+            GlyphChoice::Missing
+        );
+        match m.choose(Role::Body, '\u{E000}', true) {
+            GlyphChoice::Geta(g) => {
+                assert_eq!(Some(g.gid), m.glyph_in(g.face, SUBSTITUTE).map(|x| x.0))
+            }
+            other => panic!("U+E000: {other:?}"),
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! (PDF bytes). [`Engine`] runs them in order.
 
 pub mod archive;
+pub mod diag;
 pub mod error;
 pub mod fonts;
 pub mod layout;
@@ -21,7 +22,8 @@ pub mod units;
 
 use std::path::{Path, PathBuf};
 
-pub use error::{Error, MissingGlyph, Place, Problem, Result, Warning};
+pub use diag::{Diagnostic, Severity, Sink, Warned};
+pub use error::{Error, MissingGlyph, Place, Problem, Result};
 
 use fonts::{FontLibrary, FontSet};
 use layout::Layout;
@@ -51,8 +53,8 @@ pub struct Laid {
     pub fonts: FontSet,
     /// The pages.
     pub layout: Layout,
-    /// What the writer should look at.
-    pub warnings: Vec<Warning>,
+    /// What the writer should know: notices and warnings, in the order they arose.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The pipeline, with a font library shared by several renders (each font file
@@ -85,21 +87,17 @@ impl Engine {
 
     /// Typeset and paginate a parsed bulletin with a resolved template.
     pub fn layout_bulletin(&self, bulletin: Bulletin, template: Template) -> Result<Laid> {
+        let mut sink = Sink::new();
+        sink.extend(model::lint::lint(&bulletin));
         let fonts = self.fonts.resolve(&template)?;
-        let metrics = fonts.metrics()?;
-        let ts = typeset::Typesetter::new(&template, &metrics, bulletin.allow_substitutes);
-        let set = typeset::typeset(&bulletin, &ts)?;
-        let faces = fonts.files().iter().map(|f| f.name.clone()).collect();
-        let layout = paginate::paginate(&set, &template, &ts, faces);
-        let mut warnings = model::lint::lint(&bulletin);
-        warnings.extend(ts.take_warnings());
-        drop(metrics);
+        let set = typeset::typeset(&bulletin, &template, &fonts.metrics()?)?.unpack(&mut sink);
+        let layout = paginate::paginate(&set, &template, bulletin.doc_info()).unpack(&mut sink);
         Ok(Laid {
             bulletin,
             template,
             fonts,
             layout,
-            warnings,
+            diagnostics: sink.into_diagnostics(),
         })
     }
 

@@ -4,10 +4,11 @@
 //! with keep-with-next and widow/orphan control (§4.5), the footer at the
 //! bottom of the last page reserving its space (§6), and page numbers (§7).
 
+use crate::diag::{Sink, Warned};
 use crate::error::Place;
-use crate::layout::{Bookmark, Frame, Item, Layout, Page, Rule, TextLine};
+use crate::layout::{Bookmark, DocInfo, Frame, Item, Layout, Page, Rule, TextLine};
 use crate::template::{NumberPosition, Template};
-use crate::typeset::{FlowLine, Line, Typeset, Typesetter};
+use crate::typeset::{FlowLine, Line, Typeset};
 
 /// Vertical geometry of the grid on a page.
 #[derive(Debug, Clone, Copy)]
@@ -125,7 +126,7 @@ type Placed = Vec<(usize, u32)>;
 
 /// Distribute the flow over pages: `first` is the first free grid line of page 1.
 /// Returns the placed lines of each page and the first free line of the last page.
-fn fill(flow: &[FlowLine], first: u32, lines: u32, ts: &Typesetter<'_>) -> (Vec<Placed>, u32) {
+fn fill(flow: &[FlowLine], first: u32, lines: u32, sink: &mut Sink) -> (Vec<Placed>, u32) {
     let mut pages: Vec<Placed> = Vec::new();
     let mut cur: Placed = Vec::new();
     let mut pos = first;
@@ -148,9 +149,9 @@ fn fill(flow: &[FlowLine], first: u32, lines: u32, ts: &Typesetter<'_>) -> (Vec<
                 i = cur[p].0 + 1;
                 cur.truncate(p + 1);
             }
-            None => ts.warn(
+            None => sink.warn(
                 Some(Place::new("$.body")),
-                "一段不可分开的内容（标题及其后各行）超过一页，已在页末强行分页".into(),
+                "一段不可分开的内容（标题及其后各行）超过一页，已在页末强行分页",
             ),
         }
         pages.push(std::mem::take(&mut cur));
@@ -160,13 +161,9 @@ fn fill(flow: &[FlowLine], first: u32, lines: u32, ts: &Typesetter<'_>) -> (Vec<
     (pages, pos)
 }
 
-/// Lay out the typeset bulletin on pages.
-pub fn paginate(
-    typeset: &Typeset,
-    t: &Template,
-    ts: &Typesetter<'_>,
-    faces: Vec<String>,
-) -> Layout {
+/// Lay out the typeset bulletin on pages, with the document information `info`.
+pub fn paginate(typeset: &Typeset, t: &Template, info: DocInfo) -> Warned<Layout> {
+    let mut sink = Sink::new();
     let g = Grid::of(t);
     let mut first_items = Vec::new();
     let rule_bottom = masthead(typeset, t, &g, &mut first_items);
@@ -175,7 +172,7 @@ pub fn paginate(
         .find(|&n| g.cell_top(n) >= min_top)
         .unwrap_or(g.lines);
 
-    let (placed, end) = fill(&typeset.flow, first, g.lines, ts);
+    let (placed, end) = fill(&typeset.flow, first, g.lines, &mut sink);
     let mut pages: Vec<Page> = Vec::new();
     let mut outline: Vec<Bookmark> = Vec::new();
     for (pi, lines) in placed.iter().enumerate() {
@@ -297,7 +294,7 @@ pub fn paginate(
     if pn.position != NumberPosition::None {
         for page in &mut pages {
             let Some(n) = page.number else { continue };
-            let line = ts.page_number(n);
+            let line = typeset.numbers.line(n);
             let (a, z) = crate::layout::extent(&line.runs);
             let width = z - a;
             let x = match (pn.position, n % 2) {
@@ -315,19 +312,105 @@ pub fn paginate(
         }
     }
 
-    Layout {
+    sink.finish(Layout {
         page_width: t.page.width,
         page_height: t.page.height,
         pages,
-        faces,
-        info: typeset.info.clone(),
+        faces: typeset.faces.clone(),
+        info,
         outline,
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::Tag;
+    use crate::model::TemplateRef;
+    use crate::typeset::{body::paragraph_lines, MastheadLines, PageNumbers};
+
+    fn template(toml: &str) -> Template {
+        if toml.is_empty() {
+            crate::template::load(
+                &TemplateRef::Builtin("jianbao".into()),
+                std::path::Path::new("."),
+                None,
+            )
+            .unwrap()
+        } else {
+            crate::template::from_str("t.toml", &format!("extends = \"jianbao\"\n{toml}")).unwrap()
+        }
+    }
+
+    fn line(tag: Tag) -> Line {
+        Line {
+            tag,
+            runs: Vec::new(),
+            justified: false,
+            last: true,
+            size: 16.0,
+        }
+    }
+
+    /// A synthetic typeset bulletin: no glyphs, only the structure pagination reads.
+    fn typeset(flow: Vec<FlowLine>, footer_lines: &[usize]) -> Typeset {
+        Typeset {
+            masthead: MastheadLines {
+                marking: None,
+                name: vec![line(Tag::Name)],
+                name_grid_lines: 2,
+                issue: line(Tag::IssueLine),
+                issuer: line(Tag::Issuer),
+            },
+            flow,
+            footer: footer_lines
+                .iter()
+                .map(|&n| (0..n).map(|_| line(Tag::Footer)).collect())
+                .collect(),
+            numbers: PageNumbers::blank(14.0),
+            faces: Vec::new(),
+        }
+    }
+
+    fn paragraph(n: usize) -> Vec<FlowLine> {
+        paragraph_lines((0..n).map(|_| line(Tag::Paragraph)).collect(), true)
+    }
+
+    fn title() -> FlowLine {
+        FlowLine {
+            line: Some(line(Tag::Title)),
+            grid_lines: 1,
+            break_after: false,
+            drop_at_top: false,
+            bookmark: Some((0, "标题".into())),
+            guide: false,
+        }
+    }
+
+    fn info() -> DocInfo {
+        DocInfo {
+            title: String::new(),
+            author: String::new(),
+            subject: String::new(),
+            keywords: String::new(),
+            creator: String::new(),
+            created: crate::model::Date::new(2024, 5, 10).unwrap().start_cst(),
+        }
+    }
+
+    /// (page, grid line) of every placed line with `tag`.
+    fn placed(l: &Layout, tag: Tag) -> Vec<(usize, u32)> {
+        l.lines()
+            .filter(|(_, t)| t.tag == tag)
+            .map(|(p, t)| (p, t.grid_line.unwrap_or(u32::MAX)))
+            .collect()
+    }
+
+    /// The first free grid line of page 1 under the builtin masthead.
+    fn first_line(t: &Template) -> u32 {
+        let l = paginate(&typeset(paragraph(1), &[]), t, info()).output;
+        placed(&l, Tag::Paragraph)[0].1
+    }
 
     #[test]
     fn grid_cells_and_baselines() {
@@ -342,5 +425,121 @@ mod tests {
         // A 16 pt em box centred in a 28.99 pt cell: 6.5 pt above and below.
         let b = g.baseline(0, 1, 16.0);
         assert!((b - (104.882 + 6.495 + 14.08)).abs() < 0.01, "{b}");
+    }
+
+    #[test]
+    fn lines_fill_the_22_line_grid_page_after_page() {
+        let t = template("");
+        let first = first_line(&t);
+        assert_eq!(first, 8, "the flow starts one line below the red rule");
+        let n = (22 - first) as usize + 22 + 3;
+        let w = paginate(&typeset(paragraph(n), &[]), &t, info());
+        assert!(w.diagnostics.is_empty());
+        let lines = placed(&w.output, Tag::Paragraph);
+        assert_eq!(lines.len(), n);
+        assert_eq!(lines[0], (0, first));
+        assert_eq!(
+            lines[(22 - first) as usize],
+            (1, 0),
+            "page 2 starts at the top"
+        );
+        assert_eq!(lines[n - 1], (2, 2));
+        assert_eq!(w.output.pages.len(), 3);
+    }
+
+    #[test]
+    fn a_title_is_never_the_last_line_of_a_page() {
+        let t = template("");
+        let room = (22 - first_line(&t)) as usize;
+        // A paragraph that leaves exactly one line, then a title and its paragraph.
+        let mut flow = paragraph(room - 1);
+        flow.push(title());
+        flow.extend(paragraph(3));
+        let l = paginate(&typeset(flow, &[]), &t, info()).output;
+        assert_eq!(placed(&l, Tag::Title), vec![(1, 0)], "the title moved down");
+        assert_eq!(l.outline[0].page, 1);
+    }
+
+    #[test]
+    fn widows_and_orphans_move_with_their_paragraph() {
+        let t = template("");
+        let room = (22 - first_line(&t)) as usize;
+        // A one-line paragraph, then a 4-line one of which only one line fits.
+        let mut flow = paragraph(room - 1);
+        flow.extend(paragraph(4));
+        let l = paginate(&typeset(flow, &[]), &t, info()).output;
+        let lines = placed(&l, Tag::Paragraph);
+        // The orphan line moves: page 1 ends one line short.
+        assert_eq!(lines[room - 2].0, 0);
+        assert_eq!(lines[room - 1], (1, 0));
+        // Three lines left on page 1, one to go: the widow pulls one more down.
+        let mut flow = paragraph(room - 3);
+        flow.extend(paragraph(4));
+        let l = paginate(&typeset(flow, &[]), &t, info()).output;
+        let lines = placed(&l, Tag::Paragraph);
+        assert_eq!(lines[room - 3 + 1].0, 0, "two lines stay");
+        assert_eq!(lines[room - 3 + 2], (1, 0), "two lines go");
+    }
+
+    #[test]
+    fn the_footer_ends_on_the_type_area_bottom_of_the_last_page() {
+        let t = template("");
+        let l = paginate(&typeset(paragraph(3), &[2, 1, 1]), &t, info()).output;
+        assert_eq!(l.pages.len(), 1);
+        let footer = placed(&l, Tag::Footer);
+        assert_eq!(footer, vec![(0, 18), (0, 19), (0, 20), (0, 21)]);
+        let rules: Vec<&Rule> = l.pages[0]
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Rule(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        let last = rules.last().unwrap();
+        assert!((last.y - Grid::of(&t).bottom()).abs() < 0.01);
+        assert!((last.thickness - t.footer.thick_rule).abs() < 1e-4);
+        // 1 masthead rule + 4 footer rules (thick, thin, thin, thick).
+        assert_eq!(rules.len(), 5);
+    }
+
+    #[test]
+    fn a_footer_that_does_not_fit_goes_to_a_new_page() {
+        let t = template("");
+        let room = (22 - first_line(&t)) as usize;
+        let l = paginate(&typeset(paragraph(room - 3), &[2, 1, 1]), &t, info()).output;
+        assert_eq!(l.pages.len(), 2);
+        assert_eq!(placed(&l, Tag::Footer)[0], (1, 18));
+        assert_eq!(l.pages[1].number, Some(2));
+    }
+
+    #[test]
+    fn even_page_footers_get_a_blank_unnumbered_page_before_them() {
+        let t = template("[footer]\neven_page = true\n");
+        let l = paginate(&typeset(paragraph(3), &[2]), &t, info()).output;
+        assert_eq!(l.pages.len(), 2);
+        assert_eq!(placed(&l, Tag::Footer)[0].0, 1, "the footer is on page 2");
+        let room = (22 - first_line(&t)) as usize;
+        // Page 1 full: the footer goes to page 2, which is even already.
+        let l = paginate(&typeset(paragraph(room), &[2]), &t, info()).output;
+        assert_eq!(l.pages.len(), 2);
+        assert_eq!(placed(&l, Tag::Footer)[0].0, 1);
+        // Two full pages of text, the footer on page 4 after a blank page 3.
+        let l = paginate(&typeset(paragraph(room + 22), &[2]), &t, info()).output;
+        assert_eq!(l.pages.len(), 4);
+        assert!(l.pages[2].items.is_empty(), "page 3 is blank");
+        assert_eq!(l.pages[2].number, None, "and has no number");
+        assert_eq!(placed(&l, Tag::Footer)[0].0, 3);
+    }
+
+    #[test]
+    fn a_block_longer_than_a_page_is_broken_with_a_warning() {
+        let t = template("");
+        let flow: Vec<FlowLine> = (0..30).map(|_| title()).collect();
+        let w = paginate(&typeset(flow, &[]), &t, info());
+        assert_eq!(w.diagnostics.len(), 1);
+        assert!(w.diagnostics[0].is_warning());
+        assert!(w.diagnostics[0].message.contains("强行分页"));
+        assert_eq!(placed(&w.output, Tag::Title).len(), 30, "nothing lost");
     }
 }

@@ -48,9 +48,13 @@ pub struct Manifest {
     pub template: TemplateRecord,
     /// Every font file used.
     pub fonts: Vec<FontRecord>,
-    /// Warnings of the layout that the issuer accepted (`--allow-warnings`).
+    /// Warnings of the layout (probable mistakes) that the issuer accepted.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Notices of the layout (adaptations the program made), for the record.
+    /// Absent from manifests filed before version 0.2.
+    #[serde(default)]
+    pub notices: Vec<String>,
 }
 
 /// The program that filed a copy.
@@ -188,7 +192,8 @@ mod tests {
                 name: "FandolFang-Regular.otf".into(),
                 sha256: "03".repeat(32),
             }],
-            warnings: vec!["提示".into()],
+            warnings: vec!["警告".into()],
+            notices: vec!["提示".into()],
         }
     }
 

@@ -44,7 +44,8 @@ pub struct Archive {
 /// What [`Archive::issue`] may be told.
 #[derive(Debug, Clone)]
 pub struct IssueOptions {
-    /// File the copy even though the layout gave warnings (they are recorded).
+    /// File the copy even though the layout gave warnings (they are
+    /// recorded); notices never stop a copy from being filed.
     pub allow_warnings: bool,
     /// The issuing time (the clock, normally).
     pub now: SystemTime,
@@ -59,6 +60,8 @@ pub struct Filed {
     pub manifest: Manifest,
     /// Warnings of the layout (accepted).
     pub warnings: Vec<String>,
+    /// Notices of the layout.
+    pub notices: Vec<String>,
     /// Things the user may want to know (leftovers cleaned, index trouble).
     pub notes: Vec<String>,
 }
@@ -362,7 +365,7 @@ impl Archive {
     }
 
     /// Validate, render (as PDF/A-2b) and file `input`. Refuses when the
-    /// input has errors, when the layout gave warnings (unless allowed), and
+    /// input has errors, when the layout gave warnings (unless allowed; notices never refuse), and
     /// when this bulletin already has this issue number in this year.
     pub fn issue(
         &self,
@@ -374,18 +377,13 @@ impl Archive {
         let mut opts = opts.clone();
         opts.render.pdfa = true;
         let (laid, pdf) = engine.render(input, &opts)?;
-        let warnings: Vec<String> = laid.warnings.iter().map(|w| w.to_string()).collect();
-        if !warnings.is_empty() && !issue_opts.allow_warnings {
-            let mut message = format!(
-                "排版有 {} 条提示：先处理这些提示，或确认无误后加 --allow-warnings 归档：",
-                warnings.len()
-            );
-            for w in &warnings {
-                message.push_str("\n  ");
-                message.push_str(w);
-            }
-            return Err(Error::Archive { message });
+        let (warned, noticed): (Vec<_>, Vec<_>) =
+            laid.diagnostics.iter().partition(|d| d.is_warning());
+        if !warned.is_empty() && !issue_opts.allow_warnings {
+            return Err(Error::Warnings(warned.into_iter().cloned().collect()));
         }
+        let warnings: Vec<String> = warned.iter().map(|d| d.to_string()).collect();
+        let notices: Vec<String> = noticed.iter().map(|d| d.to_string()).collect();
         let b = &laid.bulletin;
         let m = &b.masthead;
         let year = m.date.year();
@@ -435,6 +433,7 @@ impl Archive {
                 })
                 .collect(),
             warnings: warnings.clone(),
+            notices: notices.clone(),
         };
         let rel_path = store::copy_rel_dir(&m.name, year, m.issue);
         let rel = rel_path
@@ -507,6 +506,7 @@ impl Archive {
             dir,
             manifest,
             warnings,
+            notices,
             notes,
         })
     }

@@ -148,9 +148,20 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
                 now: SystemTime::now(),
             },
         )
-        .with_context(|| format!("{}: 未归档", args.input.display()))?;
+        .map_err(|e| {
+            // The library does not know the flag; the command line says how to accept.
+            let hint = if matches!(e, jianbao::Error::Warnings(_)) {
+                "（确认这些警告无误后，加 --allow-warnings 再签发）"
+            } else {
+                ""
+            };
+            anyhow::Error::new(e).context(format!("{}: 未归档{hint}", args.input.display()))
+        })?;
+    for n in &filed.notices {
+        eprintln!("{}: 提示：{n}", args.input.display());
+    }
     for w in &filed.warnings {
-        eprintln!("{}: 提示：{w}", args.input.display());
+        eprintln!("{}: 警告：{w}", args.input.display());
     }
     for n in &filed.notes {
         eprintln!("jianbao: {n}");
@@ -293,8 +304,11 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
                     f.sha256.chars().take(16).collect::<String>()
                 );
             }
+            for n in &m.notices {
+                println!("  归档时的提示：{n}");
+            }
             for w in &m.warnings {
-                println!("  归档时的提示：{w}");
+                println!("  归档时接受的警告：{w}");
             }
             match &m.previous {
                 Some(p) => println!("  前一份清单 SHA-256：{p}"),

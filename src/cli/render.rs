@@ -76,9 +76,10 @@ fn name_of(path: &Path) -> String {
     }
 }
 
-fn print_warnings(path: &Path, laid: &Laid) {
-    for w in &laid.warnings {
-        eprintln!("{}: 提示：{w}", name_of(path));
+/// Print the notices and warnings of a layout, each with its label.
+fn print_diagnostics(path: &Path, laid: &Laid) {
+    for d in &laid.diagnostics {
+        eprintln!("{}: {}：{d}", name_of(path), d.severity.label());
     }
 }
 
@@ -122,7 +123,7 @@ fn render_one(engine: &Engine, input: &Path, args: &RenderArgs, several: bool) -
     opts.render.pdfa = args.pdfa;
     if args.dump_layout {
         let laid = engine.layout(&bytes, &opts)?;
-        print_warnings(input, &laid);
+        print_diagnostics(input, &laid);
         std::io::stdout().write_all(laid.layout.dump().as_bytes())?;
         if let Some(out) = &args.output {
             let pdf = jianbao::render::render(&laid.layout, &laid.fonts, opts.render)?;
@@ -131,7 +132,7 @@ fn render_one(engine: &Engine, input: &Path, args: &RenderArgs, several: bool) -
         return Ok(());
     }
     let (laid, pdf) = engine.render(&bytes, &opts)?;
-    print_warnings(input, &laid);
+    print_diagnostics(input, &laid);
     let out = output_for(input, args.output.as_deref(), several)?;
     write_output(&out, &pdf)?;
     if !is_stdio(&out) {
@@ -181,15 +182,21 @@ pub fn check(args: CheckArgs, font_dir: PathBuf) -> Result<ExitCode> {
             .and_then(|(bytes, opts)| Ok(engine.layout(&bytes, &opts)?));
         match result {
             Ok(laid) => {
-                print_warnings(input, &laid);
-                println!(
-                    "{}: 可以排版：{} 页，{} 条提示",
-                    name_of(input),
-                    laid.layout.pages.len(),
-                    laid.warnings.len()
-                );
-                if args.deny_warnings && !laid.warnings.is_empty() {
+                print_diagnostics(input, &laid);
+                let warnings = laid.diagnostics.iter().filter(|d| d.is_warning()).count();
+                let notices = laid.diagnostics.len() - warnings;
+                let pages = laid.layout.pages.len();
+                if args.deny_warnings && warnings > 0 {
+                    eprintln!(
+                        "jianbao: 错误：{}: 有 {warnings} 条警告（--deny-warnings）：请改正后再试",
+                        name_of(input)
+                    );
                     worst = worst.max(EXIT_INPUT);
+                } else {
+                    println!(
+                        "{}: 可以排版：{pages} 页，{warnings} 条警告，{notices} 条提示",
+                        name_of(input)
+                    );
                 }
             }
             Err(e) => {

@@ -2,7 +2,8 @@
 //! text (a "," or '"' where "，" or "“" was meant), which readers notice at once.
 
 use super::{Block, Bulletin, Guide, ItemKind};
-use crate::error::{Place, Warning};
+use crate::diag::Diagnostic;
+use crate::error::Place;
 
 /// Half-width marks and the full-width marks usually meant in Chinese text.
 const HALF_TO_FULL: &[(char, &str)] = &[
@@ -40,8 +41,8 @@ pub fn half_width_marks(text: &str) -> Vec<(char, &'static str)> {
     found
 }
 
-/// Warnings for every text of `b` with half-width marks inside Chinese text.
-pub fn lint(b: &Bulletin) -> Vec<Warning> {
+/// A warning for every text of `b` with half-width marks inside Chinese text.
+pub fn lint(b: &Bulletin) -> Vec<Diagnostic> {
     let mut texts: Vec<(Place, &str)> = vec![
         (Place::new("$.masthead.name"), b.masthead.name.as_str()),
         (Place::new("$.masthead.issuer"), b.masthead.issuer.as_str()),
@@ -97,16 +98,18 @@ pub fn lint(b: &Bulletin) -> Vec<Warning> {
         .into_iter()
         .filter_map(|(place, text)| {
             let marks = half_width_marks(text);
-            (!marks.is_empty()).then(|| Warning {
-                place: Some(place),
-                message: format!(
-                    "中文里有半角标点：{}",
-                    marks
-                        .iter()
-                        .map(|(h, f)| format!("“{h}”应为“{f}”"))
-                        .collect::<Vec<_>>()
-                        .join("，")
-                ),
+            (!marks.is_empty()).then(|| {
+                Diagnostic::warning(
+                    Some(place),
+                    format!(
+                        "中文里有半角标点：{}",
+                        marks
+                            .iter()
+                            .map(|(h, f)| format!("“{h}”应为“{f}”"))
+                            .collect::<Vec<_>>()
+                            .join("，")
+                    ),
+                )
             })
         })
         .collect()

@@ -12,6 +12,7 @@ pub use date::Date;
 pub use parse::parse;
 
 use crate::error::Place;
+use crate::layout::DocInfo;
 
 /// One issue (一期) of a bulletin, validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +34,32 @@ pub struct Bulletin {
     /// Whether characters missing from their role's fonts may be drawn from
     /// another face (or as 〓 when none has them) instead of being an error.
     pub allow_substitutes: bool,
+}
+
+impl Bulletin {
+    /// The document information of the issue (layout.md §8.2): title, author,
+    /// subject, keywords, and the bulletin's date (never the clock).
+    pub fn doc_info(&self) -> DocInfo {
+        let m = &self.masthead;
+        DocInfo {
+            title: format!("{} {}", m.name, m.issue_line()),
+            author: m.issuer.clone(),
+            subject: self
+                .body
+                .iter()
+                .map(Block::display_title)
+                .collect::<Vec<_>>()
+                .join("；"),
+            keywords: format!(
+                "工作简报；{}；{}年{}",
+                m.name,
+                m.date.year(),
+                m.issue_line()
+            ),
+            creator: format!("jianbao {}", env!("CARGO_PKG_VERSION")),
+            created: m.date.start_cst(),
+        }
+    }
 }
 
 /// Which template an input asks for.

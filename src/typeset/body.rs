@@ -1,9 +1,9 @@
 //! The flow (guide, articles, sections and ▲ items, layout.md §3–§4) and the
 //! footer (§6) set in lines, with the page-break rules of each line.
 
-use super::{Align, FlowLine, Inline, Line, Span, Typesetter};
+use super::{text_in, Align, FlowLine, Inline, Line, Span, Typesetter};
 use crate::error::Place;
-use crate::layout::{DocInfo, Tag};
+use crate::layout::Tag;
 use crate::model::{Block, Bulletin, Guide, ItemKind};
 use crate::template::TextStyle;
 
@@ -62,7 +62,7 @@ fn blanks(n: u32) -> impl Iterator<Item = FlowLine> {
 }
 
 /// The guide and body of `b`, line by line.
-pub fn flow(b: &Bulletin, ts: &Typesetter<'_>) -> Vec<FlowLine> {
+pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> Vec<FlowLine> {
     let t = ts.template;
     let mut out = Vec::new();
 
@@ -212,7 +212,7 @@ pub fn flow(b: &Bulletin, ts: &Typesetter<'_>) -> Vec<FlowLine> {
 }
 
 /// The footer's elements (layout.md §6.3), each a group of lines.
-pub fn footer(b: &Bulletin, ts: &Typesetter<'_>) -> Vec<Vec<Line>> {
+pub fn footer(b: &Bulletin, ts: &mut Typesetter<'_>) -> Vec<Vec<Line>> {
     let t = ts.template;
     let f = &t.footer;
     let plain = |text: String, place: &str| Inline {
@@ -220,7 +220,7 @@ pub fn footer(b: &Bulletin, ts: &Typesetter<'_>) -> Vec<Vec<Line>> {
         rest_indent: f.indent,
         right_indent: f.indent,
         align: Align::Justify,
-        ..ts.text(&text, f.text, Place::new(place))
+        ..text_in(t, &text, f.text, Place::new(place))
     };
     let mut out = Vec::new();
     let d = &b.distribution;
@@ -260,7 +260,7 @@ pub fn footer(b: &Bulletin, ts: &Typesetter<'_>) -> Vec<Vec<Line>> {
     match fitted {
         Some((line, scale)) => {
             if scale < 1.0 {
-                ts.warn(
+                ts.notice(
                     Some(Place::new("$.imprint.issuer")),
                     format!(
                         "印发机关与日期放不下一行：印发机关横向压缩到 {:.0}%",
@@ -287,29 +287,6 @@ pub fn footer(b: &Bulletin, ts: &Typesetter<'_>) -> Vec<Vec<Line>> {
         out.push(ts.set(&inline, Tag::Footer));
     }
     out
-}
-
-/// Document information of `b` (layout.md §8.2).
-pub fn info(b: &Bulletin) -> DocInfo {
-    let m = &b.masthead;
-    DocInfo {
-        title: format!("{} {}", m.name, m.issue_line()),
-        author: m.issuer.clone(),
-        subject: b
-            .body
-            .iter()
-            .map(Block::display_title)
-            .collect::<Vec<_>>()
-            .join("；"),
-        keywords: format!(
-            "工作简报；{}；{}年{}",
-            m.name,
-            m.date.year(),
-            m.issue_line()
-        ),
-        creator: format!("jianbao {}", env!("CARGO_PKG_VERSION")),
-        created: m.date.start_cst(),
-    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! of line breaking, each with its glyphs, width and line-breaking class.
 
 use super::{Inline, Typesetter};
-use crate::fonts::FaceId;
-use crate::template::{Rgb, Role};
+use crate::layout::{FaceId, Rgb};
+use crate::template::Role;
 
 /// How an atom behaves at a line break (layout.md §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,8 +127,16 @@ pub struct Atoms {
 }
 
 impl Typesetter<'_> {
-    /// Turn the spans of `inline` into atoms.
-    pub(crate) fn collect(&self, inline: &Inline) -> Atoms {
+    /// Turn the spans of `inline` into atoms, with the glue between them.
+    pub(crate) fn collect(&mut self, inline: &Inline) -> Atoms {
+        let atoms = self.collect_raw(inline);
+        let c = &self.template.composition;
+        let cell = inline.cell.unwrap_or(inline.size) * inline.hscale;
+        finish(atoms, c.compress_punctuation, c.latin_gap_zi * cell)
+    }
+
+    /// The atoms of `inline`'s spans, each mark at its full width.
+    pub(crate) fn collect_raw(&mut self, inline: &Inline) -> Vec<Atom> {
         let mut atoms: Vec<Atom> = Vec::new();
         let cell = inline.cell.unwrap_or(inline.size) * inline.hscale;
         for span in &inline.spans {
@@ -178,24 +186,19 @@ impl Typesetter<'_> {
                 i += n;
             }
         }
-        if self.template.composition.compress_punctuation {
-            compress_pairs(&mut atoms);
-        }
-        let gap = self.template.composition.latin_gap_zi * cell;
-        let mut gaps = vec![0.0; atoms.len()];
-        for i in 1..atoms.len() {
-            let (a, b) = (&atoms[i - 1], &atoms[i]);
-            let mixed = (a.han && b.class == Class::Latin) || (a.class == Class::Latin && b.han);
-            if mixed {
-                gaps[i] = gap;
-            }
-        }
-        Atoms { atoms, gaps }
+        atoms
     }
 
     /// A full-width glyph placed in its cell: marks narrower than the cell sit
     /// against their text (opening marks right, closing marks left), others centred.
-    fn cjk_glyph(&self, ch: char, role: Role, inline: &Inline, color: Rgb, cell: f32) -> AtomGlyph {
+    fn cjk_glyph(
+        &mut self,
+        ch: char,
+        role: Role,
+        inline: &Inline,
+        color: Rgb,
+        cell: f32,
+    ) -> AtomGlyph {
         let g = self.glyph(ch, role, &inline.place);
         let advance = g.advance * inline.size * inline.hscale;
         let offset = if advance >= cell - 0.01 {
@@ -220,7 +223,13 @@ impl Typesetter<'_> {
         }
     }
 
-    fn latin_atom(&self, chars: &[char], role: Role, inline: &Inline, color: Rgb) -> Atom {
+    pub(crate) fn latin_atom(
+        &mut self,
+        chars: &[char],
+        role: Role,
+        inline: &Inline,
+        color: Rgb,
+    ) -> Atom {
         let mut x = 0.0;
         let glyphs = chars
             .iter()
@@ -251,6 +260,24 @@ impl Typesetter<'_> {
             glyphs,
         }
     }
+}
+
+/// Atoms with their glue: adjacent marks compressed when `compress` (GB
+/// punctuation compression), and `latin_gap` between a Han character and a
+/// Latin or digit run (layout.md §5.3).
+pub fn finish(mut atoms: Vec<Atom>, compress: bool, latin_gap: f32) -> Atoms {
+    if compress {
+        compress_pairs(&mut atoms);
+    }
+    let mut gaps = vec![0.0; atoms.len()];
+    for i in 1..atoms.len() {
+        let (a, b) = (&atoms[i - 1], &atoms[i]);
+        let mixed = (a.han && b.class == Class::Latin) || (a.class == Class::Latin && b.han);
+        if mixed {
+            gaps[i] = latin_gap;
+        }
+    }
+    Atoms { atoms, gaps }
 }
 
 /// Adjacent marks share one blank half (GB/T 15834, clreq §3.1.6): a closing

@@ -40,7 +40,7 @@ fn one_line(
 }
 
 /// Set the masthead of `b`.
-pub fn set(b: &Bulletin, ts: &Typesetter<'_>) -> Result<MastheadLines> {
+pub fn set(b: &Bulletin, ts: &mut Typesetter<'_>) -> Result<MastheadLines> {
     let t = ts.template;
     let m = &t.masthead;
     let measure = t.page.type_width;
@@ -81,7 +81,7 @@ pub fn set(b: &Bulletin, ts: &Typesetter<'_>) -> Result<MastheadLines> {
         name_inline.size = size;
         name_inline.hscale = scale;
         if scale < 0.999 || size < m.name_max_size {
-            ts.warn(
+            ts.notice(
                 Some(name_inline.place.clone()),
                 format!(
                     "简报名称较长：字号为 {size:.1}pt，横向压缩到 {:.0}%",
@@ -113,7 +113,7 @@ pub fn set(b: &Bulletin, ts: &Typesetter<'_>) -> Result<MastheadLines> {
                 ),
             });
         }
-        ts.warn(
+        ts.notice(
             Some(name_inline.place.clone()),
             format!(
                 "简报名称较长：分两行排，字号 {size:.1}pt，横向 {:.0}%",
@@ -168,7 +168,7 @@ pub fn set(b: &Bulletin, ts: &Typesetter<'_>) -> Result<MastheadLines> {
 /// size, or at the smaller size when they do not fit with the minimum gap; at
 /// that size, an issuer still too long is compressed horizontally down to the
 /// name's minimum scale (layout.md §2.4).
-fn issuer_line(b: &Bulletin, ts: &Typesetter<'_>) -> Result<Line> {
+fn issuer_line(b: &Bulletin, ts: &mut Typesetter<'_>) -> Result<Line> {
     let m = &ts.template.masthead;
     let date = b.masthead.date.chinese();
     let sizes = [m.issuer.size, m.issuer_min_size];
@@ -186,7 +186,7 @@ fn issuer_line(b: &Bulletin, ts: &Typesetter<'_>) -> Result<Line> {
         );
         if let Some((line, scale)) = fitted {
             if size < m.issuer.size || scale < 1.0 {
-                ts.warn(
+                ts.notice(
                     Some(Place::new("$.masthead.issuer")),
                     format!(
                         "编印单位和日期在 {}pt 放不下一行：改用 {size}pt，编印单位横向 {:.0}%",

@@ -13,20 +13,18 @@ pub mod finalize;
 pub mod linebreak;
 pub mod masthead;
 
-use std::cell::RefCell;
 use std::collections::BTreeSet;
 
-use crate::error::{Error, MissingGlyph, Place, Result, Warning};
-use crate::fonts::{FaceId, GlyphInfo, Metrics};
-use crate::layout::{DocInfo, GlyphRun, Tag};
+use crate::diag::{Sink, Warned};
+use crate::error::{Error, MissingGlyph, Place, Result};
+use crate::fonts::{GlyphChoice, GlyphInfo, Metrics};
+use crate::layout::{GlyphRun, Rgb, Tag};
 use crate::model::Bulletin;
-use crate::template::{Rgb, Role, Template, TextStyle};
+use crate::template::{Role, Template, TextStyle};
+
+use collect::{Atom, Atoms, Class};
 
 pub use finalize::Align;
-
-/// The character drawn for one that no face has, when substitutes are allowed:
-/// 〓 (GETA MARK), the traditional placeholder of Chinese typesetting.
-pub const SUBSTITUTE: char = '〓';
 
 /// A piece of text in one role and colour.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,37 +64,52 @@ pub struct Inline {
     pub place: Place,
 }
 
+/// A span of `text` in `role`, in the text colour of `t`.
+pub fn span_in(t: &Template, text: impl Into<String>, role: Role) -> Span {
+    Span {
+        text: text.into(),
+        role,
+        color: t.text_color,
+    }
+}
+
+/// `spans` at `size`, flush left on the type area's full measure of `t`, one
+/// em a character (off the grid), without indents, not balanced.
+pub fn inline_in(t: &Template, spans: Vec<Span>, size: f32, place: Place) -> Inline {
+    Inline {
+        spans,
+        size,
+        cell: None,
+        hscale: 1.0,
+        measure: t.page.type_width,
+        first_indent: 0.0,
+        rest_indent: 0.0,
+        right_indent: 0.0,
+        align: Align::Left,
+        balance: false,
+        place,
+    }
+}
+
+/// One span of `text` in `style`, as [`inline_in`] sets it.
+pub fn text_in(t: &Template, text: &str, style: TextStyle, place: Place) -> Inline {
+    inline_in(t, vec![span_in(t, text, style.role)], style.size, place)
+}
+
 impl Typesetter<'_> {
     /// A span of `text` in `role`, in the text colour.
     pub fn span(&self, text: impl Into<String>, role: Role) -> Span {
-        Span {
-            text: text.into(),
-            role,
-            color: self.template.text_color,
-        }
+        span_in(self.template, text, role)
     }
 
-    /// `spans` at `size`, flush left on the type area's full measure, one em a
-    /// character (off the grid), without indents, not balanced.
+    /// See [`inline_in`].
     pub fn inline(&self, spans: Vec<Span>, size: f32, place: Place) -> Inline {
-        Inline {
-            spans,
-            size,
-            cell: None,
-            hscale: 1.0,
-            measure: self.template.page.type_width,
-            first_indent: 0.0,
-            rest_indent: 0.0,
-            right_indent: 0.0,
-            align: Align::Left,
-            balance: false,
-            place,
-        }
+        inline_in(self.template, spans, size, place)
     }
 
-    /// One span of `text` in `style`, as [`Typesetter::inline`] sets it.
+    /// See [`text_in`].
     pub fn text(&self, text: &str, style: TextStyle, place: Place) -> Inline {
-        self.inline(vec![self.span(text, style.role)], style.size, place)
+        text_in(self.template, text, style, place)
     }
 }
 
@@ -170,20 +183,24 @@ pub struct Typeset {
     pub flow: Vec<FlowLine>,
     /// The footer's elements, each a group of lines.
     pub footer: Vec<Vec<Line>>,
-    /// Document information.
-    pub info: DocInfo,
+    /// What page numbers are made of.
+    pub numbers: PageNumbers,
+    /// Font file names, indexed by face (for the layout's face table).
+    pub faces: Vec<String>,
 }
 
-/// Sets text with the fonts of one render, collecting missing characters and warnings.
+/// Sets text with the fonts of one render. It records, as it goes, the
+/// diagnostics of the typesetting stage and the characters no face has;
+/// [`typeset`] hands both on when it is done.
 pub struct Typesetter<'a> {
     /// The resolved template.
     pub template: &'a Template,
     /// Glyph lookups.
     pub fonts: &'a Metrics<'a>,
     allow_substitutes: bool,
-    missing: RefCell<Vec<MissingGlyph>>,
-    warnings: RefCell<Vec<Warning>>,
-    reported: RefCell<BTreeSet<(Role, char)>>,
+    sink: Sink,
+    missing: Vec<MissingGlyph>,
+    reported: BTreeSet<(Role, char)>,
 }
 
 impl<'a> Typesetter<'a> {
@@ -193,155 +210,100 @@ impl<'a> Typesetter<'a> {
             template,
             fonts,
             allow_substitutes,
-            missing: RefCell::new(Vec::new()),
-            warnings: RefCell::new(Vec::new()),
-            reported: RefCell::new(BTreeSet::new()),
+            sink: Sink::new(),
+            missing: Vec::new(),
+            reported: BTreeSet::new(),
         }
     }
 
-    /// Record a warning.
-    pub fn warn(&self, place: Option<Place>, message: String) {
-        self.warnings.borrow_mut().push(Warning { place, message });
+    /// Record a notice: an adaptation made within what the layout allows.
+    pub fn notice(&mut self, place: Option<Place>, message: String) {
+        self.sink.notice(place, message);
     }
 
-    /// The glyph for `ch` in `role`; records fallbacks (warning) and missing
-    /// characters (error, or a substitute when allowed).
-    pub(crate) fn glyph(&self, ch: char, role: Role, place: &Place) -> GlyphInfo {
-        if let Some(g) = self.fonts.glyph(role, ch) {
-            if g.fallback && self.reported.borrow_mut().insert((role, ch)) {
-                self.warn(
-                    Some(place.clone()),
-                    format!(
-                        "“{ch}”（U+{:04X}）不在 {} 角色的首选字体中，由后备字体 {} 显示",
+    /// Record a warning: a probable mistake in the input.
+    pub fn warn(&mut self, place: Option<Place>, message: String) {
+        self.sink.warn(place, message);
+    }
+
+    /// The glyph for `ch` in `role`, as the font policy ([`Metrics::choose`])
+    /// decides; records fallbacks (notice), substitutes (warning) and missing
+    /// characters (error), each once per role and character.
+    pub(crate) fn glyph(&mut self, ch: char, role: Role, place: &Place) -> GlyphInfo {
+        let choice = self.fonts.choose(role, ch, self.allow_substitutes);
+        let first = !matches!(choice, GlyphChoice::Primary(_)) && self.reported.insert((role, ch));
+        let name = |g: &GlyphInfo| self.fonts.set().file(g.face).name.clone();
+        match choice {
+            GlyphChoice::Primary(g) => g,
+            GlyphChoice::Fallback(g) => {
+                if first {
+                    let message = format!(
+                        "“{ch}”（U+{:04X}）不在 {role} 角色的首选字体中，由后备字体 {} 显示",
                         ch as u32,
-                        role,
-                        self.fonts.set().file(g.face).name
-                    ),
-                );
+                        name(&g)
+                    );
+                    self.notice(Some(place.clone()), message);
+                }
+                g
             }
-            return g;
-        }
-        let first = self.reported.borrow_mut().insert((role, ch));
-        if !self.allow_substitutes {
-            if first {
-                self.missing.borrow_mut().push(MissingGlyph {
-                    ch,
-                    role: role.to_string(),
-                    place: place.clone(),
-                });
+            GlyphChoice::OtherFace(g) | GlyphChoice::Geta(g) => {
+                if first {
+                    let how = match choice {
+                        GlyphChoice::Geta(_) => {
+                            format!("没有字体有这个字，以 {} 代替", crate::fonts::SUBSTITUTE)
+                        }
+                        _ => format!("由其他字体 {} 代替显示", name(&g)),
+                    };
+                    let message = format!(
+                        "“{ch}”（U+{:04X}）{role} 角色的字体都没有：{how}",
+                        ch as u32
+                    );
+                    self.warn(Some(place.clone()), message);
+                }
+                g
             }
-            return GlyphInfo {
-                face: self
-                    .fonts
-                    .set()
-                    .chain(role)
-                    .first()
-                    .map(|e| e.face)
-                    .unwrap_or(FaceId(0)),
-                gid: 0,
-                advance: 1.0,
-                fallback: true,
-            };
+            GlyphChoice::Missing => {
+                if first {
+                    self.missing.push(MissingGlyph {
+                        ch,
+                        role: role.to_string(),
+                        place: place.clone(),
+                    });
+                }
+                // A stand-in of one em, so that typesetting can go on and
+                // report every missing character at once.
+                GlyphInfo {
+                    face: self
+                        .fonts
+                        .set()
+                        .chain(role)
+                        .first()
+                        .map(|e| e.face)
+                        .unwrap_or(crate::layout::FaceId(0)),
+                    gid: 0,
+                    advance: 1.0,
+                    fallback: true,
+                }
+            }
         }
-        let sub = self
-            .fonts
-            .any_glyph(ch)
-            .map(|g| {
-                (
-                    g,
-                    format!("由其他字体 {} 代替显示", self.fonts.set().file(g.face).name),
-                )
-            })
-            .or_else(|| {
-                self.fonts
-                    .glyph(role, SUBSTITUTE)
-                    .or_else(|| self.fonts.any_glyph(SUBSTITUTE))
-                    .map(|g| (g, format!("没有字体有这个字，以 {SUBSTITUTE} 代替")))
-            });
-        let (g, how) = sub.unwrap_or((
-            GlyphInfo {
-                face: FaceId(0),
-                gid: 0,
-                advance: 1.0,
-                fallback: true,
-            },
-            "没有字体有这个字，也没有替代符号".into(),
-        ));
-        if first {
-            self.warn(
-                Some(place.clone()),
-                format!(
-                    "“{ch}”（U+{:04X}）{role} 角色的字体都没有：{how}",
-                    ch as u32
-                ),
-            );
-        }
-        g
     }
 
     /// Set `inline` in lines tagged `tag`; x is measured from the box's left edge.
-    pub fn set(&self, inline: &Inline, tag: Tag) -> Vec<Line> {
-        let mut atoms = self.collect(inline);
-        if atoms.atoms.is_empty() {
-            return Vec::new();
-        }
-        let avail = |n: usize| {
-            let indent = if n == 0 {
-                inline.first_indent
-            } else {
-                inline.rest_indent
-            };
-            inline.measure - indent - inline.right_indent
-        };
-        let ranges = if inline.balance {
-            linebreak::balanced(&atoms, avail(1).min(avail(0)))
-        } else {
-            linebreak::first_fit(&atoms, avail)
-        };
-        if ranges.iter().any(|r| r.forced) {
+    pub fn set(&mut self, inline: &Inline, tag: Tag) -> Vec<Line> {
+        let atoms = self.collect(inline);
+        let (lines, forced) = lay_out(atoms, inline, tag);
+        if forced {
             self.warn(
                 Some(inline.place.clone()),
                 "有一行无法按禁则断开或有过长的西文/数字串，超出了版心宽度；可在其中加空格或改写"
                     .into(),
             );
         }
-        for r in &ranges {
-            for &(k, amount) in &r.squeezed {
-                atoms.atoms[k].compress(amount);
-            }
-        }
-        let count = ranges.len();
-        ranges
-            .into_iter()
-            .enumerate()
-            .map(|(n, r)| {
-                let last = n + 1 == count;
-                let indent = if n == 0 {
-                    inline.first_indent
-                } else {
-                    inline.rest_indent
-                };
-                let (xs, justified) = finalize::atom_positions(
-                    &atoms,
-                    r.atoms.clone(),
-                    indent,
-                    avail(n),
-                    inline.align,
-                    last,
-                );
-                Line {
-                    tag,
-                    runs: finalize::runs(&atoms, r.atoms, &xs),
-                    justified,
-                    last,
-                    size: inline.size,
-                }
-            })
-            .collect()
+        lines
     }
 
     /// The natural width of `inline`'s text on one line.
-    pub fn width(&self, inline: &Inline) -> f32 {
+    pub fn width(&mut self, inline: &Inline) -> f32 {
         let atoms = self.collect(inline);
         linebreak::natural_width(&atoms, 0..atoms.atoms.len())
     }
@@ -352,7 +314,7 @@ impl<'a> Typesetter<'a> {
     /// `None` when even that does not fit. Returns the line and the scale used.
     #[allow(clippy::too_many_arguments)]
     pub fn left_right(
-        &self,
+        &mut self,
         left: (&str, Place),
         right: (&str, Place),
         style: TextStyle,
@@ -367,7 +329,7 @@ impl<'a> Typesetter<'a> {
             rest_indent: indent,
             right_indent: indent,
             align,
-            ..self.text(text, style, place)
+            ..text_in(t, text, style, place)
         };
         let mut l = one(left.0, left.1, Align::Left);
         let r = one(right.0, right.1, Align::Right);
@@ -387,61 +349,232 @@ impl<'a> Typesetter<'a> {
         Some((line, scale))
     }
 
-    /// The page number line `— n —`, its box starting at x = 0.
-    pub fn page_number(&self, n: u32) -> Line {
+    /// The pieces of page numbers `— n —` (layout.md §7.1): all of it in the
+    /// number's role (宋体 digits, GB/T 9704-2012 §7.5: its Latin role is
+    /// itself in the built-in template).
+    fn page_numbers(&mut self) -> PageNumbers {
         let s = &self.template.page_number;
-        let text = format!("{} {} {}", s.dash, n, s.dash);
-        // All of it in the number's role (宋体 digits, GB/T 9704-2012 §7.5):
-        // its Latin role is itself in the built-in template.
         let inline = Inline {
             measure: f32::MAX / 4.0,
-            ..self.text(&text, s.text, Place::new("page_number"))
+            ..self.text(&s.dash, s.text, Place::new("模板 page_number.dash"))
         };
-        let mut lines = self.set(&inline, Tag::PageNumber);
+        let dash = self.collect_raw(&inline);
+        let latin = self.fonts.set().latin_role(s.text.role);
+        let color = self.template.text_color;
+        let mut space = self.latin_atom(&[' '], latin, &inline, color);
+        space.class = Class::Space;
+        let digits = ('0'..='9')
+            .map(|d| self.latin_atom(&[d], latin, &inline, color))
+            .collect();
+        PageNumbers {
+            inline: Inline {
+                place: Place::new("page_number"),
+                ..inline
+            },
+            dash,
+            space,
+            digits,
+            compress: self.template.composition.compress_punctuation,
+            latin_gap: self.template.composition.latin_gap_zi * s.text.size,
+        }
+    }
+
+    /// The characters no face has, as an error, when there are any.
+    fn check_missing(&mut self) -> Result<()> {
+        if self.missing.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::MissingGlyphs(std::mem::take(&mut self.missing)))
+        }
+    }
+
+    /// `output` with the diagnostics recorded; the missing characters as an
+    /// error when there are any.
+    fn finish<T>(mut self, output: T) -> Result<Warned<T>> {
+        self.check_missing()?;
+        Ok(self.sink.finish(output))
+    }
+}
+
+/// Line-break and finalize the atoms of `inline` (steps 2 and 3 of inline
+/// layout): the lines, and whether a break had to be forced.
+fn lay_out(mut atoms: Atoms, inline: &Inline, tag: Tag) -> (Vec<Line>, bool) {
+    if atoms.atoms.is_empty() {
+        return (Vec::new(), false);
+    }
+    let avail = |n: usize| {
+        let indent = if n == 0 {
+            inline.first_indent
+        } else {
+            inline.rest_indent
+        };
+        inline.measure - indent - inline.right_indent
+    };
+    let ranges = if inline.balance {
+        linebreak::balanced(&atoms, avail(1).min(avail(0)))
+    } else {
+        linebreak::first_fit(&atoms, avail)
+    };
+    let forced = ranges.iter().any(|r| r.forced);
+    for r in &ranges {
+        for &(k, amount) in &r.squeezed {
+            atoms.atoms[k].compress(amount);
+        }
+    }
+    let count = ranges.len();
+    let lines = ranges
+        .into_iter()
+        .enumerate()
+        .map(|(n, r)| {
+            let last = n + 1 == count;
+            let indent = if n == 0 {
+                inline.first_indent
+            } else {
+                inline.rest_indent
+            };
+            let (xs, justified) = finalize::atom_positions(
+                &atoms,
+                r.atoms.clone(),
+                indent,
+                avail(n),
+                inline.align,
+                last,
+            );
+            Line {
+                tag,
+                runs: finalize::runs(&atoms, r.atoms, &xs),
+                justified,
+                last,
+                size: inline.size,
+            }
+        })
+        .collect();
+    (lines, forced)
+}
+
+/// What page numbers are made of (layout.md §7.1), looked up when the
+/// bulletin is typeset, so that pagination numbers pages without fonts and a
+/// character no face has is found with the others.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageNumbers {
+    inline: Inline,
+    dash: Vec<Atom>,
+    space: Atom,
+    digits: Vec<Atom>,
+    compress: bool,
+    latin_gap: f32,
+}
+
+impl PageNumbers {
+    /// Page numbers without glyphs, `size` pt high: what pagination needs of
+    /// them where no fonts are at hand (its unit tests).
+    pub fn blank(size: f32) -> PageNumbers {
+        let nothing = Atom {
+            class: Class::Space,
+            width: 0.0,
+            han: false,
+            squeeze: 0.0,
+            squeeze_left: false,
+            glyphs: Vec::new(),
+        };
+        PageNumbers {
+            inline: Inline {
+                spans: Vec::new(),
+                size,
+                cell: None,
+                hscale: 1.0,
+                measure: f32::MAX / 4.0,
+                first_indent: 0.0,
+                rest_indent: 0.0,
+                right_indent: 0.0,
+                align: Align::Left,
+                balance: false,
+                place: Place::new("page_number"),
+            },
+            dash: Vec::new(),
+            space: nothing.clone(),
+            digits: vec![nothing; 10],
+            compress: false,
+            latin_gap: 0.0,
+        }
+    }
+
+    /// The line `— n —`, its box starting at x = 0.
+    pub fn line(&self, n: u32) -> Line {
+        let mut digits = Atom {
+            glyphs: Vec::new(),
+            ..self.space.clone()
+        };
+        digits.class = Class::Latin;
+        let mut x = 0.0;
+        for d in n.to_string().bytes() {
+            if let Some(glyph) = self.digits[usize::from(d - b'0')].glyphs.first() {
+                digits.glyphs.push(collect::AtomGlyph {
+                    offset: x,
+                    ..glyph.clone()
+                });
+                x += glyph.advance;
+            }
+        }
+        digits.width = x;
+        let mut atoms = self.dash.clone();
+        atoms.extend([self.space.clone(), digits, self.space.clone()]);
+        atoms.extend(self.dash.iter().cloned());
+        let atoms = collect::finish(atoms, self.compress, self.latin_gap);
+        let (mut lines, _) = lay_out(atoms, &self.inline, Tag::PageNumber);
         lines.pop().unwrap_or(Line {
             tag: Tag::PageNumber,
             runs: Vec::new(),
             justified: false,
             last: true,
-            size: s.text.size,
+            size: self.inline.size,
         })
-    }
-
-    /// The warnings recorded so far.
-    pub fn take_warnings(&self) -> Vec<Warning> {
-        std::mem::take(&mut self.warnings.borrow_mut())
-    }
-
-    /// The missing characters, as an error, when there are any.
-    pub fn missing_error(&self) -> Option<Error> {
-        let missing = std::mem::take(&mut *self.missing.borrow_mut());
-        (!missing.is_empty()).then_some(Error::MissingGlyphs(missing))
     }
 }
 
-/// Typeset a bulletin. Errors: characters no face has (unless substitutes are
-/// allowed), a masthead that cannot be fitted.
-pub fn typeset(bulletin: &Bulletin, ts: &Typesetter<'_>) -> Result<Typeset> {
-    let masthead = masthead::set(bulletin, ts)?;
-    let flow = body::flow(bulletin, ts);
-    let footer = body::footer(bulletin, ts);
-    if let Some(e) = ts.missing_error() {
-        return Err(e);
-    }
+/// Typeset a bulletin with `template` and the glyphs of `metrics`. Errors:
+/// characters no face has (unless substitutes are allowed), raised after the
+/// last glyph lookup; a masthead or footer that cannot be fitted.
+pub fn typeset(
+    bulletin: &Bulletin,
+    template: &Template,
+    metrics: &Metrics<'_>,
+) -> Result<Warned<Typeset>> {
+    let mut ts = Typesetter::new(template, metrics, bulletin.allow_substitutes);
+    let masthead = masthead::set(bulletin, &mut ts);
+    let flow = body::flow(bulletin, &mut ts);
+    let footer = body::footer(bulletin, &mut ts);
+    let numbers = ts.page_numbers();
+    let faces = metrics
+        .set()
+        .files()
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
+    // Missing characters first: they explain a masthead that does not fit.
+    let masthead = match masthead {
+        Ok(m) => m,
+        Err(e) => {
+            ts.check_missing()?;
+            return Err(e);
+        }
+    };
     let footer_lines: usize = footer.iter().map(Vec::len).sum();
-    if footer_lines > ts.template.grid.lines as usize {
+    if footer_lines > template.grid.lines as usize {
+        ts.check_missing()?;
         return Err(Error::Layout {
             place: Place::new("$.distribution"),
             message: format!(
                 "版记有 {footer_lines} 行，超过一页的 {} 行：请精简报送名单",
-                ts.template.grid.lines
+                template.grid.lines
             ),
         });
     }
-    Ok(Typeset {
+    ts.finish(Typeset {
         masthead,
         flow,
         footer,
-        info: body::info(bulletin),
+        numbers,
+        faces,
     })
 }

@@ -4,54 +4,15 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
+use crate::common::*;
+
 const NAME: &str = "益阳市配合中央生态环境保护督察工作简报";
 
-/// A temporary directory, removed (read-only parts included) when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let p = std::env::temp_dir().join(format!(
-            "jianbao-test-{tag}-{}-{}-{nanos}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-/// Filed copies are read-only: the library's own helper makes them writable.
-fn make_writable(p: &Path) {
-    jianbao::archive::store::make_writable(p);
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        make_writable(&self.0);
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
 fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn example() -> Vec<u8> {
-    fs::read(repo().join("examples/yiyang-2024-01.json")).unwrap()
+    root()
 }
 
 /// The binary, run in `dir`, with the repository's fonts and no archive
@@ -156,9 +117,37 @@ fn make_writable_dir_only(p: &Path) {
 fn archive_with_example(tag: &str) -> (TempDir, PathBuf) {
     let t = TempDir::new(tag);
     fs::write(t.path().join("ex.json"), example()).unwrap();
-    let o = expect(t.path(), &["issue", "ex.json", "--allow-warnings"], 0);
+    let o = expect(t.path(), &["issue", "ex.json"], 0);
     let d = issued_dir(t.path(), &o);
     (t, d)
+}
+
+#[test]
+fn warnings_refuse_an_issue_unless_accepted_and_are_recorded() {
+    let t = TempDir::new("warned");
+    let d = t.path();
+    let mut v = example_json();
+    // A half-width comma inside Chinese text: a probable mistake.
+    v["body"][0]["paragraphs"][0] = Value::String("会议指出,要落实责任。".into());
+    fs::write(d.join("w.json"), serde_json::to_vec(&v).unwrap()).unwrap();
+    let o = expect(d, &["issue", "w.json"], 1);
+    let err = stderr(&o);
+    assert!(err.contains("1 条警告"), "{err}");
+    assert!(err.contains("“,”应为“，”"), "{err}");
+    assert!(
+        err.contains("--allow-warnings"),
+        "the command line says how: {err}"
+    );
+    assert!(!d.join("archive").exists(), "nothing filed");
+
+    let o = expect(d, &["issue", "w.json", "--allow-warnings"], 0);
+    assert!(stderr(&o).contains("警告："), "{}", stderr(&o));
+    let copy = issued_dir(d, &o);
+    let manifest: Value =
+        serde_json::from_slice(&fs::read(copy.join("manifest.json")).unwrap()).unwrap();
+    let warnings = manifest["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{manifest}");
+    assert!(warnings[0].as_str().unwrap().contains("半角标点"));
 }
 
 #[test]
@@ -167,12 +156,11 @@ fn three_issues_filed_listed_shown_searched_and_verified() {
     let d = t.path();
     fs::write(d.join("ex.json"), example()).unwrap();
 
-    // The example has layout warnings: refused unless allowed.
-    let o = expect(d, &["issue", "ex.json"], 1);
-    assert!(stderr(&o).contains("--allow-warnings"), "{}", stderr(&o));
-    assert!(!d.join("archive").exists());
-
-    let o = expect(d, &["issue", "ex.json", "--allow-warnings"], 0);
+    // The example has only notices (adaptations of the layout): filed
+    // without any flag, the notices shown and recorded.
+    let o = expect(d, &["issue", "ex.json"], 0);
+    assert!(stderr(&o).contains("提示："), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("警告："), "{}", stderr(&o));
     let id1 = issued_id(&o);
     assert!(stdout(&o).contains("2024年第1期"));
     assert!(stdout(&o).contains("SHA-256："));
@@ -192,6 +180,8 @@ fn three_issues_filed_listed_shown_searched_and_verified() {
     assert!(manifest["fonts"].as_array().unwrap().len() >= 3);
     assert_eq!(manifest["template"]["name"], "jianbao");
     assert_eq!(manifest["sequence"], 1);
+    assert_eq!(manifest["notices"].as_array().unwrap().len(), 4);
+    assert_eq!(manifest["warnings"].as_array().unwrap().len(), 0);
 
     // The same number again: refused, and the filed copy is untouched.
     let before = fs::read(copy1.join("issued.pdf")).unwrap();

@@ -189,6 +189,29 @@ fn rule_a_character_no_font_has_is_an_error_naming_it() {
 }
 
 #[test]
+fn a_page_number_dash_no_font_has_is_an_error_naming_it() {
+    // Page numbers are typeset with the rest, so their characters are
+    // checked with the rest: no page drawn with empty boxes.
+    let t = TempDir::new("dash");
+    std::fs::write(
+        t.join("t.toml"),
+        "extends = \"jianbao\"\n[page_number]\ndash = \"\u{E000}\"\n",
+    )
+    .unwrap();
+    let mut v = example_json();
+    v["template"] = json!("t.toml");
+    std::fs::write(t.join("in.json"), serde_json::to_vec(&v).unwrap()).unwrap();
+    let input = t.join("in.json").display().to_string();
+    let out_pdf = t.join("out.pdf").display().to_string();
+    let out = jianbao(&["render", input.as_str(), "-o", out_pdf.as_str()], None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("U+E000"), "{err}");
+    assert!(err.contains("page_number.dash"), "{err}");
+    assert!(!t.join("out.pdf").exists(), "no PDF written");
+}
+
+#[test]
 fn rule_syntax_errors_give_line_and_column() {
     let (code, err) = check_bytes(b"{\n  \"masthead\": {\n    \"name\": \"x\",\n  }\n}");
     assert_eq!(code, 1);

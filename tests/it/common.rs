@@ -69,7 +69,7 @@ pub fn han(n: usize) -> String {
         .collect()
 }
 
-/// A temporary directory, removed when dropped.
+/// A temporary directory, removed (read-only parts included) when dropped.
 pub struct TempDir(pub PathBuf);
 
 impl TempDir {
@@ -82,6 +82,7 @@ impl TempDir {
             std::process::id(),
             N.fetch_add(1, Ordering::SeqCst)
         ));
+        make_writable(&p);
         let _ = std::fs::remove_dir_all(&p);
         std::fs::create_dir_all(&p).unwrap();
         TempDir(p)
@@ -91,10 +92,21 @@ impl TempDir {
     pub fn join(&self, p: impl AsRef<Path>) -> PathBuf {
         self.0.join(p)
     }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+/// Filed copies are read-only: the library's own helper makes them writable.
+pub fn make_writable(p: &Path) {
+    jianbao::archive::store::make_writable(p);
 }
 
 impl Drop for TempDir {
     fn drop(&mut self) {
+        make_writable(&self.0);
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }

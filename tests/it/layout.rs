@@ -500,7 +500,7 @@ fn the_missing_glyph_sheng_comes_from_the_fallback() {
         "FallbackKai-Light.ttf"
     );
     assert!(run.glyphs.iter().all(|g| g.gid != 0));
-    assert!(laid.warnings.iter().any(|w| w.message.contains("昇")));
+    assert!(laid.diagnostics.iter().any(|w| w.message.contains("昇")));
     // No glyph of the whole layout is .notdef.
     for (_, l) in laid.layout.lines() {
         assert!(l.glyphs().all(|g| g.gid != 0), "{}", l.text());
