@@ -182,7 +182,30 @@ impl fmt::Display for Error {
             Error::Template { template, message } => write!(f, "模板 {template}：{message}"),
             Error::Font { file, message } => write!(f, "字体文件 {}：{message}", file.display()),
             Error::Layout { place, message } => write!(f, "{place}：{message}"),
-            Error::Io { path, .. } => write!(f, "文件 {} 无法读写", path.display()),
+            Error::Io { path, source } => {
+                use std::io::ErrorKind;
+                let p = path.display();
+                match source.kind() {
+                    ErrorKind::NotFound => write!(f, "找不到文件 {p}：请检查路径和文件名"),
+                    ErrorKind::PermissionDenied => {
+                        write!(f, "没有权限读写 {p}：请检查这个文件和所在文件夹的权限")
+                    }
+                    ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+                        write!(f, "磁盘空间不足，无法写入 {p}：请腾出空间后再试")
+                    }
+                    ErrorKind::IsADirectory => write!(f, "{p} 是文件夹，这里需要文件"),
+                    ErrorKind::NotADirectory => {
+                        write!(f, "{p} 的路径中有一段不是文件夹：请检查路径")
+                    }
+                    ErrorKind::ReadOnlyFilesystem => {
+                        write!(f, "{p} 所在的磁盘是只读的：请换一个可写的位置")
+                    }
+                    ErrorKind::InvalidData => {
+                        write!(f, "{p} 的内容无法读取（编码或格式不对）")
+                    }
+                    _ => write!(f, "文件 {p} 无法读写"),
+                }
+            }
             Error::Warnings(warnings) => {
                 write!(
                     f,

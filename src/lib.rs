@@ -11,11 +11,13 @@
 pub mod archive;
 pub mod diag;
 pub mod error;
+pub mod files;
 pub mod fonts;
 pub mod layout;
 pub mod model;
 pub mod paginate;
 pub mod render;
+pub mod suggest;
 pub mod template;
 pub mod typeset;
 pub mod units;

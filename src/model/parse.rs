@@ -17,6 +17,7 @@ use super::{
     Section, TemplateRef,
 };
 use crate::error::{Error, Place, Problem, Result};
+use crate::suggest::nearest;
 
 /// Parse and validate one issue's JSON.
 ///
@@ -375,58 +376,6 @@ fn text_problems(s: &str, kind: TextKind) -> Vec<String> {
 
 // ---------------------------------------------------------------------------
 // Names and suggestions
-
-/// Optimal string alignment distance (edits, with adjacent swaps) between two names.
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    let at = |i: usize, j: usize| i * width + j;
-    for i in 0..=a.len() {
-        d[at(i, 0)] = i;
-    }
-    for j in 0..=b.len() {
-        d[at(0, j)] = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[at(i - 1, j)] + 1)
-                .min(d[at(i, j - 1)] + 1)
-                .min(d[at(i - 1, j - 1)] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[at(i - 2, j - 2)] + 1);
-            }
-            d[at(i, j)] = best;
-        }
-    }
-    d[at(a.len(), b.len())]
-}
-
-/// A name folded for comparison: lower case, without `_`, `-` and spaces.
-fn fold(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, '_' | '-' | ' '))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// The candidate closest to `typed`, when close enough to be a likely typo.
-fn nearest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let typed = fold(typed);
-    let limit = match typed.chars().count() {
-        0..=4 => 1,
-        5..=8 => 2,
-        _ => 3,
-    };
-    candidates
-        .into_iter()
-        .map(|c| (distance(&typed, &fold(c)), c))
-        .filter(|&(d, _)| d <= limit)
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
-}
 
 fn list_names(fields: &[Field]) -> String {
     fields.iter().map(|f| f.name).collect::<Vec<_>>().join("、")
@@ -2007,8 +1956,33 @@ mod tests {
                     };
                 }
                 *slot = value.clone();
-                let _ = parse_value(&v);
+                assert_well_reported(parse_value(&v));
             }
+        }
+    }
+
+    /// A parse result is either a bulletin or an error that says where and
+    /// what, in Chinese; never a panic (the caller got here).
+    fn assert_well_reported(r: Result<Bulletin>) {
+        let has_chinese = |s: &str| s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+        match r {
+            Ok(_) => {}
+            Err(Error::Syntax {
+                line,
+                column,
+                message,
+            }) => {
+                assert!(line >= 1 && column >= 1, "{line}:{column}");
+                assert!(has_chinese(&message), "{message}");
+            }
+            Err(Error::Invalid(problems)) => {
+                assert!(!problems.is_empty());
+                for p in problems {
+                    assert!(p.place.path.starts_with('$'), "{p}");
+                    assert!(has_chinese(&p.message), "{p}");
+                }
+            }
+            Err(other) => panic!("parse gave an error of another kind: {other:?}"),
         }
     }
 
@@ -2019,25 +1993,17 @@ mod tests {
         for i in 0..text.len() {
             let mut deleted = text.to_vec();
             deleted.remove(i);
-            let _ = parse(&deleted);
+            assert_well_reported(parse(&deleted));
             for b in [b'"', b'{', b']', b',', b'0', 0xFF, 0xE3] {
                 let mut replaced = text.to_vec();
                 replaced[i] = b;
-                let _ = parse(&replaced);
+                assert_well_reported(parse(&replaced));
             }
         }
-        let _ = parse(&[b'['; 10_000]);
-        let _ = parse(b"{\"body\": [[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]}");
-    }
-
-    #[test]
-    fn nearest_name() {
-        let names = ["paragraphs", "title", "type"];
-        assert_eq!(nearest("paragraph", names), Some("paragraphs"));
-        assert_eq!(nearest("titel", names), Some("title"));
-        assert_eq!(nearest("Type", names), Some("type"));
-        assert_eq!(nearest("content", names), None);
-        assert_eq!(distance("ab", "ba"), 1);
-        assert_eq!(distance("", "abc"), 3);
+        assert!(matches!(parse(&[b'['; 10_000]), Err(Error::Syntax { .. })));
+        assert!(matches!(
+            parse(b"{\"body\": [[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]}"),
+            Err(Error::Invalid(_))
+        ));
     }
 }

@@ -1,0 +1,253 @@
+//! Reading templates: a built-in template or a file, and the templates it
+//! extends, as TOML tables in order (the most basic first). Files are read
+//! only when they are regular files of at most [`MAX_TEMPLATE_BYTES`]; a
+//! chain may not come back to a template it already holds, nor be longer
+//! than [`MAX_CHAIN`].
+
+use std::path::{Path, PathBuf};
+
+use super::BUILTIN;
+use crate::error::{Error, Result};
+use crate::files::{read_regular, ReadError};
+use crate::model::TemplateRef;
+
+/// The largest template file read: templates are a few kilobytes of TOML.
+pub const MAX_TEMPLATE_BYTES: u64 = 256 * 1024;
+
+/// The most templates one chain of `extends` may hold.
+pub const MAX_CHAIN: usize = 8;
+
+/// One template of a chain.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Its name (built-in) or path, for messages.
+    pub label: String,
+    /// Its text.
+    pub text: String,
+    /// Its TOML table.
+    pub value: toml::Table,
+    /// What it is, for finding cycles: the built-in's name, or the file's
+    /// canonical path.
+    key: String,
+}
+
+/// The chain of `reference`: the templates it extends first, itself last.
+pub fn read_chain(reference: &TemplateRef, base_dir: &Path) -> Result<Vec<Source>> {
+    let mut chain = Vec::new();
+    let mut reference = reference.clone();
+    let mut dir = base_dir.to_path_buf();
+    loop {
+        let (source, own_dir) = read_one(&reference, &dir)?;
+        if chain.iter().any(|s: &Source| s.key == source.key) {
+            let mut names: Vec<&str> = chain.iter().rev().map(|s| s.label.as_str()).collect();
+            names.push(&source.label);
+            return Err(Error::Template {
+                template: source.label.clone(),
+                message: format!(
+                    "extends 形成了循环（{}）：模板不能继承自己，也不能互相继承",
+                    names.join(" → ")
+                ),
+            });
+        }
+        if chain.len() == MAX_CHAIN {
+            return Err(Error::Template {
+                template: source.label,
+                message: format!("extends 嵌套超过 {MAX_CHAIN} 层：请减少继承的层数"),
+            });
+        }
+        let parent = extends_of(&source)?;
+        chain.push(source);
+        match parent {
+            Some(p) => {
+                reference = p;
+                dir = own_dir;
+            }
+            None => break,
+        }
+    }
+    chain.reverse();
+    Ok(chain)
+}
+
+/// The chain of a template given as text, labelled `label`.
+pub fn chain_of_text(label: &str, text: &str) -> Result<Vec<Source>> {
+    let source = Source {
+        label: label.to_string(),
+        text: text.to_string(),
+        value: parse_toml(label, text)?,
+        key: format!("text:{label}"),
+    };
+    let mut chain = match extends_of(&source)? {
+        Some(parent) => read_chain(&parent, Path::new("."))?,
+        None => Vec::new(),
+    };
+    chain.push(source);
+    Ok(chain)
+}
+
+/// Read one template; with the folder its own relative `extends` are taken from.
+fn read_one(reference: &TemplateRef, base_dir: &Path) -> Result<(Source, PathBuf)> {
+    let (label, text, dir, key) = match reference {
+        TemplateRef::Builtin(name) => match BUILTIN.iter().find(|(n, _)| n == name) {
+            Some((n, t)) => (
+                n.to_string(),
+                t.to_string(),
+                PathBuf::from("."),
+                format!("builtin:{n}"),
+            ),
+            None => {
+                let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+                return Err(Error::Template {
+                    template: name.clone(),
+                    message: format!(
+                        "没有这个内置模板：可用的有 {}；模板文件请写路径（如 ./my.toml）",
+                        names.join("、")
+                    ),
+                });
+            }
+        },
+        TemplateRef::File(path) => {
+            let full = if path.is_absolute() {
+                path.clone()
+            } else {
+                base_dir.join(path)
+            };
+            let text = read_text(&full)?;
+            let dir = full.parent().map(Path::to_path_buf).unwrap_or_default();
+            let key = std::fs::canonicalize(&full).unwrap_or_else(|_| full.clone());
+            let key = format!("file:{}", key.display());
+            (full.display().to_string(), text, dir, key)
+        }
+    };
+    let value = parse_toml(&label, &text)?;
+    Ok((
+        Source {
+            label,
+            text,
+            value,
+            key,
+        },
+        dir,
+    ))
+}
+
+/// The text of a template file: a regular file of at most
+/// [`MAX_TEMPLATE_BYTES`], UTF-8. Nothing of its content goes into messages
+/// (the path may name any file).
+fn read_text(path: &Path) -> Result<String> {
+    let refuse = |message: String| Error::Template {
+        template: path.display().to_string(),
+        message,
+    };
+    let bytes = read_regular(path, MAX_TEMPLATE_BYTES).map_err(|e| match e {
+        ReadError::Io(e) => Error::io(path, e),
+        other => refuse(format!("{other}：模板应是几 KB 的 .toml 文本文件")),
+    })?;
+    String::from_utf8(bytes)
+        .map_err(|_| refuse("不是 UTF-8 文本：模板应是 UTF-8 编码的 .toml 文件".into()))
+}
+
+/// The TOML table of `text`. A syntax error gives its line and column and
+/// what is wrong, never the text of the line.
+fn parse_toml(label: &str, text: &str) -> Result<toml::Table> {
+    text.parse::<toml::Table>().map_err(|e| {
+        let at = e
+            .span()
+            .map(|span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!("第 {line} 行第 {column} 列")
+            })
+            .unwrap_or_default();
+        Error::Template {
+            template: label.to_string(),
+            message: format!(
+                "TOML 格式错误{at}（{}）：检查这一处的引号、等号和方括号",
+                e.message().trim()
+            ),
+        }
+    })
+}
+
+/// What `source` extends, if anything: a built-in name, or a file path
+/// (with `/` or `\` or ending in `.toml`).
+fn extends_of(source: &Source) -> Result<Option<TemplateRef>> {
+    match source.value.get("extends") {
+        None => Ok(None),
+        Some(toml::Value::String(s)) => Ok(Some(
+            if s.contains('/') || s.contains('\\') || s.ends_with(".toml") {
+                TemplateRef::File(PathBuf::from(s))
+            } else {
+                TemplateRef::Builtin(s.clone())
+            },
+        )),
+        Some(_) => Err(Error::Template {
+            template: source.label.clone(),
+            message: "extends 应是模板名或文件路径（字符串）".into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(tag: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("jianbao-source-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn a_template_that_extends_itself_is_refused() {
+        let d = temp("self");
+        std::fs::write(d.join("a.toml"), "extends = \"a.toml\"\n").unwrap();
+        let e = read_chain(&TemplateRef::File("a.toml".into()), &d).unwrap_err();
+        assert!(e.to_string().contains("循环"), "{e}");
+        std::fs::write(d.join("b.toml"), "extends = \"./c.toml\"\n").unwrap();
+        std::fs::write(d.join("c.toml"), "extends = \"b.toml\"\n").unwrap();
+        let e = read_chain(&TemplateRef::File("b.toml".into()), &d).unwrap_err();
+        assert!(e.to_string().contains("循环"), "{e}");
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn long_chains_are_refused() {
+        let d = temp("long");
+        for i in 0..12 {
+            std::fs::write(
+                d.join(format!("t{i}.toml")),
+                format!("extends = \"t{}.toml\"\n", i + 1),
+            )
+            .unwrap();
+        }
+        std::fs::write(d.join("t12.toml"), "extends = \"jianbao\"\n").unwrap();
+        let e = read_chain(&TemplateRef::File("t0.toml".into()), &d).unwrap_err();
+        assert!(e.to_string().contains("超过 8 层"), "{e}");
+        // A short chain reads, the built-in first.
+        let chain = read_chain(&TemplateRef::File("t10.toml".into()), &d).unwrap();
+        assert_eq!(chain.len(), 4);
+        assert_eq!(chain[0].label, "jianbao");
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn only_small_regular_files_are_read_and_never_echoed() {
+        let d = temp("files");
+        let e = read_text(&d).unwrap_err();
+        assert!(e.to_string().contains("不是普通文件"), "{e}");
+        let big = d.join("big.toml");
+        std::fs::write(&big, vec![b'#'; MAX_TEMPLATE_BYTES as usize + 1]).unwrap();
+        assert!(read_text(&big).unwrap_err().to_string().contains("上限"));
+        // A file that is not TOML: where, and never its text.
+        let secret = d.join("secret.toml");
+        std::fs::write(&secret, "password hunter2\n").unwrap();
+        let e = read_chain(&TemplateRef::File(secret.clone()), &d).unwrap_err();
+        let shown = e.to_string();
+        assert!(shown.contains("第 1 行"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        let _ = std::fs::remove_dir_all(&d);
+    }
+}
