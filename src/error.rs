@@ -186,7 +186,7 @@ impl fmt::Display for Error {
                 use std::io::ErrorKind;
                 let p = path.display();
                 match source.kind() {
-                    ErrorKind::NotFound => write!(f, "找不到文件 {p}：请检查路径和文件名"),
+                    ErrorKind::NotFound => write!(f, "找不到 {p}：请检查路径和名称"),
                     ErrorKind::PermissionDenied => {
                         write!(f, "没有权限读写 {p}：请检查这个文件和所在文件夹的权限")
                     }

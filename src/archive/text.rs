@@ -217,53 +217,6 @@ pub fn first_title(b: &Bulletin) -> String {
         .unwrap_or_default()
 }
 
-/// The width of text in a terminal: CJK and full-width characters take two columns.
-pub fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let u = c as u32;
-            if (0x1100..=0x115F).contains(&u)
-                || (0x2E80..=0xA4CF).contains(&u)
-                || (0xAC00..=0xD7A3).contains(&u)
-                || (0xF900..=0xFAFF).contains(&u)
-                || (0xFE30..=0xFE4F).contains(&u)
-                || (0xFF00..=0xFF60).contains(&u)
-                || (0xFFE0..=0xFFE6).contains(&u)
-                || (0x20000..=0x3FFFD).contains(&u)
-            {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
-}
-
-/// `s` cut to at most `width` columns, with “…” when cut.
-pub fn truncate_width(s: &str, width: usize) -> String {
-    if display_width(s) <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = display_width(c.encode_utf8(&mut [0; 4]));
-        if w + cw + 1 > width {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out
-}
-
-/// `s` padded with spaces to `width` columns.
-pub fn pad(s: &str, width: usize) -> String {
-    let w = display_width(s);
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,12 +265,5 @@ mod tests {
             s,
             vec!["他说：“好。”", "然后走了！", "还有吗？", "最后一句"]
         );
-    }
-
-    #[test]
-    fn widths_count_cjk_as_two() {
-        assert_eq!(display_width("ab简报"), 6);
-        assert_eq!(truncate_width("简报简报简报", 7), "简报简…");
-        assert_eq!(pad("简", 4), "简  ");
     }
 }

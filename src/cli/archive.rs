@@ -7,15 +7,12 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 use clap::{ArgGroup, Args, Subcommand};
-use jianbao::archive::skeleton::{self, Numbers};
-use jianbao::archive::text::{pad, truncate_width};
-use jianbao::archive::{
-    store, Archive, CopyQuery, Filter, IssueOptions, Record, Status, VerifyReport,
-};
+use jianbao::archive::{Archive, CopyQuery, Filter, IssueOptions, NextNote, Status, VerifyReport};
 use jianbao::model::Date;
 use jianbao::Engine;
 
 use super::render::{read_input, write_output};
+use super::table::{display_width, pad, truncate_width};
 use super::{UsageError, EXIT_INPUT};
 
 /// Exit codes of the archive commands.
@@ -220,7 +217,7 @@ fn list(a: ListArgs) -> Result<ExitCode> {
     }
     let name_w = records
         .iter()
-        .map(|r| jianbao::archive::text::display_width(&truncate_width(&r.name, 28)))
+        .map(|r| display_width(&truncate_width(&r.name, 28)))
         .max()
         .unwrap_or(4)
         .max(4);
@@ -422,31 +419,6 @@ fn search(a: SearchArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The numbers of the issues of `name` that the archive has.
-fn known_numbers(archive: &Archive, name: &str) -> Result<Vec<Numbers>> {
-    if !archive.root().join(store::COPIES).is_dir() {
-        return Ok(Vec::new());
-    }
-    let (records, notes) = archive.list(&Filter {
-        name: Some(name.to_string()),
-        year: None,
-    })?;
-    print_notes(&notes);
-    Ok(records
-        .iter()
-        .filter(|r| r.name == name)
-        .map(numbers_of)
-        .collect())
-}
-
-fn numbers_of(r: &Record) -> Numbers {
-    Numbers {
-        year: r.year,
-        issue: r.issue,
-        total_issue: r.total_issue,
-    }
-}
-
 /// `jianbao new`.
 pub fn new(a: NewArgs) -> Result<ExitCode> {
     let date = match &a.date {
@@ -464,49 +436,31 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
         }
     }
     let archive = Archive::new(&a.dir.archive);
-    let (json, what) = if let Some(from) = &a.from {
+    let next = if let Some(from) = &a.from {
         let (bytes, _) = read_input(from, None)?;
         let prev = jianbao::model::parse(&bytes)
             .with_context(|| format!("{}: 上一期的输入有错误", from.display()))?;
-        let m = &prev.masthead;
-        let mut known = known_numbers(&archive, &m.name)?;
-        known.push(Numbers {
-            year: m.date.year(),
-            issue: m.issue,
-            total_issue: m.total_issue,
-        });
-        let n = skeleton::next_numbers(&known, date);
-        note_new_year(&known, n);
-        (skeleton::skeleton(&prev, n, date), n)
+        archive.next_after(&prev, date)?
     } else {
         let name = a.name.clone().unwrap_or_default();
-        match archive.latest(&name)? {
-            Some(rec) => {
-                let d = archive.find(&CopyQuery::Id(rec.pdf_sha256.clone()))?;
-                let bytes = std::fs::read(&d.input).map_err(|e| jianbao::Error::io(&d.input, e))?;
-                let prev = jianbao::model::parse(&bytes)
-                    .with_context(|| format!("档案库中《{name}》最近一期的输入无法读取"))?;
-                let known = known_numbers(&archive, &name)?;
-                let n = skeleton::next_numbers(&known, date);
-                note_new_year(&known, n);
-                (skeleton::skeleton(&prev, n, date), n)
-            }
-            None => {
-                eprintln!(
-                    "jianbao: 档案库 {} 中没有《{name}》：生成第1期的骨架，编印单位等请自行填写",
-                    archive.root().display()
-                );
-                let n = Numbers {
-                    year: date.year(),
-                    issue: 1,
-                    total_issue: None,
-                };
-                (skeleton::first_issue(&name, date), n)
-            }
-        }
+        archive
+            .next_by_name(&name, date)
+            .with_context(|| format!("档案库中《{name}》最近一期的输入无法读取"))?
     };
+    for n in &next.notes {
+        match n {
+            NextNote::NewYear { .. } => eprintln!("jianbao: {n}（--date）"),
+            NextNote::FirstIssue => eprintln!(
+                "jianbao: 档案库 {} 中没有《{}》：{n}",
+                archive.root().display(),
+                a.name.as_deref().unwrap_or_default()
+            ),
+            NextNote::Index(_) => eprintln!("jianbao: {n}"),
+        }
+    }
     let out = a.output.clone().unwrap_or_else(|| PathBuf::from("-"));
-    write_output(&out, json.as_bytes())?;
+    write_output(&out, next.json.as_bytes())?;
+    let what = next.numbers;
     let label = match what.total_issue {
         Some(t) => format!("{}年第{}期（总第{}期）", what.year, what.issue, t),
         None => format!("{}年第{}期", what.year, what.issue),
@@ -519,16 +473,4 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Say so when the issue number restarts because the date is in a new year.
-fn note_new_year(known: &[Numbers], next: Numbers) {
-    if let Some(last) = known.iter().map(|k| k.year).max() {
-        if next.year > last {
-            eprintln!(
-                "jianbao: 新一期的日期在 {} 年，上一期在 {last} 年：期号从第1期重新开始（总期号接着编）；若要接着上一年编号，请用 --date 给出日期",
-                next.year
-            );
-        }
-    }
 }

@@ -3,6 +3,7 @@
 
 mod archive;
 mod render;
+mod table;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -538,7 +538,7 @@ mod tests {
         .unwrap_err();
         // A file that cannot be read is a file error (exit code 2), in Chinese.
         assert!(matches!(e, Error::Io { .. }), "{e:?}");
-        assert!(e.to_string().contains("找不到文件"), "{e}");
+        assert!(e.to_string().contains("找不到"), "{e}");
         assert!(!e.is_content_error());
     }
 }

@@ -1,0 +1,127 @@
+//! The next issue (`jianbao new`): its numbers from the previous issue and
+//! what the archive knows of the bulletin, and its skeleton
+//! ([`super::skeleton`]).
+
+use super::skeleton::{self, Numbers};
+use super::store::COPIES;
+use super::*;
+use crate::model::{Bulletin, Date};
+
+/// The skeleton of the next issue, and what its writer should know.
+#[derive(Debug, Clone)]
+pub struct NextIssue {
+    /// The JSON to fill in.
+    pub json: String,
+    /// Its year, issue and total issue numbers.
+    pub numbers: Numbers,
+    /// What the writer should know.
+    pub notes: Vec<NextNote>,
+}
+
+/// Something the writer of the next issue should know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextNote {
+    /// The date is in a later year than the last issue: the issue number
+    /// starts again at 1 (the total issue number runs on).
+    NewYear {
+        /// The new issue's year.
+        year: u16,
+        /// The year of the last known issue.
+        last: u16,
+    },
+    /// The archive has no issue of this bulletin: a first issue to fill in.
+    FirstIssue,
+    /// Something done to the archive's index on the way.
+    Index(String),
+}
+
+impl std::fmt::Display for NextNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NextNote::NewYear { year, last } => write!(
+                f,
+                "新一期的日期在 {year} 年，上一期在 {last} 年：期号从第1期重新开始（总期号接着编）；若要接着上一年编号，请给出上一年内的日期"
+            ),
+            NextNote::FirstIssue => {
+                f.write_str("档案库中没有这份简报：生成第1期的骨架，编印单位等请自行填写")
+            }
+            NextNote::Index(n) => f.write_str(n),
+        }
+    }
+}
+
+impl Archive {
+    /// The numbers of the issues of `name` that the archive has.
+    fn known_numbers(&self, name: &str, notes: &mut Vec<NextNote>) -> Result<Vec<Numbers>> {
+        if !self.root().join(COPIES).is_dir() {
+            return Ok(Vec::new());
+        }
+        let (records, index_notes) = self.list(&Filter {
+            name: Some(name.to_string()),
+            year: None,
+        })?;
+        notes.extend(index_notes.into_iter().map(NextNote::Index));
+        Ok(records
+            .iter()
+            .filter(|r| r.name == name)
+            .map(|r| Numbers {
+                year: r.year,
+                issue: r.issue,
+                total_issue: r.total_issue,
+            })
+            .collect())
+    }
+
+    /// The issue after `prev`, dated `date`: numbered after the later of
+    /// `prev` and the archive's issues of the same bulletin.
+    pub fn next_after(&self, prev: &Bulletin, date: Date) -> Result<NextIssue> {
+        let m = &prev.masthead;
+        let mut notes = Vec::new();
+        let mut known = self.known_numbers(&m.name, &mut notes)?;
+        known.push(Numbers {
+            year: m.date.year(),
+            issue: m.issue,
+            total_issue: m.total_issue,
+        });
+        Ok(next_of(prev, &known, date, notes))
+    }
+
+    /// The issue after the archive's latest issue of bulletin `name`, dated
+    /// `date`; a first issue when the archive has none.
+    pub fn next_by_name(&self, name: &str, date: Date) -> Result<NextIssue> {
+        let Some(rec) = self.latest(name)? else {
+            return Ok(NextIssue {
+                json: skeleton::first_issue(name, date),
+                numbers: Numbers {
+                    year: date.year(),
+                    issue: 1,
+                    total_issue: None,
+                },
+                notes: vec![NextNote::FirstIssue],
+            });
+        };
+        let d = self.find(&CopyQuery::Id(rec.pdf_sha256.clone()))?;
+        let bytes = std::fs::read(&d.input).map_err(|e| Error::io(&d.input, e))?;
+        let prev = crate::model::parse(&bytes)?;
+        let mut notes = Vec::new();
+        let known = self.known_numbers(name, &mut notes)?;
+        Ok(next_of(&prev, &known, date, notes))
+    }
+}
+
+fn next_of(prev: &Bulletin, known: &[Numbers], date: Date, mut notes: Vec<NextNote>) -> NextIssue {
+    let numbers = skeleton::next_numbers(known, date);
+    if let Some(last) = known.iter().map(|k| k.year).max() {
+        if numbers.year > last {
+            notes.push(NextNote::NewYear {
+                year: numbers.year,
+                last,
+            });
+        }
+    }
+    NextIssue {
+        json: skeleton::skeleton(prev, numbers, date),
+        numbers,
+        notes,
+    }
+}

@@ -1,0 +1,175 @@
+//! Finding issued copies: the catalogue, one copy by id or by name, year
+//! and number, and full-text search.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+
+use super::store::{INPUT_FILE, MANIFEST_FILE, PDF_FILE};
+use super::*;
+
+impl Archive {
+    /// The catalogue, filtered, in register order; notes say what was done to the index.
+    pub fn list(&self, filter: &Filter) -> Result<(Vec<Record>, Vec<String>)> {
+        self.require()?;
+        let mut notes = Vec::new();
+        let records = self
+            .index(None, &mut notes)?
+            .records()
+            .map_err(index_error)?;
+        let on_disk: BTreeSet<String> = self.store.copy_dirs()?.into_iter().collect();
+        let mut gone = 0;
+        let out = records
+            .into_iter()
+            .filter(|r| {
+                let there = on_disk.contains(&r.dir);
+                gone += usize::from(!there);
+                there
+            })
+            .filter(|r| {
+                filter
+                    .name
+                    .as_ref()
+                    .map_or(true, |n| r.name == *n || r.name.contains(n.as_str()))
+            })
+            .filter(|r| filter.year.map_or(true, |y| r.year == y))
+            .collect();
+        if gone > 0 {
+            notes.push(format!(
+                "索引中有 {gone} 份副本在磁盘上找不到：运行 jianbao archive verify 查看"
+            ));
+        }
+        Ok((out, notes))
+    }
+
+    /// The latest issue (by year, then issue number) of a bulletin, when the
+    /// archive has one. A missing archive has none.
+    pub fn latest(&self, name: &str) -> Result<Option<Record>> {
+        if !self.store.exists() {
+            return Ok(None);
+        }
+        let (records, _) = self.list(&Filter::default())?;
+        Ok(records
+            .into_iter()
+            .filter(|r| r.name == name)
+            .max_by_key(|r| (r.year, r.issue)))
+    }
+
+    /// The largest total issue number the archive has for a bulletin.
+    pub fn max_total_issue(&self, name: &str) -> Result<Option<u32>> {
+        if !self.store.exists() {
+            return Ok(None);
+        }
+        let (records, _) = self.list(&Filter::default())?;
+        Ok(records
+            .iter()
+            .filter(|r| r.name == name)
+            .filter_map(|r| r.total_issue)
+            .max())
+    }
+
+    /// Find one copy.
+    pub fn find(&self, query: &CopyQuery) -> Result<CopyDetails> {
+        let (records, _) = self.list(&Filter::default())?;
+        let not_found = |what: String| Error::Archive {
+            message: format!("档案库中没有{what}：用 jianbao archive list 查看已归档的各期"),
+        };
+        let record = match query {
+            CopyQuery::Id(id) => {
+                let id = id.to_ascii_lowercase();
+                if id.len() < 4 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(Error::Archive {
+                        message: format!(
+                            "“{id}”不是编号：编号是 list 显示的十六进制串（至少 4 位）；按期查找请写 名称 年份 期号"
+                        ),
+                    });
+                }
+                let hits: Vec<&Record> = records
+                    .iter()
+                    .filter(|r| r.pdf_sha256.starts_with(&id))
+                    .collect();
+                match hits.as_slice() {
+                    [one] => (*one).clone(),
+                    [] => return Err(not_found(format!("编号为 {id} 的副本"))),
+                    _ => {
+                        return Err(Error::Archive {
+                            message: format!("编号 {id} 对应多份副本：请多写几位"),
+                        })
+                    }
+                }
+            }
+            CopyQuery::Key { name, year, issue } => {
+                let exact: Vec<&Record> = records.iter().filter(|r| r.name == *name).collect();
+                let by_folder: Vec<&Record> = records
+                    .iter()
+                    .filter(|r| r.dir.split('/').nth(1) == Some(name.as_str()))
+                    .collect();
+                let names: BTreeSet<&str> = if !exact.is_empty() {
+                    [name.as_str()].into()
+                } else if !by_folder.is_empty() {
+                    by_folder.iter().map(|r| r.name.as_str()).collect()
+                } else {
+                    records
+                        .iter()
+                        .filter(|r| r.name.contains(name.as_str()))
+                        .map(|r| r.name.as_str())
+                        .collect()
+                };
+                if names.len() > 1 {
+                    let list: Vec<&str> = names.into_iter().collect();
+                    return Err(Error::Archive {
+                        message: format!("“{name}”对应多个简报：{}；请写全名", list.join("、")),
+                    });
+                }
+                match records.iter().find(|r| {
+                    names.contains(r.name.as_str()) && r.year == *year && r.issue == *issue
+                }) {
+                    Some(r) => r.clone(),
+                    None => return Err(not_found(format!("《{name}》{year}年第{issue}期"))),
+                }
+            }
+        };
+        let dir = self.store.path(&record.dir);
+        let manifest = fs::read(dir.join(MANIFEST_FILE))
+            .ok()
+            .and_then(|b| Manifest::from_bytes(&b).ok());
+        Ok(CopyDetails {
+            input: dir.join(INPUT_FILE),
+            pdf: dir.join(PDF_FILE),
+            manifest_file: dir.join(MANIFEST_FILE),
+            dir,
+            manifest,
+            record,
+        })
+    }
+
+    /// Sentences of issued copies that contain every word of `query`
+    /// (words separated by spaces; Chinese words of any length), with notes
+    /// on what was done to the index.
+    pub fn search(&self, query: &str) -> Result<(Vec<Hit>, Vec<String>)> {
+        self.require()?;
+        let terms = text::query_terms(query);
+        let Some(fts) = text::fts_query(&terms) else {
+            return Err(Error::Archive {
+                message: "搜索词中没有汉字、字母或数字：请写要找的词，如 湿地".into(),
+            });
+        };
+        let mut notes = Vec::new();
+        let idx = self.index(None, &mut notes)?;
+        let records = idx.records().map_err(index_error)?;
+        let rows = idx.search(&fts).map_err(index_error)?;
+        let records: BTreeMap<String, Record> =
+            records.into_iter().map(|r| (r.dir.clone(), r)).collect();
+        let hits = rows
+            .into_iter()
+            .filter(|r| text::matches(&r.sentence, &terms))
+            .filter_map(|r| {
+                Some(Hit {
+                    record: records.get(&r.dir)?.clone(),
+                    block: r.block,
+                    sentence: r.sentence,
+                })
+            })
+            .collect();
+        Ok((hits, notes))
+    }
+}

@@ -1,0 +1,318 @@
+//! Proving issued copies: every file against its manifest, every manifest
+//! against the register chain, and, when asked, every input rendered again.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::PathBuf;
+
+use super::manifest::Tool;
+use super::store::{self, sha256_hex, FoundCopy, INPUT_FILE, MANIFEST_FILE, PDF_FILE};
+use super::*;
+use crate::{Engine, Options};
+
+impl Archive {
+    /// Check every copy against its manifest and the register chain; with an
+    /// engine, also render every archived input again and compare the bytes.
+    pub fn verify(&self, rerender: Option<&Engine>) -> Result<VerifyReport> {
+        self.require()?;
+        let mut report = VerifyReport::default();
+        let idx = self.index(None, &mut report.notes)?;
+        let records: BTreeMap<String, Record> = idx
+            .records()
+            .map_err(index_error)?
+            .into_iter()
+            .map(|r| (r.dir.clone(), r))
+            .collect();
+        let found = self.store.scan()?;
+        let leftovers = self.store.leftovers();
+        if !leftovers.is_empty() {
+            report.notes.push(format!(
+                "忽略 {} 个中断归档留下的临时目录（下次归档时清理）",
+                leftovers.len()
+            ));
+        }
+
+        let mut checks: Vec<CopyCheck> = Vec::new();
+        for f in &found {
+            checks.push(self.check_copy(f, records.get(&f.rel)));
+        }
+        // Catalogued copies whose directory is gone.
+        let on_disk: BTreeSet<&str> = found.iter().map(|f| f.rel.as_str()).collect();
+        for r in records
+            .values()
+            .filter(|r| !on_disk.contains(r.dir.as_str()))
+        {
+            checks.push(CopyCheck {
+                seq: Some(r.seq),
+                label: format!("{} {}", r.name, r.issue_label()),
+                id: Some(r.id.clone()),
+                dir: Some(r.dir.clone()),
+                status: Status::Missing,
+                problems: vec!["整份副本（目录）不见了".into()],
+                rerender: None,
+            });
+        }
+        // The register chain.
+        let by_seq: BTreeMap<u64, Vec<usize>> =
+            checks
+                .iter()
+                .enumerate()
+                .fold(BTreeMap::new(), |mut m, (i, c)| {
+                    if let Some(s) = c.seq {
+                        m.entry(s).or_insert_with(Vec::new).push(i);
+                    }
+                    m
+                });
+        let max_seq = by_seq.keys().copied().max().unwrap_or(0);
+        let manifest_of: BTreeMap<&str, (&Manifest, Option<&String>)> = manifests(&found)
+            .into_iter()
+            .map(|(f, m)| (f.rel.as_str(), (m, f.manifest_sha256.as_ref())))
+            .collect();
+        let mut extra: Vec<CopyCheck> = Vec::new();
+        for s in 1..=max_seq {
+            let Some(here) = by_seq.get(&s) else {
+                extra.push(CopyCheck {
+                    seq: Some(s),
+                    label: format!("登记第 {s} 号"),
+                    id: None,
+                    dir: None,
+                    status: Status::Missing,
+                    problems: vec![
+                        "登记链中的这一份副本不见了（整个目录被删除，索引也不记得它）".into(),
+                    ],
+                    rerender: None,
+                });
+                continue;
+            };
+            if here.len() > 1 {
+                for &i in here {
+                    checks[i].status = checks[i].status.max(Status::Changed);
+                    checks[i]
+                        .problems
+                        .push(format!("登记号 {s} 被多份副本使用：清单被改动过"));
+                }
+            }
+            // Does the next copy name this one's manifest?
+            let Some(next) = by_seq.get(&(s + 1)) else {
+                continue;
+            };
+            for &i in here {
+                let Some((_, Some(sha))) = checks[i]
+                    .dir
+                    .as_deref()
+                    .and_then(|d| manifest_of.get(d))
+                    .copied()
+                else {
+                    continue;
+                };
+                let linked = next.iter().any(|&j| {
+                    checks[j]
+                        .dir
+                        .as_deref()
+                        .and_then(|d| manifest_of.get(d))
+                        .map_or(true, |(m, _)| m.previous.as_deref() == Some(sha.as_str()))
+                });
+                if !linked {
+                    checks[i].status = checks[i].status.max(Status::Changed);
+                    checks[i].problems.push(
+                        "清单 manifest.json 与登记链不符（下一份副本记下的哈希不是它的）：清单被改动过"
+                            .into(),
+                    );
+                }
+            }
+        }
+        checks.extend(extra);
+        checks.sort_by_key(|c| (c.seq.unwrap_or(u64::MAX), c.dir.clone()));
+        report.head = manifests(&found)
+            .into_iter()
+            .filter_map(|(f, m)| Some((m.sequence, f.manifest_sha256.clone()?)))
+            .max();
+
+        if let Some(engine) = rerender {
+            for c in checks.iter_mut() {
+                let Some(dir) = c.dir.clone() else { continue };
+                let Some((m, _)) = manifest_of.get(dir.as_str()) else {
+                    continue;
+                };
+                if c.status == Status::Missing {
+                    continue;
+                }
+                c.rerender = Some(self.rerender(engine, &dir, m));
+            }
+        }
+        report.copies = checks;
+        Ok(report)
+    }
+
+    /// Check one copy's files against its manifest (and the index's record of it).
+    fn check_copy(&self, f: &FoundCopy, record: Option<&Record>) -> CopyCheck {
+        let dir = self.store.path(&f.rel);
+        let mut check = CopyCheck {
+            seq: record.map(|r| r.seq),
+            label: record
+                .map(|r| format!("{} {}", r.name, r.issue_label()))
+                .unwrap_or_else(|| f.rel.clone()),
+            id: record.map(|r| r.id.clone()),
+            dir: Some(f.rel.clone()),
+            status: Status::Intact,
+            problems: Vec::new(),
+            rerender: None,
+        };
+        let m = match &f.manifest {
+            Ok(m) => m,
+            Err(e) => {
+                check.status = if dir.join(MANIFEST_FILE).exists() {
+                    Status::Changed
+                } else {
+                    Status::Missing
+                };
+                check.problems.push(e.clone());
+                return check;
+            }
+        };
+        check.seq = Some(m.sequence);
+        check.label = format!("{} {}", m.name, m.issue_label());
+        check.id = Some(m.id());
+        if let (Some(r), Some(sha)) = (record, &f.manifest_sha256) {
+            if &r.manifest_sha256 != sha {
+                check.status = Status::Changed;
+                check
+                    .problems
+                    .push("清单 manifest.json 与归档时索引记下的不同：清单被改动过".into());
+            }
+        }
+        let expected = store::copy_rel_dir(&m.name, m.year, m.issue);
+        let expected: Vec<String> = expected
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if expected.join("/") != f.rel {
+            check.status = check.status.max(Status::Changed);
+            check.problems.push(format!(
+                "副本不在它应在的目录（应为 {}）：被移动或改名过",
+                expected.join("/")
+            ));
+        }
+        for (rec, file) in [(&m.input, INPUT_FILE), (&m.pdf, PDF_FILE)] {
+            // The file names are fixed: a manifest cannot point elsewhere.
+            if rec.file != file {
+                check.status = check.status.max(Status::Changed);
+                check.problems.push(format!(
+                    "清单中的文件名“{}”应为 {file}：清单被改动过",
+                    rec.file
+                ));
+            }
+            let path = dir.join(file);
+            match fs::read(&path) {
+                Ok(bytes) => {
+                    let sha = sha256_hex(&bytes);
+                    if sha != rec.sha256 {
+                        check.status = check.status.max(Status::Changed);
+                        check.problems.push(format!(
+                            "{file} 已改动：SHA-256 现为 {}，归档时为 {}",
+                            manifest::short_id(&sha),
+                            manifest::short_id(&rec.sha256)
+                        ));
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    check.status = Status::Missing;
+                    check.problems.push(format!("{file} 不见了"));
+                }
+                Err(e) => {
+                    check.status = check.status.max(Status::Changed);
+                    check.problems.push(format!("{file} 无法读取：{e}"));
+                }
+            }
+        }
+        if let Ok(rd) = fs::read_dir(&dir) {
+            let mut others: Vec<String> = rd
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| ![INPUT_FILE, PDF_FILE, MANIFEST_FILE].contains(&n.as_str()))
+                .collect();
+            others.sort();
+            if !others.is_empty() {
+                check.status = check.status.max(Status::Changed);
+                check
+                    .problems
+                    .push(format!("目录中多了文件：{}", others.join("、")));
+            }
+        }
+        check
+    }
+
+    /// Render an archived input again and compare with the issued PDF.
+    fn rerender(&self, engine: &Engine, rel: &str, m: &Manifest) -> Rerender {
+        let dir = self.store.path(rel);
+        let mut notes = Vec::new();
+        let input = match fs::read(dir.join(INPUT_FILE)) {
+            Ok(b) => b,
+            Err(e) => {
+                return Rerender {
+                    identical: false,
+                    same_inputs: false,
+                    notes: vec![format!("输入无法读取：{e}")],
+                }
+            }
+        };
+        let opts = Options {
+            template: (!m.template.builtin).then(|| PathBuf::from(&m.template.reference)),
+            base_dir: dir.clone(),
+            render: crate::render::RenderOptions { pdfa: m.pdfa },
+        };
+        let (laid, pdf) = match engine.render(&input, &opts) {
+            Ok(x) => x,
+            Err(e) => {
+                return Rerender {
+                    identical: false,
+                    same_inputs: false,
+                    notes: vec![format!("无法重新排版：{e}")],
+                }
+            }
+        };
+        let mut same = true;
+        if laid.template.sha256 != m.template.sha256 {
+            same = false;
+            notes.push(format!("模板 {} 与归档时不同", m.template.name));
+        }
+        let now: BTreeMap<&str, &str> = laid
+            .fonts
+            .files()
+            .iter()
+            .map(|f| (f.name.as_str(), f.sha256()))
+            .collect();
+        let then: BTreeMap<&str, &str> = m
+            .fonts
+            .iter()
+            .map(|f| (f.name.as_str(), f.sha256.as_str()))
+            .collect();
+        for (name, sha) in &then {
+            match now.get(name) {
+                Some(s) if s == sha => {}
+                Some(_) => notes.push(format!("字体 {name} 与归档时不同（哈希变了）")),
+                None => notes.push(format!("这次没有用到归档时的字体 {name}")),
+            }
+        }
+        for name in now.keys().filter(|n| !then.contains_key(*n)) {
+            notes.push(format!("这次多用了字体 {name}"));
+        }
+        if now != then {
+            same = false;
+        }
+        let tool = Tool::current();
+        if tool != m.tool {
+            same = false;
+            notes.push(format!(
+                "程序版本不同：归档时 {} {}，现在 {} {}",
+                m.tool.name, m.tool.version, tool.name, tool.version
+            ));
+        }
+        let identical = sha256_hex(&pdf) == m.pdf.sha256;
+        Rerender {
+            identical,
+            same_inputs: same,
+            notes,
+        }
+    }
+}
