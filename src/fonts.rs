@@ -46,14 +46,36 @@ impl FontFile {
 #[derive(Debug)]
 pub struct FontBytes(memmap2::Mmap);
 
+/// The largest font file read: the CJK faces of a full character set are
+/// 5–20 MB; a larger file is not a font a bulletin needs.
+pub const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
+
 impl FontBytes {
-    fn open(path: &Path) -> std::io::Result<FontBytes> {
-        let file = std::fs::File::open(path)?;
+    /// Map the regular file at `path` of at most [`MAX_FONT_BYTES`].
+    fn open(path: &Path) -> std::result::Result<FontBytes, crate::files::ReadError> {
+        use crate::files::ReadError;
+        let check = |meta: std::fs::Metadata| {
+            if !meta.is_file() {
+                Err(ReadError::NotRegular)
+            } else if meta.len() > MAX_FONT_BYTES {
+                Err(ReadError::TooLarge {
+                    size: Some(meta.len()),
+                    limit: MAX_FONT_BYTES,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        check(std::fs::metadata(path).map_err(ReadError::Io)?)?;
+        let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+        check(file.metadata().map_err(ReadError::Io)?)?;
+        // The crate's one use of `unsafe` (Cargo.toml denies it elsewhere).
         // SAFETY: the map is read-only and font files are not modified while a
         // render runs (fonts/ is part of the installation, like the program).
         // A file truncated under us could fault; that is the same contract every
         // font-rendering program has with its font files.
-        let map = unsafe { memmap2::Mmap::map(&file)? };
+        #[allow(unsafe_code)]
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(ReadError::Io)?;
         Ok(FontBytes(map))
     }
 }

@@ -199,66 +199,57 @@ pub fn balanced(a: &Atoms, measure: f32) -> Vec<LineRange> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::collect::{class_of, is_han, is_latin, Atom};
+    use super::super::collect::{
+        class_of, finish, is_han, is_latin, Atom, COMPRESSIBLE_CLOSE, COMPRESSIBLE_OPEN,
+        DOUBLED_UNITS,
+    };
     use super::*;
 
-    /// Atoms of `text` on a grid of cells of width 1, Latin characters 0.5 wide,
-    /// a 0.25 Han–Latin gap.
-    fn atoms(text: &str) -> Atoms {
+    /// The atoms of `text` on a grid of cells of width 1, Latin characters
+    /// 0.5 wide, with the glue of the real collect step ([`finish`]): a 0.25
+    /// Han–Latin gap, and adjacent marks shared when `compress`.
+    fn atoms_with(text: &str, compress: bool) -> Atoms {
         let chars: Vec<char> = text.chars().collect();
         let mut atoms = Vec::new();
         let mut i = 0;
+        let atom = |class: Class, width: f32, ch: char| Atom {
+            class,
+            width,
+            han: is_han(ch),
+            squeeze: if compress
+                && (COMPRESSIBLE_CLOSE.contains(ch) || COMPRESSIBLE_OPEN.contains(ch))
+            {
+                0.5
+            } else {
+                0.0
+            },
+            squeeze_left: COMPRESSIBLE_OPEN.contains(ch),
+            glyphs: vec![],
+        };
         while i < chars.len() {
             if is_latin(chars[i]) {
                 let s = i;
                 while i < chars.len() && is_latin(chars[i]) {
                     i += 1;
                 }
-                atoms.push(Atom {
-                    class: Class::Latin,
-                    width: 0.5 * (i - s) as f32,
-                    han: false,
-                    squeeze: 0.0,
-                    squeeze_left: false,
-                    glyphs: vec![],
-                });
+                atoms.push(atom(Class::Latin, 0.5 * (i - s) as f32, chars[s]));
                 continue;
             }
-            let doubled = "—…".contains(chars[i]) && chars.get(i + 1) == Some(&chars[i]);
+            let doubled = DOUBLED_UNITS.contains(chars[i]) && chars.get(i + 1) == Some(&chars[i]);
             let n = if doubled { 2 } else { 1 };
-            atoms.push(Atom {
-                class: class_of(chars[i]),
-                width: n as f32,
-                han: is_han(chars[i]),
-                squeeze: 0.0,
-                squeeze_left: false,
-                glyphs: vec![],
-            });
+            atoms.push(atom(class_of(chars[i]), n as f32, chars[i]));
             i += n;
         }
-        let mut gaps = vec![0.0; atoms.len()];
-        for k in 1..atoms.len() {
-            let (p, q) = (&atoms[k - 1], &atoms[k]);
-            if (p.han && q.class == Class::Latin) || (p.class == Class::Latin && q.han) {
-                gaps[k] = 0.25;
-            }
-        }
-        Atoms { atoms, gaps }
+        finish(atoms, compress, 0.25)
+    }
+
+    fn atoms(text: &str) -> Atoms {
+        atoms_with(text, false)
     }
 
     /// `atoms` with GB punctuation compression on: marks may give up half a cell.
     fn compressed(text: &str) -> Atoms {
-        use super::super::collect::{compress_pairs, COMPRESSIBLE_CLOSE, COMPRESSIBLE_OPEN};
-        let mut a = atoms(text);
-        let chars: Vec<char> = text.chars().collect();
-        for (atom, ch) in a.atoms.iter_mut().zip(chars) {
-            if COMPRESSIBLE_CLOSE.contains(ch) || COMPRESSIBLE_OPEN.contains(ch) {
-                atom.squeeze = 0.5;
-                atom.squeeze_left = COMPRESSIBLE_OPEN.contains(ch);
-            }
-        }
-        compress_pairs(&mut a.atoms);
-        a
+        atoms_with(text, true)
     }
 
     fn lengths(text: &str, measure: f32) -> Vec<usize> {

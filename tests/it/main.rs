@@ -1,6 +1,8 @@
 //! The integration tests, one binary: real inputs rendered through the
 //! library and the command line, checked on the layout, the PDF and the archive.
 
+#![allow(clippy::print_stdout, clippy::print_stderr, missing_docs)]
+
 mod archive;
 mod cli;
 mod common;
