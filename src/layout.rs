@@ -20,11 +20,6 @@ pub struct FaceId(pub u16);
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rgb(pub f32, pub f32, pub f32);
 
-impl Rgb {
-    /// Black.
-    pub const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
-}
-
 /// A laid-out bulletin.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {

@@ -54,19 +54,6 @@ impl Archive {
             .max_by_key(|r| (r.year, r.issue)))
     }
 
-    /// The largest total issue number the archive has for a bulletin.
-    pub fn max_total_issue(&self, name: &str) -> Result<Option<u32>> {
-        if !self.store.exists() {
-            return Ok(None);
-        }
-        let (records, _) = self.list(&Filter::default())?;
-        Ok(records
-            .iter()
-            .filter(|r| r.name == name)
-            .filter_map(|r| r.total_issue)
-            .max())
-    }
-
     /// Find one copy.
     pub fn find(&self, query: &CopyQuery) -> Result<CopyDetails> {
         let (records, _) = self.list(&Filter::default())?;

@@ -30,7 +30,7 @@ pub struct ArchiveDir {
         long,
         value_name = "DIR",
         env = "JIANBAO_ARCHIVE",
-        default_value = "archive"
+        default_value = jianbao::archive::DEFAULT_DIR
     )]
     pub archive: PathBuf,
 }

@@ -54,11 +54,6 @@ impl Date {
         self.0.day() as u8
     }
 
-    /// The date as chrono's calendar date.
-    pub fn naive(self) -> NaiveDate {
-        self.0
-    }
-
     /// As bulletins print it: `2024年5月10日` (Arabic numerals, no leading zeros).
     pub fn chinese(self) -> String {
         format!("{}年{}月{}日", self.year(), self.month(), self.day())
