@@ -151,6 +151,13 @@ pub struct TextLine {
     pub justified: bool,
     /// Whether the line is the last of its paragraph (or other text block).
     pub last: bool,
+    /// Whether its last glyph (a line-end mark) hangs past the right edge
+    /// of the type area (hanging punctuation, layout.md §5.6).
+    pub hanging: bool,
+    /// The line's box: from the start of its first character's cell to the
+    /// end of the last one inside the measure (a hanging mark is past it).
+    /// Glyph boxes can be narrower: a digit is centred in its cell.
+    pub span: (f32, f32),
     /// The runs, left to right.
     pub runs: Vec<GlyphRun>,
 }
@@ -324,17 +331,18 @@ impl Layout {
                             .map(|g| format!("g{g:02}"))
                             .unwrap_or_else(|| "g--".into());
                         let flags = format!(
-                            "{}{}",
+                            "{}{}{}",
                             if l.justified { "J" } else { "-" },
-                            if l.last { "L" } else { "-" }
+                            if l.last { "L" } else { "-" },
+                            if l.hanging { "H" } else { "-" }
                         );
                         let _ = writeln!(
                             out,
-                            "  line {:<12} {grid} {flags} y={:.2} x={:.2}..{:.2} {}",
+                            "  line {:<12} {grid} {flags} y={:.2} box={:.2}..{:.2} {}",
                             l.tag.name(),
                             l.baseline,
-                            l.left(),
-                            l.right(),
+                            l.span.0,
+                            l.span.1,
                             l.text()
                         );
                         for r in &l.runs {

@@ -65,6 +65,8 @@ fn place_line(line: &Line, dx: f32, baseline: f32, grid_line: Option<u32>) -> It
         grid_line,
         justified: line.justified,
         last: line.last,
+        hanging: line.hanging,
+        span: (line.span.0 + dx, line.span.1 + dx),
         runs,
     })
 }
@@ -348,6 +350,8 @@ mod tests {
             runs: Vec::new(),
             justified: false,
             last: true,
+            hanging: false,
+            span: (0.0, 0.0),
             size: 16.0,
         }
     }

@@ -277,6 +277,8 @@ pub struct CompositionStyle {
     pub latin_gap_zi: f32,
     /// Whether punctuation is compressed (GB/T 15834 style).
     pub compress_punctuation: bool,
+    /// Whether a line-end mark may hang past the right edge (Word's 允许标点溢出边界).
+    pub hanging_punctuation: bool,
     /// Whether widow and orphan control is on.
     pub widow_orphan: bool,
 }

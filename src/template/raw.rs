@@ -325,6 +325,7 @@ pub struct Item {
 pub struct Composition {
     pub latin_gap: Zi,
     pub compress_punctuation: bool,
+    pub hanging_punctuation: bool,
     pub widow_orphan: bool,
 }
 

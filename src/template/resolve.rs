@@ -191,6 +191,7 @@ fn build(r: raw::Template, sha256: String) -> Result<Template, String> {
     let composition = CompositionStyle {
         latin_gap_zi: r.composition.latin_gap.0,
         compress_punctuation: r.composition.compress_punctuation,
+        hanging_punctuation: r.composition.hanging_punctuation,
         widow_orphan: r.composition.widow_orphan,
     };
     let f = &r.footer;

@@ -14,6 +14,7 @@ impl Typesetter<'_> {
         Inline {
             cell: Some(self.template.grid.cell),
             align: Align::Justify,
+            hang: true,
             ..self.inline(spans, style.size, place)
         }
     }
@@ -300,6 +301,8 @@ mod tests {
                 runs: vec![],
                 justified: true,
                 last: false,
+                hanging: false,
+                span: (0.0, 0.0),
                 size: 16.0,
             })
             .collect()

@@ -90,6 +90,9 @@ pub struct Atom {
     pub squeeze: f32,
     /// Whether the blank half is on the left (opening marks) rather than the right.
     pub squeeze_left: bool,
+    /// Whether it may hang past the right edge of a full line (a line-end
+    /// mark under hanging punctuation).
+    pub hang: bool,
     /// Its glyphs.
     pub glyphs: Vec<AtomGlyph>,
 }
@@ -110,6 +113,13 @@ impl Atom {
     }
 }
 
+/// Line-end marks that may hang past the right edge of the type area
+/// instead of pushing the character before them to the next line
+/// (标点溢出边界, layout.md §5.6). Word's and WPS's default for Chinese
+/// paragraphs; LibreOffice hangs exactly these seven and never closing
+/// quotes or brackets (docs/word-line-layout.md).
+pub const HANGING: &str = "。，、；：？！";
+
 /// Closing marks whose glyph sits in the left half of its cell (GB/T 15834
 /// positions): under compression their right half may be taken away.
 pub const COMPRESSIBLE_CLOSE: &str = "。，、；：”’）〕】》〉」』〗〙］｝";
@@ -128,17 +138,24 @@ pub struct Atoms {
 
 impl Typesetter<'_> {
     /// Turn the spans of `inline` into atoms, with the glue between them.
+    /// On the grid, Latin and digit runs take whole cells and no gap is
+    /// added beside them (the cells give the room); off the grid, a
+    /// quarter-字 gap separates them from Han characters (layout.md §5.3).
     pub(crate) fn collect(&mut self, inline: &Inline) -> Atoms {
         let atoms = self.collect_raw(inline);
         let c = &self.template.composition;
-        let cell = inline.cell.unwrap_or(inline.size) * inline.hscale;
-        finish(atoms, c.compress_punctuation, c.latin_gap_zi * cell)
+        let gap = match inline.cell {
+            Some(_) => 0.0,
+            None => c.latin_gap_zi * inline.size * inline.hscale,
+        };
+        finish(atoms, c.compress_punctuation, gap)
     }
 
     /// The atoms of `inline`'s spans, each mark at its full width.
     pub(crate) fn collect_raw(&mut self, inline: &Inline) -> Vec<Atom> {
         let mut atoms: Vec<Atom> = Vec::new();
         let cell = inline.cell.unwrap_or(inline.size) * inline.hscale;
+        let hang = inline.hang && self.template.composition.hanging_punctuation;
         for span in &inline.spans {
             let chars: Vec<char> = span.text.chars().collect();
             let mut i = 0;
@@ -150,7 +167,11 @@ impl Typesetter<'_> {
                         i += 1;
                     }
                     let role = self.fonts.set().latin_role(span.role);
-                    atoms.push(self.latin_atom(&chars[start..i], role, inline, span.color));
+                    let mut atom = self.latin_atom(&chars[start..i], role, inline, span.color);
+                    if inline.cell.is_some() {
+                        snap_to_cells(&mut atom, cell, cell - inline.size * inline.hscale);
+                    }
+                    atoms.push(atom);
                     continue;
                 }
                 if ch == ' ' {
@@ -181,6 +202,7 @@ impl Typesetter<'_> {
                     han: is_han(ch),
                     squeeze: if squeezable { cell / 2.0 } else { 0.0 },
                     squeeze_left: open,
+                    hang: hang && n == 1 && HANGING.contains(ch),
                     glyphs,
                 });
                 i += n;
@@ -257,9 +279,30 @@ impl Typesetter<'_> {
             han: false,
             squeeze: 0.0,
             squeeze_left: false,
+            hang: false,
             glyphs,
         }
     }
+}
+
+/// A Latin or digit run on the character grid, as office suites set it
+/// (docs/word-line-layout.md): every glyph tightened by `tighten` (the grid's
+/// cell minus the font size, as the grid does to every character), the run
+/// centred in the fewest whole cells that hold it.
+pub fn snap_to_cells(atom: &mut Atom, cell: f32, tighten: f32) {
+    let mut x = 0.0;
+    for g in &mut atom.glyphs {
+        g.offset = x;
+        g.width = (g.advance + tighten).max(0.0);
+        x += g.width;
+    }
+    let cells = (x / cell - 0.01).ceil().max(1.0);
+    let width = cells * cell;
+    let shift = (width - x) / 2.0;
+    for g in &mut atom.glyphs {
+        g.offset += shift;
+    }
+    atom.width = width;
 }
 
 /// Atoms with their glue: adjacent marks compressed when `compress` (GB

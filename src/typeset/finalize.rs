@@ -25,6 +25,9 @@ pub enum Align {
 /// A justified line that is not the paragraph's last gets the difference
 /// between the measure and its natural width spread evenly over the gaps
 /// between its atoms, so that its last atom ends exactly at `indent + measure`.
+/// A `hanging` line's last atom is left out of that and set just past the
+/// measure.
+#[allow(clippy::too_many_arguments)]
 pub fn atom_positions(
     a: &Atoms,
     r: Range<usize>,
@@ -32,9 +35,15 @@ pub fn atom_positions(
     measure: f32,
     align: Align,
     last: bool,
+    hanging: bool,
 ) -> (Vec<f32>, bool) {
-    let natural = f64::from(natural_width(a, r.clone()));
-    let count = r.len();
+    let inside = if hanging && r.len() > 1 {
+        r.start..r.end - 1
+    } else {
+        r.clone()
+    };
+    let natural = f64::from(natural_width(a, inside.clone()));
+    let count = inside.len();
     let free = f64::from(measure) - natural;
     let spread = align == Align::Justify && !last && count > 1 && free > 1e-4;
     let per_gap = if spread {
@@ -48,12 +57,18 @@ pub fn atom_positions(
             Align::Center => free.max(0.0) / 2.0,
             Align::Right => free.max(0.0),
         };
-    let mut xs = Vec::with_capacity(count);
+    let mut xs = Vec::with_capacity(r.len());
     let mut x = start;
-    for (n, i) in r.clone().enumerate() {
+    for (n, i) in inside.clone().enumerate() {
         if n > 0 {
             x += f64::from(a.atoms[i - 1].width) + f64::from(a.gaps[i]) + per_gap;
         }
+        xs.push(x as f32);
+    }
+    if inside.end < r.end {
+        // The hanging mark, right after the last atom inside the measure.
+        let i = inside.end;
+        x += f64::from(a.atoms[i - 1].width) + f64::from(a.gaps[i]);
         xs.push(x as f32);
     }
     (xs, spread)
@@ -109,6 +124,7 @@ mod tests {
                     han: true,
                     squeeze: 0.0,
                     squeeze_left: false,
+                    hang: false,
                     glyphs: vec![],
                 })
                 .collect(),
@@ -121,7 +137,8 @@ mod tests {
     #[test]
     fn a_full_grid_line_is_not_spread() {
         let a = atoms(&[CELL; 28], &[0.0; 28]);
-        let (xs, spread) = atom_positions(&a, 0..28, 0.0, 28.0 * CELL, Align::Justify, false);
+        let (xs, spread) =
+            atom_positions(&a, 0..28, 0.0, 28.0 * CELL, Align::Justify, false, false);
         assert!(!spread);
         assert!((xs[27] + CELL - 28.0 * CELL).abs() < 0.01);
         assert!((xs[5] - 5.0 * CELL).abs() < 1e-3);
@@ -132,7 +149,7 @@ mod tests {
         // 27 cells on a 28-cell measure: 27 − 1 = 26 gaps share one cell.
         let a = atoms(&[CELL; 27], &[0.0; 27]);
         let measure = 28.0 * CELL;
-        let (xs, spread) = atom_positions(&a, 0..27, 0.0, measure, Align::Justify, false);
+        let (xs, spread) = atom_positions(&a, 0..27, 0.0, measure, Align::Justify, false, false);
         assert!(spread);
         assert!(
             (xs[26] + CELL - measure).abs() < 0.01,
@@ -159,7 +176,7 @@ mod tests {
         let a = atoms(&widths, &gaps);
         let indent = 2.0 * CELL;
         let measure = 26.0 * CELL;
-        let (xs, spread) = atom_positions(&a, 0..23, indent, measure, Align::Justify, false);
+        let (xs, spread) = atom_positions(&a, 0..23, indent, measure, Align::Justify, false, false);
         assert!(spread);
         assert!((xs[22] + CELL - (indent + measure)).abs() < 0.01);
         assert_eq!(xs[0], indent);
@@ -169,14 +186,14 @@ mod tests {
     fn last_lines_and_other_alignments_are_not_spread() {
         let a = atoms(&[CELL; 10], &[0.0; 10]);
         let m = 28.0 * CELL;
-        let (xs, spread) = atom_positions(&a, 0..10, 0.0, m, Align::Justify, true);
+        let (xs, spread) = atom_positions(&a, 0..10, 0.0, m, Align::Justify, true, false);
         assert!(!spread);
         assert!((xs[9] - 9.0 * CELL).abs() < 1e-3);
-        let (xs, _) = atom_positions(&a, 0..10, 0.0, m, Align::Center, false);
+        let (xs, _) = atom_positions(&a, 0..10, 0.0, m, Align::Center, false, false);
         assert!((xs[0] - 9.0 * CELL).abs() < 1e-3);
-        let (xs, _) = atom_positions(&a, 0..10, 0.0, m, Align::Right, false);
+        let (xs, _) = atom_positions(&a, 0..10, 0.0, m, Align::Right, false, false);
         assert!((xs[9] + CELL - m).abs() < 1e-3);
-        let (xs, spread) = atom_positions(&a, 0..1, 0.0, m, Align::Justify, false);
+        let (xs, spread) = atom_positions(&a, 0..1, 0.0, m, Align::Justify, false, false);
         assert!(!spread && xs == vec![0.0], "a single atom cannot be spread");
     }
 }

@@ -19,6 +19,8 @@ pub struct LineRange {
     pub forced: bool,
     /// Marks of the line compressed to make it fit: (atom, width taken away).
     pub squeezed: Vec<(usize, f32)>,
+    /// Whether the line's last atom is a mark hanging past the measure.
+    pub hanging: bool,
 }
 
 /// Whether a line may break between atom `k - 1` and atom `k`.
@@ -51,10 +53,13 @@ fn trim(a: &Atoms, mut r: Range<usize>) -> Range<usize> {
 
 /// First-fit line breaking. `measure(n)` is the width available to line `n`.
 ///
-/// Each line takes as many atoms as fit; when the atom after the last one may
-/// not start a line (or the last one may not end it), atoms are moved to the
-/// next line one at a time until the break is legal, leaving the line short
-/// (finalize spreads the difference).
+/// Each line takes as many atoms as fit. When the atom after the last one is
+/// a line-end mark that may hang (and what follows it may start a line), it
+/// hangs past the measure and the line is full, as Word and WPS do by
+/// default. Otherwise, when it may not start a line (or the last one may not
+/// end it): under punctuation compression, marks of the line are squeezed to
+/// take it in; else atoms are moved to the next line one at a time until the
+/// break is legal, leaving the line short (finalize spreads the difference).
 pub fn first_fit(a: &Atoms, measure: impl Fn(usize) -> f32) -> Vec<LineRange> {
     let n = a.atoms.len();
     let mut lines = Vec::new();
@@ -80,7 +85,11 @@ pub fn first_fit(a: &Atoms, measure: impl Fn(usize) -> f32) -> Vec<LineRange> {
         }
         let mut forced = false;
         let mut squeezed = Vec::new();
-        if j == i {
+        let mut hanging = false;
+        if j > i && j < n && a.atoms[j].hang && can_break_before(a, j + 1) {
+            j += 1;
+            hanging = true;
+        } else if j == i {
             // A single atom wider than the measure: it gets a line of its own.
             j = i + 1;
             forced = true;
@@ -106,6 +115,7 @@ pub fn first_fit(a: &Atoms, measure: impl Fn(usize) -> f32) -> Vec<LineRange> {
             atoms: trim(a, i..j),
             forced,
             squeezed,
+            hanging,
         });
         i = j;
     }
@@ -193,6 +203,7 @@ pub fn balanced(a: &Atoms, measure: f32) -> Vec<LineRange> {
             atoms: trim(a, r),
             forced: false,
             squeezed: Vec::new(),
+            hanging: false,
         })
         .collect()
 }
@@ -224,6 +235,7 @@ mod tests {
                 0.0
             },
             squeeze_left: COMPRESSIBLE_OPEN.contains(ch),
+            hang: false,
             glyphs: vec![],
         };
         while i < chars.len() {

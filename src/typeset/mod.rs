@@ -60,6 +60,9 @@ pub struct Inline {
     pub align: Align,
     /// Whether lines are balanced (titles) instead of filled first-fit.
     pub balance: bool,
+    /// Whether a line-end mark may hang past the right edge (when the
+    /// template's composition allows it): justified text, not titles.
+    pub hang: bool,
     /// Where the text comes from, for messages.
     pub place: Place,
 }
@@ -87,6 +90,7 @@ pub fn inline_in(t: &Template, spans: Vec<Span>, size: f32, place: Place) -> Inl
         right_indent: 0.0,
         align: Align::Left,
         balance: false,
+        hang: false,
         place,
     }
 }
@@ -124,6 +128,11 @@ pub struct Line {
     pub justified: bool,
     /// Whether it is the last line of its text block.
     pub last: bool,
+    /// Whether its last glyph hangs past the right edge of its measure.
+    pub hanging: bool,
+    /// Where the line's atoms start and where the last one inside the
+    /// measure ends (a hanging mark is past the end), from the box's left edge.
+    pub span: (f32, f32),
     /// The size whose em box is centred in the line's grid cells.
     pub size: f32,
 }
@@ -439,12 +448,20 @@ fn lay_out(mut atoms: Atoms, inline: &Inline, tag: Tag) -> (Vec<Line>, bool) {
                 avail(n),
                 inline.align,
                 last,
+                r.hanging,
             );
+            let inside = xs.len() - usize::from(r.hanging && xs.len() > 1);
+            let span = match inside.checked_sub(1) {
+                Some(k) => (xs[0], xs[k] + atoms.atoms[r.atoms.start + k].width),
+                None => (0.0, 0.0),
+            };
             Line {
                 tag,
                 runs: finalize::runs(&atoms, r.atoms, &xs),
                 justified,
                 last,
+                hanging: r.hanging,
+                span,
                 size: inline.size,
             }
         })
@@ -475,6 +492,7 @@ impl PageNumbers {
             han: false,
             squeeze: 0.0,
             squeeze_left: false,
+            hang: false,
             glyphs: Vec::new(),
         };
         PageNumbers {
@@ -489,6 +507,7 @@ impl PageNumbers {
                 right_indent: 0.0,
                 align: Align::Left,
                 balance: false,
+                hang: false,
                 place: Place::new("page_number"),
             },
             dash: Vec::new(),
@@ -527,6 +546,8 @@ impl PageNumbers {
             runs: Vec::new(),
             justified: false,
             last: true,
+            hanging: false,
+            span: (0.0, 0.0),
             size: self.inline.size,
         })
     }

@@ -18,6 +18,41 @@ fn close(a: f32, b: f32, tol: f32) -> bool {
     (a - b).abs() <= tol
 }
 
+/// The right edge of a line inside its measure (its box); when a mark hangs
+/// past it, the mark must start exactly there.
+fn inner_right(line: &TextLine) -> f32 {
+    let edge = line.span.1;
+    if line.hanging {
+        let mark = line.glyphs().last().unwrap();
+        assert!(
+            close(mark.x, edge, 0.01),
+            "the hanging mark starts at the edge: {}",
+            line.text()
+        );
+        assert!(
+            "。，、；：？！".contains(mark.text.as_str()),
+            "{}",
+            line.text()
+        );
+    }
+    assert!(
+        line.right() <= edge + 0.01 || line.hanging,
+        "{}",
+        line.text()
+    );
+    edge
+}
+
+/// A template file that changes `toml` of the built-in one, and the options using it.
+fn with_template(dir: &TempDir, toml: &str) -> jianbao::Options {
+    let tpl = dir.join("t.toml");
+    std::fs::write(&tpl, format!("extends = \"jianbao\"\n{toml}\n")).unwrap();
+    jianbao::Options {
+        template: Some(tpl),
+        ..Default::default()
+    }
+}
+
 fn body_lines(l: &Layout) -> impl Iterator<Item = (usize, &TextLine)> {
     l.lines().filter(|(_, t)| t.tag == Tag::Paragraph)
 }
@@ -29,7 +64,7 @@ fn every_full_body_line_ends_at_the_right_edge() {
     for (p, line) in body_lines(&laid.layout) {
         if line.last {
             assert!(
-                line.right() <= TYPE_LEFT + TYPE_WIDTH + 0.01,
+                inner_right(line) <= TYPE_LEFT + TYPE_WIDTH + 0.01,
                 "page {p}: {}",
                 line.text()
             );
@@ -37,15 +72,20 @@ fn every_full_body_line_ends_at_the_right_edge() {
         }
         full += 1;
         assert!(
-            close(line.right(), TYPE_LEFT + TYPE_WIDTH, 0.01),
+            close(inner_right(line), TYPE_LEFT + TYPE_WIDTH, 0.01),
             "page {}: line ends at {:.3}, not {:.3}: {}",
             p + 1,
-            line.right(),
+            inner_right(line),
             TYPE_LEFT + TYPE_WIDTH,
             line.text()
         );
     }
     assert!(full >= 70, "the example has {full} full lines");
+    let hanging = body_lines(&laid.layout).filter(|(_, l)| l.hanging).count();
+    assert!(
+        hanging >= 5,
+        "the example has {hanging} lines with a hanging mark"
+    );
 }
 
 #[test]
@@ -70,13 +110,53 @@ fn no_line_starts_or_ends_with_a_prohibited_mark() {
 }
 
 #[test]
-fn a_prohibition_pulls_a_character_down_and_the_short_line_is_spread() {
-    // 28 characters then "，": the comma may not start line 2, so line 1 keeps 27
-    // characters (26 after the indent) and is spread to the full measure.
+fn a_line_end_mark_hangs_past_the_edge_when_hanging_is_on() {
+    // 26 characters after the indent fill line 1; the "，" after them hangs
+    // (Word's default) instead of pulling a character down.
     let text = format!("{}，{}", han(26), han(10));
     let laid = layout_value(&minimal(
         json!([{"type": "article", "title": "标题", "paragraphs": [text]}]),
     ));
+    let lines: Vec<&TextLine> = body_lines(&laid.layout).map(|(_, l)| l).collect();
+    assert!(lines[0].hanging);
+    assert_eq!(lines[0].glyphs().count(), 27, "{}", lines[0].text());
+    assert!(lines[0].text().ends_with('，'));
+    assert!(!lines[0].justified, "a full line needs no spreading");
+    assert!(close(inner_right(lines[0]), TYPE_LEFT + TYPE_WIDTH, 0.01));
+    assert!(
+        lines[0].right() > TYPE_LEFT + TYPE_WIDTH + 1.0,
+        "past the edge"
+    );
+    assert_eq!(lines[1].text(), han(10));
+    // Closing quotes and brackets never hang: they pull a character down.
+    let text = format!("{}”{}", han(26), han(10));
+    let laid = layout_value(&minimal(
+        json!([{"type": "article", "title": "标题", "paragraphs": [text]}]),
+    ));
+    let first = body_lines(&laid.layout).next().unwrap().1;
+    assert!(!first.hanging && first.justified);
+    assert_eq!(first.glyphs().count(), 25);
+    // A mark followed by one that may not start a line does not hang either.
+    let text = format!("{}。”{}", han(26), han(10));
+    let laid = layout_value(&minimal(
+        json!([{"type": "article", "title": "标题", "paragraphs": [text]}]),
+    ));
+    let first = body_lines(&laid.layout).next().unwrap().1;
+    assert!(!first.hanging);
+}
+
+#[test]
+fn a_prohibition_pulls_a_character_down_and_the_short_line_is_spread() {
+    // With hanging off: 28 characters then "，": the comma may not start line
+    // 2, so line 1 keeps 27 characters (26 after the indent) and is spread to
+    // the full measure.
+    let text = format!("{}，{}", han(26), han(10));
+    let dir = TempDir::new("nohang");
+    let opts = with_template(&dir, "[composition]\nhanging_punctuation = false");
+    let v = minimal(json!([{"type": "article", "title": "标题", "paragraphs": [text]}]));
+    let laid = engine()
+        .layout(&serde_json::to_vec(&v).unwrap(), &opts)
+        .unwrap();
     let lines: Vec<&TextLine> = body_lines(&laid.layout).map(|(_, l)| l).collect();
     assert_eq!(lines[0].glyphs().count(), 25, "{}", lines[0].text());
     assert!(lines[0].justified);
@@ -90,10 +170,20 @@ fn a_prohibition_pulls_a_character_down_and_the_short_line_is_spread() {
 fn grid_lines_have_28_cells_and_pages_22_lines() {
     let laid = layout(&example());
     for (p, line) in body_lines(&laid.layout) {
+        // Every line holds whole cells: CJK characters one each, Latin and
+        // digit runs centred in whole cells (a hanging mark is outside).
+        let cells = (inner_right(line) - line.span.0) / CELL;
+        assert!(
+            close(cells, cells.round(), 0.01),
+            "page {}: {cells} cells: {}",
+            p + 1,
+            line.text()
+        );
         let all_cjk = line.glyphs().all(|g| g.width > CELL - 0.01);
         if all_cjk && !line.justified {
             // Unspread CJK lines: every glyph starts on a cell boundary.
-            for g in line.glyphs() {
+            let inside = line.glyphs().count() - usize::from(line.hanging);
+            for g in line.glyphs().take(inside) {
                 let cells = (g.x - TYPE_LEFT) / CELL;
                 assert!(
                     close(cells, cells.round(), 0.01),
@@ -105,7 +195,7 @@ fn grid_lines_have_28_cells_and_pages_22_lines() {
             }
             if !line.last {
                 assert_eq!(
-                    line.glyphs().count()
+                    line.glyphs().count() - usize::from(line.hanging)
                         + (line.left() - TYPE_LEFT).div_euclid(CELL - 0.01) as usize,
                     28
                 );
@@ -535,23 +625,14 @@ fn the_layout_dump_is_deterministic() {
 #[test]
 fn punctuation_compression_keeps_lines_on_the_measure() {
     let dir = TempDir::new("compress");
-    let tpl = dir.join("compress.toml");
-    std::fs::write(
-        &tpl,
-        "extends = \"jianbao\"\n[composition]\ncompress_punctuation = true\n",
-    )
-    .unwrap();
-    let opts = jianbao::Options {
-        template: Some(tpl),
-        ..Default::default()
-    };
+    let opts = with_template(&dir, "[composition]\ncompress_punctuation = true");
     let laid = engine().layout(&example(), &opts).unwrap();
     let plain = layout(&example());
     let mut squeezed_lines = 0;
     for (p, line) in body_lines(&laid.layout) {
         if !line.last {
             assert!(
-                close(line.right(), TYPE_LEFT + TYPE_WIDTH, 0.01),
+                close(inner_right(line), TYPE_LEFT + TYPE_WIDTH, 0.01),
                 "page {}: {}",
                 p + 1,
                 line.text()
