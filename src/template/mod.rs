@@ -310,6 +310,13 @@ pub struct FooterStyle {
     pub thin_rule: f32,
     /// Space kept free between the body and the footer's first rule.
     pub gap_before: f32,
+    /// The footer's own line pitch.
+    pub line_pitch: f32,
+    /// The smallest pitch the fitting may tighten the footer to.
+    pub min_line_pitch: f32,
+    /// Whether a footer that would stand alone on a new page may be fitted
+    /// on the last page by tightening it (layout.md §6.2).
+    pub fit: bool,
     /// Whether the footer page is made even with a blank page.
     pub even_page: bool,
 }

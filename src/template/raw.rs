@@ -349,6 +349,9 @@ pub struct Footer {
     #[serde(deserialize_with = "pt::<0, 20, _>")]
     pub thin_rule: Abs,
     pub gap_before: Len,
+    pub line_pitch: Len,
+    pub min_line_pitch: Len,
+    pub fit: bool,
     pub even_page: bool,
 }
 

@@ -212,6 +212,9 @@ fn build(r: raw::Template, sha256: String) -> Result<Template, String> {
         thick_rule: f.thick_rule.0,
         thin_rule: f.thin_rule.0,
         gap_before: pt(f.gap_before, footer_size, &grid),
+        line_pitch: pt(f.line_pitch, footer_size, &grid),
+        min_line_pitch: pt(f.min_line_pitch, footer_size, &grid),
+        fit: f.fit,
         even_page: f.even_page,
     };
     let n = &r.page_number;
@@ -319,6 +322,20 @@ fn check_geometry(t: &Template) -> Result<(), String> {
     }
     if t.footer.gap_before > p.type_height {
         return Err("footer.gap_before 大于版心高度".into());
+    }
+    let f = &t.footer;
+    if f.min_line_pitch < f.text.size - EPS || f.min_line_pitch > f.line_pitch + EPS {
+        return Err(format!(
+            "footer.min_line_pitch：{:.2}pt 应在字号 {}pt 与 footer.line_pitch（{:.2}pt）之间",
+            f.min_line_pitch, f.text.size, f.line_pitch
+        ));
+    }
+    if f.line_pitch > 2.0 * pitch {
+        return Err(format!(
+            "footer.line_pitch：{:.2}pt 大于正文两行（{:.2}pt）",
+            f.line_pitch,
+            2.0 * pitch
+        ));
     }
     let number_bottom = p.top + p.type_height + t.page_number.below + t.page_number.text.size;
     if t.page_number.position != NumberPosition::None && number_bottom > p.height + EPS {

@@ -1,7 +1,7 @@
 //! The flow (guide, articles, sections and ▲ items, layout.md §3–§4) and the
 //! footer (§6) set in lines, with the page-break rules of each line.
 
-use super::{text_in, Align, FlowLine, Inline, Line, Span, Typesetter};
+use super::{text_in, Align, FlowLine, Inline, Line, Span, TightParagraph, Typesetter};
 use crate::error::Place;
 use crate::layout::Tag;
 use crate::model::{Block, Bulletin, Guide, ItemKind};
@@ -36,6 +36,7 @@ fn keep_with_next(
             drop_at_top: false,
             bookmark: if i == 0 { bookmark.clone() } else { None },
             guide: false,
+            spare: false,
         })
         .collect()
 }
@@ -54,6 +55,7 @@ pub fn paragraph_lines(lines: Vec<Line>, widow_orphan: bool) -> Vec<FlowLine> {
             drop_at_top: false,
             bookmark: None,
             guide: false,
+            spare: false,
         })
         .collect()
 }
@@ -62,14 +64,53 @@ fn blanks(n: u32) -> impl Iterator<Item = FlowLine> {
     (0..n).map(|_| FlowLine::blank())
 }
 
-/// The guide and body of `b`, line by line.
-pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> Vec<FlowLine> {
+/// Blank lines before a title or section, which the footer's fitting may remove.
+fn spare_blanks(n: u32) -> impl Iterator<Item = FlowLine> {
+    blanks(n).map(|mut l| {
+        l.spare = true;
+        l
+    })
+}
+
+/// Set a paragraph into `out`; when punctuation compression is not already
+/// on and would save a line, also its tight setting into `tight`.
+fn paragraph(
+    ts: &mut Typesetter<'_>,
+    inline: &Inline,
+    tag: Tag,
+    out: &mut Vec<FlowLine>,
+    tight: &mut Vec<TightParagraph>,
+) {
+    let wo = ts.template.composition.widow_orphan;
+    let lines = paragraph_lines(ts.set(inline, tag), wo);
+    if !ts.template.composition.compress_punctuation && lines.len() > 1 {
+        let squeezed = Inline {
+            tight: true,
+            ..inline.clone()
+        };
+        let tight_lines = paragraph_lines(ts.set_quietly(&squeezed, tag), wo);
+        if tight_lines.len() < lines.len() {
+            tight.push(TightParagraph {
+                start: out.len(),
+                len: lines.len(),
+                lines: tight_lines,
+            });
+        }
+    }
+    out.extend(lines);
+}
+
+/// The guide and body of `b`, line by line, and the paragraphs that a tight
+/// setting shortens.
+pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> (Vec<FlowLine>, Vec<TightParagraph>) {
     let t = ts.template;
     let mut out = Vec::new();
+    let mut tight = Vec::new();
 
     let items: Vec<String> = match &b.guide {
         Guide::None => Vec::new(),
-        Guide::Auto => b.body.iter().map(Block::display_title).collect(),
+        // Sections by their titles, without the 【】 of their headings.
+        Guide::Auto => b.body.iter().map(|blk| blk.title().to_string()).collect(),
         Guide::Items(v) => v.clone(),
     };
     if !items.is_empty() {
@@ -112,13 +153,12 @@ pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> Vec<FlowLine> {
         out.extend(blanks(g.blank_lines_after));
     }
 
-    let wo = t.composition.widow_orphan;
     for (bi, block) in b.body.iter().enumerate() {
         let first = bi == 0;
         match block {
             Block::Article(a) => {
                 if !first {
-                    out.extend(blanks(t.title.blank_lines_before));
+                    out.extend(spare_blanks(t.title.blank_lines_before));
                 }
                 let mut inline = ts.grid_inline(
                     vec![ts.span(a.title.clone(), t.title.text.role)],
@@ -145,12 +185,12 @@ pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> Vec<FlowLine> {
                         block.place(bi, &format!(".paragraphs[{pi}]")),
                     );
                     inline.first_indent = t.paragraph.indent;
-                    out.extend(paragraph_lines(ts.set(&inline, Tag::Paragraph), wo));
+                    paragraph(ts, &inline, Tag::Paragraph, &mut out, &mut tight);
                 }
             }
             Block::Section(s) => {
                 if !first {
-                    out.extend(blanks(t.section.blank_lines_before));
+                    out.extend(spare_blanks(t.section.blank_lines_before));
                 }
                 let heading = format!("{}{}{}", t.section.open, s.title, t.section.close);
                 let mut inline = ts.grid_inline(
@@ -203,13 +243,13 @@ pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> Vec<FlowLine> {
                             block.place(bi, &format!(".items[{ii}].paragraphs[{pi}]")),
                         );
                         inline.first_indent = t.paragraph.indent;
-                        out.extend(paragraph_lines(ts.set(&inline, Tag::Paragraph), wo));
+                        paragraph(ts, &inline, Tag::Paragraph, &mut out, &mut tight);
                     }
                 }
             }
         }
     }
-    out
+    (out, tight)
 }
 
 /// The footer's elements (layout.md §6.3), each a group of lines.
@@ -233,12 +273,13 @@ pub fn footer(b: &Bulletin, ts: &mut Typesetter<'_>) -> Vec<Vec<Line>> {
         if list.is_empty() {
             continue;
         }
-        let mut inline = plain(
-            format!("{label}{}", list.join(&f.separator)),
-            &format!("$.distribution.{key}"),
-        );
+        let mut inline = plain(String::new(), &format!("$.distribution.{key}"));
         // Continuation lines hang after the colon.
         inline.rest_indent = f.indent + ts.width(&plain(label.clone(), "$.distribution"));
+        let room = inline.measure - inline.rest_indent - inline.right_indent;
+        inline.spans = name_spans(ts, label, list, &f.separator, room, f.text.role);
+        // Ragged right: lines that end between names are not spread.
+        inline.align = Align::Left;
         out.push(ts.set(&inline, Tag::Footer));
     }
 
@@ -272,12 +313,32 @@ pub fn footer(b: &Bulletin, ts: &mut Typesetter<'_>) -> Vec<Vec<Line>> {
             out.push(vec![line]);
         }
         None => {
+            // The printing body on a line of its own (compressed to the
+            // minimum scale, else in balanced lines, never one or two
+            // characters alone), the date and copies flush right below.
             let mut left = plain(imp.issuer.clone(), "$.imprint.issuer");
             left.align = Align::Left;
+            let room = left.measure - left.first_indent - left.right_indent;
+            let width = ts.width(&left);
+            if width > room {
+                if width * f.imprint_min_scale <= room {
+                    left.hscale = room / width;
+                } else {
+                    left.hscale = f.imprint_min_scale;
+                    left.balance = true;
+                }
+            }
             let mut right = plain(right_text, "$.imprint.date");
             right.align = Align::Right;
             let mut lines = ts.set(&left, Tag::Footer);
             lines.extend(ts.set(&right, Tag::Footer));
+            ts.notice(
+                Some(Place::new("$.imprint.issuer")),
+                format!(
+                    "印发机关与日期即使压缩到 {:.0}% 也放不下一行：日期和份数另起一行右对齐",
+                    f.imprint_min_scale * 100.0
+                ),
+            );
             out.push(lines);
         }
     }
@@ -288,6 +349,37 @@ pub fn footer(b: &Bulletin, ts: &mut Typesetter<'_>) -> Vec<Vec<Line>> {
         out.push(ts.set(&inline, Tag::Footer));
     }
     out
+}
+
+/// The spans of a 报/送/发 list: each name, with the separator after it, one
+/// span kept whole (lines break only between names, layout.md §6.2); the
+/// label rides with the first name. A name wider than `room` may break inside.
+fn name_spans(
+    ts: &mut Typesetter<'_>,
+    label: &str,
+    names: &[String],
+    separator: &str,
+    room: f32,
+    role: crate::template::Role,
+) -> Vec<Span> {
+    let count = names.len();
+    let style = ts.template.footer.text;
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let text = format!(
+                "{}{name}{}",
+                if i == 0 { label } else { "" },
+                if i + 1 < count { separator } else { "" }
+            );
+            let width = ts.width(&ts.text(&text, style, Place::new("$.distribution")));
+            Span {
+                whole: width <= room,
+                ..ts.span(text, role)
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

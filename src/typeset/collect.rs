@@ -93,6 +93,9 @@ pub struct Atom {
     /// Whether it may hang past the right edge of a full line (a line-end
     /// mark under hanging punctuation).
     pub hang: bool,
+    /// Whether a line may not break before it (it belongs to a unit kept
+    /// whole, such as a name of the footer's lists).
+    pub glue: bool,
     /// Its glyphs.
     pub glyphs: Vec<AtomGlyph>,
 }
@@ -148,7 +151,7 @@ impl Typesetter<'_> {
             Some(_) => 0.0,
             None => c.latin_gap_zi * inline.size * inline.hscale,
         };
-        finish(atoms, c.compress_punctuation, gap)
+        finish(atoms, c.compress_punctuation || inline.tight, gap)
     }
 
     /// The atoms of `inline`'s spans, each mark at its full width.
@@ -157,6 +160,7 @@ impl Typesetter<'_> {
         let cell = inline.cell.unwrap_or(inline.size) * inline.hscale;
         let hang = inline.hang && self.template.composition.hanging_punctuation;
         for span in &inline.spans {
+            let first = atoms.len();
             let chars: Vec<char> = span.text.chars().collect();
             let mut i = 0;
             while i < chars.len() {
@@ -193,7 +197,8 @@ impl Typesetter<'_> {
                         ..g
                     });
                 }
-                let compress = self.template.composition.compress_punctuation && n == 1;
+                let compress =
+                    (self.template.composition.compress_punctuation || inline.tight) && n == 1;
                 let open = COMPRESSIBLE_OPEN.contains(ch);
                 let squeezable = compress && (open || COMPRESSIBLE_CLOSE.contains(ch));
                 atoms.push(Atom {
@@ -203,9 +208,16 @@ impl Typesetter<'_> {
                     squeeze: if squeezable { cell / 2.0 } else { 0.0 },
                     squeeze_left: open,
                     hang: hang && n == 1 && HANGING.contains(ch),
+                    glue: false,
                     glyphs,
                 });
                 i += n;
+            }
+            if span.whole {
+                // Lines break before the span, never inside it.
+                for a in atoms.iter_mut().skip(first + 1) {
+                    a.glue = true;
+                }
             }
         }
         atoms
@@ -280,6 +292,7 @@ impl Typesetter<'_> {
             squeeze: 0.0,
             squeeze_left: false,
             hang: false,
+            glue: false,
             glyphs,
         }
     }

@@ -125,6 +125,7 @@ mod tests {
                     squeeze: 0.0,
                     squeeze_left: false,
                     hang: false,
+                    glue: false,
                     glyphs: vec![],
                 })
                 .collect(),

@@ -29,7 +29,8 @@ pub fn can_break_before(a: &Atoms, k: usize) -> bool {
         return true;
     }
     let (prev, next) = (&a.atoms[k - 1], &a.atoms[k]);
-    !(next.class == Class::Close
+    !(next.glue
+        || next.class == Class::Close
         || prev.class == Class::Open
         || (prev.class == Class::Latin && next.class == Class::Latin))
 }
@@ -236,6 +237,7 @@ mod tests {
             },
             squeeze_left: COMPRESSIBLE_OPEN.contains(ch),
             hang: false,
+            glue: false,
             glyphs: vec![],
         };
         while i < chars.len() {

@@ -70,6 +70,7 @@ pub fn set(b: &Bulletin, ts: &mut Typesetter<'_>) -> Result<MastheadLines> {
                 text: b.masthead.name.clone(),
                 role: m.name_role,
                 color: t.red,
+                whole: false,
             }],
             1.0,
             Place::new("$.masthead.name"),

@@ -35,6 +35,9 @@ pub struct Span {
     pub role: Role,
     /// Its colour.
     pub color: Rgb,
+    /// Whether lines may break only before it, never inside it (a name of
+    /// the footer's lists).
+    pub whole: bool,
 }
 
 /// A block of text to set in lines.
@@ -63,6 +66,9 @@ pub struct Inline {
     /// Whether a line-end mark may hang past the right edge (when the
     /// template's composition allows it): justified text, not titles.
     pub hang: bool,
+    /// Whether marks are compressed whatever the template says (the tight
+    /// setting of a paragraph, for the footer's fitting).
+    pub tight: bool,
     /// Where the text comes from, for messages.
     pub place: Place,
 }
@@ -73,6 +79,7 @@ pub fn span_in(t: &Template, text: impl Into<String>, role: Role) -> Span {
         text: text.into(),
         role,
         color: t.text_color,
+        whole: false,
     }
 }
 
@@ -91,6 +98,7 @@ pub fn inline_in(t: &Template, spans: Vec<Span>, size: f32, place: Place) -> Inl
         align: Align::Left,
         balance: false,
         hang: false,
+        tight: false,
         place,
     }
 }
@@ -152,6 +160,9 @@ pub struct FlowLine {
     pub bookmark: Option<(u8, String)>,
     /// Whether it belongs to the guide (for the guide's frame).
     pub guide: bool,
+    /// Whether it is a blank line before a title or section that the
+    /// footer's fitting may remove (layout.md §6.2).
+    pub spare: bool,
 }
 
 impl FlowLine {
@@ -164,8 +175,21 @@ impl FlowLine {
             drop_at_top: true,
             bookmark: None,
             guide: false,
+            spare: false,
         }
     }
+}
+
+/// A paragraph of the flow set again with punctuation compression, for the
+/// footer's fitting (layout.md §6.2): used only when it takes fewer lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TightParagraph {
+    /// Index of its first line in the flow.
+    pub start: usize,
+    /// How many lines it takes in the flow.
+    pub len: usize,
+    /// Its lines when compressed.
+    pub lines: Vec<FlowLine>,
 }
 
 /// The masthead's lines.
@@ -190,6 +214,9 @@ pub struct Typeset {
     pub masthead: MastheadLines,
     /// Guide and body, line by line.
     pub flow: Vec<FlowLine>,
+    /// Paragraphs of the flow that take fewer lines with punctuation
+    /// compression, in flow order.
+    pub tight: Vec<TightParagraph>,
     /// The footer's elements, each a group of lines.
     pub footer: Vec<Vec<Line>>,
     /// What page numbers are made of.
@@ -311,6 +338,14 @@ impl<'a> Typesetter<'a> {
         lines
     }
 
+    /// Set `inline` as [`Typesetter::set`] does, without recording that a
+    /// break had to be forced (for an alternative setting of text already
+    /// set, whose problems are reported once).
+    pub fn set_quietly(&mut self, inline: &Inline, tag: Tag) -> Vec<Line> {
+        let atoms = self.collect(inline);
+        lay_out(atoms, inline, tag).0
+    }
+
     /// The natural width of `inline`'s text on one line.
     pub fn width(&mut self, inline: &Inline) -> f32 {
         let atoms = self.collect(inline);
@@ -353,8 +388,10 @@ impl<'a> Typesetter<'a> {
         };
         l.hscale = scale;
         let mut line = self.set(&l, tag).into_iter().next()?;
-        line.runs
-            .extend(self.set(&r, tag).into_iter().flat_map(|x| x.runs));
+        for right in self.set(&r, tag) {
+            line.span.1 = right.span.1;
+            line.runs.extend(right.runs);
+        }
         Some((line, scale))
     }
 
@@ -493,6 +530,7 @@ impl PageNumbers {
             squeeze: 0.0,
             squeeze_left: false,
             hang: false,
+            glue: false,
             glyphs: Vec::new(),
         };
         PageNumbers {
@@ -508,6 +546,7 @@ impl PageNumbers {
                 align: Align::Left,
                 balance: false,
                 hang: false,
+                tight: false,
                 place: Place::new("page_number"),
             },
             dash: Vec::new(),
@@ -563,7 +602,7 @@ pub fn typeset(
 ) -> Result<Warned<Typeset>> {
     let mut ts = Typesetter::new(template, metrics, bulletin.allow_substitutes);
     let masthead = masthead::set(bulletin, &mut ts);
-    let flow = body::flow(bulletin, &mut ts);
+    let (flow, tight) = body::flow(bulletin, &mut ts);
     let footer = body::footer(bulletin, &mut ts);
     let numbers = ts.page_numbers();
     let faces = metrics
@@ -594,6 +633,7 @@ pub fn typeset(
     ts.finish(Typeset {
         masthead,
         flow,
+        tight,
         footer,
         numbers,
         faces,

@@ -180,7 +180,7 @@ fn three_issues_filed_listed_shown_searched_and_verified() {
     assert!(manifest["fonts"].as_array().unwrap().len() >= 3);
     assert_eq!(manifest["template"]["name"], "jianbao");
     assert_eq!(manifest["sequence"], 1);
-    assert_eq!(manifest["notices"].as_array().unwrap().len(), 4);
+    assert_eq!(manifest["notices"].as_array().unwrap().len(), 5);
     assert_eq!(manifest["warnings"].as_array().unwrap().len(), 0);
 
     // The same number again: refused, and the filed copy is untouched.

@@ -59,7 +59,7 @@ fn the_example_checks_clean_of_errors() {
     let out = jianbao(&["check", example_path().as_str()], None);
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("7 页"), "{stdout}");
+    assert!(stdout.contains("6 页"), "{stdout}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("昇"), "the fallback is reported: {stderr}");
 }
@@ -288,7 +288,7 @@ fn dump_layout_prints_every_item() {
     let out = jianbao(&["render", "--dump-layout", example_path().as_str()], None);
     assert_eq!(out.status.code(), Some(0));
     let dump = String::from_utf8_lossy(&out.stdout);
-    assert!(dump.starts_with("layout 595.28x841.89pt, 7 pages"));
+    assert!(dump.starts_with("layout 595.28x841.89pt, 6 pages"));
     assert!(dump.contains("line name"));
     assert!(dump.contains("line page-number"));
     assert_eq!(dump, layout(&example()).layout.dump());

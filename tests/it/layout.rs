@@ -232,7 +232,7 @@ fn baselines_sit_on_the_grid() {
         );
         checked += 1;
     }
-    assert!(checked >= 120, "{checked} lines checked");
+    assert!(checked >= 110, "{checked} lines checked");
 }
 
 #[test]
@@ -349,22 +349,56 @@ fn the_footer_sits_at_the_bottom_of_the_last_page() {
 }
 
 #[test]
-fn a_footer_that_does_not_fit_moves_to_a_new_page() {
-    // The example's body ends on page 6 below line 16: the 6-line footer goes to page 7.
+fn the_example_keeps_its_footer_on_page_6_as_the_real_issue_did() {
+    // The body ends on page 6 with four lines free; the 7-line footer needs
+    // 4.8 at its own pitch: the blank line before the last section goes and
+    // the footer's pitch tightens a little (a notice says so).
     let laid = layout(&example());
-    let n = laid.layout.pages.len();
-    let last = &laid.layout.pages[n - 1];
+    assert_eq!(laid.layout.pages.len(), 6);
+    let last = laid.layout.pages.last().unwrap();
     assert!(last
         .items
         .iter()
-        .all(|i| !matches!(i, Item::Line(l) if l.tag == Tag::Paragraph)));
+        .any(|i| matches!(i, Item::Line(l) if l.tag == Tag::Paragraph)));
+    assert!(last
+        .items
+        .iter()
+        .any(|i| matches!(i, Item::Line(l) if l.tag == Tag::Footer)));
+    let notice = laid
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("版记与正文同在第 6 页"))
+        .expect("a notice says what was tightened");
+    assert!(!notice.is_warning());
+    // Every 报/送/发 name whole on one line.
+    let footer: Vec<String> = laid
+        .layout
+        .lines()
+        .filter(|(_, l)| l.tag == Tag::Footer)
+        .map(|(_, l)| l.text())
+        .collect();
+    let example = example_json();
+    for key in ["report_to", "send_to"] {
+        for name in example["distribution"][key].as_array().unwrap() {
+            let name = name.as_str().unwrap();
+            assert!(
+                footer.iter().any(|l| l.contains(name)),
+                "{name} is split: {footer:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_footer_that_does_not_fit_moves_to_a_new_page() {
     // A short bulletin keeps its footer on page 1.
     let short = layout_value(&minimal(
         json!([{"type": "article", "title": "短讯", "paragraphs": ["一段话。"]}]),
     ));
     assert_eq!(short.layout.pages.len(), 1);
-    // Body text filling page 1 down to line 19 pushes the 3-line footer
-    // (报, 送, 印发) to page 2: it would need lines 19–21.
+    // Body text filling page 1 down to line 20 pushes the 3-line footer
+    // (报, 送, 印发) to page 2: one free line (29 pt) is less than three at
+    // the smallest pitch.
     let mut v = minimal(json!([{"type": "article", "title": "长讯", "paragraphs": []}]));
     let first = short
         .layout
@@ -374,8 +408,8 @@ fn a_footer_that_does_not_fit_moves_to_a_new_page() {
         .1
         .grid_line
         .unwrap();
-    let lines_to_19 = 20 - first as usize; // lines first..=19
-    let text = han(26 + 28 * (lines_to_19 - 1));
+    let lines_to_20 = 21 - first as usize; // lines first..=20
+    let text = han(26 + 28 * (lines_to_20 - 1));
     v["body"][0]["paragraphs"] = json!([text]);
     let laid = layout_value(&v);
     let last_body = laid
@@ -385,7 +419,7 @@ fn a_footer_that_does_not_fit_moves_to_a_new_page() {
         .last()
         .unwrap();
     assert_eq!(last_body.0, 0);
-    assert_eq!(last_body.1.grid_line, Some(19));
+    assert_eq!(last_body.1.grid_line, Some(20));
     assert_eq!(
         laid.layout
             .lines()
@@ -396,17 +430,26 @@ fn a_footer_that_does_not_fit_moves_to_a_new_page() {
     assert_eq!(
         laid.layout.pages.len(),
         2,
-        "a 3-line footer cannot fit below line 19"
+        "a 3-line footer cannot fit below line 20"
     );
     assert!(laid
         .layout
         .lines()
         .filter(|(_, l)| l.tag == Tag::Footer)
         .all(|(p, _)| p == 1));
-    // One line less of body and it fits on page 1.
-    v["body"][0]["paragraphs"] = json!([han(26 + 28 * (lines_to_19 - 2))]);
+    // Two lines less of body (three free) and it fits on page 1 at its own
+    // pitch; one line less (two free), and it fits by a tighter pitch.
+    v["body"][0]["paragraphs"] = json!([han(26 + 28 * (lines_to_20 - 3))]);
     let laid = layout_value(&v);
     assert_eq!(laid.layout.pages.len(), 1);
+    assert!(laid.diagnostics.iter().all(|d| !d.message.contains("版记")));
+    v["body"][0]["paragraphs"] = json!([han(26 + 28 * (lines_to_20 - 2))]);
+    let laid = layout_value(&v);
+    assert_eq!(laid.layout.pages.len(), 1);
+    assert!(laid
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("版记行距")));
 }
 
 #[test]

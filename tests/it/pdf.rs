@@ -65,7 +65,7 @@ fn a4_pages_and_metadata() {
     let pdf = render(&example());
     let d = doc(&pdf);
     let pages = d.get_pages();
-    assert_eq!(pages.len(), 7);
+    assert_eq!(pages.len(), 6);
     for (_, id) in pages {
         let page = d.get_dictionary(id).unwrap();
         let mb = page.get(b"MediaBox").unwrap().as_array().unwrap();

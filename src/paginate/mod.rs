@@ -2,7 +2,10 @@
 //!
 //! Places the masthead on page 1 (layout.md §2), the flow on the 22-line grid
 //! with keep-with-next and widow/orphan control (§4.5), the footer at the
-//! bottom of the last page reserving its space (§6), and page numbers (§7).
+//! bottom of the last page reserving its space and fitted there when a little
+//! room is missing (§6, [`footer`]), and page numbers (§7).
+
+mod footer;
 
 use crate::diag::{Sink, Warned};
 use crate::error::Place;
@@ -124,7 +127,7 @@ fn masthead(ts: &Typeset, t: &Template, g: &Grid, items: &mut Vec<Item>) -> f32 
 }
 
 /// One page of flow lines: (flow index, grid line).
-type Placed = Vec<(usize, u32)>;
+pub(crate) type Placed = Vec<(usize, u32)>;
 
 /// Distribute the flow over pages: `first` is the first free grid line of page 1.
 /// Returns the placed lines of each page and the first free line of the last page.
@@ -174,7 +177,8 @@ pub fn paginate(typeset: &Typeset, t: &Template, info: DocInfo) -> Warned<Layout
         .find(|&n| g.cell_top(n) >= min_top)
         .unwrap_or(g.lines);
 
-    let (placed, end) = fill(&typeset.flow, first, g.lines, &mut sink);
+    let plan = footer::plan(typeset, t, &g, first, &mut sink);
+    let (flow, placed) = (&plan.flow, &plan.placed);
     let mut pages: Vec<Page> = Vec::new();
     let mut outline: Vec<Bookmark> = Vec::new();
     for (pi, lines) in placed.iter().enumerate() {
@@ -187,7 +191,7 @@ pub fn paginate(typeset: &Typeset, t: &Template, info: DocInfo) -> Warned<Layout
         };
         let mut guide_span: Option<(u32, u32)> = None;
         for &(k, at) in lines {
-            let fl = &typeset.flow[k];
+            let fl = &flow[k];
             if let Some(line) = &fl.line {
                 items.push(place_line(
                     line,
@@ -214,11 +218,11 @@ pub fn paginate(typeset: &Typeset, t: &Template, info: DocInfo) -> Warned<Layout
             }
         }
         if let (true, Some((a, b))) = (t.guide.frame, guide_span) {
-            let pad = t.guide.frame_padding;
+            // On the type area's edges: the guide's text is set inside it.
             items.push(Item::Frame(Frame {
-                x: left - pad,
+                x: left,
                 y: g.cell_top(a),
-                width: t.page.type_width + 2.0 * pad,
+                width: t.page.type_width,
                 height: g.cell_top(b) - g.cell_top(a),
                 thickness: t.guide.frame_thickness,
                 color: t.text_color,
@@ -231,65 +235,7 @@ pub fn paginate(typeset: &Typeset, t: &Template, info: DocInfo) -> Warned<Layout
         });
     }
 
-    // The footer at the bottom of the last page, or of a new page when it does not fit.
-    let footer_lines: u32 = typeset.footer.iter().map(|e| e.len() as u32).sum();
-    let gap_lines = (t.footer.gap_before / g.pitch - 0.01).ceil().max(0.0) as u32;
-    if footer_lines > 0 {
-        let fits = end + gap_lines + footer_lines <= g.lines;
-        let mut footer_page = if fits { pages.len() } else { pages.len() + 1 };
-        if t.footer.even_page && footer_page % 2 == 1 {
-            // Duplex: the footer goes on an even page; a blank, unnumbered page if needed.
-            if fits {
-                footer_page += 1;
-            } else {
-                pages.push(Page {
-                    number: None,
-                    type_left: t.page.left_on(pages.len() + 1),
-                    items: Vec::new(),
-                });
-                footer_page += 1;
-            }
-        }
-        while pages.len() < footer_page {
-            let n = pages.len() + 1;
-            pages.push(Page {
-                number: Some(n as u32),
-                type_left: t.page.left_on(n),
-                items: Vec::new(),
-            });
-        }
-        let page = pages.last_mut().expect("at least one page");
-        let left = page.type_left;
-        let mut at = g.lines.saturating_sub(footer_lines);
-        let rule = |y: f32, thickness: f32| {
-            Item::Rule(Rule {
-                x0: left,
-                x1: left + t.page.type_width,
-                y,
-                thickness,
-                color: t.text_color,
-            })
-        };
-        page.items.push(rule(g.cell_top(at), t.footer.thick_rule));
-        let count = typeset.footer.len();
-        for (e, element) in typeset.footer.iter().enumerate() {
-            for line in element {
-                page.items.push(place_line(
-                    line,
-                    left,
-                    g.baseline(at, 1, line.size),
-                    Some(at),
-                ));
-                at += 1;
-            }
-            let thickness = if e + 1 == count {
-                t.footer.thick_rule
-            } else {
-                t.footer.thin_rule
-            };
-            page.items.push(rule(g.cell_top(at), thickness));
-        }
-    }
+    footer::place(&mut pages, typeset, t, &g, &plan);
 
     // Page numbers (layout.md §7).
     let pn = &t.page_number;
@@ -367,6 +313,7 @@ mod tests {
                 issuer: line(Tag::Issuer),
             },
             flow,
+            tight: Vec::new(),
             footer: footer_lines
                 .iter()
                 .map(|&n| (0..n).map(|_| line(Tag::Footer)).collect())
@@ -388,6 +335,7 @@ mod tests {
             drop_at_top: false,
             bookmark: Some((0, "标题".into())),
             guide: false,
+            spare: false,
         }
     }
 
@@ -485,36 +433,163 @@ mod tests {
         assert_eq!(lines[room - 3 + 2], (1, 0), "two lines go");
     }
 
-    #[test]
-    fn the_footer_ends_on_the_type_area_bottom_of_the_last_page() {
-        let t = template("");
-        let l = paginate(&typeset(paragraph(3), &[2, 1, 1]), &t, info()).output;
-        assert_eq!(l.pages.len(), 1);
-        let footer = placed(&l, Tag::Footer);
-        assert_eq!(footer, vec![(0, 18), (0, 19), (0, 20), (0, 21)]);
-        let rules: Vec<&Rule> = l.pages[0]
-            .items
+    /// The footer's lines: (page, baseline).
+    fn footer_lines(l: &Layout) -> Vec<(usize, f32)> {
+        l.lines()
+            .filter(|(_, t)| t.tag == Tag::Footer)
+            .map(|(p, t)| (p, t.baseline))
+            .collect()
+    }
+
+    fn rules(page: &Page) -> Vec<&Rule> {
+        page.items
             .iter()
             .filter_map(|i| match i {
                 Item::Rule(r) => Some(r),
                 _ => None,
             })
-            .collect();
-        let last = rules.last().unwrap();
-        assert!((last.y - Grid::of(&t).bottom()).abs() < 0.01);
-        assert!((last.thickness - t.footer.thick_rule).abs() < 1e-4);
-        // 1 masthead rule + 4 footer rules (thick, thin, thin, thick).
-        assert_eq!(rules.len(), 5);
+            .collect()
+    }
+
+    /// Fitting notices of a pagination.
+    fn fitting(w: &Warned<Layout>) -> Vec<String> {
+        w.diagnostics
+            .iter()
+            .filter(|d| d.message.contains("版记"))
+            .map(|d| d.message.clone())
+            .collect()
     }
 
     #[test]
-    fn a_footer_that_does_not_fit_goes_to_a_new_page() {
+    fn the_footer_ends_on_the_type_area_bottom_of_the_last_page() {
+        let t = template("");
+        let g = Grid::of(&t);
+        let l = paginate(&typeset(paragraph(3), &[2, 1, 1]), &t, info()).output;
+        assert_eq!(l.pages.len(), 1);
+        // Four lines on the footer's own pitch, up from the bottom edge.
+        let pitch = t.footer.line_pitch;
+        let footer = footer_lines(&l);
+        assert_eq!(footer.len(), 4);
+        for (k, &(page, baseline)) in footer.iter().enumerate() {
+            assert_eq!(page, 0);
+            let top = g.bottom() - (4 - k) as f32 * pitch;
+            assert!((baseline - g.baseline_in(top, pitch, 16.0)).abs() < 0.01);
+        }
+        let rules = rules(&l.pages[0]);
+        let last = rules.last().unwrap();
+        assert!((last.y - g.bottom()).abs() < 0.01);
+        assert!((last.thickness - t.footer.thick_rule).abs() < 1e-4);
+        // 1 masthead rule + 4 footer rules (thick, thin, thin, thick).
+        assert_eq!(rules.len(), 5);
+        assert!((rules[1].y - (g.bottom() - 4.0 * pitch)).abs() < 0.01);
+        assert!((rules[2].thickness - t.footer.thin_rule).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_footer_that_cannot_be_fitted_goes_to_a_new_page_untouched() {
         let t = template("");
         let room = (22 - first_line(&t)) as usize;
-        let l = paginate(&typeset(paragraph(room - 3), &[2, 1, 1]), &t, info()).output;
+        // Two free lines (58 pt) for four footer lines: 14.5 pt each is under
+        // the minimum pitch.
+        let w = paginate(&typeset(paragraph(room - 2), &[2, 1, 1]), &t, info());
+        let l = &w.output;
         assert_eq!(l.pages.len(), 2);
-        assert_eq!(placed(&l, Tag::Footer)[0], (1, 18));
+        assert!(footer_lines(l).iter().all(|&(p, _)| p == 1));
         assert_eq!(l.pages[1].number, Some(2));
+        assert!(
+            fitting(&w).is_empty(),
+            "nothing tightened: {:?}",
+            fitting(&w)
+        );
+        let g = Grid::of(&t);
+        assert!((rules(&l.pages[1])[0].y - (g.bottom() - 4.0 * t.footer.line_pitch)).abs() < 0.01);
+    }
+
+    /// A flow of `before` paragraph lines, a blank line before a title (which
+    /// fitting may remove), the title, and a 4-line paragraph whose tight
+    /// setting takes 3 lines when `tight`.
+    fn fitting_flow(before: usize, tight: bool) -> Typeset {
+        let mut flow = paragraph(before);
+        let mut blank = FlowLine::blank();
+        blank.spare = true;
+        flow.push(blank);
+        flow.push(title());
+        let start = flow.len();
+        flow.extend(paragraph(4));
+        let mut ts = typeset(flow, &[2, 2, 1, 1]);
+        if tight {
+            ts.tight.push(crate::typeset::TightParagraph {
+                start,
+                len: 4,
+                lines: paragraph(3),
+            });
+        }
+        ts
+    }
+
+    #[test]
+    fn fitting_compresses_first_then_drops_blank_lines_then_tightens_the_pitch() {
+        let t = template("");
+        let g = Grid::of(&t);
+        let room = (22 - first_line(&t)) as usize;
+        // The flow ends 6 lines after `before`; six footer lines need 139 pt
+        // (4.8 lines) at their own pitch: 5 free lines fit, 4 do not.
+        let lines_for = |free: usize| room - 6 - free;
+
+        // Four free lines: compression saves one, and that is enough.
+        let w = paginate(&fitting_flow(lines_for(4), true), &t, info());
+        assert_eq!(w.output.pages.len(), 1);
+        let notes = fitting(&w);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("压缩了 1 段的标点"), "{notes:?}");
+        assert!(
+            !notes[0].contains("空行") && !notes[0].contains("行距"),
+            "{notes:?}"
+        );
+        assert_eq!(placed(&w.output, Tag::Paragraph).len(), lines_for(4) + 3);
+
+        // Without a tight setting: the blank line before the title goes.
+        let w = paginate(&fitting_flow(lines_for(4), false), &t, info());
+        assert_eq!(w.output.pages.len(), 1);
+        let notes = fitting(&w);
+        assert!(
+            notes[0].contains("去掉了标题或栏目前的 1 个空行"),
+            "{notes:?}"
+        );
+        assert!(!notes[0].contains("行距"), "{notes:?}");
+
+        // Two free lines: both (four), and the pitch down to what is left.
+        let w = paginate(&fitting_flow(lines_for(2), true), &t, info());
+        assert_eq!(w.output.pages.len(), 1);
+        let notes = fitting(&w);
+        assert!(
+            notes[0].contains("压缩") && notes[0].contains("空行") && notes[0].contains("行距"),
+            "{notes:?}"
+        );
+        let footer = footer_lines(&w.output);
+        let pitch = footer[1].1 - footer[0].1;
+        assert!(pitch < t.footer.line_pitch && pitch >= t.footer.min_line_pitch - 0.01);
+        assert!((rules(&w.output.pages[0]).last().unwrap().y - g.bottom()).abs() < 0.01);
+        // The text still ends above the footer's first rule.
+        let last_text = w
+            .output
+            .lines()
+            .filter(|(_, l)| l.tag == Tag::Paragraph)
+            .map(|(_, l)| l.grid_line.unwrap())
+            .max()
+            .unwrap();
+        assert!(g.cell_top(last_text + 1) <= rules(&w.output.pages[0])[1].y + 0.01);
+
+        // One free line: nothing is enough; nothing is tightened.
+        let w = paginate(&fitting_flow(lines_for(1), true), &t, info());
+        assert_eq!(w.output.pages.len(), 2);
+        assert!(fitting(&w).is_empty());
+        assert_eq!(placed(&w.output, Tag::Paragraph).len(), lines_for(1) + 4);
+
+        // Fitting off in the template: a new page at once.
+        let off = template("[footer]\nfit = false\n");
+        let w = paginate(&fitting_flow(lines_for(4), true), &off, info());
+        assert_eq!(w.output.pages.len(), 2);
     }
 
     #[test]
@@ -522,18 +597,32 @@ mod tests {
         let t = template("[footer]\neven_page = true\n");
         let l = paginate(&typeset(paragraph(3), &[2]), &t, info()).output;
         assert_eq!(l.pages.len(), 2);
-        assert_eq!(placed(&l, Tag::Footer)[0].0, 1, "the footer is on page 2");
+        assert!(footer_lines(&l).iter().all(|&(p, _)| p == 1), "on page 2");
+        assert_eq!(
+            l.pages[1].number,
+            Some(2),
+            "no blank page before it: numbered"
+        );
         let room = (22 - first_line(&t)) as usize;
         // Page 1 full: the footer goes to page 2, which is even already.
         let l = paginate(&typeset(paragraph(room), &[2]), &t, info()).output;
         assert_eq!(l.pages.len(), 2);
-        assert_eq!(placed(&l, Tag::Footer)[0].0, 1);
-        // Two full pages of text, the footer on page 4 after a blank page 3.
+        assert!(footer_lines(&l).iter().all(|&(p, _)| p == 1));
+        // Two full pages of text, the footer on page 4 after a blank page 3:
+        // neither gets a number (GB/T 9704-2012 §7.5).
         let l = paginate(&typeset(paragraph(room + 22), &[2]), &t, info()).output;
         assert_eq!(l.pages.len(), 4);
         assert!(l.pages[2].items.is_empty(), "page 3 is blank");
         assert_eq!(l.pages[2].number, None, "and has no number");
-        assert_eq!(placed(&l, Tag::Footer)[0].0, 3);
+        assert_eq!(l.pages[3].number, None, "nor has the footer's page");
+        assert!(footer_lines(&l).iter().all(|&(p, _)| p == 3));
+        assert!(
+            l.pages[3]
+                .items
+                .iter()
+                .all(|i| !matches!(i, Item::Line(t) if t.tag == Tag::PageNumber)),
+            "no page number drawn"
+        );
     }
 
     #[test]
