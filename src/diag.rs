@@ -116,9 +116,13 @@ impl Sink {
         Sink::default()
     }
 
-    /// Add a diagnostic.
+    /// Add a diagnostic, unless the same one (place and message) is there
+    /// already: text set twice (a tight setting for the footer's fitting) is
+    /// reported once.
     pub fn push(&mut self, d: Diagnostic) {
-        self.diagnostics.push(d);
+        if !self.diagnostics.contains(&d) {
+            self.diagnostics.push(d);
+        }
     }
 
     /// Add a notice.
@@ -131,9 +135,11 @@ impl Sink {
         self.push(Diagnostic::warning(place, message));
     }
 
-    /// Add several.
+    /// Add several (each as [`Sink::push`] does).
     pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
-        self.diagnostics.extend(ds);
+        for d in ds {
+            self.push(d);
+        }
     }
 
     /// What was collected so far.
@@ -169,5 +175,11 @@ mod tests {
         assert_eq!(labels, ["提示", "警告"]);
         assert_eq!(w.diagnostics[1].to_string(), "$.a：乙");
         assert!(w.diagnostics[1].is_warning() && !w.diagnostics[0].is_warning());
+        // The same diagnostic twice is kept once.
+        let mut sink = Sink::new();
+        sink.warn(None, "丙");
+        sink.warn(None, "丙");
+        sink.notice(None, "丙");
+        assert_eq!(sink.diagnostics().len(), 2);
     }
 }

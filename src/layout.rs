@@ -149,6 +149,9 @@ pub struct TextLine {
     pub grid_line: Option<u32>,
     /// Whether the line was justified to its full measure.
     pub justified: bool,
+    /// What justification added to each gap between its characters, in pt
+    /// (0 when it was not justified).
+    pub spread: f32,
     /// Whether the line is the last of its paragraph (or other text block).
     pub last: bool,
     /// Whether its last glyph (a line-end mark) hangs past the right edge
@@ -332,7 +335,11 @@ impl Layout {
                             .unwrap_or_else(|| "g--".into());
                         let flags = format!(
                             "{}{}{}",
-                            if l.justified { "J" } else { "-" },
+                            if l.justified {
+                                format!("J{:.2}", l.spread)
+                            } else {
+                                "-".into()
+                            },
                             if l.last { "L" } else { "-" },
                             if l.hanging { "H" } else { "-" }
                         );

@@ -141,6 +141,9 @@ pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> (Vec<FlowLine>, Vec<TightP
             );
             inline.first_indent = g.indent;
             inline.rest_indent = g.indent + bullet_width;
+            // An item that wraps does so in balanced lines, between words.
+            inline.balance = true;
+            inline.align = Align::Left;
             lines.extend(paragraph_lines(
                 ts.set(&inline, Tag::GuideItem),
                 t.composition.widow_orphan,
@@ -392,6 +395,7 @@ mod tests {
                 tag: Tag::Paragraph,
                 runs: vec![],
                 justified: true,
+                spread: 1.0,
                 last: false,
                 hanging: false,
                 span: (0.0, 0.0),

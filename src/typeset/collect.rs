@@ -48,9 +48,39 @@ pub fn class_of(ch: char) -> Class {
 }
 
 /// Whether `ch` belongs in a Latin run (set half-width in the Latin role):
-/// printable ASCII and Latin letters with diacritics.
+/// printable ASCII, Latin letters with diacritics, Greek letters (μ of μg),
+/// the micro sign and superscript digits (m², m³), so that a unit such as
+/// μg/m³ or km² is one run in one face (layout.md §5.7).
 pub fn is_latin(ch: char) -> bool {
-    ch.is_ascii_graphic() || (('\u{00C0}'..='\u{024F}').contains(&ch) && ch.is_alphabetic())
+    ch.is_ascii_graphic()
+        || (('\u{00C0}'..='\u{024F}').contains(&ch) && ch.is_alphabetic())
+        || ('\u{0391}'..='\u{03C9}').contains(&ch)
+        || matches!(ch, '\u{00B5}' | '\u{00B2}' | '\u{00B3}' | '\u{00B9}')
+        || ('\u{2070}'..='\u{2079}').contains(&ch)
+}
+
+/// Where a Latin run may be broken across lines (layout.md §5.7): the
+/// character offsets `k` (0 < k < len) before which a line may start. A URL
+/// or e-mail address, or any run longer than 16 characters, may break after
+/// "/" (not inside "//"), after "." or "@" before a letter, and after "-"
+/// between letters; a number (12.5, 2024-05-10) or a unit (μg/m³) never.
+pub fn latin_breaks(chars: &[char]) -> Vec<usize> {
+    let text: String = chars.iter().collect();
+    let url_like = text.contains("://") || text.contains("www.") || text.contains('@');
+    if !url_like && chars.len() <= 16 {
+        return Vec::new();
+    }
+    (1..chars.len())
+        .filter(|&k| {
+            let (prev, next) = (chars[k - 1], chars[k]);
+            match prev {
+                '/' => next != '/',
+                '.' | '@' => next.is_alphabetic(),
+                '-' => next.is_alphabetic() && k >= 2 && chars[k - 2].is_alphabetic(),
+                _ => false,
+            }
+        })
+        .collect()
 }
 
 /// A glyph of an atom, positioned relative to the atom's start.
@@ -96,6 +126,9 @@ pub struct Atom {
     /// Whether a line may not break before it (it belongs to a unit kept
     /// whole, such as a name of the footer's lists).
     pub glue: bool,
+    /// Whether a line may break before it although it continues a Latin run
+    /// (a break point of a URL, or of a run too long for a line).
+    pub soft: bool,
     /// Its glyphs.
     pub glyphs: Vec<AtomGlyph>,
 }
@@ -171,11 +204,38 @@ impl Typesetter<'_> {
                         i += 1;
                     }
                     let role = self.fonts.set().latin_role(span.role);
-                    let mut atom = self.latin_atom(&chars[start..i], role, inline, span.color);
-                    if inline.cell.is_some() {
-                        snap_to_cells(&mut atom, cell, cell - inline.size * inline.hscale);
+                    let run = &chars[start..i];
+                    let atom = self.latin_atom(run, role, inline, span.color);
+                    let room = inline.measure
+                        - inline.first_indent.max(inline.rest_indent)
+                        - inline.right_indent;
+                    let mut cuts = latin_breaks(run);
+                    if atom.width > room {
+                        // Longer than a line: it must break somewhere, at its
+                        // break points if they do, else between any characters.
+                        let fits = split_latin(&atom, &cuts).iter().all(|p| p.width <= room);
+                        if !fits {
+                            cuts = (1..run.len()).collect();
+                            let shown: String = run.iter().take(24).collect();
+                            self.warn(
+                                Some(inline.place.clone()),
+                                format!(
+                                    "西文/数字串“{shown}…”比一行还长，又没有可断开的位置，只好在行末断开：请检查是否应加空格"
+                                ),
+                            );
+                        }
                     }
-                    atoms.push(atom);
+                    if cuts.is_empty() {
+                        let mut atom = atom;
+                        if inline.cell.is_some() && run.iter().any(|c| c.is_alphanumeric()) {
+                            // On the grid a run takes whole cells; a lone mark
+                            // such as the "/" of 微克/立方米 keeps its own width.
+                            snap_to_cells(&mut atom, cell, cell - inline.size * inline.hscale);
+                        }
+                        atoms.push(atom);
+                    } else {
+                        atoms.extend(split_latin(&atom, &cuts));
+                    }
                     continue;
                 }
                 if ch == ' ' {
@@ -209,6 +269,7 @@ impl Typesetter<'_> {
                     squeeze_left: open,
                     hang: hang && n == 1 && HANGING.contains(ch),
                     glue: false,
+                    soft: false,
                     glyphs,
                 });
                 i += n;
@@ -293,9 +354,39 @@ impl Typesetter<'_> {
             squeeze_left: false,
             hang: false,
             glue: false,
+            soft: false,
             glyphs,
         }
     }
+}
+
+/// The pieces of a Latin run cut before the characters `cuts` (offsets, each
+/// glyph being one character): atoms that may begin a line.
+pub fn split_latin(atom: &Atom, cuts: &[usize]) -> Vec<Atom> {
+    let mut pieces = Vec::with_capacity(cuts.len() + 1);
+    let mut start = 0;
+    for end in cuts.iter().copied().chain([atom.glyphs.len()]) {
+        let glyphs = &atom.glyphs[start..end.min(atom.glyphs.len())];
+        let Some(first) = glyphs.first() else {
+            continue;
+        };
+        let x0 = first.offset;
+        let mut piece = Atom {
+            soft: start > 0,
+            glyphs: glyphs
+                .iter()
+                .map(|g| AtomGlyph {
+                    offset: g.offset - x0,
+                    ..g.clone()
+                })
+                .collect(),
+            ..atom.clone()
+        };
+        piece.width = glyphs.iter().map(|g| g.width).sum();
+        pieces.push(piece);
+        start = end;
+    }
+    pieces
 }
 
 /// A Latin or digit run on the character grid, as office suites set it

@@ -20,7 +20,8 @@ pub enum Align {
     Right,
 }
 
-/// Where each atom of a line starts, and whether the line was spread.
+/// Where each atom of a line starts, and how much was added to each gap
+/// between its atoms to spread it (0 when it was not).
 ///
 /// A justified line that is not the paragraph's last gets the difference
 /// between the measure and its natural width spread evenly over the gaps
@@ -36,7 +37,7 @@ pub fn atom_positions(
     align: Align,
     last: bool,
     hanging: bool,
-) -> (Vec<f32>, bool) {
+) -> (Vec<f32>, f32) {
     let inside = if hanging && r.len() > 1 {
         r.start..r.end - 1
     } else {
@@ -71,7 +72,7 @@ pub fn atom_positions(
         x += f64::from(a.atoms[i - 1].width) + f64::from(a.gaps[i]);
         xs.push(x as f32);
     }
-    (xs, spread)
+    (xs, per_gap as f32)
 }
 
 /// The glyph runs of a line whose atoms start at `xs`: consecutive glyphs of
@@ -126,6 +127,7 @@ mod tests {
                     squeeze_left: false,
                     hang: false,
                     glue: false,
+                    soft: false,
                     glyphs: vec![],
                 })
                 .collect(),
@@ -140,7 +142,7 @@ mod tests {
         let a = atoms(&[CELL; 28], &[0.0; 28]);
         let (xs, spread) =
             atom_positions(&a, 0..28, 0.0, 28.0 * CELL, Align::Justify, false, false);
-        assert!(!spread);
+        assert!(spread == 0.0);
         assert!((xs[27] + CELL - 28.0 * CELL).abs() < 0.01);
         assert!((xs[5] - 5.0 * CELL).abs() < 1e-3);
     }
@@ -151,7 +153,7 @@ mod tests {
         let a = atoms(&[CELL; 27], &[0.0; 27]);
         let measure = 28.0 * CELL;
         let (xs, spread) = atom_positions(&a, 0..27, 0.0, measure, Align::Justify, false, false);
-        assert!(spread);
+        assert!(spread > 0.0);
         assert!(
             (xs[26] + CELL - measure).abs() < 0.01,
             "ends at the right edge"
@@ -178,7 +180,7 @@ mod tests {
         let indent = 2.0 * CELL;
         let measure = 26.0 * CELL;
         let (xs, spread) = atom_positions(&a, 0..23, indent, measure, Align::Justify, false, false);
-        assert!(spread);
+        assert!(spread > 0.0);
         assert!((xs[22] + CELL - (indent + measure)).abs() < 0.01);
         assert_eq!(xs[0], indent);
     }
@@ -188,13 +190,16 @@ mod tests {
         let a = atoms(&[CELL; 10], &[0.0; 10]);
         let m = 28.0 * CELL;
         let (xs, spread) = atom_positions(&a, 0..10, 0.0, m, Align::Justify, true, false);
-        assert!(!spread);
+        assert!(spread == 0.0);
         assert!((xs[9] - 9.0 * CELL).abs() < 1e-3);
         let (xs, _) = atom_positions(&a, 0..10, 0.0, m, Align::Center, false, false);
         assert!((xs[0] - 9.0 * CELL).abs() < 1e-3);
         let (xs, _) = atom_positions(&a, 0..10, 0.0, m, Align::Right, false, false);
         assert!((xs[9] + CELL - m).abs() < 1e-3);
         let (xs, spread) = atom_positions(&a, 0..1, 0.0, m, Align::Justify, false, false);
-        assert!(!spread && xs == vec![0.0], "a single atom cannot be spread");
+        assert!(
+            spread == 0.0 && xs == vec![0.0],
+            "a single atom cannot be spread"
+        );
     }
 }

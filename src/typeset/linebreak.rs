@@ -32,7 +32,7 @@ pub fn can_break_before(a: &Atoms, k: usize) -> bool {
     !(next.glue
         || next.class == Class::Close
         || prev.class == Class::Open
-        || (prev.class == Class::Latin && next.class == Class::Latin))
+        || (prev.class == Class::Latin && next.class == Class::Latin && !next.soft))
 }
 
 /// Natural width of atoms `r` on one line: the atoms and the gaps between them.
@@ -148,38 +148,70 @@ fn squeeze_in(a: &Atoms, i: usize, j: usize, w: f32, m: f32) -> Option<(usize, V
     (need <= EPS).then_some((end, squeezed))
 }
 
-/// Balanced breaking: the fewest lines first-fit needs, with breaks chosen so
-/// that the lines' widths are as equal as possible (least squares from the
-/// mean), each within the measure and at a legal break.
-pub fn balanced(a: &Atoms, measure: f32) -> Vec<LineRange> {
+/// Balanced breaking (titles, two-line names; layout.md §4.1): the fewest
+/// lines first-fit needs, with breaks chosen so that the lines' widths are as
+/// equal as possible (least squares from the mean), each within the measure
+/// and at a legal break. With `words` (whether a word begins at each atom),
+/// the breaks fall between words, unless no such breaks give lines within
+/// `tolerance` of each other; then between any characters.
+pub fn balanced(a: &Atoms, measure: f32, words: Option<&[bool]>, tolerance: f32) -> Vec<LineRange> {
     let greedy = first_fit(a, |_| measure);
     let k = greedy.len();
-    let n = a.atoms.len();
     if k <= 1 || greedy.iter().any(|l| l.forced) {
         return greedy;
     }
-    let target = natural_width(a, 0..n) / k as f32;
+    if let Some(words) = words {
+        if let Some(lines) = best_split(a, measure, k, |j| words.get(j).copied().unwrap_or(true)) {
+            let widths: Vec<f32> = lines
+                .iter()
+                .map(|l| natural_width(a, l.atoms.clone()))
+                .collect();
+            let (lo, hi) = widths
+                .iter()
+                .fold((f32::MAX, 0.0_f32), |(lo, hi), &w| (lo.min(w), hi.max(w)));
+            if hi - lo <= tolerance + EPS {
+                return lines;
+            }
+        }
+    }
+    best_split(a, measure, k, |_| true).unwrap_or(greedy)
+}
+
+/// The most balanced split of the atoms into `k` lines of at most `measure`,
+/// breaking only where the prohibitions and `allowed(j)` (a break before atom
+/// `j`) permit; `None` when there is none.
+fn best_split(
+    a: &Atoms,
+    measure: f32,
+    k: usize,
+    allowed: impl Fn(usize) -> bool,
+) -> Option<Vec<LineRange>> {
+    let n = a.atoms.len();
+    // prefix[t]: width of atoms 0..t with the gaps before each, so that the
+    // natural width of i..j is prefix[j] - prefix[i] - gaps[i].
+    let mut prefix = vec![0.0_f32; n + 1];
+    for t in 0..n {
+        prefix[t + 1] = prefix[t] + a.atoms[t].width + a.gaps[t];
+    }
+    let width = |r: Range<usize>| prefix[r.end] - prefix[r.start] - a.gaps[r.start];
+    let breakable = |j: usize| j == 0 || j == n || (can_break_before(a, j) && allowed(j));
+    let target = width(0..n) / k as f32;
     // best[l][j]: least cost of setting atoms 0..j on l lines; prev for backtracking.
     let mut best = vec![vec![f32::INFINITY; n + 1]; k + 1];
     let mut prev = vec![vec![usize::MAX; n + 1]; k + 1];
     best[0][0] = 0.0;
     for l in 1..=k {
-        for j in 1..=n {
-            if j < n && !can_break_before(a, j) {
-                continue;
-            }
-            for i in (l - 1)..j {
-                if !best[l - 1][i].is_finite() || (i > 0 && !can_break_before(a, i)) {
-                    continue;
-                }
+        for j in (1..=n).filter(|&j| breakable(j)) {
+            // Lines end at j and start at i, as far back as the measure allows.
+            for i in (l - 1..j).rev() {
                 let r = trim(a, i..j);
-                if r.is_empty() {
+                if !r.is_empty() && width(r.clone()) > measure + EPS {
+                    break;
+                }
+                if !best[l - 1][i].is_finite() || !breakable(i) || r.is_empty() {
                     continue;
                 }
-                let w = natural_width(a, r);
-                if w > measure + EPS {
-                    continue;
-                }
+                let w = width(r);
                 let cost = best[l - 1][i] + (w - target) * (w - target);
                 if cost < best[l][j] {
                     best[l][j] = cost;
@@ -189,7 +221,7 @@ pub fn balanced(a: &Atoms, measure: f32) -> Vec<LineRange> {
         }
     }
     if !best[k][n].is_finite() {
-        return greedy;
+        return None;
     }
     let mut ends = Vec::with_capacity(k);
     let mut j = n;
@@ -199,14 +231,16 @@ pub fn balanced(a: &Atoms, measure: f32) -> Vec<LineRange> {
         j = i;
     }
     ends.reverse();
-    ends.into_iter()
-        .map(|r| LineRange {
-            atoms: trim(a, r),
-            forced: false,
-            squeezed: Vec::new(),
-            hanging: false,
-        })
-        .collect()
+    Some(
+        ends.into_iter()
+            .map(|r| LineRange {
+                atoms: trim(a, r),
+                forced: false,
+                squeezed: Vec::new(),
+                hanging: false,
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -238,6 +272,7 @@ mod tests {
             squeeze_left: COMPRESSIBLE_OPEN.contains(ch),
             hang: false,
             glue: false,
+            soft: false,
             glyphs: vec![],
         };
         while i < chars.len() {
@@ -410,15 +445,16 @@ mod tests {
 
     #[test]
     fn balanced_lines_differ_by_at_most_one_character() {
-        // 25 characters on a measure of 20: first-fit gives 20 + 5, balanced 12 + 13.
+        // 25 characters on a measure of 20: first-fit gives 20 + 5, balanced
+        // 13 + 12 by characters (of two equal splits, the longer line first).
         let text = "益阳市配合中央生态环境保护督察协调联络工作会议召开";
         let a = atoms(text);
-        let lines = balanced(&a, 20.0);
+        let lines = balanced(&a, 20.0, None, 0.0);
         let lens: Vec<usize> = lines.iter().map(|l| l.atoms.len()).collect();
-        assert_eq!(lens, vec![12, 13]);
+        assert_eq!(lens, vec![13, 12]);
         for n in [21, 23, 25, 33, 41, 45] {
             let text: String = "中".repeat(n);
-            let lines = balanced(&atoms(&text), 20.0);
+            let lines = balanced(&atoms(&text), 20.0, None, 0.0);
             let lens: Vec<usize> = lines.iter().map(|l| l.atoms.len()).collect();
             let (max, min) = (lens.iter().max().unwrap(), lens.iter().min().unwrap());
             assert!(max - min <= 1, "{n}: {lens:?}");
@@ -429,7 +465,7 @@ mod tests {
     #[test]
     fn balanced_lines_respect_prohibitions_and_runs() {
         let a = atoms("一二三四五六七八九十，2024年一二三四五六七八");
-        let lines = balanced(&a, 14.0);
+        let lines = balanced(&a, 14.0, None, 0.0);
         for l in &lines {
             assert_ne!(a.atoms[l.atoms.start].class, Class::Close);
         }
@@ -437,8 +473,28 @@ mod tests {
     }
 
     #[test]
+    fn balanced_breaks_fall_between_words_when_they_can() {
+        let text = "益阳市配合中央生态环境保护督察协调联络工作会议召开";
+        let a = atoms(text);
+        // Words of the title: 益阳市 配合 中央 生态 环境 保护 督察 协调 联络 工作 会议 召开.
+        let starts = [0, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23];
+        let words: Vec<bool> = (0..a.atoms.len()).map(|k| starts.contains(&k)).collect();
+        // Break only at 13 (保护 / 督察) or 11: 13 + 12 is within tolerance.
+        let lines = balanced(&a, 20.0, Some(&words), 4.0);
+        assert_eq!(lines[0].atoms, 0..13);
+        // No word boundary near the middle: characters it is.
+        let far: Vec<bool> = (0..a.atoms.len()).map(|k| k == 0 || k == 3).collect();
+        let lines = balanced(&a, 20.0, Some(&far), 4.0);
+        let lens: Vec<usize> = lines.iter().map(|l| l.atoms.len()).collect();
+        assert_eq!(lens, vec![13, 12], "falls back to characters");
+        // A wide tolerance accepts the uneven word break that exists.
+        let lines = balanced(&a, 22.0, Some(&far), 30.0);
+        assert_eq!(lines[0].atoms, 0..3, "{lines:?}");
+    }
+
+    #[test]
     fn one_line_titles_stay_whole() {
         let a = atoms("陈竞率队实地调研");
-        assert_eq!(balanced(&a, 20.0).len(), 1);
+        assert_eq!(balanced(&a, 20.0, None, 0.0).len(), 1);
     }
 }

@@ -12,6 +12,7 @@ pub mod collect;
 pub mod finalize;
 pub mod linebreak;
 pub mod masthead;
+pub mod words;
 
 use std::collections::BTreeSet;
 
@@ -134,6 +135,8 @@ pub struct Line {
     pub runs: Vec<GlyphRun>,
     /// Whether it was spread to the full measure.
     pub justified: bool,
+    /// What spreading added to each gap between its characters (0 when not spread).
+    pub spread: f32,
     /// Whether it is the last line of its text block.
     pub last: bool,
     /// Whether its last glyph hangs past the right edge of its measure.
@@ -457,7 +460,13 @@ fn lay_out(mut atoms: Atoms, inline: &Inline, tag: Tag) -> (Vec<Line>, bool) {
         inline.measure - indent - inline.right_indent
     };
     let ranges = if inline.balance {
-        linebreak::balanced(&atoms, avail(1).min(avail(0)))
+        let measure = avail(1).min(avail(0));
+        // Word boundaries only when the text needs more than one line.
+        let words = (linebreak::natural_width(&atoms, 0..atoms.atoms.len()) > measure)
+            .then(|| word_starts(&atoms));
+        // "Near-equal lines": within four characters of each other.
+        let tolerance = 4.0 * inline.size * inline.hscale;
+        linebreak::balanced(&atoms, measure, words.as_deref(), tolerance)
     } else {
         linebreak::first_fit(&atoms, avail)
     };
@@ -478,7 +487,7 @@ fn lay_out(mut atoms: Atoms, inline: &Inline, tag: Tag) -> (Vec<Line>, bool) {
             } else {
                 inline.rest_indent
             };
-            let (xs, justified) = finalize::atom_positions(
+            let (xs, spread) = finalize::atom_positions(
                 &atoms,
                 r.atoms.clone(),
                 indent,
@@ -495,7 +504,8 @@ fn lay_out(mut atoms: Atoms, inline: &Inline, tag: Tag) -> (Vec<Line>, bool) {
             Line {
                 tag,
                 runs: finalize::runs(&atoms, r.atoms, &xs),
-                justified,
+                justified: spread > 0.0,
+                spread,
                 last,
                 hanging: r.hanging,
                 span,
@@ -504,6 +514,23 @@ fn lay_out(mut atoms: Atoms, inline: &Inline, tag: Tag) -> (Vec<Line>, bool) {
         })
         .collect();
     (lines, forced)
+}
+
+/// Whether a word begins at each atom ([`words::boundaries`] of the atoms' text).
+fn word_starts(atoms: &Atoms) -> Vec<bool> {
+    let mut text = String::new();
+    let mut starts = Vec::with_capacity(atoms.atoms.len());
+    for a in &atoms.atoms {
+        starts.push(text.len());
+        for g in &a.glyphs {
+            text.push_str(&g.text);
+        }
+    }
+    let bounds = words::boundaries(&text);
+    starts
+        .into_iter()
+        .map(|at| bounds.binary_search(&at).is_ok())
+        .collect()
 }
 
 /// What page numbers are made of (layout.md §7.1), looked up when the
@@ -531,6 +558,7 @@ impl PageNumbers {
             squeeze_left: false,
             hang: false,
             glue: false,
+            soft: false,
             glyphs: Vec::new(),
         };
         PageNumbers {
@@ -584,6 +612,7 @@ impl PageNumbers {
             tag: Tag::PageNumber,
             runs: Vec::new(),
             justified: false,
+            spread: 0.0,
             last: true,
             hanging: false,
             span: (0.0, 0.0),

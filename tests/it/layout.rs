@@ -570,10 +570,11 @@ fn long_titles_break_into_balanced_lines() {
         .filter(|(_, l)| l.tag == Tag::Title)
         .map(|(_, l)| l)
         .collect();
-    // 20 characters at 22 pt fit on one line; 25 do not and break 12 + 13.
+    // 20 characters at 22 pt fit on one line; 25 do not and break between
+    // words, 13 + 12 (GB/T 9704-2012 §7.3.1: 词意完整, 排列对称).
     assert_eq!(titles[0].text(), "陈竞率队实地调研南洞庭湖湿地保护修复工作");
-    assert_eq!(titles[1].text().chars().count(), 12);
-    assert_eq!(titles[2].text().chars().count(), 13);
+    assert_eq!(titles[1].text(), "益阳市配合中央生态环境保护");
+    assert_eq!(titles[2].text(), "督察协调联络工作会议召开");
     for t in &titles[1..3] {
         let mid = (t.left() + t.right()) / 2.0;
         assert!(close(mid, TYPE_LEFT + TYPE_WIDTH / 2.0, 0.01), "centred");

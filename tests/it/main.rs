@@ -6,6 +6,7 @@
 mod archive;
 mod cli;
 mod common;
+mod corpus;
 mod layout;
 mod pdf;
 mod snapshot;

@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Writes the varied bulletins of tests/data/corpus/ (the layout corpus).
+
+Run from the repository root with a release build present:
+    python3 tests/data/corpus/make.py
+The bulletins are written by hand-picked rules from a pool of sentences (the
+example's and others written for this corpus); those that test footer
+pressure are trimmed, measuring with `jianbao render --dump-layout`, until the
+body leaves exactly 0, 1, …, 7 free grid lines on its last page. The output
+is deterministic; the JSON files are committed, the tests read only them.
+"""
+import copy
+import json
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+OUT = os.path.join(ROOT, "tests", "data", "corpus")
+BIN = os.path.join(ROOT, "target", "release", "jianbao")
+EXAMPLE = json.load(open(os.path.join(ROOT, "examples", "yiyang-2024-01.json"), encoding="utf-8"))
+
+# Sentences written for the corpus (county and city offices' usual matter).
+POOL = [
+    "6月3日，县委常委会召开会议，专题研究部署中央生态环境保护督察反馈问题整改工作，县委书记主持会议并讲话。",
+    "会议强调，要把整改工作作为重大政治任务，坚持问题导向、目标导向、结果导向，确保每一个问题都有着落、每一项任务都有回音。",
+    "各乡镇、各部门要对照整改清单逐项销号，建立“一问题一方案一专班”工作机制，倒排工期、挂图作战。",
+    "县生态环境局联合县自然资源局、县水利局开展河道“清四乱”专项行动，共清理垃圾12.6吨，拆除违章建筑5处。",
+    "截至6月底，全县已完成整改问题37个，完成率达到78.7%，其余问题正按时序推进。",
+    "下一步，县里将持续加大督查督办力度，对整改不力、敷衍塞责的单位和个人严肃追责问责……",
+    "城关镇组织干部群众开展人居环境整治“大扫除”活动，累计出动人员1200余人次、车辆86台次。",
+    "会上，各责任单位逐一汇报了整改进展情况，分析了存在的困难和问题，提出了下一步工作打算。",
+    "会议要求：一要提高认识，压实责任；二要突出重点，精准施策；三要强化协同，形成合力。",
+    "《关于进一步加强农村生活污水治理工作的实施方案》已经县政府常务会议审议通过，近期印发实施。",
+    "县农业农村局牵头制定了畜禽养殖污染防治方案，对全县42家规模养殖场逐一建立台账，实行动态管理。",
+    "据监测，上半年全县空气质量优良天数比例为89.5%，同比上升3.2个百分点；PM2.5平均浓度为31μg/m³，同比下降8.8%。",
+    "——这是全县连续第三年实现“双下降”。",
+    "各级领导干部要带头深入一线，带头解决难题，带头接受监督，以实际行动推动整改落地见效。",
+    "（一）加强组织领导。成立由县长任组长的工作领导小组，领导小组办公室设在县生态环境局。",
+    "（二）强化资金保障。县财政统筹安排专项资金2000万元，用于重点问题整改和生态修复项目。",
+]
+
+
+def paragraphs_of_example():
+    out = []
+    for b in EXAMPLE["body"]:
+        if b["type"] == "article":
+            out += b["paragraphs"]
+        else:
+            for it in b["items"]:
+                out += it["paragraphs"]
+    return out
+
+
+EX_PARAS = paragraphs_of_example()
+
+
+def base(name="某县配合中央生态环境保护督察工作简报", issuer="某县配合中央生态环境保护督察协调联络专班", **kw):
+    b = {
+        "masthead": {"name": name, "issue": 3, "total_issue": 41, "issuer": issuer, "date": "2024-06-28"},
+        "body": [],
+        "distribution": {"report_to": ["市督察协调联络专班", "县委办公室", "县人大常委会办公室", "县政府办公室", "县政协办公室"],
+                         "send_to": ["各乡镇人民政府", "县直各单位"]},
+        "imprint": {"copies": 60},
+    }
+    b.update(kw)
+    return b
+
+
+def article(title, paras):
+    return {"type": "article", "title": title, "paragraphs": paras}
+
+
+def section(title, items):
+    return {"type": "section", "title": title, "items": items}
+
+
+def layout(doc, template=None):
+    path = os.path.join(OUT, ".probe.json")
+    json.dump(doc, open(path, "w", encoding="utf-8"), ensure_ascii=False)
+    args = [BIN, "render", "--dump-layout", path]
+    if template:
+        args += ["--template", template]
+    out = subprocess.run(args, capture_output=True, text=True)
+    os.remove(path)
+    if out.returncode != 0:
+        raise SystemExit(out.stderr)
+    return out.stdout
+
+
+def free_lines(dump):
+    """Free grid lines after the body's last line on its page (22 - last - 1)."""
+    last = None
+    for line in dump.splitlines():
+        m = re.match(r"  line (paragraph|title|section|item-heading|guide-item)\s+g(\d+)", line)
+        if m:
+            last = int(m.group(2))
+    return 21 - last
+
+
+def write(name, doc):
+    with open(os.path.join(OUT, name + ".json"), "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+
+
+def main():
+    if not os.path.exists(BIN):
+        sys.exit("build the release binary first: cargo build --release")
+    # 1. One page, every optional field.
+    write("01-one-page-all-fields", base(
+        masthead={"name": "某县工作动态", "issue": 12, "total_issue": 268, "issuer": "某县人民政府办公室",
+                  "date": "2024-11-05", "marking": "内部资料 注意保存"},
+        guide=["县政府召开常务会议", "城关镇开展人居环境整治"],
+        body=[article("县政府召开常务会议", POOL[0:1]),
+              section("乡镇动态", [{"heading": "城关镇", "paragraphs": [POOL[6][:40] + "。"]}])],
+        distribution={"report_to": ["市政府办公室"], "send_to": ["各乡镇人民政府"], "issue_to": ["县直各单位"]},
+        imprint={"issuer": "某县人民政府办公室", "date": "2024-11-05", "copies": 45},
+        document_number="某政办简〔2024〕12号"))
+    # 2–9. Footer pressure: the body leaves 0 … 7 free lines on its last page.
+    for want in range(8):
+        found = None
+        for n in range(len(POOL) * 3, 3, -1):
+            paras = (POOL * 3)[:n]
+            for cut in range(0, 60, 3):
+                last = paras[-1][: max(8, len(paras[-1]) - cut)]
+                if not last.endswith("。"):
+                    last += "。"
+                doc = base(body=[article("全县扎实推进督察反馈问题整改", paras[:-1] + [last])],
+                           document_number="某督简〔2024〕3号")
+                dump = layout(doc)
+                if free_lines(dump) == want and " 2 pages" in dump.splitlines()[0]:
+                    found = doc
+                    break
+            if found:
+                break
+        if not found:
+            sys.exit(f"no bulletin leaves {want} free lines")
+        write(f"{2 + want:02}-footer-pressure-{want}", found)
+    # 10. A long name (two lines) and a long issuer.
+    write("10-long-names", base(
+        name="某某自治州某某县配合中央第三生态环境保护督察组督察工作领导小组工作简报",
+        issuer="某某自治州某某县督察工作领导小组办公室",
+        guide="auto",
+        body=[article("关于进一步加强农村生活污水治理和黑臭水体整治工作的情况通报", POOL[8:11]),
+              article("县委书记带队督导中央生态环境保护督察反馈问题整改", POOL[0:3])],
+        imprint={"issuer": "某某自治州某某县配合中央生态环境保护督察工作领导小组办公室", "copies": 120}))
+    # 11. Latin, digits, URLs and units.
+    write("11-latin-and-urls", base(
+        body=[article("县生态环境局发布2024年上半年环境空气质量状况", [
+            POOL[11],
+            "详细数据见县政府网站https://www.example.gov.cn/sthjj/zwgk/tzgg/202407/t20240705_1234567.html，或发送电子邮件至sthjj-office@example.gov.cn咨询。",
+            "会议要求各乡镇对照Environmental Impact Assessment Technical Guidelines开展自查，重点整治面积超过5km²的工业园区，COD、NH3-N等指标每月监测一次。",
+            "2024年1—6月，全县共办理环境信访件126件，办结率100%，群众满意率达到95.6%。",
+        ])]))
+    # 12. Punctuation at line edges: quotes, brackets, ellipses and dashes.
+    marks = [
+        "要把“绿水青山就是金山银山”理念贯穿始终，坚决扛牢“守护好一江碧水”的政治责任，做到“守土有责、守土负责、守土尽责”。",
+        "会议审议通过了《某县生态环境保护督察整改工作方案（试行）》《某县突出生态环境问题整改责任清单》等文件。",
+        "整改工作要做到“五个到位”：认识到位、责任到位、措施到位、督查到位、问责到位……决不能搞“纸面整改”“虚假整改”。",
+        "——要坚持问题导向；——要坚持系统治理；——要坚持标本兼治。",
+        "“问题不解决不放过，整改不到位不放过，群众不满意不放过。”县委书记在会上强调。",
+    ]
+    write("12-punctuation-at-edges", base(body=[article("全县召开督察整改推进会", marks * 2)]))
+    # 13. Sixty pages.
+    body = []
+    for k in range(62):
+        body.append(article(EXAMPLE["body"][k % 2]["title"], EX_PARAS[(k * 3) % len(EX_PARAS):][:4] or EX_PARAS[:4]))
+    doc = base(body=body)
+    write("13-sixty-pages", doc)
+    # 14–15. Template options (template files beside the inputs).
+    write("14-compressed-punctuation", dict(base(body=[article("全县召开督察整改推进会", marks + POOL[:6])]),
+                                             template="compress.toml"))
+    write("15-duplex-options", dict(base(
+        guide="auto",
+        body=[article("全县召开督察整改推进会", POOL[:7]), section("乡镇动态", [
+            {"lead": "城关镇", "paragraphs": [POOL[6]]}, {"paragraphs": [POOL[3]]}])]),
+        template="duplex.toml"))
+    # 16. Many long titles, an automatic guide whose items wrap.
+    write("16-long-titles-and-guide", base(
+        guide="auto",
+        body=[article("某县召开配合中央生态环境保护督察协调联络工作会议暨突出生态环境问题整改工作推进会", POOL[0:2]),
+              article("县委常委会专题研究部署中央生态环境保护督察反馈问题整改工作", POOL[2:4]),
+              article("城关镇全面推进城乡生活污水治理工作持续改善人居环境质量", POOL[6:8]),
+              section("市直部门工作动态", [{"lead": "市生态环境局", "paragraphs": [POOL[11]]}])]))
+    # 17. Long distribution lists and a long printing body.
+    write("17-long-distribution", base(
+        body=[article("全县扎实推进督察反馈问题整改", POOL[:5])],
+        distribution={
+            "report_to": ["市委办公室", "市人大常委会办公室", "市政府办公室", "市政协办公室", "市纪委监委办公室", "市委政研室", "市政府研究室", "市生态环境局", "长春经济开发区管委会"],
+            "send_to": ["各县市区委、县市区人民政府", "益阳高新区党工委、管委会", "大通湖区管委会", "市直有关单位"],
+            "issue_to": ["各乡镇（街道）党（工）委、人民政府（办事处）", "县直各单位"]},
+        imprint={"issuer": "某县配合中央生态环境保护督察工作领导小组办公室综合协调组", "copies": 150},
+        document_number="某督简〔2024〕17号"))
+
+
+if __name__ == "__main__":
+    main()
