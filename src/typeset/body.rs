@@ -115,11 +115,15 @@ pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> (Vec<FlowLine>, Vec<TightP
     };
     if !items.is_empty() {
         let g = &t.guide;
-        let label = ts.grid_inline(
+        // Inside a frame (on the type area's edges), the guide's text is inset.
+        let inset = if g.frame { g.frame_padding } else { 0.0 };
+        let mut label = ts.grid_inline(
             vec![ts.span(g.label.clone(), g.label_style.role)],
             g.label_style,
             Place::new("$.guide"),
         );
+        label.first_indent = inset;
+        label.rest_indent = inset;
         let mut lines = keep_with_next(ts.set(&label, Tag::GuideLabel), 1, None);
         let bullet_width = ts.width(&ts.grid_inline(
             vec![ts.span(g.bullet.clone(), g.item.role)],
@@ -139,8 +143,9 @@ pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> (Vec<FlowLine>, Vec<TightP
                     Place::new(format!("$.guide[{i}]"))
                 },
             );
-            inline.first_indent = g.indent;
-            inline.rest_indent = g.indent + bullet_width;
+            inline.first_indent = g.indent + inset;
+            inline.rest_indent = g.indent + inset + bullet_width;
+            inline.right_indent = inset;
             // An item that wraps does so in balanced lines, between words.
             inline.balance = true;
             inline.align = Align::Left;

@@ -697,3 +697,114 @@ fn punctuation_compression_keeps_lines_on_the_measure() {
     let count = |l: &Layout| body_lines(l).count();
     assert!(count(&laid.layout) <= count(&plain.layout));
 }
+
+/// The footer lines of a bulletin with `distribution` and `imprint`.
+fn footer_of(
+    distribution: serde_json::Value,
+    imprint: serde_json::Value,
+) -> (Vec<String>, jianbao::Laid) {
+    let mut v = minimal(json!([{"type": "article", "title": "短讯", "paragraphs": ["一段话。"]}]));
+    v["distribution"] = distribution;
+    v["imprint"] = imprint;
+    let laid = layout_value(&v);
+    let lines = laid
+        .layout
+        .lines()
+        .filter(|(_, l)| l.tag == Tag::Footer)
+        .map(|(_, l)| l.text())
+        .collect();
+    (lines, laid)
+}
+
+#[test]
+fn footer_names_break_only_between_names() {
+    let names = [
+        "市委办公室",
+        "市人大常委会办公室",
+        "市政府办公室",
+        "市政协办公室",
+        "市纪委监委办公室",
+        "市委政研室",
+        "市政府研究室",
+        "长春经济开发区管委会",
+    ];
+    let (lines, _) = footer_of(json!({ "report_to": names }), json!({}));
+    for n in names {
+        assert!(lines.iter().any(|l| l.contains(n)), "{n} split: {lines:?}");
+    }
+    assert!(lines[0].starts_with("报：市委办公室，"));
+    // Lines end after a separator, never inside a name.
+    for l in &lines[..lines.len() - 2] {
+        assert!(l.ends_with('，'), "{l}");
+    }
+    // A name longer than a line must break inside; it does, and only it.
+    let long = "某某自治州某某县配合中央生态环境保护督察工作领导小组办公室综合协调组材料文件组";
+    let (lines, _) = footer_of(json!({ "send_to": ["县委办公室", long] }), json!({}));
+    assert!(lines[0].starts_with("送：县委办公室，"));
+    assert!(!lines.iter().any(|l| l.contains(long)), "broken: {lines:?}");
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("县委办公室，")).count(),
+        1
+    );
+}
+
+#[test]
+fn the_printing_line_is_one_line_or_the_date_moves_flush_right() {
+    let date_line = |lines: &[String]| {
+        lines
+            .iter()
+            .position(|l| l.contains("印发"))
+            .expect("a printing line")
+    };
+    // Fits: one line, uncompressed.
+    let (lines, laid) = footer_of(
+        json!({}),
+        json!({ "issuer": "某县人民政府办公室", "copies": 40 }),
+    );
+    let k = date_line(&lines);
+    assert!(lines[k].starts_with("某县人民政府办公室"));
+    assert!(lines[k].ends_with("2024年6月1日印发（共印40份）"));
+    assert!(laid
+        .diagnostics
+        .iter()
+        .all(|d| !d.message.contains("印发机关")));
+    // Longer: compressed, still one line, with a notice.
+    let issuer = "某县配合中央生态环境保护督察协调联络专班";
+    let (lines, laid) = footer_of(json!({}), json!({ "issuer": issuer }));
+    let k = date_line(&lines);
+    assert!(
+        lines[k].starts_with(issuer) && lines[k].ends_with("印发"),
+        "{lines:?}"
+    );
+    assert!(laid
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("横向压缩") && !d.is_warning()));
+    // Too long even compressed: the issuer alone, the date and copies
+    // flush right on the next line.
+    let (lines, laid) = footer_of(json!({}), json!({ "issuer": issuer, "copies": 160 }));
+    let k = date_line(&lines);
+    assert_eq!(lines[k - 1], issuer);
+    assert_eq!(lines[k], "2024年6月1日印发（共印160份）");
+    let right = laid
+        .layout
+        .lines()
+        .find(|(_, l)| l.text() == lines[k])
+        .unwrap()
+        .1
+        .span
+        .1;
+    assert!(
+        close(right, TYPE_LEFT + TYPE_WIDTH - 14.0, 0.01),
+        "flush right, one 字 in"
+    );
+    // Longer than a line: balanced lines, never one or two characters alone.
+    let very =
+        "某某自治州某某县配合中央第三生态环境保护督察组督察工作领导小组办公室综合协调组材料文件组";
+    let (lines, _) = footer_of(json!({}), json!({ "issuer": very }));
+    let k = date_line(&lines);
+    let parts = &lines[..k];
+    assert!(parts.len() >= 2, "{lines:?}");
+    assert_eq!(parts.concat(), very);
+    assert!(parts.iter().all(|l| l.chars().count() > 2), "{parts:?}");
+}
