@@ -32,6 +32,10 @@ use layout::Layout;
 use model::Bulletin;
 use template::Template;
 
+/// The most pages a bulletin may have: a weekly bulletin has 4 to 12, a
+/// yearly collection a few hundred.
+pub const MAX_PAGES: usize = 1000;
+
 /// What a render may be told besides the input.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -94,6 +98,15 @@ impl Engine {
         let fonts = self.fonts.resolve(&template)?;
         let set = typeset::typeset(&bulletin, &template, &fonts.metrics()?)?.unpack(&mut sink);
         let layout = paginate::paginate(&set, &template, bulletin.doc_info()).unpack(&mut sink);
+        if layout.pages.len() > MAX_PAGES {
+            return Err(Error::Layout {
+                place: Place::new("$.body"),
+                message: format!(
+                    "排出来有 {} 页，超过上限 {MAX_PAGES} 页：请分成几期",
+                    layout.pages.len()
+                ),
+            });
+        }
         Ok(Laid {
             bulletin,
             template,

@@ -50,14 +50,35 @@ fn is_stdio(p: &Path) -> bool {
 
 /// Read an input file (or standard input) and the options it implies.
 pub fn read_input(path: &Path, template: Option<&Path>) -> Result<(Vec<u8>, Options)> {
+    // One byte more than the library accepts, so that it can say the input is too large.
+    let limit = jianbao::model::MAX_INPUT_BYTES as u64 + 1;
     let mut bytes = Vec::new();
     let base_dir = if is_stdio(path) {
         std::io::stdin()
+            .take(limit)
             .read_to_end(&mut bytes)
             .context("无法读取标准输入")?;
         PathBuf::from(".")
     } else {
-        bytes = std::fs::read(path).map_err(|e| jianbao::Error::io(path, e))?;
+        bytes = match jianbao::files::read_regular(path, limit) {
+            Ok(b) => b,
+            Err(jianbao::files::ReadError::Io(e)) => return Err(jianbao::Error::io(path, e).into()),
+            Err(jianbao::files::ReadError::TooLarge { .. }) => {
+                // Its first bytes and its size say enough to refuse it.
+                let mut head = Vec::new();
+                std::fs::File::open(path)
+                    .and_then(|f| f.take(limit).read_to_end(&mut head))
+                    .map_err(|e| jianbao::Error::io(path, e))?;
+                head
+            }
+            Err(e) => {
+                return Err(UsageError(format!(
+                    "{}：{e}：输入应是 JSON 文本文件（或用“-”表示标准输入）",
+                    path.display()
+                ))
+                .into())
+            }
+        };
         path.parent().map(Path::to_path_buf).unwrap_or_default()
     };
     let opts = Options {

@@ -14,6 +14,13 @@ pub use parse::parse;
 use crate::error::Place;
 use crate::layout::DocInfo;
 
+/// The largest input read: a 60-page bulletin's JSON is about 150 KB.
+pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
+/// The most characters of a one-line value (a title, a name, a list entry).
+pub const MAX_LINE_CHARS: usize = 200;
+/// The most characters of one paragraph.
+pub const MAX_PARAGRAPH_CHARS: usize = 20_000;
+
 /// One issue (一期) of a bulletin, validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bulletin {

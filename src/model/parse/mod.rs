@@ -32,6 +32,16 @@ use syntax::{not_utf8, syntax_error};
 /// counted in characters); JSON that breaks rules of the format gives
 /// [`Error::Invalid`] with every problem found, in document order.
 pub fn parse(json: &[u8]) -> Result<Bulletin> {
+    if json.len() > super::MAX_INPUT_BYTES {
+        return Err(Error::Invalid(vec![crate::error::Problem {
+            place: crate::error::Place::new("$"),
+            message: format!(
+                "输入有 {} 字节，超过上限 {} MB（一期简报的 JSON 通常不到 200 KB）：请检查是否选错了文件",
+                json.len(),
+                super::MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+        }]));
+    }
     let json = json.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(json);
     if let Err(e) = std::str::from_utf8(json) {
         return Err(not_utf8(json, e.valid_up_to()));

@@ -101,6 +101,17 @@ pub(super) fn text_problems(s: &str, kind: TextKind) -> Vec<String> {
         return vec!["只有空格（含全角空格），没有内容：请填写内容".to_string()];
     }
     let mut problems = Vec::new();
+    let (limit, what) = match kind {
+        TextKind::Line => (crate::model::MAX_LINE_CHARS, "一行的内容（标题、名称等）"),
+        TextKind::Paragraph => (crate::model::MAX_PARAGRAPH_CHARS, "一个段落"),
+    };
+    let count = s.chars().count();
+    if count > limit {
+        problems.push(format!(
+            "有 {count} 个字，超过{what}的上限 {limit} 字：请检查是否把多段内容写进了一处"
+        ));
+        return problems;
+    }
     if kind == TextKind::Paragraph && s.chars().any(is_line_break) {
         problems.push("段落中有换行。一个段落一个字符串：把换行处拆成两个段落".to_string());
     }
