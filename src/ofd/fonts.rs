@@ -1,5 +1,5 @@
 //! The fonts of the OFD package: every face the layout uses, subset to its
-//! glyphs (GB/T 33190-2016 §11.1, CT_Font with an embedded FontFile), named
+//! glyphs (GB/T 33190-2016 §11.1: CT_Font with an embedded FontFile), named
 //! as offices name the faces they stand for, and the map from the layout's
 //! glyph ids to the subset's.
 
@@ -16,8 +16,8 @@ use crate::layout::Layout;
 ///
 /// | file | FontName | FamilyName | bold | serif | stands for |
 /// |---|---|---|---|---|---|
-/// | NotoSerifCJKsc-Bold.subset.otf | 方正小标宋简体 | 方正小标宋简体 | no | yes | 小标宋: name, titles (GB/T 9704 §7.2.2, §7.3.1) |
-/// | FandolFang-Regular.otf | 仿宋_GB2312 | 仿宋_GB2312 | no | yes | 仿宋: body text (GB/T 9704 §5.2.1) |
+/// | NotoSerifCJKsc-Bold.subset.otf | 方正小标宋简体 | 方正小标宋简体 | no | yes | 小标宋: name, titles (GB/T 9704-2012 §7.2.4, §7.3.1) |
+/// | FandolFang-Regular.otf | 仿宋_GB2312 | 仿宋_GB2312 | no | yes | 仿宋: body text (GB/T 9704-2012 §5.2.2, §7.3.3) |
 /// | NotoSansCJKsc-Medium.subset.otf | 黑体 | 黑体 | no | no | 黑体: headings, marking |
 /// | FandolKai-Regular.otf | 楷体_GB2312 | 楷体_GB2312 | no | yes | 楷体: guide, issue line, issuer |
 /// | FallbackKai-Light.ttf | 楷体 | 楷体 | no | yes | the fallback for characters beyond GB 2312 (a Kai design; 楷体 covers GBK) |
@@ -62,7 +62,7 @@ pub const OFFICE_NAMES: &[(&str, OfficeName)] = &[
     ),
 ];
 
-/// The names and style flags a Font element carries (CT_Font, §11.1 table 44).
+/// The names and style flags a Font element carries (CT_Font of Res.xsd, §11.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfficeName {
     /// FontName.

@@ -4,7 +4,7 @@
 //! layout decision, every position, size and colour comes from the
 //! [`Layout`].
 //!
-//! The package (§7.1, figure 2):
+//! The package (GB/T 33190-2016 §7, the files of its Annex A schemas):
 //!
 //! ```text
 //! OFD.xml                         entry: document information, where the document is
@@ -40,7 +40,7 @@ use xml::{mm, Xml};
 
 /// The document's folder in the package.
 const DOC: &str = "Doc_0";
-/// The resource folder of PublicRes.xml, relative to it (CT_Res BaseLoc, §7.9).
+/// The resource folder of PublicRes.xml, relative to it (BaseLoc of Res in Res.xsd).
 const RES: &str = "Res";
 
 /// Render `layout` to the bytes of an OFD file, embedding subsets of the faces
@@ -74,7 +74,7 @@ pub fn render(layout: &Layout, fonts: &FontSet) -> Result<Vec<u8>> {
         parts.push((format!("{DOC}/{RES}/{}", e.file_name), e.bytes.clone()));
     }
 
-    // The document ID (DocID, §7.4 table 4: 32 characters): derived from every
+    // The document ID (DocID of CT_DocInfo: 32 characters): derived from every
     // other part, so that equal content gives an equal ID.
     let mut h = Sha256::new();
     for (name, bytes) in &parts {
@@ -163,7 +163,8 @@ fn document(layout: &Layout, page_ids: &[u32], max_id: u32, color_space: u32) ->
     x.finish()
 }
 
-/// The leaves below `b` (OutlineElem Count, §7.8 table 11).
+/// The leaves below `b` (Count of CT_OutlineElem, Document.xsd: the
+/// number of leaf elements below it).
 fn leaves(b: &Bookmark) -> usize {
     b.children
         .iter()
@@ -171,8 +172,8 @@ fn leaves(b: &Bookmark) -> usize {
         .sum()
 }
 
-/// Bookmarks as OutlineElem, each going to its page and height (§7.8, CT_Dest
-/// of type XYZ, §7.10 / Definitions.xsd).
+/// Bookmarks as OutlineElem (Document.xsd), each going to its page and
+/// height: a CLICK action to a CT_Dest of type XYZ (Definitions.xsd).
 fn outline(x: &mut Xml, items: &[Bookmark], page_ids: &[u32]) {
     for bm in items {
         let count = leaves(bm).to_string();
@@ -206,7 +207,7 @@ fn outline(x: &mut Xml, items: &[Bookmark], page_ids: &[u32]) {
 }
 
 /// PublicRes.xml: the colour space and the fonts, their files in `Res/`
-/// (§7.9, Res.xsd; CT_Font §11.1; CT_ColorSpace §8.3.1).
+/// (Res.xsd: CT_Font, CT_ColorSpace).
 fn public_res(fonts: &[Embedded], color_space: u32) -> Vec<u8> {
     let mut x = Xml::new("Res", &[("BaseLoc", RES)]);
     x.open("ColorSpaces", &[]);

@@ -1,8 +1,9 @@
 //! One page's content (GB/T 33190-2016 §7.7, Page.xsd): a body layer of text
 //! objects, one per glyph run, and path objects for rules and frames, each at
 //! the layout's position converted to millimetres. Page coordinates start at
-//! the paper's top-left corner with y downwards (§7.2), as in the layout; an
-//! object's own coordinates start at the top-left of its Boundary (§8.2).
+//! the paper's top-left corner with y downwards, in millimetres, as in the
+//! layout (in pt); an object's own coordinates start at the top-left corner
+//! of its Boundary (CT_GraphicUnit), through its CTM.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -14,7 +15,8 @@ use crate::template::Rgb;
 use super::fonts::Embedded;
 use super::xml::{decimal, mm, mm_of_um, um, Xml, MM_PER_PT};
 
-/// Allocates the document's unit IDs (ST_ID, §7.5: unique in the document).
+/// Allocates the document's unit IDs (ST_ID of Definitions.xsd: unique in
+/// the document).
 #[derive(Debug)]
 pub struct Ids {
     next: u32,
@@ -38,7 +40,7 @@ impl Ids {
         &mut self.next
     }
 
-    /// The largest ID handed out (MaxUnitID, §7.5 table 5).
+    /// The largest ID handed out (MaxUnitID of CommonData, Document.xsd).
     pub fn max(&self) -> u32 {
         self.next - 1
     }
@@ -144,8 +146,8 @@ fn text_object(
     font: &Embedded,
     id: u32,
 ) {
-    // The box every glyph's ink lies in (§8.2: drawing outside the Boundary
-    // is clipped): the face's bounding box at each end, 1 µm to spare.
+    // The box every glyph's ink lies in (drawing outside an object's
+    // Boundary is clipped): the face's bounding box at each end, 1 µm to spare.
     let em = run.size;
     let [bx0, by0, bx1, by1] = font.bbox;
     let first = &glyphs[0];
@@ -159,7 +161,7 @@ fn text_object(
     let id_s = id.to_string();
     let font_s = font.id.to_string();
     let bound = boundary(left, top, right - left, bottom - top);
-    // Horizontal scale as the object's CTM (§8.2), which every reader
+    // Horizontal scale as the object's CTM (CT_GraphicUnit), which every reader
     // applies to glyphs and positions alike; HScale (§11.2) is read by some
     // readers as scaling the glyphs only and by others the positions too.
     let scale_units = (f64::from(run.hscale) * 10_000.0).round() as i64;

@@ -1,10 +1,11 @@
 //! Writing the package's XML: elements of the OFD namespace with the `ofd:`
-//! prefix (GB/T 33190-2016 §7.1, namespace `http://www.ofdspec.org/2016`),
+//! prefix (the namespace `http://www.ofdspec.org/2016` of the schemas of
+//! GB/T 33190-2016 Annex A),
 //! escaped text, and lengths in millimetres written to the micrometre.
 
 use std::fmt::Write as _;
 
-/// The OFD namespace (GB/T 33190-2016 §7.1).
+/// The OFD namespace (target namespace of the schemas of GB/T 33190-2016 Annex A).
 pub const NAMESPACE: &str = "http://www.ofdspec.org/2016";
 
 /// Millimetres per point (1 pt = 1/72 in, 1 in = 25.4 mm).

@@ -1,5 +1,5 @@
-//! A deterministic ZIP writer for the OFD package (GB/T 33190-2016 §6: an OFD
-//! file is a ZIP container): entries in the order given, every timestamp the
+//! A deterministic ZIP writer for the OFD package (GB/T 33190-2016: an OFD
+//! file is a ZIP container of its parts): entries in the order given, every timestamp the
 //! same fixed date, no extra fields, no clock and no file-system metadata, so
 //! equal contents give equal bytes.
 //!
