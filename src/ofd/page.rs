@@ -153,7 +153,8 @@ fn text_object(
     let first = &glyphs[0];
     let last = &glyphs[glyphs.len() - 1];
     let left = um(first.x + bx0.min(0.0) * em * run.hscale) - 1;
-    let right = um(last.x + bx1.max(last.advance / (em * run.hscale).max(1e-3)) * em * run.hscale) + 1;
+    let right =
+        um(last.x + bx1.max(last.advance / (em * run.hscale).max(1e-3)) * em * run.hscale) + 1;
     let top = um(baseline - by1.max(1.0) * em) - 1;
     let bottom = um(baseline - by0.min(0.0) * em) + 1;
 
