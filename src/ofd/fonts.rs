@@ -9,6 +9,8 @@ use crate::error::{Error, Result};
 use crate::fonts::{FaceId, FontFile, FontSet};
 use crate::layout::Layout;
 
+use super::Ids;
+
 /// How an office names the face a font file stands for, so that a reader
 /// that looks fonts up by name (rather than reading the embedded file) still
 /// finds a match. One row per face of the repository's `fonts/`; other files
@@ -166,9 +168,9 @@ impl Embedded {
     }
 }
 
-/// Subset every face the layout uses, in face order, with IDs from `next_id`
-/// on. Returns the embedded faces; `next_id` is advanced past their IDs.
-pub fn embed(layout: &Layout, fonts: &FontSet, next_id: &mut u32) -> Result<Vec<Embedded>> {
+/// Subset every face the layout uses, in face order, each with the next ID of
+/// `ids`.
+pub(super) fn embed(layout: &Layout, fonts: &FontSet, ids: &mut Ids) -> Result<Vec<Embedded>> {
     let used = layout.used_glyphs();
     // The characters each face draws, to check the subsets' cmaps against.
     let mut chars: BTreeMap<FaceId, Vec<char>> = BTreeMap::new();
@@ -208,8 +210,7 @@ pub fn embed(layout: &Layout, fonts: &FontSet, next_id: &mut u32) -> Result<Vec<
         } else {
             "ttf"
         };
-        let id = *next_id;
-        *next_id += 1;
+        let id = ids.take();
         // Glyph 0 stays 0; the used glyphs follow in order (fonts::subset).
         let map = gids
             .iter()

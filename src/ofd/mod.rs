@@ -35,7 +35,6 @@ use crate::fonts::{FaceId, FontSet};
 use crate::layout::{Bookmark, Layout};
 
 use fonts::Embedded;
-use page::Ids;
 use xml::{mm, Xml};
 
 /// The document's folder in the package.
@@ -43,12 +42,38 @@ const DOC: &str = "Doc_0";
 /// The resource folder of PublicRes.xml, relative to it (BaseLoc of Res in Res.xsd).
 const RES: &str = "Res";
 
+/// Allocates the document's unit IDs (ST_ID of Definitions.xsd: unique in
+/// the document).
+#[derive(Debug)]
+struct Ids {
+    next: u32,
+}
+
+impl Ids {
+    /// IDs from 1 on.
+    fn new() -> Ids {
+        Ids { next: 1 }
+    }
+
+    /// The next ID.
+    fn take(&mut self) -> u32 {
+        let id = self.next;
+        self.next += 1;
+        id
+    }
+
+    /// The largest ID handed out (MaxUnitID of CommonData, Document.xsd).
+    fn max(&self) -> u32 {
+        self.next - 1
+    }
+}
+
 /// Render `layout` to the bytes of an OFD file, embedding subsets of the faces
 /// of `fonts`.
 pub fn render(layout: &Layout, fonts: &FontSet) -> Result<Vec<u8>> {
     let mut ids = Ids::new();
     let color_space = ids.take();
-    let embedded = fonts::embed(layout, fonts, ids.peek_mut())?;
+    let embedded = fonts::embed(layout, fonts, &mut ids)?;
     let by_face: BTreeMap<FaceId, &Embedded> = embedded.iter().map(|e| (e.face, e)).collect();
     let page_ids: Vec<u32> = layout.pages.iter().map(|_| ids.take()).collect();
 
@@ -252,6 +277,14 @@ mod tests {
             y: 72.0,
             children,
         }
+    }
+
+    #[test]
+    fn ids_count_up_and_report_the_largest() {
+        let mut ids = Ids::new();
+        assert_eq!(ids.take(), 1);
+        assert_eq!(ids.take(), 2);
+        assert_eq!(ids.max(), 2);
     }
 
     #[test]

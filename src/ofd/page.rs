@@ -14,37 +14,7 @@ use crate::template::Rgb;
 
 use super::fonts::Embedded;
 use super::xml::{decimal, mm, mm_of_um, um, Xml, MM_PER_PT};
-
-/// Allocates the document's unit IDs (ST_ID of Definitions.xsd: unique in
-/// the document).
-#[derive(Debug)]
-pub struct Ids {
-    next: u32,
-}
-
-impl Ids {
-    /// IDs from 1 on.
-    pub fn new() -> Ids {
-        Ids { next: 1 }
-    }
-
-    /// The next ID.
-    pub fn take(&mut self) -> u32 {
-        let id = self.next;
-        self.next += 1;
-        id
-    }
-
-    /// The ID the next [`Ids::take`] returns.
-    pub fn peek_mut(&mut self) -> &mut u32 {
-        &mut self.next
-    }
-
-    /// The largest ID handed out (MaxUnitID of CommonData, Document.xsd).
-    pub fn max(&self) -> u32 {
-        self.next - 1
-    }
-}
+use super::Ids;
 
 /// An OFD colour value: `r g b`, 0–255 in the default RGB space.
 pub fn color(c: Rgb) -> String {
@@ -298,7 +268,7 @@ fn path_object(x: &mut Xml, id: u32, bound: &str, width: f32, c: Rgb, data: &str
 }
 
 /// The Content.xml of `page`, its IDs taken from `ids`.
-pub fn content(page: &Page, fonts: &BTreeMap<FaceId, &Embedded>, ids: &mut Ids) -> Vec<u8> {
+pub(super) fn content(page: &Page, fonts: &BTreeMap<FaceId, &Embedded>, ids: &mut Ids) -> Vec<u8> {
     let mut x = Xml::new("Page", &[]);
     x.open("Content", &[]);
     let layer = ids.take().to_string();
@@ -377,13 +347,5 @@ mod tests {
     fn colours_are_bytes() {
         assert_eq!(color(Rgb(1.0, 0.0, 0.0)), "255 0 0");
         assert_eq!(color(Rgb(0.5, 0.25, 1.5)), "128 64 255");
-    }
-
-    #[test]
-    fn ids_count_up_and_report_the_largest() {
-        let mut ids = Ids::new();
-        assert_eq!(ids.take(), 1);
-        assert_eq!(ids.take(), 2);
-        assert_eq!(ids.max(), 2);
     }
 }
