@@ -646,3 +646,49 @@ fn the_command_line_picks_the_format() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--pdfa"));
 }
+
+#[test]
+fn a_guide_frame_is_a_closed_path_around_the_layouts_rectangle() {
+    let dir = TempDir::new("ofd-frame");
+    let template = dir.join("framed.toml");
+    std::fs::write(
+        &template,
+        "extends = \"jianbao\"\nname = \"framed\"\n[guide]\nframe = true\n",
+    )
+    .unwrap();
+    let opts = jianbao::Options {
+        template: Some(template),
+        ..Default::default()
+    };
+    let laid = engine().layout(&example(), &opts).unwrap();
+    let frame = laid.layout.pages[0]
+        .items
+        .iter()
+        .find_map(|it| match it {
+            Item::Frame(f) => Some(f.clone()),
+            _ => None,
+        })
+        .expect("the template asks for a frame");
+    let ofd = jianbao::ofd::render(&laid.layout, &laid.fonts).unwrap();
+    let doc = open_doc(&ofd);
+    let p = roxmltree::Document::parse(&doc.pages[0].1).unwrap();
+    let path = all(p.root_element(), "PathObject")
+        .find(|o| child(*o, "AbbreviatedData").text().unwrap().ends_with(" C"))
+        .expect("a closed path");
+    let b = numbers(path.attribute("Boundary").unwrap());
+    let half = f64::from(frame.thickness) * MM_PER_PT / 2.0;
+    let mm = |v: f32| f64::from(v) * MM_PER_PT;
+    // The stroke's centre line is the layout's rectangle; the Boundary holds the stroke.
+    let d = numbers(
+        &child(path, "AbbreviatedData")
+            .text()
+            .unwrap()
+            .replace(['M', 'L', 'C'], " "),
+    );
+    assert_eq!(d.len(), 8);
+    assert!((b[0] + d[0] - mm(frame.x)).abs() < 0.002);
+    assert!((b[1] + d[1] - mm(frame.y)).abs() < 0.002);
+    assert!((d[4] - d[0] - mm(frame.width)).abs() < 0.002);
+    assert!((d[5] - d[1] - mm(frame.height)).abs() < 0.002);
+    assert!((d[0] - half).abs() < 0.002 && (b[2] - mm(frame.width) - 2.0 * half).abs() < 0.003);
+}
