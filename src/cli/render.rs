@@ -16,7 +16,7 @@ pub struct RenderArgs {
     /// 输入的 JSON 文件（可多个；“-” 为标准输入）
     #[arg(required = true, value_name = "INPUT.json")]
     pub inputs: Vec<PathBuf>,
-    /// 输出的 PDF 或 OFD（扩展名 .ofd 时写 OFD；默认：输入文件名改为 .pdf；“-” 为标准输出；多个输入时可为文件夹）
+    /// 输出的 PDF 或 OFD（扩展名 .ofd 时写 OFD；默认：输入文件名改为 .pdf 或 --format 的扩展名；“-” 为标准输出；多个输入时可为文件夹）
     #[arg(short, long, value_name = "OUT.pdf|OUT.ofd")]
     pub output: Option<PathBuf>,
     /// 输出格式（默认按 -o 的扩展名，否则 pdf）
