@@ -371,9 +371,22 @@ impl<'a> Metrics<'a> {
 /// otherwise. Outline tables are read only for these glyphs; the subset keeps
 /// a Unicode cmap.
 pub fn subset(file: &FontFile, gids: &[u16]) -> Result<Vec<u8>> {
+    subset_with(file, gids, false)
+}
+
+/// [`subset`], also keeping the OS/2 table (when the face has one): a font
+/// file that stands on its own, as in an OFD package, and not only inside a
+/// PDF (the OpenType specification requires OS/2 of a font file).
+pub fn subset_standalone(file: &FontFile, gids: &[u16]) -> Result<Vec<u8>> {
+    subset_with(file, gids, true)
+}
+
+fn subset_with(file: &FontFile, gids: &[u16], os2: bool) -> Result<Vec<u8>> {
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;
     use allsorts::subset::{subset as subset_font, CmapTarget, SubsetProfile};
+    use allsorts::tables::FontTableProvider;
+    use allsorts::tag;
     let fail = |what: String| Error::Font {
         file: file.path.clone(),
         message: format!("无法取子集：{what}"),
@@ -385,8 +398,25 @@ pub fn subset(file: &FontFile, gids: &[u16]) -> Result<Vec<u8>> {
         .read::<FontData<'_>>()
         .map_err(|e| fail(e.to_string()))?;
     let provider = data.table_provider(0).map_err(|e| fail(e.to_string()))?;
-    subset_font(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
-        .map_err(|e| fail(e.to_string()))
+    let profile = if os2 && provider.has_table(tag::OS_2) {
+        // The PDF profile's tables and OS/2.
+        SubsetProfile::Custom(vec![
+            tag::CMAP,
+            tag::HEAD,
+            tag::CVT,
+            tag::FPGM,
+            tag::HHEA,
+            tag::HMTX,
+            tag::MAXP,
+            tag::NAME,
+            tag::OS_2,
+            tag::POST,
+            tag::PREP,
+        ])
+    } else {
+        SubsetProfile::Pdf
+    };
+    subset_font(&provider, &ids, &profile, CmapTarget::Unicode).map_err(|e| fail(e.to_string()))
 }
 
 /// The default font folder: `$JIANBAO_FONT_DIR`, else `fonts/` beside the

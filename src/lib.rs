@@ -6,7 +6,7 @@
 //! every length in pt) → [`fonts`] (role → chain of faces: [`fonts::FontSet`]) →
 //! [`typeset`] (lines of positioned glyph runs: [`typeset::Typeset`]) →
 //! [`paginate`] (pages of positioned items: [`layout::Layout`]) → [`render`]
-//! (PDF bytes). [`Engine`] runs them in order.
+//! (PDF bytes) or [`ofd`] (OFD bytes). [`Engine`] runs them in order.
 
 pub mod archive;
 pub mod diag;
@@ -15,6 +15,7 @@ pub mod files;
 pub mod fonts;
 pub mod layout;
 pub mod model;
+pub mod ofd;
 pub mod paginate;
 pub mod render;
 pub mod suggest;

@@ -36,7 +36,7 @@ pub struct Cli {
 /// The commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// 排版并写出 PDF（一个或多个输入；“-” 为标准输入）
+    /// 排版并写出 PDF 或 OFD（一个或多个输入；“-” 为标准输入）
     #[command(after_help = EXIT_CODES)]
     Render(render::RenderArgs),
     /// 检查输入并排版但不写文件：列出提示（字体回退、压缩等）和错误

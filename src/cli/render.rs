@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use jianbao::{Engine, Laid, Options};
 
 use super::{exit_code, UsageError, EXIT_INPUT};
@@ -16,9 +16,12 @@ pub struct RenderArgs {
     /// 输入的 JSON 文件（可多个；“-” 为标准输入）
     #[arg(required = true, value_name = "INPUT.json")]
     pub inputs: Vec<PathBuf>,
-    /// 输出的 PDF（默认：输入文件名改为 .pdf；“-” 为标准输出；多个输入时可为文件夹）
-    #[arg(short, long, value_name = "OUT.pdf")]
+    /// 输出的 PDF 或 OFD（扩展名 .ofd 时写 OFD；默认：输入文件名改为 .pdf 或 --format 的扩展名；“-” 为标准输出；多个输入时可为文件夹）
+    #[arg(short, long, value_name = "OUT.pdf|OUT.ofd")]
     pub output: Option<PathBuf>,
+    /// 输出格式（默认按 -o 的扩展名，否则 pdf）
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
     /// 使用这个模板文件，而不是输入中指定的模板
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
@@ -28,6 +31,40 @@ pub struct RenderArgs {
     /// 写出 PDF/A-2b（归档用：XMP 元数据、sRGB 输出意图）
     #[arg(long)]
     pub pdfa: bool,
+}
+
+/// The output format of `render`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// PDF (PDF/A-2b with --pdfa)
+    Pdf,
+    /// OFD (GB/T 33190-2016)
+    Ofd,
+}
+
+impl Format {
+    /// `--format` when given, else from the output's extension, else PDF.
+    fn of(args: &RenderArgs) -> Format {
+        args.format.unwrap_or_else(|| {
+            let ofd = args
+                .output
+                .as_deref()
+                .and_then(Path::extension)
+                .is_some_and(|e| e.eq_ignore_ascii_case("ofd"));
+            if ofd {
+                Format::Ofd
+            } else {
+                Format::Pdf
+            }
+        })
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Ofd => "ofd",
+        }
+    }
 }
 
 /// Arguments of `check`.
@@ -104,20 +141,25 @@ fn print_diagnostics(path: &Path, laid: &Laid) {
     }
 }
 
-/// Where the PDF of `input` goes.
-fn output_for(input: &Path, output: Option<&Path>, several: bool) -> Result<PathBuf> {
+/// Where the output of `input` goes.
+fn output_for(
+    input: &Path,
+    output: Option<&Path>,
+    several: bool,
+    format: Format,
+) -> Result<PathBuf> {
     match output {
         Some(o) if several => {
             if o.is_dir() {
                 let stem = input.file_stem().unwrap_or_default();
-                Ok(o.join(stem).with_extension("pdf"))
+                Ok(o.join(stem).with_extension(format.extension()))
             } else {
                 Err(UsageError("多个输入时，-o 只能是已存在的文件夹".into()).into())
             }
         }
         Some(o) => Ok(o.to_path_buf()),
         None if is_stdio(input) => Ok(PathBuf::from("-")),
-        None => Ok(input.with_extension("pdf")),
+        None => Ok(input.with_extension(format.extension())),
     }
 }
 
@@ -127,6 +169,9 @@ pub fn render(args: RenderArgs, font_dir: PathBuf) -> Result<ExitCode> {
     let several = args.inputs.len() > 1;
     if args.inputs.iter().filter(|p| is_stdio(p)).count() > 1 {
         return Err(UsageError("标准输入“-”只能用一次".into()).into());
+    }
+    if args.pdfa && Format::of(&args) == Format::Ofd {
+        return Err(UsageError("--pdfa 只用于 PDF 输出，不能与 OFD 同用".into()).into());
     }
     let mut worst = 0u8;
     for input in &args.inputs {
@@ -142,27 +187,35 @@ pub fn render(args: RenderArgs, font_dir: PathBuf) -> Result<ExitCode> {
 fn render_one(engine: &Engine, input: &Path, args: &RenderArgs, several: bool) -> Result<()> {
     let (bytes, mut opts) = read_input(input, args.template.as_deref())?;
     opts.render.pdfa = args.pdfa;
+    let format = Format::of(args);
+    let write = |laid: &Laid| -> Result<Vec<u8>> {
+        Ok(match format {
+            Format::Pdf => jianbao::render::render(&laid.layout, &laid.fonts, opts.render)?,
+            Format::Ofd => jianbao::ofd::render(&laid.layout, &laid.fonts)?,
+        })
+    };
+    let laid = engine.layout(&bytes, &opts)?;
+    print_diagnostics(input, &laid);
     if args.dump_layout {
-        let laid = engine.layout(&bytes, &opts)?;
-        print_diagnostics(input, &laid);
         std::io::stdout().write_all(laid.layout.dump().as_bytes())?;
         if let Some(out) = &args.output {
-            let pdf = jianbao::render::render(&laid.layout, &laid.fonts, opts.render)?;
-            write_output(&output_for(input, Some(out), several)?, &pdf)?;
+            write_output(
+                &output_for(input, Some(out), several, format)?,
+                &write(&laid)?,
+            )?;
         }
         return Ok(());
     }
-    let (laid, pdf) = engine.render(&bytes, &opts)?;
-    print_diagnostics(input, &laid);
-    let out = output_for(input, args.output.as_deref(), several)?;
-    write_output(&out, &pdf)?;
+    let doc = write(&laid)?;
+    let out = output_for(input, args.output.as_deref(), several, format)?;
+    write_output(&out, &doc)?;
     if !is_stdio(&out) {
         eprintln!(
             "{} → {}（{} 页，{} KB）",
             name_of(input),
             out.display(),
             laid.layout.pages.len(),
-            pdf.len().div_ceil(1024)
+            doc.len().div_ceil(1024)
         );
     }
     Ok(())

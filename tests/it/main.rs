@@ -8,5 +8,6 @@ mod cli;
 mod common;
 mod corpus;
 mod layout;
+mod ofd;
 mod pdf;
 mod snapshot;
