@@ -12,6 +12,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     match cli::run() {
         Ok(code) => code,
+        Err(err) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("jianbao: 错误：{err:#}");
             ExitCode::from(cli::exit_code(&err))

@@ -83,7 +83,7 @@ impl Archive {
             issue: m.issue,
             total_issue: m.total_issue,
         });
-        Ok(next_of(prev, &known, date, notes))
+        next_of(prev, &known, date, notes)
     }
 
     /// The issue after the archive's latest issue of bulletin `name`, dated
@@ -105,12 +105,23 @@ impl Archive {
         let prev = crate::model::parse(&bytes)?;
         let mut notes = Vec::new();
         let known = self.known_numbers(name, &mut notes)?;
-        Ok(next_of(&prev, &known, date, notes))
+        next_of(&prev, &known, date, notes)
     }
 }
 
-fn next_of(prev: &Bulletin, known: &[Numbers], date: Date, mut notes: Vec<NextNote>) -> NextIssue {
-    let numbers = skeleton::next_numbers(known, date);
+fn next_of(
+    prev: &Bulletin,
+    known: &[Numbers],
+    date: Date,
+    mut notes: Vec<NextNote>,
+) -> Result<NextIssue> {
+    let numbers = skeleton::next_numbers(known, date).ok_or_else(|| Error::Archive {
+        message: format!(
+            "下一期的期号或总期号超过了上限（期号 {}，总期号 {}）：请检查上一期的编号",
+            crate::model::MAX_ISSUE,
+            crate::model::MAX_TOTAL_ISSUE
+        ),
+    })?;
     if let Some(last) = known.iter().map(|k| k.year).max() {
         if numbers.year > last {
             notes.push(NextNote::NewYear {
@@ -119,9 +130,9 @@ fn next_of(prev: &Bulletin, known: &[Numbers], date: Date, mut notes: Vec<NextNo
             });
         }
     }
-    NextIssue {
+    Ok(NextIssue {
         json: skeleton::skeleton(prev, numbers, date),
         numbers,
         notes,
-    }
+    })
 }

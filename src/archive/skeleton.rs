@@ -21,10 +21,13 @@ pub struct Numbers {
 
 /// The numbers of the issue after the latest of `known` dated `date`: the
 /// issue number restarts at 1 in a new year, the total issue number runs on.
-pub fn next_numbers(known: &[Numbers], date: Date) -> Numbers {
+/// `None` when a number would pass its largest value (the input format's
+/// limits, [`crate::model::MAX_ISSUE`] and [`crate::model::MAX_TOTAL_ISSUE`]).
+pub fn next_numbers(known: &[Numbers], date: Date) -> Option<Numbers> {
     let latest = known.iter().max_by_key(|n| (n.year, n.issue));
     let total = known.iter().filter_map(|n| n.total_issue).max();
-    match latest {
+    let next = |n: u32, max: u32| n.checked_add(1).filter(|&n| n <= max);
+    Some(match latest {
         None => Numbers {
             year: date.year(),
             issue: 1,
@@ -32,10 +35,17 @@ pub fn next_numbers(known: &[Numbers], date: Date) -> Numbers {
         },
         Some(l) => Numbers {
             year: date.year(),
-            issue: if date.year() > l.year { 1 } else { l.issue + 1 },
-            total_issue: total.map(|t| t + 1),
+            issue: if date.year() > l.year {
+                1
+            } else {
+                next(l.issue, crate::model::MAX_ISSUE)?
+            },
+            total_issue: match total {
+                Some(t) => Some(next(t, crate::model::MAX_TOTAL_ISSUE)?),
+                None => None,
+            },
         },
-    }
+    })
 }
 
 #[derive(Serialize)]
@@ -181,15 +191,33 @@ mod tests {
         let d = Date::new(2024, 5, 17).unwrap();
         assert_eq!(
             next_numbers(&[n(2024, 1, Some(57))], d),
-            n(2024, 2, Some(58))
+            Some(n(2024, 2, Some(58)))
         );
-        assert_eq!(next_numbers(&[n(2024, 1, None)], d), n(2024, 2, None));
+        assert_eq!(next_numbers(&[n(2024, 1, None)], d), Some(n(2024, 2, None)));
         let d2025 = Date::new(2025, 1, 3).unwrap();
         assert_eq!(
             next_numbers(&[n(2024, 9, Some(65)), n(2024, 3, Some(59))], d2025),
-            n(2025, 1, Some(66))
+            Some(n(2025, 1, Some(66)))
         );
-        assert_eq!(next_numbers(&[], d), n(2024, 1, None));
+        assert_eq!(next_numbers(&[], d), Some(n(2024, 1, None)));
+    }
+
+    #[test]
+    fn numbers_never_wrap() {
+        let d = Date::new(2024, 5, 17).unwrap();
+        let max = crate::model::MAX_TOTAL_ISSUE;
+        assert_eq!(next_numbers(&[n(2024, 1, Some(max))], d), None);
+        assert_eq!(next_numbers(&[n(2024, 1, Some(u32::MAX))], d), None);
+        assert_eq!(
+            next_numbers(&[n(2024, crate::model::MAX_ISSUE, None)], d),
+            None
+        );
+        // A new year starts again at 1 whatever the last number was.
+        let d2025 = Date::new(2025, 1, 3).unwrap();
+        assert_eq!(
+            next_numbers(&[n(2024, crate::model::MAX_ISSUE, None)], d2025),
+            Some(n(2025, 1, None))
+        );
     }
 
     #[test]

@@ -164,17 +164,17 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
         eprintln!("jianbao: {n}");
     }
     let m = &filed.manifest;
-    println!(
+    outln!(
         "已归档：《{}》{}，{} 页（登记第 {} 号）",
         m.name,
         m.issue_label(),
         m.pages,
         m.sequence
-    );
-    println!("  编号：{}", m.id());
-    println!("  目录：{}", filed.dir.display());
-    println!("  PDF：{}", filed.dir.join(&m.pdf.file).display());
-    println!("  PDF SHA-256：{}", m.pdf.sha256);
+    )?;
+    outln!("  编号：{}", m.id())?;
+    outln!("  目录：{}", filed.dir.display())?;
+    outln!("  PDF：{}", filed.dir.join(&m.pdf.file).display())?;
+    outln!("  PDF SHA-256：{}", m.pdf.sha256)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -187,7 +187,7 @@ pub fn archive(cmd: ArchiveCommand, font_dir: PathBuf) -> Result<ExitCode> {
         ArchiveCommand::Search(a) => search(a),
         ArchiveCommand::Reindex(d) => {
             let n = Archive::new(&d.archive).reindex()?;
-            println!("索引已从文件重建：{n} 份副本");
+            outln!("索引已从文件重建：{n} 份副本")?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -212,7 +212,7 @@ fn list(a: ListArgs) -> Result<ExitCode> {
     })?;
     print_notes(&notes);
     if records.is_empty() {
-        println!("没有符合条件的归档副本");
+        outln!("没有符合条件的归档副本")?;
         return Ok(ExitCode::SUCCESS);
     }
     let name_w = records
@@ -221,7 +221,7 @@ fn list(a: ListArgs) -> Result<ExitCode> {
         .max()
         .unwrap_or(4)
         .max(4);
-    println!(
+    outln!(
         "{}  {}  {}  {}  {}  {}  {}  {}  首篇标题",
         pad("编号", 12),
         pad("名称", name_w),
@@ -231,9 +231,9 @@ fn list(a: ListArgs) -> Result<ExitCode> {
         pad("日期", 10),
         pad("页数", 4),
         pad("归档时间", 16),
-    );
+    )?;
     for r in &records {
-        println!(
+        outln!(
             "{}  {}  {:>4}  {:>4}  {:>6}  {:<10}  {:>4}  {}  {}",
             r.id,
             pad(&truncate_width(&r.name, 28), name_w),
@@ -244,9 +244,9 @@ fn list(a: ListArgs) -> Result<ExitCode> {
             r.pages,
             pad(&short_time(&r.issued_at), 16),
             truncate_width(&r.title, 40)
-        );
+        )?;
     }
-    println!("共 {} 期", records.len());
+    outln!("共 {} 期", records.len())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -271,53 +271,53 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
     let archive = Archive::new(&a.dir.archive);
     let d = archive.find(&query)?;
     let r = &d.record;
-    println!("《{}》{}", r.name, r.issue_label());
-    println!("  编号：      {}", r.id);
-    println!("  登记号：    第 {} 号", r.seq);
-    println!("  日期：      {}", r.date);
-    println!("  页数：      {}", r.pages);
-    println!("  首篇标题：  {}", r.title);
-    println!("  归档时间：  {}", r.issued_at);
-    println!("  目录：      {}", d.dir.display());
-    println!("  输入：      {}", d.input.display());
-    println!("  PDF：       {}", d.pdf.display());
-    println!("  清单：      {}", d.manifest_file.display());
-    println!("  PDF SHA-256：   {}", r.pdf_sha256);
-    println!("  输入 SHA-256：  {}", r.input_sha256);
-    println!("  清单 SHA-256：  {}", r.manifest_sha256);
+    outln!("《{}》{}", r.name, r.issue_label())?;
+    outln!("  编号：      {}", r.id)?;
+    outln!("  登记号：    第 {} 号", r.seq)?;
+    outln!("  日期：      {}", r.date)?;
+    outln!("  页数：      {}", r.pages)?;
+    outln!("  首篇标题：  {}", r.title)?;
+    outln!("  归档时间：  {}", r.issued_at)?;
+    outln!("  目录：      {}", d.dir.display())?;
+    outln!("  输入：      {}", d.input.display())?;
+    outln!("  PDF：       {}", d.pdf.display())?;
+    outln!("  清单：      {}", d.manifest_file.display())?;
+    outln!("  PDF SHA-256：   {}", r.pdf_sha256)?;
+    outln!("  输入 SHA-256：  {}", r.input_sha256)?;
+    outln!("  清单 SHA-256：  {}", r.manifest_sha256)?;
     match &d.manifest {
         Some(m) => {
-            println!("  程序：      {} {}", m.tool.name, m.tool.version);
-            println!(
+            outln!("  程序：      {} {}", m.tool.name, m.tool.version)?;
+            outln!(
                 "  模板：      {}（{}，SHA-256 {}）",
                 m.template.name,
                 m.template.reference,
                 m.template.sha256.chars().take(16).collect::<String>()
-            );
+            )?;
             for f in &m.fonts {
-                println!(
+                outln!(
                     "  字体：      {}（SHA-256 {}）",
                     f.name,
                     f.sha256.chars().take(16).collect::<String>()
-                );
+                )?;
             }
             for n in &m.notices {
-                println!("  归档时的提示：{n}");
+                outln!("  归档时的提示：{n}")?;
             }
             for w in &m.warnings {
-                println!("  归档时接受的警告：{w}");
+                outln!("  归档时接受的警告：{w}")?;
             }
             match &m.previous {
-                Some(p) => println!("  前一份清单 SHA-256：{p}"),
-                None => println!("  前一份清单：无（档案库的第一份）"),
+                Some(p) => outln!("  前一份清单 SHA-256：{p}")?,
+                None => outln!("  前一份清单：无（档案库的第一份）")?,
             }
         }
-        None => println!("  清单无法读取：运行 jianbao archive verify 查看"),
+        None => outln!("  清单无法读取：运行 jianbao archive verify 查看")?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_report(report: &VerifyReport) {
+fn print_report(report: &VerifyReport) -> std::io::Result<()> {
     for c in &report.copies {
         let id = c.id.as_deref().unwrap_or("            ");
         let mut line = format!("{}  {}  {}", pad(c.status.label(), 6), id, c.label);
@@ -328,40 +328,41 @@ fn print_report(report: &VerifyReport) {
                 "  重新排版：字节不同"
             });
         }
-        println!("{line}");
+        outln!("{line}")?;
         for p in &c.problems {
-            println!("    - {p}");
+            outln!("    - {p}")?;
         }
         if let Some(r) = &c.rerender {
             for n in &r.notes {
-                println!("    - {n}");
+                outln!("    - {n}")?;
             }
         }
     }
     let count = |s: Status| report.copies.iter().filter(|c| c.status == s).count();
-    println!(
+    outln!(
         "共 {} 份：完好 {}，已改动 {}，缺失 {}",
         report.copies.len(),
         count(Status::Intact),
         count(Status::Changed),
         count(Status::Missing)
-    );
+    )?;
     let rerendered: Vec<_> = report
         .copies
         .iter()
         .filter_map(|c| c.rerender.as_ref())
         .collect();
     if !rerendered.is_empty() {
-        println!(
+        outln!(
             "重新排版 {} 份：逐字节相同 {}，不同 {}",
             rerendered.len(),
             rerendered.iter().filter(|r| r.identical).count(),
             rerendered.iter().filter(|r| !r.identical).count(),
-        );
+        )?;
     }
     if let Some((seq, sha)) = &report.head {
-        println!("登记链末端：第 {seq} 号，清单 SHA-256 {sha}（可另行记下，用于日后核对）");
+        outln!("登记链末端：第 {seq} 号，清单 SHA-256 {sha}（可另行记下，用于日后核对）")?;
     }
+    Ok(())
 }
 
 fn verify(a: VerifyArgs, font_dir: PathBuf) -> Result<ExitCode> {
@@ -369,7 +370,7 @@ fn verify(a: VerifyArgs, font_dir: PathBuf) -> Result<ExitCode> {
     let engine = a.rerender.then(|| Engine::new(font_dir));
     let report = archive.verify(engine.as_ref())?;
     print_notes(&report.notes);
-    print_report(&report);
+    print_report(&report)?;
     if report.all_intact() && !report.rerender_failed() {
         Ok(ExitCode::SUCCESS)
     } else {
@@ -389,25 +390,25 @@ fn search(a: SearchArgs) -> Result<ExitCode> {
     let (hits, notes) = archive.search(&query)?;
     print_notes(&notes);
     if hits.is_empty() {
-        println!("没有找到“{query}”");
+        outln!("没有找到“{query}”")?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut last: Option<&str> = None;
     for h in &hits {
         if last != Some(h.record.dir.as_str()) {
-            println!(
+            outln!(
                 "{}  《{}》{}  {}",
                 h.record.id,
                 h.record.name,
                 h.record.issue_label(),
                 h.record.date
-            );
+            )?;
             last = Some(h.record.dir.as_str());
         }
         if h.sentence == h.block {
-            println!("    （标题）{}", h.sentence);
+            outln!("    （标题）{}", h.sentence)?;
         } else {
-            println!("    【{}】{}", h.block, h.sentence);
+            outln!("    【{}】{}", h.block, h.sentence)?;
         }
     }
     let copies = hits
@@ -415,7 +416,7 @@ fn search(a: SearchArgs) -> Result<ExitCode> {
         .map(|h| h.record.dir.as_str())
         .collect::<std::collections::BTreeSet<_>>()
         .len();
-    println!("共 {} 处，在 {copies} 期中", hits.len());
+    outln!("共 {} 处，在 {copies} 期中", hits.len())?;
     Ok(ExitCode::SUCCESS)
 }
 

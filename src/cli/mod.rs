@@ -1,6 +1,16 @@
 //! Command-line arguments (clap) and the commands that render, check and
 //! describe bulletins.
 
+/// `println!` that returns the write's error instead of panicking, so that a
+/// reader that stops early (`jianbao schema | head -1`) ends the command
+/// quietly (see [`exit_code`]).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 mod archive;
 mod render;
 mod table;
@@ -72,13 +82,25 @@ pub fn run() -> Result<ExitCode> {
         Command::Render(args) => render::render(args, font_dir),
         Command::Check(args) => render::check(args, font_dir),
         Command::Schema => {
-            println!("{}", jianbao::model::schema::json_schema());
+            outln!("{}", jianbao::model::schema::json_schema())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Issue(args) => archive::issue(args, font_dir),
         Command::Archive(cmd) => archive::archive(cmd, font_dir),
         Command::New(args) => archive::new(args),
     }
+}
+
+/// Whether the command ended because its output was closed by the reader
+/// (a pipe into `head`): not an error, and nothing to say.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<jianbao::Error>().is_some_and(|e| {
+                matches!(e, jianbao::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+            })
+    })
 }
 
 /// The exit code for an error that ended a command.

@@ -163,6 +163,59 @@ fn output_for(
     }
 }
 
+/// Whether two paths name the same file (when both exist), or the same path.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+    }
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    abs(a) == abs(b)
+}
+
+/// Refuse, before anything is written, outputs that would overwrite an input
+/// (`render in.json -o in.json`, or an input named `x.pdf`) or each other
+/// (`render a/x.json b/x.json -o DIR`).
+fn check_outputs(args: &RenderArgs, several: bool) -> Result<()> {
+    let format = Format::of(args);
+    let mut outputs: Vec<(PathBuf, &Path)> = Vec::new();
+    for input in &args.inputs {
+        if args.dump_layout && args.output.is_none() {
+            continue;
+        }
+        let out = output_for(input, args.output.as_deref(), several, format)?;
+        if is_stdio(&out) {
+            continue;
+        }
+        if let Some(clash) = args
+            .inputs
+            .iter()
+            .find(|i| !is_stdio(i) && same_file(i, &out))
+        {
+            return Err(UsageError(format!(
+                "输出文件 {} 就是输入文件 {}：会把输入覆盖掉；请用 -o 另指定输出文件",
+                out.display(),
+                clash.display()
+            ))
+            .into());
+        }
+        if let Some((_, first)) = outputs.iter().find(|(o, _)| same_file(o, &out)) {
+            return Err(UsageError(format!(
+                "{} 和 {} 都会写到 {}：后一个会覆盖前一个；请分开输出，或给输入文件改名",
+                first.display(),
+                input.display(),
+                out.display()
+            ))
+            .into());
+        }
+        outputs.push((out, input));
+    }
+    Ok(())
+}
+
 /// `jianbao render`.
 pub fn render(args: RenderArgs, font_dir: PathBuf) -> Result<ExitCode> {
     let engine = Engine::new(font_dir);
@@ -173,6 +226,7 @@ pub fn render(args: RenderArgs, font_dir: PathBuf) -> Result<ExitCode> {
     if args.pdfa && Format::of(&args) == Format::Ofd {
         return Err(UsageError("--pdfa 只用于 PDF 输出，不能与 OFD 同用".into()).into());
     }
+    check_outputs(&args, several)?;
     let mut worst = 0u8;
     for input in &args.inputs {
         let result = render_one(&engine, input, &args, several);
@@ -234,16 +288,24 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp{}",
-        path.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes).map_err(|e| jianbao::Error::io(path, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        jianbao::Error::io(path, e)
-    })?;
+    let io = |e: std::io::Error| jianbao::Error::io(path, e);
+    // A new file of an unpredictable name, created exclusively (a link
+    // planted in the folder is never followed), renamed over the target: a
+    // link at the target is replaced, not written through.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".jianbao-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let readable = std::fs::Permissions::from_mode(0o644);
+        tmp.as_file().set_permissions(readable).map_err(io)?;
+    }
+    tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }
 
@@ -267,10 +329,10 @@ pub fn check(args: CheckArgs, font_dir: PathBuf) -> Result<ExitCode> {
                     );
                     worst = worst.max(EXIT_INPUT);
                 } else {
-                    println!(
+                    outln!(
                         "{}: 可以排版：{pages} 页，{warnings} 条警告，{notices} 条提示",
                         name_of(input)
-                    );
+                    )?;
                 }
             }
             Err(e) => {

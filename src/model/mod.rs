@@ -20,6 +20,12 @@ pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_LINE_CHARS: usize = 200;
 /// The most characters of one paragraph.
 pub const MAX_PARAGRAPH_CHARS: usize = 20_000;
+/// The largest issue number (期号): a daily bulletin reaches 366 a year.
+pub const MAX_ISSUE: u32 = 9_999;
+/// The largest total issue number (总期号).
+pub const MAX_TOTAL_ISSUE: u32 = 999_999;
+/// The most copies printed (共印N份).
+pub const MAX_COPIES: u32 = 999_999;
 
 /// One issue (一期) of a bulletin, validated.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,6 +7,7 @@ mod archive;
 mod cli;
 mod common;
 mod corpus;
+mod hostile;
 mod layout;
 mod ofd;
 mod pdf;

@@ -87,11 +87,11 @@ impl Reader {
         let present = self.fields(entries, at, schema::MASTHEAD, |r, key, v, here| {
             match key {
                 name::NAME => name_ = r.text(v, here, TextKind::Line),
-                name::ISSUE => issue = r.positive(v, here),
+                name::ISSUE => issue = r.positive(v, here, crate::model::MAX_ISSUE),
                 name::TOTAL_ISSUE => {
                     total_issue = match v {
                         Json::Null => Some(None),
-                        _ => r.positive(v, here).map(Some),
+                        _ => r.positive(v, here, crate::model::MAX_TOTAL_ISSUE).map(Some),
                     }
                 }
                 name::ISSUER => issuer = r.text(v, here, TextKind::Line),
@@ -378,7 +378,7 @@ impl Reader {
                 name::DATE if null => date = Some(None),
                 name::DATE => date = r.date(v, here).map(Some),
                 name::COPIES if null => copies = Some(None),
-                name::COPIES => copies = r.positive(v, here).map(Some),
+                name::COPIES => copies = r.positive(v, here, crate::model::MAX_COPIES).map(Some),
                 _ => return false,
             }
             true

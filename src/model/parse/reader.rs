@@ -344,14 +344,14 @@ impl Reader {
         self.each(items, at, |r, item, here| r.text(item, here, kind))
     }
 
-    /// A positive integer that fits in `u32`.
-    pub(super) fn positive(&mut self, v: &Json, at: &At) -> Option<u32> {
+    /// A positive integer of at most `max`.
+    pub(super) fn positive(&mut self, v: &Json, at: &At, max: u32) -> Option<u32> {
         const WANT: &str = "应为正整数（1、2、3……）";
         let message = match v {
             Json::Number(Number::Unsigned(0)) => format!("{WANT}，不能是 0"),
             Json::Number(Number::Unsigned(n)) => match u32::try_from(*n) {
-                Ok(n) => return Some(n),
-                Err(_) => format!("数字 {n} 太大：最大为 {}", u32::MAX),
+                Ok(n) if n <= max => return Some(n),
+                _ => format!("数字 {n} 太大：最大为 {max}"),
             },
             Json::Number(Number::Signed(n)) => format!("{WANT}，不能是负数 {n}"),
             Json::Number(Number::Float(f)) => {
@@ -359,8 +359,8 @@ impl Reader {
                     format!("{WANT}，不能有小数：{f}")
                 } else if *f < 1.0 {
                     format!("{WANT}，不能是 {f}")
-                } else if *f > f64::from(u32::MAX) {
-                    format!("数字 {f} 太大：最大为 {}", u32::MAX)
+                } else if *f > f64::from(max) {
+                    format!("数字 {f} 太大：最大为 {max}")
                 } else {
                     // An integral value written as 1.0 or 1e2: the number is fine.
                     return Some(*f as u32);
