@@ -32,21 +32,27 @@ impl Archive {
         idx.insert(&rec, &sentences)
     }
 
-    /// Rebuild the index from the files; call with the lock held.
+    /// Rebuild the index from the files; call with the lock held. The new
+    /// index is built beside the old one and renamed over it when complete,
+    /// so that a full disk never leaves the archive without an index.
     fn rebuild(&self, _lock: &Lock) -> Result<(Index, usize)> {
         let path = self.root().join(INDEX_FILE);
+        let fresh = self.root().join(format!("{INDEX_FILE}.new"));
+        let remove = |p: &std::path::Path| match fs::remove_file(p) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(p, e)),
+        };
+        let side = |base: &std::path::Path, suffix: &str| {
+            PathBuf::from(format!("{}{suffix}", base.display()))
+        };
         for suffix in ["", "-journal", "-wal", "-shm"] {
-            let p = PathBuf::from(format!("{}{suffix}", path.display()));
-            match fs::remove_file(&p) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io(&p, e)),
-            }
+            remove(&side(&fresh, suffix))?;
         }
-        let mut idx = Index::open(&path).map_err(index_error)?;
         let found = self.store.scan()?;
-        let n = idx
-            .batch(|idx| {
+        let n = {
+            let mut idx = Index::open(&fresh).map_err(index_error)?;
+            idx.batch(|idx| {
                 let mut n = 0;
                 for (f, m) in manifests(&found) {
                     self.index_copy(idx, f, m)?;
@@ -54,7 +60,13 @@ impl Archive {
                 }
                 Ok(n)
             })
-            .map_err(index_error)?;
+            .map_err(index_error)?
+        };
+        for suffix in ["-journal", "-wal", "-shm"] {
+            remove(&side(&path, suffix))?;
+        }
+        fs::rename(&fresh, &path).map_err(|e| Error::io(&path, e))?;
+        let idx = Index::open(&path).map_err(index_error)?;
         Ok((idx, n))
     }
 
@@ -122,5 +134,96 @@ impl Archive {
                 Ok(idx)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::store;
+    use super::*;
+
+    fn temp(tag: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("jianbao-catalog-{tag}-{}", std::process::id()));
+        store::make_writable(&d);
+        let _ = fs::remove_dir_all(&d);
+        fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    /// An archive with the example filed.
+    fn filed(tag: &str) -> (PathBuf, Archive) {
+        let root = temp(tag);
+        let archive = Archive::new(root.join("archive"));
+        let engine =
+            crate::Engine::new(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts"));
+        let input = fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/yiyang-2024-01.json"),
+        )
+        .unwrap();
+        let opts = crate::Options::default();
+        let issue = IssueOptions {
+            allow_warnings: false,
+            now: std::time::UNIX_EPOCH,
+        };
+        archive.issue(&engine, &input, &opts, &issue).unwrap();
+        (root, archive)
+    }
+
+    #[test]
+    fn disk_errors_of_the_index_are_file_errors() {
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full".into()),
+        );
+        let e = index_error(full);
+        assert!(matches!(e, Error::Io { .. }), "{e:?}");
+        assert!(!e.is_content_error(), "exit code 2, not 1 (changed)");
+        let corrupt = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            None,
+        );
+        assert!(matches!(index_error(corrupt), Error::Archive { .. }));
+    }
+
+    #[test]
+    fn a_rebuild_that_fails_leaves_the_old_index() {
+        let (root, archive) = filed("rebuild");
+        let index = archive.root().join(INDEX_FILE);
+        let before = fs::read(&index).unwrap();
+        // The new index cannot be written (its name is taken by a folder).
+        let fresh = archive.root().join(format!("{INDEX_FILE}.new"));
+        fs::create_dir(&fresh).unwrap();
+        fs::write(fresh.join("x"), b"x").unwrap();
+        assert!(archive.reindex().is_err());
+        assert_eq!(
+            fs::read(&index).unwrap(),
+            before,
+            "the old index is untouched"
+        );
+        fs::remove_dir_all(&fresh).unwrap();
+        assert_eq!(archive.reindex().unwrap(), 1);
+        store::make_writable(&root);
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn the_index_catches_up_with_copies_it_lacks() {
+        let (root, archive) = filed("catchup");
+        let index = archive.root().join(INDEX_FILE);
+        let db = rusqlite::Connection::open(&index).unwrap();
+        db.execute("DELETE FROM copies", []).unwrap();
+        drop(db);
+        let mut notes = Vec::new();
+        let idx = archive.index(None, &mut notes).unwrap();
+        assert_eq!(idx.records().unwrap().len(), 1);
+        // A damaged file is rebuilt, with a note.
+        drop(idx);
+        fs::write(&index, b"not a database").unwrap();
+        let mut notes = Vec::new();
+        let idx = archive.index(None, &mut notes).unwrap();
+        assert_eq!(idx.records().unwrap().len(), 1);
+        assert!(notes.iter().any(|n| n.contains("重建")), "{notes:?}");
+        store::make_writable(&root);
+        let _ = fs::remove_dir_all(&root);
     }
 }

@@ -3,8 +3,10 @@
 
 use std::path::Path;
 
-use super::manifest::{FileRecord, FontRecord, TemplateRecord, Tool, FORMAT};
-use super::store::{self, sha256_hex, FoundCopy, INPUT_FILE, PDF_FILE};
+use std::collections::BTreeSet;
+
+use super::manifest::{CopyRef, FileRecord, FontRecord, TemplateRecord, Tool, FORMAT};
+use super::store::{self, sha256_hex, FoundCopy, INPUT_FILE, PDF_FILE, TEMPLATE_FILE};
 use super::*;
 use crate::model::TemplateRef;
 use crate::{Engine, Options};
@@ -39,6 +41,8 @@ impl Archive {
             (None, TemplateRef::Builtin(n)) => (n.clone(), true),
             (None, TemplateRef::File(p)) => (absolute(p, &opts.base_dir), false),
         };
+        // A template file is kept with the copy, merged into one.
+        let template_text = (!builtin).then(|| template.merged.clone().into_bytes());
         let mut manifest = Manifest {
             format: FORMAT.to_string(),
             sequence: 0,
@@ -68,6 +72,11 @@ impl Archive {
                 reference,
                 builtin,
                 sha256: template.sha256.clone(),
+                file: template_text.as_ref().map(|t| FileRecord {
+                    file: TEMPLATE_FILE.to_string(),
+                    bytes: t.len() as u64,
+                    sha256: sha256_hex(t),
+                }),
             },
             fonts: laid
                 .fonts
@@ -78,6 +87,7 @@ impl Archive {
                     sha256: f.sha256().to_string(),
                 })
                 .collect(),
+            previous_copy: None,
             warnings: warnings.clone(),
             notices: notices.clone(),
         };
@@ -96,10 +106,33 @@ impl Archive {
             notes.push(format!("清理了 {cleaned} 个中断归档留下的临时目录"));
         }
         let found = self.store.scan()?;
-        let duplicate = manifests(&found)
-            .into_iter()
-            .find(|(_, x)| x.name == m.name && x.year == year && x.issue == m.issue);
-        if duplicate.is_some() || found.iter().any(|f| f.rel == rel) {
+        let mut index_notes = Vec::new();
+        let idx = self.index(Some(&lock), &mut index_notes);
+        let records = idx
+            .as_ref()
+            .ok()
+            .and_then(|i| i.records().ok())
+            .unwrap_or_default();
+        // Every number the register knows was used: the copies on disk, the
+        // copy each of them names as filed before it (so a deleted folder's
+        // number stays used), and what the index remembers.
+        let mut used: BTreeSet<(String, u16, u32)> = BTreeSet::new();
+        for (_, x) in manifests(&found) {
+            used.insert(x.copy_ref().key());
+            used.extend(x.previous_copy.as_ref().map(CopyRef::key));
+        }
+        for r in &records {
+            used.insert(
+                CopyRef {
+                    name: r.name.clone(),
+                    year: r.year,
+                    issue: r.issue,
+                }
+                .key(),
+            );
+        }
+        let this = manifest.copy_ref();
+        if used.contains(&this.key()) || found.iter().any(|f| f.rel == rel) {
             return Err(Error::Archive {
                 message: format!(
                     "《{}》{}年第{}期已经归档过：期号不能重复使用；请改用下一期的期号（jianbao new 可生成下一期），或用 jianbao archive show 查看已归档的那一期",
@@ -111,28 +144,30 @@ impl Archive {
         // remembers: a deleted last copy still counts, and for the same
         // number the hash recorded when it was filed wins over the file's
         // (so that an edited last manifest stays detectable).
-        let mut head: Option<(u64, String)> = manifests(&found)
+        let mut head: Option<(u64, String, CopyRef)> = manifests(&found)
             .into_iter()
-            .filter_map(|(f, x)| Some((x.sequence, f.manifest_sha256.clone()?)))
-            .max();
-        let mut index_notes = Vec::new();
-        let idx = self.index(Some(&lock), &mut index_notes);
-        if let Ok(idx) = &idx {
-            if let Ok(records) = idx.records() {
-                if let Some(r) = records.iter().max_by_key(|r| r.seq) {
-                    if head.as_ref().map_or(true, |h| r.seq >= h.0) {
-                        head = Some((r.seq, r.manifest_sha256.clone()));
-                    }
-                }
+            .filter_map(|(f, x)| Some((x.sequence, f.manifest_sha256.clone()?, x.copy_ref())))
+            .max_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        if let Some(r) = records.iter().max_by_key(|r| r.seq) {
+            if head.as_ref().map_or(true, |h| r.seq >= h.0) {
+                let key = CopyRef {
+                    name: r.name.clone(),
+                    year: r.year,
+                    issue: r.issue,
+                };
+                head = Some((r.seq, r.manifest_sha256.clone(), key));
             }
         }
         manifest.sequence = head.as_ref().map_or(1, |h| h.0 + 1);
+        manifest.previous_copy = head.as_ref().map(|h| h.2.clone());
         manifest.previous = head.map(|h| h.1);
         manifest.issued_at = crate::model::date::rfc3339_cst(issue_opts.now);
         let manifest_bytes = manifest.to_bytes();
-        let dir = self
-            .store
-            .file_copy(&lock, &rel, input, &pdf, &manifest_bytes)?;
+        let mut files: Vec<(&str, &[u8])> = vec![(INPUT_FILE, input), (PDF_FILE, &pdf)];
+        if let Some(t) = &template_text {
+            files.push((TEMPLATE_FILE, t));
+        }
+        let dir = self.store.file_copy(&lock, &rel, &files, &manifest_bytes)?;
 
         // The index follows the files; if it cannot, it is rebuilt next time.
         let found = FoundCopy {

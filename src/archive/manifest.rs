@@ -48,6 +48,11 @@ pub struct Manifest {
     pub template: TemplateRecord,
     /// Every font file used.
     pub fonts: Vec<FontRecord>,
+    /// The copy filed just before (`sequence - 1`), by name and number: so
+    /// that its number stays known as used even if its folder is deleted.
+    /// Absent from the first copy and from manifests filed before version 0.2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_copy: Option<CopyRef>,
     /// Warnings of the layout (probable mistakes) that the issuer accepted.
     #[serde(default)]
     pub warnings: Vec<String>,
@@ -55,6 +60,28 @@ pub struct Manifest {
     /// Absent from manifests filed before version 0.2.
     #[serde(default)]
     pub notices: Vec<String>,
+}
+
+/// A filed copy by bulletin name and number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopyRef {
+    /// 简报名称.
+    pub name: String,
+    /// The year of its date.
+    pub year: u16,
+    /// 期号.
+    pub issue: u32,
+}
+
+impl CopyRef {
+    /// What the register compares: the normalized name, the year, the number.
+    pub fn key(&self) -> (String, u16, u32) {
+        (
+            super::store::normalize_name(&self.name),
+            self.year,
+            self.issue,
+        )
+    }
 }
 
 /// The program that filed a copy.
@@ -99,6 +126,12 @@ pub struct TemplateRecord {
     pub builtin: bool,
     /// SHA-256 of its text(s) (see [`crate::template::Template::sha256`]).
     pub sha256: String,
+    /// A template that is not built in is kept with the copy, merged into
+    /// one file (`template.toml`), so that the copy can be laid out again
+    /// wherever the original file went. Absent for built-in templates and
+    /// from manifests filed before version 0.2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileRecord>,
 }
 
 /// A font file used by a copy.
@@ -132,6 +165,15 @@ impl Manifest {
             });
         }
         Ok(m)
+    }
+
+    /// This copy by name and number.
+    pub fn copy_ref(&self) -> CopyRef {
+        CopyRef {
+            name: self.name.clone(),
+            year: self.year,
+            issue: self.issue,
+        }
     }
 
     /// The short id of the copy: the first 12 hex digits of the PDF's SHA-256.
@@ -187,11 +229,13 @@ mod tests {
                 reference: "jianbao".into(),
                 builtin: true,
                 sha256: "02".repeat(32),
+                file: None,
             },
             fonts: vec![FontRecord {
                 name: "FandolFang-Regular.otf".into(),
                 sha256: "03".repeat(32),
             }],
+            previous_copy: None,
             warnings: vec!["警告".into()],
             notices: vec!["提示".into()],
         }

@@ -153,6 +153,9 @@ pub struct Rerender {
     /// Whether template, fonts and program were the same as when issued (so
     /// that identical bytes are expected).
     pub same_inputs: bool,
+    /// Whether the copy could not be laid out again at all (its input or
+    /// template unreadable, or refused): it is not proved.
+    pub failed: bool,
     /// What differs (template, fonts, program) or what failed.
     pub notes: Vec<String>,
 }
@@ -181,6 +184,10 @@ pub struct CopyCheck {
 pub struct VerifyReport {
     /// Every copy, in register order.
     pub copies: Vec<CopyCheck>,
+    /// Rows of the index that no copy on disk stands behind, or that say
+    /// something else than their copy's manifest: the index was changed (it
+    /// is rebuilt from the files).
+    pub index_problems: Vec<String>,
     /// The last link of the register: sequence number and manifest SHA-256.
     /// Writing it down elsewhere lets a later check notice a deleted last copy.
     pub head: Option<(u64, String)>,
@@ -189,23 +196,42 @@ pub struct VerifyReport {
 }
 
 impl VerifyReport {
-    /// Whether every copy is intact.
+    /// Whether every copy is intact (and the index agrees with them).
     pub fn all_intact(&self) -> bool {
-        self.copies.iter().all(|c| c.status == Status::Intact)
+        self.copies.iter().all(|c| c.status == Status::Intact) && self.index_problems.is_empty()
     }
 
-    /// Whether some re-render gave different bytes although template, fonts
-    /// and program were the same.
+    /// Whether some copy could not be laid out again, or gave different
+    /// bytes although template, fonts and program were the same.
     pub fn rerender_failed(&self) -> bool {
         self.copies.iter().any(|c| {
             c.rerender
                 .as_ref()
-                .is_some_and(|r| r.same_inputs && !r.identical)
+                .is_some_and(|r| r.failed || (r.same_inputs && !r.identical))
         })
     }
 }
 
+/// An error of the index: one of the disk (full, read-only, unreadable) is a
+/// file error (exit code 2); others say the index is damaged.
 fn index_error(e: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode::*;
+    if let rusqlite::Error::SqliteFailure(f, _) = &e {
+        if matches!(
+            f.code,
+            DiskFull
+                | SystemIoFailure
+                | CannotOpen
+                | ReadOnly
+                | PermissionDenied
+                | FileLockingProtocolFailed
+        ) {
+            return Error::io(
+                index::INDEX_FILE,
+                std::io::Error::other(format!("档案索引无法读写（{e}）：请检查磁盘空间和权限")),
+            );
+        }
+    }
     Error::Archive {
         message: format!("档案索引出错（{e}）：运行 jianbao archive reindex 从文件重建索引"),
     }

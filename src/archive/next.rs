@@ -63,7 +63,7 @@ impl Archive {
         notes.extend(index_notes.into_iter().map(NextNote::Index));
         Ok(records
             .iter()
-            .filter(|r| r.name == name)
+            .filter(|r| super::store::normalize_name(&r.name) == super::store::normalize_name(name))
             .map(|r| Numbers {
                 year: r.year,
                 issue: r.issue,

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
-use super::store::{INPUT_FILE, MANIFEST_FILE, PDF_FILE};
+use super::store::{self, INPUT_FILE, MANIFEST_FILE, PDF_FILE};
 use super::*;
 
 impl Archive {
@@ -16,26 +16,52 @@ impl Archive {
             .index(None, &mut notes)?
             .records()
             .map_err(index_error)?;
-        let on_disk: BTreeSet<String> = self.store.copy_dirs()?.into_iter().collect();
+        let scan = self.store.scan_dirs()?;
+        if !scan.unreadable.is_empty() {
+            notes.push(format!(
+                "有 {} 个文件夹无法读取，其中的副本没有列出：运行 jianbao archive verify 查看",
+                scan.unreadable.len()
+            ));
+        }
+        let on_disk: BTreeSet<String> = scan.dirs.into_iter().collect();
         let mut gone = 0;
+        let mut differ = 0;
+        let wanted = |name: &str| {
+            filter.name.as_ref().map_or(true, |n| {
+                let (name, n) = (store::normalize_name(name), store::normalize_name(n));
+                name == n || name.contains(n.as_str())
+            })
+        };
         let out = records
             .into_iter()
-            .filter(|r| {
-                let there = on_disk.contains(&r.dir);
-                gone += usize::from(!there);
-                there
+            .filter_map(|r| {
+                if !on_disk.contains(&r.dir) {
+                    gone += 1;
+                    return None;
+                }
+                // The files are the record: what the index says is shown
+                // only when the copy's manifest says the same.
+                let f = self.store.read_copy(&r.dir);
+                let from_files = match (&f.manifest, &f.manifest_sha256) {
+                    (Ok(m), Some(sha)) => Record::from_manifest(&r.dir, m, sha),
+                    _ => r.clone(),
+                };
+                if from_files != r {
+                    differ += 1;
+                }
+                Some(from_files)
             })
-            .filter(|r| {
-                filter
-                    .name
-                    .as_ref()
-                    .map_or(true, |n| r.name == *n || r.name.contains(n.as_str()))
-            })
+            .filter(|r| wanted(&r.name))
             .filter(|r| filter.year.map_or(true, |y| r.year == y))
             .collect();
         if gone > 0 {
             notes.push(format!(
                 "索引中有 {gone} 份副本在磁盘上找不到：运行 jianbao archive verify 查看"
+            ));
+        }
+        if differ > 0 {
+            notes.push(format!(
+                "索引中有 {differ} 条记录与副本的清单不符，按清单列出：运行 jianbao archive verify 查看"
             ));
         }
         Ok((out, notes))
@@ -50,7 +76,7 @@ impl Archive {
         let (records, _) = self.list(&Filter::default())?;
         Ok(records
             .into_iter()
-            .filter(|r| r.name == name)
+            .filter(|r| store::normalize_name(&r.name) == store::normalize_name(name))
             .max_by_key(|r| (r.year, r.issue)))
     }
 

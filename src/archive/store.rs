@@ -32,6 +32,8 @@ pub const INPUT_FILE: &str = "input.json";
 pub const PDF_FILE: &str = "issued.pdf";
 /// The manifest file of a copy.
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// The template kept with a copy when it is not built in.
+pub const TEMPLATE_FILE: &str = "template.toml";
 /// The lock file.
 pub const LOCK_FILE: &str = "lock.sqlite";
 /// How long to wait for another process that holds the lock.
@@ -39,6 +41,19 @@ pub const LOCK_WAIT: Duration = Duration::from_secs(60);
 
 /// Most characters of a bulletin name kept in its directory name.
 const SLUG_CHARS: usize = 24;
+
+/// The largest manifest read: a manifest is 2–3 KB.
+pub const MAX_MANIFEST_BYTES: u64 = 256 * 1024;
+
+/// A bulletin's name as the register compares it: Unicode NFC (one spelling
+/// of each character), without white space anywhere (ASCII or ideographic:
+/// leading and trailing spaces are typing slips, and a name has no spaces
+/// inside). Full-width and half-width forms stay distinct: （） and () are
+/// different characters in a name.
+pub fn normalize_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc().filter(|c| !c.is_whitespace()).collect()
+}
 
 /// SHA-256 (hex) of bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -50,6 +65,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// SHA-256, so that different names never share a directory. Never empty,
 /// never `.` or `..`, never contains a separator, at most 105 bytes.
 pub fn bulletin_dir_name(name: &str) -> String {
+    let name = &normalize_name(name);
     let mut slug = String::new();
     let mut last_sep = true;
     for c in name.chars() {
@@ -184,6 +200,39 @@ pub struct Lock {
     _conn: rusqlite::Connection,
 }
 
+/// A folder under `copies/` that could not be read, or is not a real folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The folder, relative to the archive.
+    pub rel: String,
+    /// Why, in Chinese.
+    pub why: String,
+}
+
+/// What a scan of `copies/` found.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// The copy folders, sorted.
+    pub dirs: Vec<String>,
+    /// Folders that could not be read: their copies cannot be proved intact.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// An error unless `path` is a real folder (not a link), when it exists.
+pub fn real_folder(path: &Path) -> Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::Archive {
+            message: format!(
+                "{} 不是普通文件夹（是链接或文件）：jianbao 不会通过它读写；请检查档案库是否被改动，删除它后再试",
+                path.display()
+            ),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
 /// A copy found on disk.
 #[derive(Debug, Clone)]
 pub struct FoundCopy {
@@ -211,10 +260,13 @@ impl Store {
         self.root.join(COPIES).is_dir()
     }
 
-    /// Create the archive's folders if they are missing.
+    /// Create the archive's folders if they are missing; refuse when one of
+    /// them is a link (writing through it would write outside the archive).
     pub fn create(&self) -> Result<()> {
         for dir in [self.root.join(COPIES), self.root.join(TMP)] {
+            real_folder(&dir)?;
             fs::create_dir_all(&dir).map_err(io(&dir))?;
+            real_folder(&dir)?;
         }
         Ok(())
     }
@@ -245,42 +297,81 @@ impl Store {
             .fold(self.root.clone(), |p, part| p.join(part))
     }
 
-    /// Every copy directory under `copies/` (two levels), sorted; other
-    /// entries are ignored.
-    pub fn copy_dirs(&self) -> Result<Vec<String>> {
+    /// Every copy folder under `copies/` (two levels), sorted, and the
+    /// folders that could not be read or are links (never followed). Files
+    /// and hidden entries are ignored.
+    pub fn scan_dirs(&self) -> Result<Scan> {
         let copies = self.root.join(COPIES);
-        let mut out = Vec::new();
+        real_folder(&copies)?;
+        let mut scan = Scan::default();
         let rd = match fs::read_dir(&copies) {
             Ok(rd) => rd,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(scan),
             Err(e) => return Err(Error::io(&copies, e)),
         };
-        for b in rd.flatten() {
-            if !b.file_type().is_ok_and(|t| t.is_dir()) {
-                continue;
-            }
+        let unreadable = |rel: String, why: String| Unreadable { rel, why };
+        for b in rd {
+            let b = b.map_err(io(&copies))?;
             let bname = b.file_name().to_string_lossy().into_owned();
             if bname.starts_with('.') {
                 continue;
             }
-            let Ok(inner) = fs::read_dir(b.path()) else {
-                continue;
+            let rel = format!("{COPIES}/{bname}");
+            match b.file_type() {
+                Ok(t) if t.is_symlink() => {
+                    scan.unreadable
+                        .push(unreadable(rel, "是链接，不是文件夹：不会跟随它".into()));
+                    continue;
+                }
+                Ok(t) if t.is_dir() => {}
+                _ => continue,
+            }
+            let inner = match fs::read_dir(b.path()) {
+                Ok(inner) => inner,
+                Err(e) => {
+                    scan.unreadable
+                        .push(unreadable(rel, format!("无法读取（{e}）")));
+                    continue;
+                }
             };
-            for c in inner.flatten() {
+            for c in inner {
+                let c = match c {
+                    Ok(c) => c,
+                    Err(e) => {
+                        scan.unreadable
+                            .push(unreadable(rel.clone(), format!("无法读取（{e}）")));
+                        break;
+                    }
+                };
                 let cname = c.file_name().to_string_lossy().into_owned();
-                if c.file_type().is_ok_and(|t| t.is_dir()) && !cname.starts_with('.') {
-                    out.push(format!("{COPIES}/{bname}/{cname}"));
+                if cname.starts_with('.') {
+                    continue;
+                }
+                match c.file_type() {
+                    Ok(t) if t.is_dir() => scan.dirs.push(format!("{rel}/{cname}")),
+                    Ok(t) if t.is_symlink() => scan.unreadable.push(unreadable(
+                        format!("{rel}/{cname}"),
+                        "是链接，不是文件夹：不会跟随它".into(),
+                    )),
+                    _ => {}
                 }
             }
         }
-        out.sort();
-        Ok(out)
+        scan.dirs.sort();
+        scan.unreadable.sort_by(|a, b| a.rel.cmp(&b.rel));
+        Ok(scan)
+    }
+
+    /// Every copy folder under `copies/`, sorted ([`Store::scan_dirs`]
+    /// without the unreadable ones).
+    pub fn copy_dirs(&self) -> Result<Vec<String>> {
+        Ok(self.scan_dirs()?.dirs)
     }
 
     /// Read the copy at `rel`.
     pub fn read_copy(&self, rel: &str) -> FoundCopy {
         let path = self.path(rel).join(MANIFEST_FILE);
-        match fs::read(&path) {
+        match crate::files::read_regular(&path, MAX_MANIFEST_BYTES) {
             Ok(bytes) => FoundCopy {
                 rel: rel.to_string(),
                 manifest_sha256: Some(sha256_hex(&bytes)),
@@ -303,8 +394,12 @@ impl Store {
             .collect())
     }
 
-    /// Names of leftover temporary directories (of interrupted issues).
+    /// Names of leftover temporary directories (of interrupted issues); none
+    /// when `.tmp` is not a real folder (a link is never followed).
     pub fn leftovers(&self) -> Vec<String> {
+        if real_folder(&self.root.join(TMP)).is_err() {
+            return Vec::new();
+        }
         let mut out: Vec<String> = fs::read_dir(self.root.join(TMP))
             .map(|rd| {
                 rd.flatten()
@@ -319,6 +414,7 @@ impl Store {
     /// Remove the leftovers of interrupted issues. Call with the lock held:
     /// then no other process is writing there.
     pub fn clean_leftovers(&self, _lock: &Lock) -> Result<usize> {
+        real_folder(&self.root.join(TMP))?;
         let names = self.leftovers();
         for n in &names {
             remove_tree(&self.root.join(TMP).join(n))?;
@@ -333,8 +429,7 @@ impl Store {
         &self,
         _lock: &Lock,
         rel: &str,
-        input: &[u8],
-        pdf: &[u8],
+        files: &[(&str, &[u8])],
         manifest: &[u8],
     ) -> Result<PathBuf> {
         let target = self.path(rel);
@@ -344,7 +439,13 @@ impl Store {
             });
         }
         let tmp_root = self.root.join(TMP);
+        real_folder(&tmp_root)?;
         fs::create_dir_all(&tmp_root).map_err(io(&tmp_root))?;
+        // Every folder on the way must be real: a link would file the copy
+        // outside the archive.
+        let parent = target.parent().unwrap_or(&self.root).to_path_buf();
+        real_folder(&self.root.join(COPIES))?;
+        real_folder(&parent)?;
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos())
@@ -352,16 +453,17 @@ impl Store {
         let tmp = tmp_root.join(format!("issue-{}-{nanos}", std::process::id()));
         fs::create_dir(&tmp).map_err(io(&tmp))?;
         let result = (|| {
-            write_synced(&tmp.join(INPUT_FILE), input)?;
-            write_synced(&tmp.join(PDF_FILE), pdf)?;
+            for (name, bytes) in files {
+                write_synced(&tmp.join(name), bytes)?;
+            }
             // The manifest last: a directory with a manifest is complete.
             write_synced(&tmp.join(MANIFEST_FILE), manifest)?;
-            for f in [INPUT_FILE, PDF_FILE, MANIFEST_FILE] {
+            for f in files.iter().map(|(n, _)| *n).chain([MANIFEST_FILE]) {
                 make_read_only(&tmp.join(f), false)?;
             }
             sync_dir(&tmp)?;
-            let parent = target.parent().unwrap_or(&self.root).to_path_buf();
             fs::create_dir_all(&parent).map_err(io(&parent))?;
+            real_folder(&parent)?;
             sync_dir(&self.root.join(COPIES))?;
             fs::rename(&tmp, &target).map_err(io(&target))?;
             sync_dir(&parent)?;

@@ -6,9 +6,11 @@ use std::fs;
 use std::path::PathBuf;
 
 use super::manifest::Tool;
-use super::store::{self, sha256_hex, FoundCopy, INPUT_FILE, MANIFEST_FILE, PDF_FILE};
+use super::store::{
+    self, sha256_hex, FoundCopy, INPUT_FILE, MANIFEST_FILE, PDF_FILE, TEMPLATE_FILE,
+};
 use super::*;
-use crate::{Engine, Options};
+use crate::Engine;
 
 impl Archive {
     /// Check every copy against its manifest and the register chain; with an
@@ -23,7 +25,8 @@ impl Archive {
             .into_iter()
             .map(|r| (r.dir.clone(), r))
             .collect();
-        let found = self.store.scan()?;
+        let scan = self.store.scan_dirs()?;
+        let found: Vec<FoundCopy> = scan.dirs.iter().map(|d| self.store.read_copy(d)).collect();
         let leftovers = self.store.leftovers();
         if !leftovers.is_empty() {
             report.notes.push(format!(
@@ -35,6 +38,36 @@ impl Archive {
         let mut checks: Vec<CopyCheck> = Vec::new();
         for f in &found {
             checks.push(self.check_copy(f, records.get(&f.rel)));
+        }
+        // Folders that cannot be read: their copies are not proved intact.
+        for u in &scan.unreadable {
+            checks.push(CopyCheck {
+                seq: None,
+                label: u.rel.clone(),
+                id: None,
+                dir: Some(u.rel.clone()),
+                status: Status::Changed,
+                problems: vec![format!("{}：无法核对其中的副本", u.why)],
+                rerender: None,
+            });
+        }
+        // Rows of the index that say something else than the manifest they
+        // name (an edited manifest shows as a changed copy, above): the
+        // index itself was changed. `archive reindex` rebuilds it.
+        for f in &found {
+            let (Some(r), Ok(m), Some(sha)) =
+                (records.get(&f.rel), &f.manifest, &f.manifest_sha256)
+            else {
+                continue;
+            };
+            if &r.manifest_sha256 == sha && *r != Record::from_manifest(&f.rel, m, sha) {
+                report.index_problems.push(format!(
+                    "索引中 {} 的记录（{} {}）与它的清单不符：索引被改动过，运行 jianbao archive reindex 重建",
+                    f.rel,
+                    r.name,
+                    r.issue_label()
+                ));
+            }
         }
         // Catalogued copies whose directory is gone.
         let on_disk: BTreeSet<&str> = found.iter().map(|f| f.rel.as_str()).collect();
@@ -193,7 +226,9 @@ impl Archive {
                 expected.join("/")
             ));
         }
-        for (rec, file) in [(&m.input, INPUT_FILE), (&m.pdf, PDF_FILE)] {
+        let mut files = vec![(&m.input, INPUT_FILE), (&m.pdf, PDF_FILE)];
+        files.extend(m.template.file.as_ref().map(|t| (t, TEMPLATE_FILE)));
+        for (rec, file) in files {
             // The file names are fixed: a manifest cannot point elsewhere.
             if rec.file != file {
                 check.status = check.status.max(Status::Changed);
@@ -229,7 +264,11 @@ impl Archive {
             let mut others: Vec<String> = rd
                 .flatten()
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| ![INPUT_FILE, PDF_FILE, MANIFEST_FILE].contains(&n.as_str()))
+                .filter(|n| {
+                    let kept = [INPUT_FILE, PDF_FILE, MANIFEST_FILE];
+                    let kept_template = n == TEMPLATE_FILE && m.template.file.is_some();
+                    !(kept.contains(&n.as_str()) || kept_template)
+                })
                 .collect();
             others.sort();
             if !others.is_empty() {
@@ -246,30 +285,51 @@ impl Archive {
     fn rerender(&self, engine: &Engine, rel: &str, m: &Manifest) -> Rerender {
         let dir = self.store.path(rel);
         let mut notes = Vec::new();
-        let input = match fs::read(dir.join(INPUT_FILE)) {
+        let failed = |why: String| Rerender {
+            identical: false,
+            same_inputs: false,
+            failed: true,
+            notes: vec![why],
+        };
+        let limit = crate::model::MAX_INPUT_BYTES as u64;
+        let input = match crate::files::read_regular(&dir.join(INPUT_FILE), limit) {
             Ok(b) => b,
-            Err(e) => {
-                return Rerender {
-                    identical: false,
-                    same_inputs: false,
-                    notes: vec![format!("输入无法读取：{e}")],
+            Err(e) => return failed(format!("输入无法读取：{e}")),
+        };
+        // The template the copy keeps (or the built-in one, or, for copies
+        // filed before templates were kept, the file it names).
+        let template = match (&m.template.file, m.template.builtin) {
+            (Some(_), _) => {
+                let path = dir.join(TEMPLATE_FILE);
+                match crate::files::read_regular(&path, crate::template::MAX_TEMPLATE_BYTES) {
+                    Ok(text) => crate::template::from_str(
+                        &path.display().to_string(),
+                        &String::from_utf8_lossy(&text),
+                    ),
+                    Err(e) => return failed(format!("{TEMPLATE_FILE} 无法读取：{e}")),
                 }
             }
+            (None, true) => crate::template::load(
+                &crate::model::TemplateRef::Builtin(m.template.reference.clone()),
+                &dir,
+                None,
+            ),
+            (None, false) => crate::template::load(
+                &crate::model::TemplateRef::File(PathBuf::from(&m.template.reference)),
+                &dir,
+                None,
+            ),
         };
-        let opts = Options {
-            template: (!m.template.builtin).then(|| PathBuf::from(&m.template.reference)),
-            base_dir: dir.clone(),
-            render: crate::render::RenderOptions { pdfa: m.pdfa },
+        let render = || -> Result<(crate::Laid, Vec<u8>)> {
+            let bulletin = crate::model::parse(&input)?;
+            let laid = engine.layout_bulletin(bulletin, template?)?;
+            let opts = crate::render::RenderOptions { pdfa: m.pdfa };
+            let pdf = crate::render::render(&laid.layout, &laid.fonts, opts)?;
+            Ok((laid, pdf))
         };
-        let (laid, pdf) = match engine.render(&input, &opts) {
+        let (laid, pdf) = match render() {
             Ok(x) => x,
-            Err(e) => {
-                return Rerender {
-                    identical: false,
-                    same_inputs: false,
-                    notes: vec![format!("无法重新排版：{e}")],
-                }
-            }
+            Err(e) => return failed(format!("无法重新排版：{e}")),
         };
         let mut same = true;
         if laid.template.sha256 != m.template.sha256 {
@@ -312,6 +372,7 @@ impl Archive {
         Rerender {
             identical,
             same_inputs: same,
+            failed: false,
             notes,
         }
     }

@@ -324,6 +324,8 @@ fn print_report(report: &VerifyReport) -> std::io::Result<()> {
         if let Some(r) = &c.rerender {
             line.push_str(if r.identical {
                 "  重新排版：逐字节相同"
+            } else if r.failed {
+                "  重新排版：失败"
             } else {
                 "  重新排版：字节不同"
             });
@@ -346,6 +348,9 @@ fn print_report(report: &VerifyReport) -> std::io::Result<()> {
         count(Status::Changed),
         count(Status::Missing)
     )?;
+    for p in &report.index_problems {
+        outln!("索引：{p}")?;
+    }
     let rerendered: Vec<_> = report
         .copies
         .iter()
@@ -353,10 +358,14 @@ fn print_report(report: &VerifyReport) -> std::io::Result<()> {
         .collect();
     if !rerendered.is_empty() {
         outln!(
-            "重新排版 {} 份：逐字节相同 {}，不同 {}",
+            "重新排版 {} 份：逐字节相同 {}，不同 {}，失败 {}",
             rerendered.len(),
             rerendered.iter().filter(|r| r.identical).count(),
-            rerendered.iter().filter(|r| !r.identical).count(),
+            rerendered
+                .iter()
+                .filter(|r| !r.identical && !r.failed)
+                .count(),
+            rerendered.iter().filter(|r| r.failed).count(),
         )?;
     }
     if let Some((seq, sha)) = &report.head {
@@ -378,7 +387,9 @@ fn verify(a: VerifyArgs, font_dir: PathBuf) -> Result<ExitCode> {
             eprintln!("jianbao: 有副本已改动或缺失：档案库不再与签发时一致");
         }
         if report.rerender_failed() {
-            eprintln!("jianbao: 有副本在模板、字体和程序都相同的情况下重新排版得到不同的字节");
+            eprintln!(
+                "jianbao: 有副本无法重新排版，或在模板、字体和程序都相同的情况下重新排版得到不同的字节"
+            );
         }
         Ok(ExitCode::from(EXIT_INPUT))
     }

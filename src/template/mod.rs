@@ -354,6 +354,9 @@ pub struct Template {
     pub name: String,
     /// SHA-256 (hex) of the template text(s) it was read from, in order.
     pub sha256: String,
+    /// The template as one TOML text: its chain merged, without `extends`
+    /// (what an issued copy keeps, so that it can be laid out again).
+    pub merged: String,
     /// Page and type area.
     pub page: PageStyle,
     /// Body grid.

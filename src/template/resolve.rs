@@ -27,13 +27,16 @@ pub fn resolve(sources: &[Source]) -> Result<Template> {
         template: label.clone(),
         message,
     };
+    // Keys sorted (the table is ordered): the same template gives the same text.
+    let merged_text = toml::to_string(&merged).unwrap_or_default();
     let raw: raw::Template =
         serde_path_to_error::deserialize(toml::Value::Table(merged)).map_err(|e| {
             let path = e.path().to_string();
             fail(raw::describe(&path, e.inner().message()))
         })?;
     let sha256 = hex(&hasher.finalize());
-    let t = build(raw, sha256).map_err(fail)?;
+    let mut t = build(raw, sha256).map_err(fail)?;
+    t.merged = merged_text;
     check_geometry(&t).map_err(fail)?;
     Ok(t)
 }
@@ -234,6 +237,7 @@ fn build(r: raw::Template, sha256: String) -> Result<Template, String> {
     Ok(Template {
         name: r.name,
         sha256,
+        merged: String::new(),
         page,
         grid,
         text_color: r.colors.text.0,

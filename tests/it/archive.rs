@@ -827,3 +827,215 @@ fn an_edited_last_manifest_stays_detectable_after_the_next_issue() {
     let o = expect(d, &["archive", "verify"], 1);
     assert!(stdout(&o).contains("登记链"), "{}", stdout(&o));
 }
+
+// ---------------------------------------------------------------------------
+// Hostile archives: links, names, deleted copies, unreadable folders, forged
+// index rows, templates that moved.
+
+/// Whether this process can be refused by file permissions (not when root).
+fn permissions_bind() -> bool {
+    let t = TempDir::new("perm");
+    let p = t.path().join("f");
+    fs::write(&p, b"x").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    let binds = fs::read(&p).is_err();
+    make_writable(&p);
+    binds
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_tmp_folder_is_never_followed() {
+    let (t, _) = archive_with_example("tmplink");
+    let d = t.path();
+    let outside = d.join("outside");
+    fs::create_dir(&outside).unwrap();
+    fs::write(outside.join("precious.txt"), b"keep").unwrap();
+    fs::remove_dir_all(d.join("archive/.tmp")).unwrap();
+    std::os::unix::fs::symlink(&outside, d.join("archive/.tmp")).unwrap();
+    let p = variant(d, "i2.json", NAME, 2, "第二期");
+    let o = expect(d, &["issue", p.to_str().unwrap()], 1);
+    assert!(stderr(&o).contains("不是普通文件夹"), "{}", stderr(&o));
+    assert_eq!(fs::read(outside.join("precious.txt")).unwrap(), b"keep");
+    assert_eq!(fs::read_dir(&outside).unwrap().count(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn linked_copy_folders_never_take_a_copy_outside() {
+    // copies/ itself a link.
+    let t = TempDir::new("copieslink");
+    let d = t.path();
+    let outside = d.join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::create_dir_all(d.join("archive")).unwrap();
+    std::os::unix::fs::symlink(&outside, d.join("archive/copies")).unwrap();
+    fs::write(d.join("ex.json"), example()).unwrap();
+    let o = expect(d, &["issue", "ex.json"], 1);
+    assert!(stderr(&o).contains("不是普通文件夹"), "{}", stderr(&o));
+    assert_eq!(fs::read_dir(&outside).unwrap().count(), 0);
+
+    // A bulletin's folder a link: the next issue of that bulletin is refused,
+    // and verify says the folder cannot be proved.
+    let (t, copy) = archive_with_example("bulletinlink");
+    let d = t.path();
+    let bulletin = copy.parent().unwrap().to_path_buf();
+    let moved = d.join("moved");
+    make_writable(&bulletin);
+    fs::rename(&bulletin, &moved).unwrap();
+    std::os::unix::fs::symlink(&moved, &bulletin).unwrap();
+    let p = variant(d, "i2.json", NAME, 2, "第二期");
+    let o = expect(d, &["issue", p.to_str().unwrap()], 1);
+    assert!(stderr(&o).contains("不是普通文件夹"), "{}", stderr(&o));
+    assert_eq!(
+        fs::read_dir(&moved).unwrap().count(),
+        1,
+        "nothing filed through the link"
+    );
+    let o = expect(d, &["archive", "verify"], 1);
+    assert!(stdout(&o).contains("链接"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_name_differing_only_by_spaces_is_the_same_bulletin() {
+    let (t, _) = archive_with_example("spaces");
+    let d = t.path();
+    for (i, name) in [
+        format!(" {NAME} "),
+        format!("\u{3000}{NAME}"),
+        format!("{NAME} "),
+        format!(" {NAME}\u{3000}"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let p = variant(d, &format!("s{i}.json"), name, 1, "同一期");
+        let o = expect(d, &["issue", p.to_str().unwrap()], 1);
+        assert!(
+            stderr(&o).contains("已经归档过"),
+            "{name:?}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn a_deleted_copys_number_stays_used() {
+    let (t, copy1) = archive_with_example("deleted");
+    let d = t.path();
+    let p = variant(d, "i2.json", NAME, 2, "第二期");
+    expect(d, &["issue", p.to_str().unwrap()], 0);
+    // The first copy's folder is deleted: its number is still known, by
+    // the index and, without the index, by the copy filed after it.
+    make_writable(&copy1);
+    fs::remove_dir_all(&copy1).unwrap();
+    fs::write(d.join("again.json"), example()).unwrap();
+    let o = expect(d, &["issue", "again.json"], 1);
+    assert!(stderr(&o).contains("已经归档过"), "{}", stderr(&o));
+    fs::remove_file(d.join("archive/index.sqlite")).unwrap();
+    let o = expect(d, &["issue", "again.json"], 1);
+    assert!(stderr(&o).contains("已经归档过"), "{}", stderr(&o));
+    let o = expect(d, &["archive", "verify"], 1);
+    assert!(stdout(&o).contains("缺失"), "{}", stdout(&o));
+}
+
+#[test]
+fn unreadable_folders_are_never_reported_intact() {
+    let (t, copy) = archive_with_example("unreadable");
+    let d = t.path();
+    fs::remove_file(d.join("archive/index.sqlite")).unwrap();
+    let bulletin = copy.parent().unwrap().to_path_buf();
+    if !permissions_bind() {
+        eprintln!(
+            "skipped the permission case: this process reads files whatever their mode (root)"
+        );
+        return;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&bulletin, fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    let o = run(d, &["archive", "verify"]);
+    make_writable(&bulletin);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("无法读取"), "{}", stdout(&o));
+}
+
+#[test]
+fn forged_index_rows_are_neither_listed_nor_proved() {
+    let (t, _) = archive_with_example("forged");
+    let d = t.path();
+    let db = rusqlite::Connection::open(d.join("archive/index.sqlite")).unwrap();
+    db.execute("UPDATE copies SET name = '伪造的简报', issue = 99", [])
+        .unwrap();
+    drop(db);
+    let o = expect(d, &["archive", "list"], 0);
+    assert!(!stdout(&o).contains("伪造"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("益阳市配合中央"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("与副本的清单不符"), "{}", stderr(&o));
+    let o = expect(d, &["archive", "verify"], 1);
+    assert!(stdout(&o).contains("索引被改动过"), "{}", stdout(&o));
+    // Rebuilt, the index agrees again.
+    expect(d, &["archive", "reindex"], 0);
+    expect(d, &["archive", "verify"], 0);
+}
+
+#[test]
+fn a_template_file_is_kept_with_the_copy_and_rerenders_after_it_moved() {
+    let t = TempDir::new("kepttemplate");
+    let d = t.path();
+    fs::write(
+        d.join("office.toml"),
+        "extends = \"jianbao\"\nname = \"office\"\n[page_number]\nposition = \"centre\"\n",
+    )
+    .unwrap();
+    let mut v: Value = serde_json::from_slice(&example()).unwrap();
+    v["template"] = Value::from("office.toml");
+    fs::write(d.join("t.json"), serde_json::to_vec(&v).unwrap()).unwrap();
+    let o = expect(d, &["issue", "t.json"], 0);
+    let copy = issued_dir(d, &o);
+    let kept = fs::read_to_string(copy.join("template.toml")).unwrap();
+    assert!(
+        kept.contains("centre") && !kept.contains("extends"),
+        "{kept}"
+    );
+    let manifest: Value =
+        serde_json::from_slice(&fs::read(copy.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["template"]["file"]["file"], "template.toml");
+    fs::remove_file(d.join("office.toml")).unwrap();
+    let o = expect(d, &["archive", "verify", "--rerender"], 0);
+    assert!(stdout(&o).contains("逐字节相同 1"), "{}", stdout(&o));
+    // The kept template is checked like the other files.
+    set_writable(&copy.join("template.toml"));
+    fs::write(copy.join("template.toml"), kept.replace("centre", "none")).unwrap();
+    let o = expect(d, &["archive", "verify"], 1);
+    assert!(
+        stdout(&o).contains("template.toml 已改动"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_copy_that_cannot_be_rendered_again_fails_verify_rerender_quickly() {
+    let (t, copy) = archive_with_example("norender");
+    let d = t.path();
+    // A manifest changed to name a template that is a device: nothing hangs,
+    // and the copy is not proved.
+    let path = copy.join("manifest.json");
+    let mut m: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    m["template"]["builtin"] = Value::Bool(false);
+    m["template"]["reference"] = Value::from("/dev/zero");
+    set_writable(&path);
+    fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let started = std::time::Instant::now();
+    let o = run(d, &["archive", "verify", "--rerender"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("重新排版：失败"), "{}", stdout(&o));
+}
