@@ -11,6 +11,7 @@
 pub mod archive;
 pub mod error;
 pub mod fonts;
+pub mod import;
 pub mod layout;
 pub mod model;
 pub mod paginate;
