@@ -68,9 +68,10 @@ fn concat(a: &mut String, b: &str) {
 // Paragraphs cut at page breaks
 
 /// Whether `text` is the first part of a paragraph cut at a page break:
-/// it does not end a sentence and reads like running text, not a title.
+/// it does not end a sentence and reads like running text, not a title (a
+/// ▲ item's first paragraph can be cut too; a 【】 heading cannot).
 fn is_fragment(text: &str) -> bool {
-    if ends_sentence(text) || starts_unit(text) {
+    if ends_sentence(text) || text.starts_with(['【', '★']) {
         return false;
     }
     let inner_end = text.chars().rev().skip(1).any(|c| "。！？；".contains(c));
@@ -78,6 +79,15 @@ fn is_fragment(text: &str) -> bool {
         || inner_end
         || text.chars().count() > 40
         || text.matches('，').count() >= 2
+}
+
+/// Whether `text` may run on across a page number: anything that does not
+/// end a sentence, except headings (typesetters keep a heading with what
+/// follows it, so a heading never ends a page).
+fn may_run_on(text: &str) -> bool {
+    let heading = text.starts_with(['【', '★'])
+        || (text.starts_with('▲') && text.chars().count() <= 16 && !text.contains('，'));
+    !ends_sentence(text) && !heading
 }
 
 /// Whether `text` could be a title (a short line without closing marks).
@@ -93,8 +103,14 @@ fn join_page_breaks(lines: Vec<Line>, notices: &mut Vec<Notice>) -> Vec<Line> {
     for line in lines {
         if let Some(prev) = out.last_mut() {
             let gap = line.hints.blank_before || line.hints.page_before;
-            if gap && is_fragment(&prev.text) && !starts_unit(&line.text) && !title_like(&line.text)
-            {
+            // Across a page number, any unfinished line runs on; across a
+            // blank line, only one that reads as running text.
+            let cut = if line.hints.page_before {
+                may_run_on(&prev.text)
+            } else {
+                is_fragment(&prev.text)
+            };
+            if gap && cut && !starts_unit(&line.text) && !title_like(&line.text) {
                 notices.push(Notice {
                     line: prev.no,
                     message: format!(
@@ -129,30 +145,30 @@ fn wrapped_measure(lines: &[Line]) -> Option<f32> {
     if mid_sentence < 3 || (mid_sentence as f32) < 0.3 * long.len() as f32 {
         return None;
     }
-    // The widest of the common widths (to the nearest character) of the
-    // long lines: full lines, and indented first lines two narrower, are
-    // the common ones; then the median of the lines of about that width.
-    let mut counts: Vec<(i32, usize)> = Vec::new();
-    for l in &long {
-        let w = width(&l.text).round() as i32;
-        match counts.iter_mut().find(|(k, _)| *k == w) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((w, 1)),
+    // Each long line that ends mid-sentence tells the measure: a line in
+    // the middle of a paragraph is full; a paragraph's first line (after a
+    // line that ended a sentence or was short) is two characters short for
+    // its indent, unless it starts a ▲ item or a list, which are not
+    // indented. Lines set short by the line-breaking rules tell a little
+    // less than the measure, so the upper quartile of what they tell is it.
+    let mut estimates: Vec<f32> = Vec::new();
+    for (k, l) in lines.iter().enumerate() {
+        let w = width(&l.text);
+        let next_runs_on = lines
+            .get(k + 1)
+            .is_some_and(|n| !n.hints.blank_before && !starts_unit(&n.text));
+        if w < 15.0 || ends_sentence(&l.text) || !next_runs_on {
+            continue;
         }
+        let first = k == 0 || {
+            let p = &lines[k - 1].text;
+            ends_sentence(p) || width(p) < 15.0
+        };
+        let indented = first && !starts_unit(&l.text);
+        estimates.push(if indented { w + 2.0 } else { w });
     }
-    let top = counts.iter().map(|(_, n)| *n).max()?;
-    let common = counts
-        .iter()
-        .filter(|(_, n)| *n >= 2 && *n * 4 >= top)
-        .map(|(w, _)| *w)
-        .max()? as f32;
-    let mut near: Vec<f32> = long
-        .iter()
-        .map(|l| width(&l.text))
-        .filter(|w| (w - common).abs() <= 0.75)
-        .collect();
-    near.sort_by(f32::total_cmp);
-    near.get(near.len() / 2).copied()
+    estimates.sort_by(f32::total_cmp);
+    estimates.get(estimates.len() * 3 / 4).copied()
 }
 
 /// The shape of a printed line, by its width.

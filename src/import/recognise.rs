@@ -715,7 +715,7 @@ impl Reader<'_> {
                         remove = true;
                         self.notices.push(Notice {
                             line: no,
-                            message: format!("标题“{}”下面没有段落，未导入", a.title),
+                            message: format!("标题《{}》下面没有段落，未导入", a.title),
                         });
                     }
                 }
@@ -875,7 +875,7 @@ fn title(r: &mut Reader) -> bool {
         } else if !hinted {
             r.notice(
                 no,
-                format!("“{title}”按文章标题导入（单独成行、句末没有标点），请确认"),
+                format!("《{title}》按文章标题导入（单独成行、句末没有标点），请确认"),
             );
         }
     }
