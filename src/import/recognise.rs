@@ -867,7 +867,7 @@ fn title(r: &mut Reader) -> bool {
             r.notice(
                 no,
                 format!(
-                    "第 {} 至 {} 行合为一个标题“{title}”，请确认",
+                    "第 {} 至 {} 行合为一个标题《{title}》，请确认",
                     no,
                     r.lines[r.at + k - 1].no
                 ),
