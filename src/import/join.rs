@@ -150,7 +150,10 @@ fn wrapped_measure(lines: &[Line]) -> Option<f32> {
     // line that ended a sentence or was short) is two characters short for
     // its indent, unless it starts a ▲ item or a list, which are not
     // indented. Lines set short by the line-breaking rules tell a little
-    // less than the measure, so the upper quartile of what they tell is it.
+    // less, and a line after a full line that ends a sentence mid-paragraph
+    // tells two more: the measure is the widest estimate that a tenth of
+    // them (at least two) share within half a character, the upper
+    // quartile of those.
     let mut estimates: Vec<f32> = Vec::new();
     for (k, l) in lines.iter().enumerate() {
         let w = width(&l.text);
@@ -167,8 +170,16 @@ fn wrapped_measure(lines: &[Line]) -> Option<f32> {
         let indented = first && !starts_unit(&l.text);
         estimates.push(if indented { w + 2.0 } else { w });
     }
-    estimates.sort_by(f32::total_cmp);
-    estimates.get(estimates.len() * 3 / 4).copied()
+    estimates.sort_by(|a, b| b.total_cmp(a));
+    let enough = (estimates.len() / 10).max(2);
+    estimates.iter().find_map(|&w| {
+        let near: Vec<f32> = estimates
+            .iter()
+            .copied()
+            .filter(|v| *v <= w && *v >= w - 0.5)
+            .collect();
+        (near.len() >= enough).then(|| near[near.len() / 4])
+    })
 }
 
 /// The shape of a printed line, by its width.
@@ -206,18 +217,22 @@ fn continues(last: &Line, first: bool, next: &Line, full: f32) -> Option<bool> {
     }
     let ended = ends_sentence(&last.text);
     let next_ended = ends_sentence(&next.text);
-    match (shape(&last.text, full), ended) {
-        (Shape::Short, _) => Some(false),
-        (_, false) => Some(true),
+    if !ended {
+        // Mid-sentence: a paragraph's line goes on (even one set short by
+        // the line-breaking rules); a short line is a title, a heading, a
+        // masthead line.
+        return Some(width(&last.text) >= full - 5.0);
+    }
+    match shape(&last.text, full) {
+        Shape::Short => Some(false),
         // An indented-width line that ends a sentence after the first line
         // is the paragraph's last.
-        (Shape::Indented, true) if !first => Some(false),
+        Shape::Indented if !first => Some(false),
         // A sentence ends at the end of a (nearly) full line: the next
         // line's width tells whether it begins an indented paragraph.
-        (_, true) => match shape(&next.text, full) {
+        _ => match shape(&next.text, full) {
             Shape::Full => Some(true),
-            Shape::Indented if !next_ended => Some(false),
-            Shape::Short if !next_ended => Some(false),
+            Shape::Indented | Shape::Short if !next_ended => Some(false),
             _ => None,
         },
     }

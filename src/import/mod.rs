@@ -102,7 +102,7 @@ pub fn import(bytes: &[u8], kind_hint: Option<Kind>) -> Result<Imported> {
         }
     };
     let logical = join::logical_lines(source, &mut notices);
-    let bulletin = recognise::recognise(&logical, &mut notices)?;
+    let bulletin = recognise::recognise(logical, &mut notices)?;
     let json = model::to_json(&bulletin);
     // What recognise builds must meet the format's rules; a break of them is
     // reported as the draft's problem rather than written out.

@@ -198,8 +198,9 @@ struct Draft {
     /// The line of each block's title (for notices).
     block_lines: Vec<usize>,
     distribution: Distribution,
-    /// The list the last distribution line filled.
-    last_list: Option<List>,
+    /// The list the last distribution line filled, when that line ended
+    /// with a comma (so that the list goes on on the next line).
+    open_list: Option<List>,
     imprint_issuer: Option<String>,
     imprint_date: Option<Date>,
     copies: Option<u32>,
@@ -208,7 +209,7 @@ struct Draft {
 
 /// Reads logical lines into a [`Draft`].
 struct Reader<'a> {
-    lines: &'a [Line],
+    lines: Vec<Line>,
     at: usize,
     notices: &'a mut Vec<Notice>,
     d: Draft,
@@ -239,6 +240,27 @@ impl Reader<'_> {
             line,
             message: message.to_string(),
         }
+    }
+
+    /// Cut the current line after byte `at` of its compacted text: the rest
+    /// becomes a line of its own after it (text that a wrapped extraction ran
+    /// on into a line that is complete).
+    fn split_after(&mut self, at: usize) {
+        let Some(line) = self.lines.get_mut(self.at) else {
+            return;
+        };
+        let text = compact(&line.text);
+        let rest = text[at..].trim().to_string();
+        if rest.is_empty() {
+            return;
+        }
+        line.text = text[..at].to_string();
+        let next = Line {
+            no: line.no,
+            text: rest,
+            hints: Default::default(),
+        };
+        self.lines.insert(self.at + 1, next);
     }
 
     /// Try each recogniser of `table` at the current line; whether one took it.
@@ -277,7 +299,7 @@ impl Reader<'_> {
 }
 
 /// Recognise the bulletin in `lines`.
-pub fn recognise(lines: &[Line], notices: &mut Vec<Notice>) -> Result<Bulletin> {
+pub fn recognise(lines: Vec<Line>, notices: &mut Vec<Notice>) -> Result<Bulletin> {
     let mut r = Reader {
         lines,
         at: 0,
@@ -329,6 +351,25 @@ fn total_in(text: &str) -> Option<(&str, String)> {
         rest = rest.replace(brackets, "");
     }
     Some((digits, rest.trim().to_string()))
+}
+
+/// A marking as printed: the spaces an extraction puts between digits and
+/// Chinese (`秘密★1 年`) dropped, one space between words kept.
+fn marking_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let before = i.checked_sub(1).and_then(|k| chars.get(k)).copied();
+            let after = chars.get(i + 1).copied();
+            let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+            if latin(before) != latin(after) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn is_marking(text: &str) -> bool {
@@ -419,7 +460,7 @@ impl Reader<'_> {
                 self.d.issuer = Some(issuer);
             }
         } else if is_marking(&rest) {
-            self.d.marking = Some(rest);
+            self.d.marking = Some(marking_text(&rest));
         }
         self.at = issue_at + 1;
 
@@ -458,7 +499,7 @@ fn marking(r: &mut Reader) -> bool {
     if !is_marking(&line.text) {
         return false;
     }
-    let text = line.text.replace('\u{3000}', " ");
+    let text = marking_text(&line.text);
     if r.d.marking.is_none() {
         r.d.marking = Some(text);
     }
@@ -508,8 +549,12 @@ fn issuer_and_date(r: &mut Reader) -> bool {
     if !issuer.is_empty() {
         r.d.issuer = Some(issuer);
     }
-    if is_marking(&after) && r.d.marking.is_none() {
-        r.d.marking = Some(after);
+    if is_marking(&after) {
+        if r.d.marking.is_none() {
+            r.d.marking = Some(marking_text(&after));
+        }
+    } else {
+        r.split_after(found.end);
     }
     r.at += 1;
     true
@@ -938,22 +983,25 @@ fn distribution(r: &mut Reader) -> bool {
     };
     let names = names(rest);
     list_mut(&mut r.d.distribution, list).extend(names);
-    r.d.last_list = Some(list);
+    let open = rest.is_empty() || rest.ends_with(['，', '、', ',']);
+    r.d.open_list = open.then_some(list);
     r.at += 1;
     true
 }
 
-/// A line that continues the last list (a list typed over several lines).
+/// A line that continues a list whose line ended with a comma (a list typed
+/// over several lines).
 fn list_continuation(r: &mut Reader) -> bool {
     let Some(text) = r.text(0) else { return false };
-    let Some(list) = r.d.last_list else {
+    let Some(list) = r.d.open_list else {
         return false;
     };
-    if find_date(&text).is_some() || r.d.imprint_date.is_some() {
+    if find_date(&text).is_some() || text.contains(['：', ':']) {
         return false;
     }
     let names = names(&text);
     list_mut(&mut r.d.distribution, list).extend(names);
+    r.d.open_list = text.ends_with(['，', '、', ',']).then_some(list);
     r.at += 1;
     true
 }
@@ -979,7 +1027,7 @@ fn imprint(r: &mut Reader) -> bool {
     if copies.is_some() {
         r.d.copies = copies;
     }
-    r.d.last_list = None;
+    r.d.open_list = None;
     r.at += 1;
     true
 }
@@ -1043,7 +1091,7 @@ fn document_number(r: &mut Reader) -> bool {
         return false;
     }
     r.d.document_number = Some(text);
-    r.d.last_list = None;
+    r.d.open_list = None;
     r.at += 1;
     true
 }
@@ -1104,14 +1152,14 @@ mod tests {
     fn read(text: &str) -> (Bulletin, Vec<Notice>) {
         let mut notices = Vec::new();
         let lines = logical_lines(from_text(text), &mut notices);
-        let b = recognise(&lines, &mut notices).unwrap_or_else(|e| panic!("{e}"));
+        let b = recognise(lines, &mut notices).unwrap_or_else(|e| panic!("{e}"));
         (b, notices)
     }
 
     fn error(text: &str) -> String {
         let mut notices = Vec::new();
         let lines = logical_lines(from_text(text), &mut notices);
-        recognise(&lines, &mut notices).unwrap_err().to_string()
+        recognise(lines, &mut notices).unwrap_err().to_string()
     }
 
     const HEAD: &str = "某县工作简报\n第3期\n某县人民政府办公室　2024年6月1日\n";
