@@ -32,7 +32,7 @@ fn fixtures() -> Vec<(PathBuf, PathBuf)> {
         .map(|l| {
             let (draft, expected) = l.split_once('\t').expect("two columns");
             (
-                data().join("drafts").join(draft),
+                data().join(draft),
                 data().join("expected").join(format!("{expected}.json")),
             )
         })

@@ -56,6 +56,12 @@ pub fn paragraphs(bytes: &[u8]) -> Result<Vec<Paragraph>> {
         .and_then(|rels| main_part(&rels))
         .unwrap_or_else(|| "word/document.xml".to_string());
     let Some(document) = part(&mut zip, &main) else {
+        if zip.by_name("content.xml").is_ok() {
+            return Err(draft(
+                "这是 OpenDocument（.odt）文件：请在 WPS 或 LibreOffice 中“另存为” .docx 后再导入"
+                    .to_string(),
+            ));
+        }
         return Err(draft(format!(
             "这个 .docx 中没有正文部分 {main}：可能是其他格式改了扩展名，请用 Word 或 WPS 重新保存为 .docx"
         )));
@@ -464,6 +470,13 @@ mod tests {
         zip.finish().unwrap();
         let e = paragraphs(&buf.into_inner()).unwrap_err();
         assert!(e.to_string().contains("word/document.xml"), "{e}");
+        let mut buf = Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.finish().unwrap();
+        let e = paragraphs(&buf.into_inner()).unwrap_err();
+        assert!(e.to_string().contains(".odt"), "{e}");
         let e = paragraphs(&docx("<w:p>", None)).unwrap_err();
         assert!(e.to_string().contains("XML"), "{e}");
     }

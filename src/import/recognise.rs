@@ -142,6 +142,7 @@ fn is_imprint(text: &str) -> bool {
 
 fn is_guide_label(text: &str) -> bool {
     let t = text
+        .trim_end_matches(['：', ':'])
         .trim_start_matches('【')
         .trim_end_matches('】')
         .trim_start_matches('[')
@@ -413,9 +414,26 @@ impl Reader<'_> {
                 self.at += 1;
             }
         }
-        // Only the lines just above the issue line make the name.
-        if name_lines.len() > 2 {
-            let dropped: Vec<usize> = name_lines.drain(..name_lines.len() - 2).collect();
+        // The line just above the issue line is the name, or its second
+        // half when the line above it reads as the first half (a name set
+        // over two lines); lines further up are not the masthead's.
+        let keep = match name_lines.len() {
+            0 | 1 => name_lines.len(),
+            n => {
+                let upper = compact(&self.lines[name_lines[n - 2]].text);
+                let first_half = title_like(&upper)
+                    && upper.chars().count() >= 4
+                    && !upper.chars().any(|c| c.is_ascii_digit())
+                    && !NAME_ENDINGS.iter().any(|e| upper.ends_with(e));
+                if first_half {
+                    2
+                } else {
+                    1
+                }
+            }
+        };
+        if name_lines.len() > keep {
+            let dropped: Vec<usize> = name_lines.drain(..name_lines.len() - keep).collect();
             for k in dropped {
                 let l = &self.lines[k];
                 let message = format!("报头上方的“{}”不是报头的内容，未导入", l.text);
@@ -597,7 +615,10 @@ impl Reader<'_> {
         let Some(text) = self.text(0) else { return };
         let labelled = is_guide_label(&text);
         if labelled {
-            let label = text.trim_start_matches('【').trim_end_matches('】');
+            let label = text
+                .trim_end_matches(['：', ':'])
+                .trim_start_matches('【')
+                .trim_end_matches('】');
             if label != "导读" {
                 let no = self.no();
                 self.notice(
@@ -1196,6 +1217,22 @@ mod tests {
             read("秘密★1年\n某县通报\n2024年第3期\n总第8期\n某县办公室 2024-06-01\n标题\n正文。");
         assert_eq!(b.masthead.marking.as_deref(), Some("秘密★1年"));
         assert_eq!((b.masthead.issue, b.masthead.total_issue), (3, Some(8)));
+    }
+
+    #[test]
+    fn lines_above_the_name_are_left_out() {
+        let (b, notices) = read(
+            "附件1\n某县深入推进乡村振兴\n工作简报\n第3期\n某县办公室　2024年6月1日\n标题\n正文。",
+        );
+        assert_eq!(b.masthead.name, "某县深入推进乡村振兴工作简报");
+        assert!(
+            notices
+                .iter()
+                .any(|n| n.line == 1 && n.message.contains("附件1")),
+            "{notices:?}"
+        );
+        let (b, _) = read("附件1\n某县工作简报\n第3期\n某县办公室　2024年6月1日\n标题\n正文。");
+        assert_eq!(b.masthead.name, "某县工作简报");
     }
 
     #[test]

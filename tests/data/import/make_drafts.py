@@ -313,12 +313,19 @@ def write(path, text, encoding="utf-8", newline="\n"):
         f.write(raw)
 
 
+HAND = [
+    ("hand/hanshou-typed.txt", "hanshou-2024-05"),
+    ("hand/lixian-pdf-copy.txt", "lixian-2024-08"),
+    ("hand/jinshi-wps-paste.txt", "jinshi-2024-10"),
+]
+
+
 def main():
     os.makedirs(DRAFTS, exist_ok=True)
     manifest = []
 
     def add(file, expected):
-        manifest.append((file, expected))
+        manifest.append(("drafts/" + file, expected))
         return os.path.join(DRAFTS, file)
 
     tj, nx, ah = load("taojiang-2024-07"), load("nanxian-2023-12"), load("anhua-2024-03")
@@ -359,8 +366,11 @@ def main():
     pdftotext("heshan-2024-09", add("heshan-pdftotext.txt", "heshan-2024-09"))
     pdftotext("yuanjiang-2024-06", add("yuanjiang-pdftotext.txt", "yuanjiang-2024-06"))
 
+    # Drafts typed by hand, with the slips people make (kept in hand/).
+    manifest += HAND
+
     with open(os.path.join(HERE, "drafts.tsv"), "w", encoding="utf-8") as f:
-        f.write("# draft (in drafts/)\texpected bulletin (in expected/, .json)\n")
+        f.write("# draft (relative to this folder)\texpected bulletin (in expected/, .json)\n")
         for file, expected in manifest:
             f.write(f"{file}\t{expected}\n")
     print(f"{len(manifest)} drafts written to {DRAFTS}")
