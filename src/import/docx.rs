@@ -276,7 +276,7 @@ fn paragraph(p: Node, styles: &Styles, out: &mut Vec<Paragraph>) {
     para.bold = runs.any_text && runs.all_bold;
     para.size = runs.size;
     // A paragraph that only anchors text boxes stands for nothing itself.
-    if !(runs.inner.len() > 0 && para.text.trim().is_empty()) {
+    if runs.inner.is_empty() || !para.text.trim().is_empty() {
         out.push(para);
     }
     out.extend(runs.inner);
