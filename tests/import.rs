@@ -676,6 +676,23 @@ fn error_files_that_are_not_drafts() {
     assert!(error(b"PK\x03\x04broken").contains(".docx"));
 }
 
+#[test]
+fn damaged_drafts_give_a_result_never_a_panic() {
+    // Every fixture cut short at many places, and with its lines reversed:
+    // an import or an error, whatever the bytes.
+    for (draft, _) in fixtures() {
+        let bytes = std::fs::read(&draft).unwrap();
+        for k in 1..24 {
+            let cut = &bytes[..bytes.len() * k / 24];
+            let _ = import(cut, None);
+            let _ = import(cut, Some(Kind::Text));
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let reversed: Vec<&str> = text.lines().rev().collect();
+        let _ = import(reversed.join("\n").as_bytes(), Some(Kind::Text));
+    }
+}
+
 // ---------------------------------------------------------------------------
 // The command line
 

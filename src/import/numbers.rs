@@ -71,10 +71,10 @@ pub fn number(s: &str) -> Option<(u32, bool)> {
                 continue;
             }
         };
-        total += current.unwrap_or(1) * unit;
+        total = total.checked_add(current.unwrap_or(1).checked_mul(unit)?)?;
         current = None;
     }
-    Some((total + current.unwrap_or(0), true))
+    Some((total.checked_add(current.unwrap_or(0))?, true))
 }
 
 /// A date found in a text.
@@ -198,6 +198,7 @@ mod tests {
         assert_eq!(number("期"), None);
         assert_eq!(number(""), None);
         assert_eq!(number("99999999999"), None);
+        assert_eq!(number(&"九千".repeat(600_000)), None);
     }
 
     #[test]
