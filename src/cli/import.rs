@@ -10,6 +10,12 @@ use jianbao::import::{import, Kind};
 
 use super::render::write_output;
 
+/// The exit codes of `import`, for its help.
+pub const IMPORT_EXIT_CODES: &str = "退出码 / exit codes:
+  0  成功（提示写在标准错误上） success (notices on standard error)
+  1  草稿无法识别：没有报头或正文，或不是可读的草稿格式 the draft has no masthead or body, or is not a draft
+  2  用法错误或文件无法读写 usage or file errors";
+
 /// Arguments of `import`.
 #[derive(Args, Debug)]
 pub struct ImportArgs {

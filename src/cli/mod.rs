@@ -53,7 +53,7 @@ pub enum Command {
     /// 生成下一期的输入骨架（期号、总期号加一，复制报头、发送范围和印发信息）
     New(archive::NewArgs),
     /// 把草稿（纯文本或 .docx）转成输入 JSON，列出需要核对的推断
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = import::IMPORT_EXIT_CODES)]
     Import(import::ImportArgs),
 }
 
