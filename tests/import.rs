@@ -193,7 +193,7 @@ fn the_fixture_set_covers_the_ways_drafts_come() {
     let has = |part: &str| files.iter().filter(|f| f.contains(part)).count();
     assert!(has(".docx") >= 4, "{files:?}");
     assert!(has("python-docx") >= 2 && has("libreoffice") >= 2);
-    assert!(has("pdftotext") >= 3 && has("pdf-copy") >= 2);
+    assert!(has("pdftotext") >= 6 && has("pdf-copy") >= 2);
     assert!(has("gbk") >= 1 && has("utf16") >= 2);
     // The committed bytes are what the names say.
     let read = |f: &str| std::fs::read(data().join("drafts").join(f)).unwrap();

@@ -221,7 +221,7 @@ fn continues(last: &Line, first: bool, next: &Line, full: f32) -> Option<bool> {
         // Mid-sentence: a paragraph's line goes on (even one set short by
         // the line-breaking rules); a short line is a title, a heading, a
         // masthead line.
-        return Some(width(&last.text) >= full - 5.0);
+        return Some(width(&last.text) >= (full - 5.0).min(0.85 * full));
     }
     match shape(&last.text, full) {
         Shape::Short => Some(false),

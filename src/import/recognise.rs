@@ -203,6 +203,8 @@ struct Draft {
     /// with a comma (so that the list goes on on the next line).
     open_list: Option<List>,
     imprint_issuer: Option<String>,
+    /// A line of the 版记 that may be the issuer of an 印发 line further down.
+    pending_issuer: Option<(usize, String)>,
     imprint_date: Option<Date>,
     copies: Option<u32>,
     document_number: Option<String>,
@@ -969,13 +971,26 @@ fn paragraph(r: &mut Reader) -> bool {
 impl Reader<'_> {
     fn footer(&mut self) {
         while self.at < self.lines.len() {
-            if !self.any(FOOTER) {
-                let l = &self.lines[self.at];
-                let message = format!("“{}”不是版记的内容，未导入", l.text);
-                let no = l.no;
-                self.notice(no, message);
-                self.at += 1;
+            if self.any(FOOTER) {
+                continue;
             }
+            // A short line before an 印发 line without its issuer is that
+            // issuer (an extraction may put lines of the 版记 out of order).
+            let text = compact(&self.lines[self.at].text);
+            if self.d.imprint_date.is_none() && self.d.pending_issuer.is_none() && title_like(&text)
+            {
+                self.d.pending_issuer = Some((self.lines[self.at].no, text));
+                self.at += 1;
+                continue;
+            }
+            let l = &self.lines[self.at];
+            let message = format!("“{}”不是版记的内容，未导入", l.text);
+            let no = l.no;
+            self.notice(no, message);
+            self.at += 1;
+        }
+        if let Some((no, text)) = self.d.pending_issuer.take() {
+            self.notice(no, format!("“{text}”不是版记的内容，未导入"));
         }
     }
 }
@@ -1043,6 +1058,8 @@ fn imprint(r: &mut Reader) -> bool {
     let issuer = clean_issuer(&text[..found.start]);
     if !issuer.is_empty() {
         r.d.imprint_issuer = Some(issuer);
+    } else if let Some((_, pending)) = r.d.pending_issuer.take() {
+        r.d.imprint_issuer = Some(clean_issuer(&pending));
     }
     r.d.imprint_date = Some(r.date(&text, found));
     if copies.is_some() {
@@ -1345,6 +1362,21 @@ mod tests {
         let (b, _) = read(&text);
         assert_eq!(b.imprint.issuer, "某县办公室");
         assert_eq!(b.imprint.copies, Some(30));
+    }
+
+    #[test]
+    fn imprint_issuer_before_other_lines() {
+        let text = format!("{HEAD}标题\n正文。\n报：市委\n某县办公室\n（共印30份）\n某简〔2024〕3号\n2024年6月2日印发");
+        let (b, notices) = read(&text);
+        assert_eq!(b.imprint.issuer, "某县办公室");
+        assert_eq!(b.imprint.date.iso(), "2024-06-02");
+        assert_eq!(b.imprint.copies, Some(30));
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        let (_, notices) = read(&format!("{HEAD}标题\n正文。\n报：市委\n联系人张三"));
+        assert!(
+            notices.iter().any(|n| n.message.contains("联系人张三")),
+            "{notices:?}"
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@ Each draft is one of the ways an office hands a bulletin over: text pasted
 from Word (with or without indents and blank lines), text copied out of a PDF
 (one paragraph a line, paragraphs cut at page breaks, "- ★" marks, spaces
 around digits), .docx files written by python-docx and by LibreOffice, text
-copied out of jianbao's own PDFs with pdftotext, and GBK and UTF-16 files.
+copied out of jianbao's own PDFs (and of PDFs LibreOffice makes of the .docx
+drafts) with pdftotext, and GBK and UTF-16 files.
 drafts.tsv lists each draft with the bulletin it must import as.
 
 The drafts are committed; `cargo test` only reads them. Run this again after
@@ -299,6 +300,18 @@ def pdftotext(name, path, *, raw=False):
         subprocess.run(args, check=True)
 
 
+def office_pdf_text(docx, path):
+    """The text pdftotext copies out of the PDF LibreOffice makes of a .docx
+    (a PDF made by an office suite rather than by jianbao)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, docx],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        pdf = os.path.join(tmp, os.path.splitext(os.path.basename(docx))[0] + ".pdf")
+        subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, path], check=True)
+
+
 # ---------------------------------------------------------------------------
 
 def write(path, text, encoding="utf-8", newline="\n"):
@@ -365,6 +378,13 @@ def main():
     pdftotext("anhua-2024-03", add("anhua-pdftotext-raw.txt", "anhua-2024-03"), raw=True)
     pdftotext("heshan-2024-09", add("heshan-pdftotext.txt", "heshan-2024-09"))
     pdftotext("yuanjiang-2024-06", add("yuanjiang-pdftotext.txt", "yuanjiang-2024-06"))
+
+    # pdftotext of PDFs made by LibreOffice from three of the .docx drafts.
+    for docx, expected in (("taojiang-python-docx", "taojiang-2024-07"),
+                           ("nanxian-libreoffice", "nanxian-2023-12"),
+                           ("heshan-libreoffice", "heshan-2024-09")):
+        office_pdf_text(os.path.join(DRAFTS, docx + ".docx"),
+                        add(docx + "-pdf-pdftotext.txt", expected))
 
     # Drafts typed by hand, with the slips people make (kept in hand/).
     manifest += HAND
