@@ -626,6 +626,31 @@ fn notice_paragraphs_without_a_title_or_item() {
 }
 
 #[test]
+fn notice_a_name_over_two_lines_and_a_copy_number() {
+    let i = text(&format!(
+        "编号：000123\n某县深入推进乡村振兴\n工作简报\n第3期\n某县办公室　2024年6月1日\n{BODY}"
+    ));
+    assert_eq!(i.bulletin.masthead.name, "某县深入推进乡村振兴工作简报");
+    has_notice(&i, 1, &["编号：000123", "未导入"]);
+    has_notice(&i, 2, &["两行合为简报名称"]);
+}
+
+#[test]
+fn notice_headings_and_sections_without_content() {
+    let i = text(&format!(
+        "{HEAD}【动态】\n▲城关镇\n▲河口镇\n河口镇召开会议。\n【空栏目】\n{BODY}"
+    ));
+    let Block::Section(s) = &i.bulletin.body[0] else {
+        panic!()
+    };
+    assert_eq!(s.items[0].kind, ItemKind::Plain);
+    assert_eq!(s.items[0].paragraphs, ["城关镇"]);
+    has_notice(&i, 4, &["▲城关镇", "下面没有段落"]);
+    has_notice(&i, 8, &["【空栏目】", "没有内容"]);
+    assert_eq!(i.bulletin.body.len(), 2);
+}
+
+#[test]
 fn notice_undecodable_bytes() {
     let mut bytes =
         "某县工作简报\n第3期\n某县办公室　2024年6月1日\n县里召开会议\n6月1日，县里召开会议。\n"
