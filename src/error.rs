@@ -132,6 +132,14 @@ pub enum Error {
         /// What is wrong and what to do, in Chinese.
         message: String,
     },
+    /// A draft given to `import` cannot be read as a bulletin (no masthead,
+    /// no body, a file that is not a draft).
+    Draft {
+        /// The 1-based line (paragraph of a .docx) concerned, when there is one.
+        line: Option<usize>,
+        /// What is wrong and what to do, in Chinese.
+        message: String,
+    },
 }
 
 impl Error {
@@ -218,6 +226,14 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Archive { message } => f.write_str(message),
+            Error::Draft {
+                line: Some(line),
+                message,
+            } => write!(f, "第 {line} 行：{message}"),
+            Error::Draft {
+                line: None,
+                message,
+            } => f.write_str(message),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod diag;
 pub mod error;
 pub mod files;
 pub mod fonts;
+pub mod import;
 pub mod layout;
 pub mod model;
 pub mod ofd;

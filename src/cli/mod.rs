@@ -12,6 +12,7 @@ macro_rules! outln {
 }
 
 mod archive;
+mod import;
 mod render;
 mod table;
 
@@ -62,6 +63,9 @@ pub enum Command {
     Archive(archive::ArchiveCommand),
     /// 生成下一期的输入骨架（期号、总期号加一，复制报头、发送范围和印发信息）
     New(archive::NewArgs),
+    /// 把草稿（纯文本或 .docx）转成输入 JSON，列出需要核对的推断
+    #[command(after_help = import::IMPORT_EXIT_CODES)]
+    Import(import::ImportArgs),
 }
 
 /// Run the command line; the exit code on success.
@@ -88,6 +92,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Issue(args) => archive::issue(args, font_dir),
         Command::Archive(cmd) => archive::archive(cmd, font_dir),
         Command::New(args) => archive::new(args),
+        Command::Import(args) => import::run(args),
     }
 }
 

@@ -7,9 +7,11 @@ pub mod date;
 pub mod lint;
 mod parse;
 pub mod schema;
+mod write;
 
 pub use date::Date;
 pub use parse::parse;
+pub use write::to_json;
 
 use crate::error::Place;
 use crate::layout::DocInfo;

@@ -150,12 +150,18 @@ fn squeeze_in(a: &Atoms, i: usize, j: usize, w: f32, m: f32) -> Option<(usize, V
 
 /// Balanced breaking (titles, two-line names; layout.md §4.1): the fewest
 /// lines first-fit needs, with breaks chosen so that the lines' widths are as
-/// equal as possible (least squares from the mean), each within the measure
-/// and at a legal break. With `words` (whether a word begins at each atom),
-/// the breaks fall between words, unless no such breaks give lines within
-/// `tolerance` of each other; then between any characters.
-pub fn balanced(a: &Atoms, measure: f32, words: Option<&[bool]>, tolerance: f32) -> Vec<LineRange> {
-    let greedy = first_fit(a, |_| measure);
+/// equal as possible (least squares from the mean), each within its measure
+/// (`measure(n)` for line `n`) and at a legal break. With `words` (whether a
+/// word begins at each atom), the breaks fall between words, unless no such
+/// breaks give lines within `tolerance` of each other; then between any
+/// characters.
+pub fn balanced(
+    a: &Atoms,
+    measure: impl Fn(usize) -> f32 + Copy,
+    words: Option<&[bool]>,
+    tolerance: f32,
+) -> Vec<LineRange> {
+    let greedy = first_fit(a, measure);
     let k = greedy.len();
     if k <= 1 || greedy.iter().any(|l| l.forced) {
         return greedy;
@@ -177,12 +183,12 @@ pub fn balanced(a: &Atoms, measure: f32, words: Option<&[bool]>, tolerance: f32)
     best_split(a, measure, k, |_| true).unwrap_or(greedy)
 }
 
-/// The most balanced split of the atoms into `k` lines of at most `measure`,
-/// breaking only where the prohibitions and `allowed(j)` (a break before atom
-/// `j`) permit; `None` when there is none.
+/// The most balanced split of the atoms into `k` lines, line `n` at most
+/// `measure(n)` wide, breaking only where the prohibitions and `allowed(j)`
+/// (a break before atom `j`) permit; `None` when there is none.
 fn best_split(
     a: &Atoms,
-    measure: f32,
+    measure: impl Fn(usize) -> f32,
     k: usize,
     allowed: impl Fn(usize) -> bool,
 ) -> Option<Vec<LineRange>> {
@@ -201,11 +207,12 @@ fn best_split(
     let mut prev = vec![vec![usize::MAX; n + 1]; k + 1];
     best[0][0] = 0.0;
     for l in 1..=k {
+        let room = measure(l - 1);
         for j in (1..=n).filter(|&j| breakable(j)) {
             // Lines end at j and start at i, as far back as the measure allows.
             for i in (l - 1..j).rev() {
                 let r = trim(a, i..j);
-                if !r.is_empty() && width(r.clone()) > measure + EPS {
+                if !r.is_empty() && width(r.clone()) > room + EPS {
                     break;
                 }
                 if !best[l - 1][i].is_finite() || !breakable(i) || r.is_empty() {
@@ -449,12 +456,12 @@ mod tests {
         // 13 + 12 by characters (of two equal splits, the longer line first).
         let text = "益阳市配合中央生态环境保护督察协调联络工作会议召开";
         let a = atoms(text);
-        let lines = balanced(&a, 20.0, None, 0.0);
+        let lines = balanced(&a, |_| 20.0, None, 0.0);
         let lens: Vec<usize> = lines.iter().map(|l| l.atoms.len()).collect();
         assert_eq!(lens, vec![13, 12]);
         for n in [21, 23, 25, 33, 41, 45] {
             let text: String = "中".repeat(n);
-            let lines = balanced(&atoms(&text), 20.0, None, 0.0);
+            let lines = balanced(&atoms(&text), |_| 20.0, None, 0.0);
             let lens: Vec<usize> = lines.iter().map(|l| l.atoms.len()).collect();
             let (max, min) = (lens.iter().max().unwrap(), lens.iter().min().unwrap());
             assert!(max - min <= 1, "{n}: {lens:?}");
@@ -465,7 +472,7 @@ mod tests {
     #[test]
     fn balanced_lines_respect_prohibitions_and_runs() {
         let a = atoms("一二三四五六七八九十，2024年一二三四五六七八");
-        let lines = balanced(&a, 14.0, None, 0.0);
+        let lines = balanced(&a, |_| 14.0, None, 0.0);
         for l in &lines {
             assert_ne!(a.atoms[l.atoms.start].class, Class::Close);
         }
@@ -480,21 +487,21 @@ mod tests {
         let starts = [0, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23];
         let words: Vec<bool> = (0..a.atoms.len()).map(|k| starts.contains(&k)).collect();
         // Break only at 13 (保护 / 督察) or 11: 13 + 12 is within tolerance.
-        let lines = balanced(&a, 20.0, Some(&words), 4.0);
+        let lines = balanced(&a, |_| 20.0, Some(&words), 4.0);
         assert_eq!(lines[0].atoms, 0..13);
         // No word boundary near the middle: characters it is.
         let far: Vec<bool> = (0..a.atoms.len()).map(|k| k == 0 || k == 3).collect();
-        let lines = balanced(&a, 20.0, Some(&far), 4.0);
+        let lines = balanced(&a, |_| 20.0, Some(&far), 4.0);
         let lens: Vec<usize> = lines.iter().map(|l| l.atoms.len()).collect();
         assert_eq!(lens, vec![13, 12], "falls back to characters");
         // A wide tolerance accepts the uneven word break that exists.
-        let lines = balanced(&a, 22.0, Some(&far), 30.0);
+        let lines = balanced(&a, |_| 22.0, Some(&far), 30.0);
         assert_eq!(lines[0].atoms, 0..3, "{lines:?}");
     }
 
     #[test]
     fn one_line_titles_stay_whole() {
         let a = atoms("陈竞率队实地调研");
-        assert_eq!(balanced(&a, 20.0, None, 0.0).len(), 1);
+        assert_eq!(balanced(&a, |_| 20.0, None, 0.0).len(), 1);
     }
 }

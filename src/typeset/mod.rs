@@ -460,13 +460,12 @@ fn lay_out(mut atoms: Atoms, inline: &Inline, tag: Tag) -> (Vec<Line>, bool) {
         inline.measure - indent - inline.right_indent
     };
     let ranges = if inline.balance {
-        let measure = avail(1).min(avail(0));
         // Word boundaries only when the text needs more than one line.
-        let words = (linebreak::natural_width(&atoms, 0..atoms.atoms.len()) > measure)
+        let words = (linebreak::natural_width(&atoms, 0..atoms.atoms.len()) > avail(0))
             .then(|| word_starts(&atoms));
         // "Near-equal lines": within four characters of each other.
         let tolerance = 4.0 * inline.size * inline.hscale;
-        linebreak::balanced(&atoms, measure, words.as_deref(), tolerance)
+        linebreak::balanced(&atoms, avail, words.as_deref(), tolerance)
     } else {
         linebreak::first_fit(&atoms, avail)
     };
