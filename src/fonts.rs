@@ -124,7 +124,8 @@ impl FontLibrary {
         let data = FontBytes::open(&path).map_err(|e| Error::Font {
             file: path.clone(),
             message: format!(
-                "无法读取（{e}）；用 --font-dir 或环境变量 {FONT_DIR_ENV} 指定字体文件夹"
+                "无法读取（{e}）：字体文件夹 {} 中应有这个文件",
+                self.dir.display()
             ),
         })?;
         if ttf_parser::Face::parse(&data, 0).is_err() {
@@ -419,29 +420,144 @@ fn subset_with(file: &FontFile, gids: &[u16], os2: bool) -> Result<Vec<u8>> {
     subset_font(&provider, &ids, &profile, CmapTarget::Unicode).map_err(|e| fail(e.to_string()))
 }
 
-/// The default font folder: `$JIANBAO_FONT_DIR`, else `fonts/` beside the
-/// program's repository (found from the executable's location), else `./fonts`.
-pub fn default_font_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os(FONT_DIR_ENV) {
-        return PathBuf::from(dir);
+/// A file every font folder of the built-in template holds: the folder
+/// that has it is a font folder.
+pub const MARKER_FONT: &str = "FandolFang-Regular.otf";
+
+/// Where a font folder was found, or would have been.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FontSource {
+    /// Named on the command line.
+    Given,
+    /// Named by the environment variable [`FONT_DIR_ENV`].
+    Environment,
+    /// Beside the program: `fonts/` or `share/jianbao/fonts/` in its folder
+    /// or one of the folders above it (a clone's `target/release`).
+    BesideProgram,
+    /// The user's data folder, where `jianbao fonts install` copies them.
+    UserData,
+}
+
+impl std::fmt::Display for FontSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FontSource::Given => "命令行指定的文件夹",
+            FontSource::Environment => "环境变量 JIANBAO_FONT_DIR",
+            FontSource::BesideProgram => "程序旁边",
+            FontSource::UserData => "用户数据文件夹",
+        })
     }
-    let marker = "FandolFang-Regular.otf";
+}
+
+/// The per-user font folder: `$XDG_DATA_HOME/jianbao/fonts`, else
+/// `~/.local/share/jianbao/fonts` (the XDG base directory defaults).
+pub fn user_font_dir() -> Option<PathBuf> {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(data.join("jianbao").join("fonts"))
+}
+
+/// The places fonts are looked for, in order: the folder `given` on the
+/// command line, the environment variable, beside the program, the user's
+/// data folder.
+pub fn font_places(given: Option<&Path>) -> Vec<(FontSource, PathBuf)> {
+    let mut out = Vec::new();
+    if let Some(g) = given {
+        out.push((FontSource::Given, g.to_path_buf()));
+    }
+    if let Some(e) = std::env::var_os(FONT_DIR_ENV).filter(|e| !e.is_empty()) {
+        out.push((FontSource::Environment, PathBuf::from(e)));
+    }
     if let Ok(exe) = std::env::current_exe() {
-        // target/{debug,release}/jianbao → the repository is three levels up;
-        // an installed copy may keep fonts/ beside the binary or in ../share/jianbao.
+        // The program's folder and three above it (a clone's target/release),
+        // each with fonts/ or share/jianbao/fonts/ (an installation prefix).
         for anc in exe.ancestors().skip(1).take(4) {
-            for cand in [anc.join("fonts"), anc.join("share/jianbao/fonts")] {
-                if cand.join(marker).is_file() {
-                    return cand;
-                }
-            }
+            out.push((FontSource::BesideProgram, anc.join("fonts")));
+            out.push((FontSource::BesideProgram, anc.join("share/jianbao/fonts")));
         }
     }
-    let compiled = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
-    if compiled.join(marker).is_file() {
-        return compiled;
+    if let Some(u) = user_font_dir() {
+        out.push((FontSource::UserData, u));
     }
-    PathBuf::from("fonts")
+    out
+}
+
+/// Whether `dir` is a font folder (it holds [`MARKER_FONT`]).
+pub fn is_font_folder(dir: &Path) -> bool {
+    dir.join(MARKER_FONT).is_file()
+}
+
+/// The font folder to use: the one given on the command line or by the
+/// environment variable when one is (whatever it holds: an error about it
+/// then names it), else the first place that holds the fonts. An error
+/// lists every place looked at.
+pub fn locate_font_dir(given: Option<&Path>) -> Result<PathBuf> {
+    let places = font_places(given);
+    if let Some((_, p)) = places
+        .iter()
+        .find(|(s, _)| matches!(s, FontSource::Given | FontSource::Environment))
+    {
+        return Ok(p.clone());
+    }
+    if let Some((_, p)) = places.iter().find(|(_, p)| is_font_folder(p)) {
+        return Ok(p.clone());
+    }
+    let looked: Vec<String> = places
+        .iter()
+        .map(|(s, p)| format!("{}（{s}）", p.display()))
+        .collect();
+    Err(Error::Font {
+        file: PathBuf::from(MARKER_FONT),
+        message: format!(
+            "找不到有这个文件的字体文件夹。找过这些地方：{}",
+            looked.join("；")
+        ),
+    })
+}
+
+/// Copy the font folder `from` (its fonts, licences, provenance and README)
+/// into `to`, creating it; the names of the files copied, sorted. Refuses a
+/// `from` that is not a font folder, and never copies a link.
+pub fn install(from: &Path, to: &Path) -> Result<Vec<String>> {
+    if !is_font_folder(from) {
+        return Err(Error::Font {
+            file: from.to_path_buf(),
+            message: format!("这不是字体文件夹（没有 {MARKER_FONT}）"),
+        });
+    }
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| Error::io(p, e)
+    };
+    let mut copied = Vec::new();
+    let mut copy_dir = |src: &Path, dst: &Path, prefix: &str| -> Result<()> {
+        std::fs::create_dir_all(dst).map_err(io(dst))?;
+        let mut entries: Vec<_> = std::fs::read_dir(src)
+            .map_err(io(src))?
+            .collect::<std::io::Result<_>>()
+            .map_err(io(src))?;
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let kind = e.file_type().map_err(io(&e.path()))?;
+            let wanted = [".otf", ".ttf", ".ttc", ".txt", ".md"]
+                .iter()
+                .any(|ext| name.to_lowercase().ends_with(ext));
+            if kind.is_file() && wanted {
+                std::fs::copy(e.path(), dst.join(&name)).map_err(io(&dst.join(&name)))?;
+                copied.push(format!("{prefix}{name}"));
+            }
+        }
+        Ok(())
+    };
+    copy_dir(from, to, "")?;
+    let licenses = from.join("licenses");
+    if licenses.is_dir() {
+        copy_dir(&licenses, &to.join("licenses"), "licenses/")?;
+    }
+    Ok(copied)
 }
 
 #[cfg(test)]
@@ -532,7 +648,7 @@ mod tests {
         let lib = FontLibrary::new("/nonexistent/fonts");
         let e = lib.file("FandolFang-Regular.otf").unwrap_err();
         assert!(matches!(e, Error::Font { .. }));
-        assert!(e.to_string().contains("--font-dir"), "{e}");
+        assert!(e.to_string().contains("/nonexistent/fonts"), "{e}");
         assert!(repo_fonts().file("../x.otf").is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! `jianbao issue`, `jianbao archive …` and `jianbao new`: filing issued
 //! copies, finding and proving them, and starting the next issue.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
@@ -13,14 +13,7 @@ use jianbao::Engine;
 
 use super::render::{read_input, write_output};
 use super::table::{display_width, pad, truncate_width};
-use super::{UsageError, EXIT_INPUT};
-
-/// Exit codes of the archive commands.
-pub const ARCHIVE_EXIT_CODES: &str = "退出码 / exit codes:
-  0  成功 success
-  1  拒绝：输入有错误、有提示（未加 --allow-warnings）、这一期已归档；verify 发现副本已改动或缺失
-     refused: bad input, warnings, issue number already filed; verify found changed or missing copies
-  2  用法错误，或文件、字体、档案库目录无法读写 usage errors, unreadable or unwritable files, fonts or archive";
+use super::{codes, UsageError, EXIT_INPUT};
 
 /// Where the archive is.
 #[derive(Args, Debug)]
@@ -55,15 +48,19 @@ pub struct IssueArgs {
 #[derive(Subcommand, Debug)]
 pub enum ArchiveCommand {
     /// 列出已归档的各期
+    #[command(after_help = codes::ARCHIVE)]
     List(ListArgs),
     /// 查看一期的登记信息和文件位置：编号，或 名称 年份 期号
+    #[command(after_help = codes::ARCHIVE)]
     Show(ShowArgs),
     /// 重新计算每份副本的哈希，报告完好、已改动或缺失（有问题时退出码 1）
-    #[command(after_help = ARCHIVE_EXIT_CODES)]
+    #[command(after_help = codes::VERIFY)]
     Verify(VerifyArgs),
     /// 在已归档各期的标题和正文中搜索（多个词以空格分开，须都出现）
+    #[command(after_help = codes::ARCHIVE)]
     Search(SearchArgs),
     /// 从副本文件重建索引（索引丢失或损坏时也会自动重建）
+    #[command(after_help = codes::ARCHIVE)]
     Reindex(ArchiveDir),
 }
 
@@ -179,11 +176,11 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
 }
 
 /// `jianbao archive …`.
-pub fn archive(cmd: ArchiveCommand, font_dir: PathBuf) -> Result<ExitCode> {
+pub fn archive(cmd: ArchiveCommand, fonts: Option<&Path>) -> Result<ExitCode> {
     match cmd {
         ArchiveCommand::List(a) => list(a),
         ArchiveCommand::Show(a) => show(a),
-        ArchiveCommand::Verify(a) => verify(a, font_dir),
+        ArchiveCommand::Verify(a) => verify(a, fonts),
         ArchiveCommand::Search(a) => search(a),
         ArchiveCommand::Reindex(d) => {
             let n = Archive::new(&d.archive).reindex()?;
@@ -374,9 +371,12 @@ fn print_report(report: &VerifyReport) -> std::io::Result<()> {
     Ok(())
 }
 
-fn verify(a: VerifyArgs, font_dir: PathBuf) -> Result<ExitCode> {
+fn verify(a: VerifyArgs, fonts: Option<&Path>) -> Result<ExitCode> {
     let archive = Archive::new(&a.dir.archive);
-    let engine = a.rerender.then(|| Engine::new(font_dir));
+    let engine = match a.rerender {
+        true => Some(Engine::new(super::fonts::font_dir(fonts)?)),
+        false => None,
+    };
     let report = archive.verify(engine.as_ref())?;
     print_notes(&report.notes);
     print_report(&report)?;

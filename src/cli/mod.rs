@@ -12,6 +12,8 @@ macro_rules! outln {
 }
 
 mod archive;
+mod codes;
+mod fonts;
 mod import;
 mod render;
 mod table;
@@ -27,17 +29,12 @@ pub const EXIT_INPUT: u8 = 1;
 /// Exit code: usage errors, files that cannot be read or written.
 pub const EXIT_USAGE: u8 = 2;
 
-const EXIT_CODES: &str = "退出码 / exit codes:
-  0  成功 success
-  1  输入有错误或无法排版（JSON、内容、缺字、版面） bad input or a layout that cannot be made
-  2  用法错误或文件无法读写（含字体文件） usage, file or font-file errors";
-
 /// jianbao 排印工作简报：把一期简报的 JSON 排成符合 GB/T 9704 版式的 PDF。
 #[derive(Parser, Debug)]
-#[command(name = "jianbao", version, about, after_help = EXIT_CODES)]
+#[command(name = "jianbao", version, about, after_help = codes::RENDER)]
 pub struct Cli {
-    /// 字体文件夹（默认：环境变量 JIANBAO_FONT_DIR，或程序所在仓库的 fonts/）
-    #[arg(long, global = true, value_name = "DIR", env = "JIANBAO_FONT_DIR")]
+    /// 字体文件夹（默认依次找：环境变量 JIANBAO_FONT_DIR、程序旁的 fonts/、用户数据文件夹；jianbao fonts 可查看）
+    #[arg(long, global = true, value_name = "DIR")]
     pub font_dir: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -48,21 +45,26 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// 排版并写出 PDF 或 OFD（一个或多个输入；“-” 为标准输入）
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = codes::RENDER)]
     Render(render::RenderArgs),
-    /// 检查输入并排版但不写文件：列出提示（字体回退、压缩等）和错误
-    #[command(after_help = EXIT_CODES)]
+    /// 检查输入并排版但不写文件：列出警告（可能的书写错误）、提示（排版所作的调整）和错误
+    #[command(after_help = codes::RENDER)]
     Check(render::CheckArgs),
     /// 输出输入格式的 JSON Schema，供编辑器校验和补全
+    #[command(after_help = codes::SCHEMA)]
     Schema,
     /// 签发归档：校验、排版为 PDF/A-2b 并存入档案库（同一简报同年期号不能重复）
-    #[command(after_help = archive::ARCHIVE_EXIT_CODES)]
+    #[command(after_help = codes::ISSUE)]
     Issue(archive::IssueArgs),
     /// 档案库：列出、查看、校验、搜索已归档的各期
-    #[command(subcommand)]
+    #[command(subcommand, after_help = codes::ARCHIVE)]
     Archive(archive::ArchiveCommand),
-    /// 生成下一期的输入骨架（期号、总期号加一，复制报头、发送范围和印发信息）
+    /// 生成下一期（或第一期）的输入骨架：期号、总期号加一，复制报头、发送范围和印发信息
+    #[command(after_help = codes::NEW)]
     New(archive::NewArgs),
+    /// 字体：查找顺序和各角色用到的字体；fonts install 把字体装到用户数据文件夹
+    #[command(after_help = codes::FONTS)]
+    Fonts(fonts::FontsArgs),
     /// 把草稿（纯文本或 .docx）转成输入 JSON，列出需要核对的推断
     #[command(after_help = import::IMPORT_EXIT_CODES)]
     Import(import::ImportArgs),
@@ -78,21 +80,19 @@ pub fn run() -> Result<ExitCode> {
             return Ok(ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 }));
         }
     };
-    let font_dir = cli
-        .font_dir
-        .clone()
-        .unwrap_or_else(jianbao::fonts::default_font_dir);
+    let given = cli.font_dir.as_deref();
     match cli.command {
-        Command::Render(args) => render::render(args, font_dir),
-        Command::Check(args) => render::check(args, font_dir),
+        Command::Render(args) => render::render(args, fonts::font_dir(given)?),
+        Command::Check(args) => render::check(args, fonts::font_dir(given)?),
         Command::Schema => {
             outln!("{}", jianbao::model::schema::json_schema())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Issue(args) => archive::issue(args, font_dir),
-        Command::Archive(cmd) => archive::archive(cmd, font_dir),
+        Command::Issue(args) => archive::issue(args, fonts::font_dir(given)?),
+        Command::Archive(cmd) => archive::archive(cmd, given),
         Command::New(args) => archive::new(args),
         Command::Import(args) => import::run(args),
+        Command::Fonts(args) => fonts::run(args, given),
     }
 }
 

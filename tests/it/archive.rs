@@ -392,14 +392,7 @@ fn issued_pdf_is_pdfa_and_deterministic() {
     assert!(pdf.starts_with(b"%PDF-1.7\n%"), "header");
     assert!(pdf[10..14].iter().all(|&b| b > 127), "binary comment");
     assert!(doc.trailer.get(b"Encrypt").is_err(), "not encrypted");
-    // qpdf, where installed, finds no damage.
-    if let Ok(o) = Command::new("qpdf")
-        .arg("--check")
-        .arg(copy.join("issued.pdf"))
-        .output()
-    {
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
-    }
+    // (qpdf --check of an issued copy runs in .ci/pdf-check.)
     // The same input renders to the same bytes with `render --pdfa`.
     fs::write(t.path().join("again.json"), example()).unwrap();
     expect(

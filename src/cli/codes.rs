@@ -1,0 +1,44 @@
+//! The exit codes of every command, as each command's help ends with them
+//! (README.md has the same table; a test checks that they agree).
+
+/// `render` and `check`.
+pub const RENDER: &str = "退出码 / exit codes:
+  0  成功（check：没有错误；有警告时加 --deny-warnings 则为 1） success
+  1  输入有错误或无法排版（JSON、内容、缺字、版面、模板、超出上限） bad input or a layout that cannot be made
+  2  用法错误；文件（输入、输出、模板文件、字体）无法读写 usage errors, files that cannot be read or written";
+
+/// `schema`.
+pub const SCHEMA: &str = "退出码 / exit codes:
+  0  成功 success
+  2  无法写出 the output cannot be written";
+
+/// `issue`.
+pub const ISSUE: &str = "退出码 / exit codes:
+  0  已归档 filed
+  1  拒绝：输入有错误、有警告（未加 --allow-warnings）、这一期已归档过、档案库被改动（链接）
+     refused: bad input, warnings, issue number already used, a tampered archive
+  2  用法错误；文件、字体或档案库目录无法读写 usage errors, unreadable or unwritable files, fonts or archive";
+
+/// `archive list`, `show`, `search` and `reindex`.
+pub const ARCHIVE: &str = "退出码 / exit codes:
+  0  成功 success
+  1  找不到要查看的那一期；搜索词无效；档案索引损坏 no such copy, an empty search, a damaged index
+  2  用法错误；档案库不存在或无法读写（磁盘满、没有权限） usage errors, no archive, unreadable or full disk";
+
+/// `archive verify`.
+pub const VERIFY: &str = "退出码 / exit codes:
+  0  每一份副本都完好（加 --rerender 时每一份都能重新排版且相同） every copy intact
+  1  有副本已改动、缺失、无法读取，索引被改动，或重新排版失败或不同
+     a copy changed, missing or unreadable, a tampered index, or a re-render that failed or differs
+  2  用法错误；档案库不存在或无法读写 usage errors, no archive, unreadable or full disk";
+
+/// `new`.
+pub const NEW: &str = "退出码 / exit codes:
+  0  已生成骨架 written
+  1  上一期的输入有错误，或下一期的编号超过上限 the previous issue has errors, or a number would pass its limit
+  2  用法错误（如输出文件已存在）；文件或档案库无法读写 usage errors (an existing output), files or archive";
+
+/// `fonts` and `fonts install`.
+pub const FONTS: &str = "退出码 / exit codes:
+  0  成功 success
+  2  找不到字体文件夹，或无法复制字体 no font folder found, or the fonts cannot be copied";
