@@ -31,6 +31,10 @@ pub enum NextNote {
     },
     /// The archive has no issue of this bulletin: a first issue to fill in.
     FirstIssue,
+    /// Bulletins of the archive whose names contain the name asked for.
+    SimilarNames(Vec<String>),
+    /// The previous 文号 does not follow the issue numbers: left out.
+    DocumentNumberLeftOut(String),
     /// Something done to the archive's index on the way.
     Index(String),
 }
@@ -45,6 +49,15 @@ impl std::fmt::Display for NextNote {
             NextNote::FirstIssue => {
                 f.write_str("档案库中没有这份简报：生成第1期的骨架，编印单位等请自行填写")
             }
+            NextNote::SimilarNames(names) => write!(
+                f,
+                "档案库中有名称相近的简报：{}；若是其中之一，请写全名",
+                names.join("、")
+            ),
+            NextNote::DocumentNumberLeftOut(no) => write!(
+                f,
+                "上一期的文号“{no}”中的号数与期号、总期号都不对应，没有照抄：请在 document_number 中填写这一期的文号"
+            ),
             NextNote::Index(n) => f.write_str(n),
         }
     }
@@ -90,6 +103,21 @@ impl Archive {
     /// `date`; a first issue when the archive has none.
     pub fn next_by_name(&self, name: &str, date: Date) -> Result<NextIssue> {
         let Some(rec) = self.latest(name)? else {
+            let mut notes = vec![NextNote::FirstIssue];
+            if self.store.exists() {
+                let key = super::store::normalize_name(name);
+                let (records, _) = self.list(&Filter::default())?;
+                let mut similar: Vec<String> = records
+                    .into_iter()
+                    .map(|r| r.name)
+                    .filter(|n| super::store::normalize_name(n).contains(key.as_str()))
+                    .collect();
+                similar.sort();
+                similar.dedup();
+                if !similar.is_empty() {
+                    notes.push(NextNote::SimilarNames(similar));
+                }
+            }
             return Ok(NextIssue {
                 json: skeleton::first_issue(name, date),
                 numbers: Numbers {
@@ -97,7 +125,7 @@ impl Archive {
                     issue: 1,
                     total_issue: None,
                 },
-                notes: vec![NextNote::FirstIssue],
+                notes,
             });
         };
         let d = self.find(&CopyQuery::Id(rec.pdf_sha256.clone()))?;
@@ -130,8 +158,20 @@ fn next_of(
             });
         }
     }
+    let prev_numbers = Numbers {
+        year: prev.masthead.date.year(),
+        issue: prev.masthead.issue,
+        total_issue: prev.masthead.total_issue,
+    };
+    let document_number = prev.document_number.as_ref().and_then(|no| {
+        let next = skeleton::next_document_number(no, prev_numbers, numbers);
+        if next.is_none() {
+            notes.push(NextNote::DocumentNumberLeftOut(no.clone()));
+        }
+        next
+    });
     Ok(NextIssue {
-        json: skeleton::skeleton(prev, numbers, date),
+        json: skeleton::skeleton(prev, numbers, date, document_number),
         numbers,
         notes,
     })

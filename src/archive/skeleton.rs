@@ -94,13 +94,66 @@ struct Distribution {
 #[derive(Serialize)]
 struct Imprint {
     issuer: String,
-    date: String,
+    /// Left out: the printing date defaults to the masthead's, and a copied
+    /// date would go stale when the writer changes the issue's date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     copies: Option<u32>,
 }
 
-/// The JSON of the next issue after `prev`, numbered `numbers`, dated `date`.
-pub fn skeleton(prev: &Bulletin, numbers: Numbers, date: Date) -> String {
+/// The 文号 of the next issue: the previous one with its issue (or total
+/// issue) number advanced, and its year when the year changes (〔2024〕3号 →
+/// 〔2024〕4号); `None` when its last number is neither (the writer gives it).
+pub fn next_document_number(no: &str, prev: Numbers, next: Numbers) -> Option<String> {
+    // The runs of ASCII digits, by byte range.
+    let mut runs = Vec::new();
+    let mut start = None;
+    for (i, c) in no.char_indices().chain([(no.len(), ' ')]) {
+        match (c.is_ascii_digit(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                runs.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let last = runs.last()?.clone();
+    let value: u64 = no[last.clone()].parse().ok()?;
+    let replaced = if value == u64::from(prev.issue) {
+        next.issue
+    } else if prev.total_issue.map(u64::from) == Some(value) {
+        next.total_issue?
+    } else {
+        return None;
+    };
+    let mut out = String::new();
+    let mut at = 0;
+    for r in &runs {
+        out.push_str(&no[at..r.start]);
+        let digits = &no[r.clone()];
+        if *r == last {
+            out.push_str(&replaced.to_string());
+        } else if digits == prev.year.to_string() && next.year != prev.year {
+            out.push_str(&next.year.to_string());
+        } else {
+            out.push_str(digits);
+        }
+        at = r.end;
+    }
+    out.push_str(&no[at..]);
+    Some(out)
+}
+
+/// The JSON of the next issue after `prev`, numbered `numbers`, dated `date`,
+/// with the 文号 `document_number`.
+pub fn skeleton(
+    prev: &Bulletin,
+    numbers: Numbers,
+    date: Date,
+    document_number: Option<String>,
+) -> String {
     let m = &prev.masthead;
     let s = Skeleton {
         template: match &prev.template {
@@ -128,10 +181,10 @@ pub fn skeleton(prev: &Bulletin, numbers: Numbers, date: Date) -> String {
         },
         imprint: Imprint {
             issuer: prev.imprint.issuer.clone(),
-            date: date.iso(),
+            date: None,
             copies: prev.imprint.copies,
         },
-        document_number: prev.document_number.clone(),
+        document_number,
     };
     let mut out = serde_json::to_string_pretty(&s).unwrap_or_default();
     out.push('\n');
@@ -164,7 +217,7 @@ pub fn first_issue(name: &str, date: Date) -> String {
         },
         imprint: Imprint {
             issuer: String::new(),
-            date: date.iso(),
+            date: None,
             copies: None,
         },
         document_number: None,
@@ -203,6 +256,29 @@ mod tests {
     }
 
     #[test]
+    fn document_numbers_advance_with_the_issue_or_are_left_out() {
+        let (p, q) = (n(2024, 3, Some(41)), n(2024, 4, Some(42)));
+        assert_eq!(
+            next_document_number("某简〔2024〕3号", p, q).as_deref(),
+            Some("某简〔2024〕4号")
+        );
+        assert_eq!(
+            next_document_number("某简字第41号", p, q).as_deref(),
+            Some("某简字第42号")
+        );
+        // A new year: the year in the number follows.
+        let (p, q) = (n(2024, 12, None), n(2025, 1, None));
+        assert_eq!(
+            next_document_number("某简〔2024〕12号", p, q).as_deref(),
+            Some("某简〔2025〕1号")
+        );
+        // A number that is neither: the writer gives the next one.
+        let (p, q) = (n(2024, 1, Some(57)), n(2024, 2, Some(58)));
+        assert_eq!(next_document_number("益简字【2022】42号", p, q), None);
+        assert_eq!(next_document_number("无编号", p, q), None);
+    }
+
+    #[test]
     fn numbers_never_wrap() {
         let d = Date::new(2024, 5, 17).unwrap();
         let max = crate::model::MAX_TOTAL_ISSUE;
@@ -228,7 +304,7 @@ mod tests {
         .unwrap();
         let prev = crate::model::parse(&example).unwrap();
         let date = Date::new(2024, 5, 17).unwrap();
-        let json = skeleton(&prev, n(2024, 2, None), date);
+        let json = skeleton(&prev, n(2024, 2, None), date, None);
         let err = crate::model::parse(json.as_bytes()).unwrap_err();
         assert!(err.to_string().contains("$.body[0].title"), "{err}");
         let filled = json
@@ -240,7 +316,15 @@ mod tests {
         assert_eq!(next.masthead.date, date);
         assert_eq!(next.distribution, prev.distribution);
         assert_eq!(next.imprint.issuer, prev.imprint.issuer);
-        assert_eq!(next.document_number, prev.document_number);
+        assert_eq!(next.document_number, None, "the 文号 given is the one used");
+        assert_eq!(
+            next.imprint.date, next.masthead.date,
+            "the printing date follows"
+        );
+        assert!(
+            !json.contains("2024-05-17\",\n    \"copies"),
+            "no explicit printing date"
+        );
         assert!(crate::model::parse(first_issue("新简报", date).as_bytes()).is_err());
     }
 }

@@ -467,7 +467,9 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
                 archive.root().display(),
                 a.name.as_deref().unwrap_or_default()
             ),
-            NextNote::Index(_) => eprintln!("jianbao: {n}"),
+            NextNote::Index(_) | NextNote::SimilarNames(_) | NextNote::DocumentNumberLeftOut(_) => {
+                eprintln!("jianbao: {n}")
+            }
         }
     }
     let out = a.output.clone().unwrap_or_else(|| PathBuf::from("-"));

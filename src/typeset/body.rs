@@ -64,6 +64,12 @@ fn blanks(n: u32) -> impl Iterator<Item = FlowLine> {
     (0..n).map(|_| FlowLine::blank())
 }
 
+/// A paragraph without the spaces typed before it (two full-width spaces are
+/// a Word habit): the first-line indent is the layout's (model::lint notes it).
+fn without_leading_spaces(p: &str) -> String {
+    p.trim_start_matches([' ', '\u{3000}']).to_string()
+}
+
 /// Blank lines before a title or section, which the footer's fitting may remove.
 fn spare_blanks(n: u32) -> impl Iterator<Item = FlowLine> {
     blanks(n).map(|mut l| {
@@ -188,7 +194,7 @@ pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> (Vec<FlowLine>, Vec<TightP
                 }));
                 for (pi, p) in a.paragraphs.iter().enumerate() {
                     let mut inline = ts.grid_inline(
-                        vec![ts.span(p.clone(), t.paragraph.text.role)],
+                        vec![ts.span(without_leading_spaces(p), t.paragraph.text.role)],
                         t.paragraph.text,
                         block.place(bi, &format!(".paragraphs[{pi}]")),
                     );
@@ -244,7 +250,7 @@ pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> (Vec<FlowLine>, Vec<TightP
                         if pi == 0 {
                             spans.extend(lead.take());
                         }
-                        spans.push(ts.span(p.clone(), t.paragraph.text.role));
+                        spans.push(ts.span(without_leading_spaces(p), t.paragraph.text.role));
                         let mut inline = ts.grid_inline(
                             spans,
                             t.paragraph.text,

@@ -667,6 +667,28 @@ fn the_layout_dump_is_deterministic() {
 }
 
 #[test]
+fn spaces_typed_before_a_paragraph_do_not_move_it() {
+    let plain = layout(&example()).layout.dump();
+    let mut v = example_json();
+    let p = &mut v["body"][0]["paragraphs"][0];
+    *p = serde_json::Value::from(format!("\u{3000}\u{3000}{}", p.as_str().unwrap()));
+    let spaced = layout_value(&v);
+    assert_eq!(
+        spaced.layout.dump(),
+        plain,
+        "the indent is the layout's own"
+    );
+    assert!(
+        spaced
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("段首的 2 个空格已去掉")),
+        "{:?}",
+        spaced.diagnostics
+    );
+}
+
+#[test]
 fn punctuation_compression_keeps_lines_on_the_measure() {
     let dir = TempDir::new("compress");
     let opts = with_template(&dir, "[composition]\ncompress_punctuation = true");

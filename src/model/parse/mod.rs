@@ -46,6 +46,10 @@ pub fn parse(json: &[u8]) -> Result<Bulletin> {
     if let Err(e) = std::str::from_utf8(json) {
         return Err(not_utf8(json, e.valid_up_to()));
     }
+    // UTF-16 text of ASCII characters is valid UTF-8 (with NUL bytes).
+    if syntax::looks_utf16(json) {
+        return Err(not_utf8(json, 0));
+    }
     let root: Json = serde_json::from_slice(json).map_err(|e| syntax_error(json, &e))?;
     let mut reader = Reader::default();
     let bulletin = reader.bulletin(&root);

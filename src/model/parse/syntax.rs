@@ -12,8 +12,39 @@ pub(super) fn not_utf8(src: &[u8], valid_up_to: usize) -> Error {
     Error::Syntax {
         line: 1 + prefix.iter().filter(|&&b| b == b'\n').count(),
         column: 1 + count_chars(prefix.get(line_start..).unwrap_or_default()),
-        message: "文件不是 UTF-8 编码（可能是 GBK/ANSI）：请用 UTF-8 编码另存后再试".to_string(),
+        message: if looks_utf16(src) {
+            "文件是 UTF-16 编码（Windows 记事本的“Unicode”）：请用 UTF-8 编码另存后再试"
+        } else {
+            "文件不是 UTF-8 编码（可能是 GBK/ANSI）：请用 UTF-8 编码另存后再试"
+        }
+        .to_string(),
     }
+}
+
+/// Whether bytes look like UTF-16: a byte order mark, or a NUL in every
+/// other byte of ASCII text (`{`, `"` and newlines as `{\0`).
+pub(super) fn looks_utf16(src: &[u8]) -> bool {
+    if src.starts_with(&[0xFF, 0xFE]) || src.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let head = &src[..src.len().min(512)];
+    let zeros = head.iter().filter(|&&b| b == 0).count();
+    head.len() >= 4 && zeros * 4 >= head.len()
+}
+
+/// Whether the error at byte `at` (the character serde_json stopped at)
+/// comes right after an ASCII double quote that ended a string in the middle
+/// of its text: `"他说"好"。"` reads as the string `他说`, then `好` where a
+/// comma was expected.
+fn quote_ended_string(src: &[u8], at: usize) -> bool {
+    let (Some(before), Some(rest)) = (src.get(..at), src.get(at..)) else {
+        return false;
+    };
+    let next = String::from_utf8_lossy(&rest[..rest.len().min(4)])
+        .chars()
+        .next();
+    let prev = before.iter().rev().find(|b| !b.is_ascii_whitespace());
+    prev == Some(&b'"') && next.is_some_and(char::is_alphanumeric)
 }
 
 /// The number of characters in UTF-8 bytes (counting each start byte).
@@ -38,10 +69,18 @@ pub(super) fn syntax_error(src: &[u8], e: &serde_json::Error) -> Error {
         .map(|rest| count_chars(rest.get(..e.column()).unwrap_or(rest)))
         .unwrap_or(e.column())
         .max(1);
+    let offset = line_start.map(|start| start + e.column().saturating_sub(1));
+    let message = match offset {
+        Some(at) if quote_ended_string(src, at) => {
+            "这里的英文双引号 \" 把字符串提前结束了：正文里的引号请用中文引号“”（或写成 \\\"）"
+                .to_string()
+        }
+        _ => translate_syntax(e),
+    };
     Error::Syntax {
         line,
         column,
-        message: translate_syntax(e),
+        message,
     }
 }
 

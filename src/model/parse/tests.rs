@@ -278,6 +278,33 @@ fn syntax_error_colon_comma_and_raw_line_break() {
 }
 
 #[test]
+fn an_ascii_quote_inside_text_is_named_not_a_missing_comma() {
+    let (_, _, message) = syntax("{\"name\": \"他说\"好\"。\"}".as_bytes());
+    assert!(
+        message.contains("英文双引号") && message.contains("“”"),
+        "{message}"
+    );
+    assert!(!message.contains("逗号"), "{message}");
+    // A missing comma between fields is still a missing comma.
+    let (_, _, message) = syntax(b"{\"a\": \"x\" \"b\": 1}");
+    assert!(message.contains("逗号"), "{message}");
+}
+
+#[test]
+fn a_utf16_file_is_called_utf16() {
+    let text: Vec<u8> = "{\"a\": 1}"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let (_, _, message) = syntax(&[&[0xFF, 0xFE][..], &text].concat());
+    assert!(message.contains("UTF-16"), "{message}");
+    let (_, _, message) = syntax(&text);
+    assert!(message.contains("UTF-16"), "{message}");
+    let (_, _, message) = syntax(&[0xB9, 0xFA, 0xBC, 0xD2]);
+    assert!(message.contains("GBK"), "{message}");
+}
+
+#[test]
 fn input_not_utf8_is_a_syntax_error() {
     // "简" in GBK.
     let (line, column, message) = syntax(b"{\n \"a\": \"\xBC\xF2\"}");
