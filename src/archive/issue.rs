@@ -149,7 +149,7 @@ impl Archive {
             .filter_map(|(f, x)| Some((x.sequence, f.manifest_sha256.clone()?, x.copy_ref())))
             .max_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         if let Some(r) = records.iter().max_by_key(|r| r.seq) {
-            if head.as_ref().map_or(true, |h| r.seq >= h.0) {
+            if head.as_ref().is_none_or(|h| r.seq >= h.0) {
                 let key = CopyRef {
                     name: r.name.clone(),
                     year: r.year,

@@ -27,7 +27,7 @@ impl Archive {
         let mut gone = 0;
         let mut differ = 0;
         let wanted = |name: &str| {
-            filter.name.as_ref().map_or(true, |n| {
+            filter.name.as_ref().is_none_or(|n| {
                 let (name, n) = (store::normalize_name(name), store::normalize_name(n));
                 name == n || name.contains(n.as_str())
             })
@@ -52,7 +52,7 @@ impl Archive {
                 Some(from_files)
             })
             .filter(|r| wanted(&r.name))
-            .filter(|r| filter.year.map_or(true, |y| r.year == y))
+            .filter(|r| filter.year.is_none_or(|y| r.year == y))
             .collect();
         if gone > 0 {
             notes.push(format!(

@@ -143,7 +143,7 @@ impl Archive {
                         .dir
                         .as_deref()
                         .and_then(|d| manifest_of.get(d))
-                        .map_or(true, |(m, _)| m.previous.as_deref() == Some(sha.as_str()))
+                        .is_none_or(|(m, _)| m.previous.as_deref() == Some(sha.as_str()))
                 });
                 if !linked {
                     checks[i].status = checks[i].status.max(Status::Changed);

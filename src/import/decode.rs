@@ -30,7 +30,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     }
     [UTF_16LE, UTF_16BE, GB18030]
         .into_iter()
-        .filter(|e| bytes.len() % 2 == 0 || *e == GB18030)
+        .filter(|e| bytes.len().is_multiple_of(2) || *e == GB18030)
         .map(|e| read(e, bytes))
         .max_by(|a, b| score(a).total_cmp(&score(b)))
         .unwrap_or_else(|| read(GB18030, bytes))

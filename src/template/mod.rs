@@ -124,7 +124,7 @@ pub struct PageStyle {
 impl PageStyle {
     /// The left edge of the type area on page `number` (1-based).
     pub fn left_on(&self, number: usize) -> f32 {
-        if self.mirror_margins && number % 2 == 0 {
+        if self.mirror_margins && number.is_multiple_of(2) {
             self.width - self.left - self.type_width
         } else {
             self.left

@@ -80,7 +80,7 @@ fn expand(delta: &str) -> Vec<f64> {
         if v == "g" {
             let n: usize = it.next().unwrap().parse().unwrap();
             let d: f64 = it.next().unwrap().parse().unwrap();
-            out.extend(std::iter::repeat(d).take(n));
+            out.extend(std::iter::repeat_n(d, n));
         } else {
             out.push(v.parse().unwrap());
         }
