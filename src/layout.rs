@@ -95,6 +95,8 @@ pub enum Item {
 pub enum Tag {
     /// 内部资料 / 密级 marking.
     Marking,
+    /// 编号 (copy number), top right of page 1.
+    CopyNumber,
     /// The bulletin name.
     Name,
     /// 第N期.
@@ -105,6 +107,8 @@ pub enum Tag {
     GuideLabel,
     /// ★ item.
     GuideItem,
+    /// 编者按 or an article's 按语.
+    Note,
     /// Article title.
     Title,
     /// Section heading 【…】.
@@ -123,6 +127,8 @@ impl Tag {
     fn name(self) -> &'static str {
         match self {
             Tag::Marking => "marking",
+            Tag::CopyNumber => "copy-number",
+            Tag::Note => "note",
             Tag::Name => "name",
             Tag::IssueLine => "issue",
             Tag::Issuer => "issuer",

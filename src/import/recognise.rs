@@ -732,6 +732,7 @@ impl Reader<'_> {
             None => {
                 self.d.body.push(Block::Article(Article {
                     title: PLACEHOLDER_TITLE.to_string(),
+                    note: Vec::new(),
                     paragraphs: vec![text],
                 }));
                 self.d.block_lines.push(no);
@@ -949,6 +950,7 @@ fn title(r: &mut Reader) -> bool {
     }
     r.d.body.push(Block::Article(Article {
         title,
+        note: Vec::new(),
         paragraphs: Vec::new(),
     }));
     r.d.block_lines.push(no);
@@ -1166,6 +1168,7 @@ impl Reader<'_> {
                 issuer: d.imprint_issuer.unwrap_or_else(|| issuer.clone()),
                 date: d.imprint_date.unwrap_or(date),
                 copies: d.copies,
+                contact: None,
             },
             masthead: Masthead {
                 name,
@@ -1174,8 +1177,12 @@ impl Reader<'_> {
                 issuer,
                 date,
                 marking: d.marking,
+                supplement: None,
+                copy_number: None,
             },
             guide,
+            guide_label: None,
+            editor_note: Vec::new(),
             body: d.body,
             distribution: d.distribution,
             document_number: d.document_number,

@@ -77,6 +77,12 @@ pub fn lint(b: &Bulletin) -> Vec<Diagnostic> {
         (Place::new("$.masthead.name"), b.masthead.name.as_str()),
         (Place::new("$.masthead.issuer"), b.masthead.issuer.as_str()),
     ];
+    for (i, p) in b.editor_note.iter().enumerate() {
+        texts.push((Place::new(format!("$.editor_note[{i}]")), p));
+    }
+    if let Some(label) = &b.guide_label {
+        texts.push((Place::new("$.guide_label"), label));
+    }
     if let Guide::Items(items) = &b.guide {
         for (i, t) in items.iter().enumerate() {
             texts.push((Place::new(format!("$.guide[{i}]")), t));
@@ -86,6 +92,9 @@ pub fn lint(b: &Bulletin) -> Vec<Diagnostic> {
         texts.push((block.place(bi, ".title"), block.title()));
         match block {
             Block::Article(a) => {
+                for (ni, p) in a.note.iter().enumerate() {
+                    texts.push((block.place(bi, &format!(".note[{ni}]")), p));
+                }
                 for (pi, p) in a.paragraphs.iter().enumerate() {
                     texts.push((block.place(bi, &format!(".paragraphs[{pi}]")), p));
                 }
@@ -116,6 +125,7 @@ pub fn lint(b: &Bulletin) -> Vec<Diagnostic> {
         ("report_to", &d.report_to),
         ("send_to", &d.send_to),
         ("issue_to", &d.issue_to),
+        ("extra_to", &d.extra_to),
     ] {
         for (i, t) in list.iter().enumerate() {
             texts.push((Place::new(format!("$.distribution.{key}[{i}]")), t));
@@ -124,10 +134,16 @@ pub fn lint(b: &Bulletin) -> Vec<Diagnostic> {
     if let Some(n) = &b.document_number {
         texts.push((Place::new("$.document_number"), n));
     }
+    if let Some(c) = &b.imprint.contact {
+        texts.push((Place::new("$.imprint.contact"), c));
+    }
+    if let Some(s) = &b.masthead.supplement {
+        texts.push((Place::new("$.masthead.supplement"), s));
+    }
     let mut out: Vec<Diagnostic> = Vec::new();
     for (place, text) in &texts {
         let n = leading_spaces(text);
-        if n > 0 && place.path.contains("paragraphs") {
+        if n > 0 && (place.path.contains("paragraphs") || place.path.contains("note")) {
             out.push(Diagnostic::notice(
                 Some(place.clone()),
                 format!("段首的 {n} 个空格已去掉：段首缩进由排版自动加"),

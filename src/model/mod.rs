@@ -28,6 +28,10 @@ pub const MAX_ISSUE: u32 = 9_999;
 pub const MAX_TOTAL_ISSUE: u32 = 999_999;
 /// The most copies printed (共印N份).
 pub const MAX_COPIES: u32 = 999_999;
+/// The most characters of a supplement's series name (生态环保专刊) or a guide label.
+pub const MAX_LABEL_CHARS: usize = 20;
+/// The most digits of a copy number (GB/T 9704-2012 §7.2.1: usually 6).
+pub const MAX_COPY_NUMBER_DIGITS: usize = 12;
 
 /// One issue (一期) of a bulletin, validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +42,10 @@ pub struct Bulletin {
     pub masthead: Masthead,
     /// The guide (【导读】).
     pub guide: Guide,
+    /// The guide's label for this issue (such as 本期要目), instead of the template's.
+    pub guide_label: Option<String>,
+    /// 编者按: paragraphs set below the masthead; empty when there is none.
+    pub editor_note: Vec<String>,
     /// The articles and sections, in order; never empty.
     pub body: Vec<Block>,
     /// The 报/送/发 lists of the footer.
@@ -101,14 +109,20 @@ pub struct Masthead {
     pub date: Date,
     /// 内部资料 / 密级 marking, top left.
     pub marking: Option<String>,
+    /// 增刊 / 专刊: the series of a supplement, numbered apart from the
+    /// regular issues; `None` for a regular issue.
+    pub supplement: Option<String>,
+    /// 编号 (份号), top right of page 1: digits, as printed.
+    pub copy_number: Option<String>,
 }
 
 impl Masthead {
-    /// The issue line as printed: `第1期（总第57期）`.
+    /// The issue line as printed: `第1期（总第57期）`, `增刊第1期`.
     pub fn issue_line(&self) -> String {
+        let series = self.supplement.as_deref().unwrap_or("");
         match self.total_issue {
-            Some(t) => format!("第{}期（总第{}期）", self.issue, t),
-            None => format!("第{}期", self.issue),
+            Some(t) => format!("{series}第{}期（总第{}期）", self.issue, t),
+            None => format!("{series}第{}期", self.issue),
         }
     }
 }
@@ -169,6 +183,9 @@ impl Block {
 pub struct Article {
     /// Its title.
     pub title: String,
+    /// 按语: paragraphs set between the title and the first paragraph;
+    /// empty when there is none.
+    pub note: Vec<String>,
     /// Its paragraphs; never empty.
     pub paragraphs: Vec<String>,
 }
@@ -211,6 +228,8 @@ pub struct Distribution {
     pub send_to: Vec<String>,
     /// 发：
     pub issue_to: Vec<String>,
+    /// 本期增发：, those who receive this issue besides the usual lists.
+    pub extra_to: Vec<String>,
 }
 
 /// The 印发 line.
@@ -222,4 +241,6 @@ pub struct Imprint {
     pub date: Date,
     /// 共印N份, when given.
     pub copies: Option<u32>,
+    /// The contact line of the 版记, such as `联系人：张三　电话：0737-1234567`.
+    pub contact: Option<String>,
 }

@@ -80,6 +80,20 @@ pub mod name {
     pub const ISSUE_TO: &str = "issue_to";
     /// Imprint: the number of copies.
     pub const COPIES: &str = "copies";
+    /// Root: the guide's label for this issue.
+    pub const GUIDE_LABEL: &str = "guide_label";
+    /// Root: the 编者按 of the issue.
+    pub const EDITOR_NOTE: &str = "editor_note";
+    /// Article: the 按语 of the article.
+    pub const NOTE: &str = "note";
+    /// Masthead: the series of a supplement (增刊, 专刊).
+    pub const SUPPLEMENT: &str = "supplement";
+    /// Masthead: the copy number (编号, 份号).
+    pub const COPY_NUMBER: &str = "copy_number";
+    /// Distribution: 本期增发.
+    pub const EXTRA_TO: &str = "extra_to";
+    /// Imprint: the contact line.
+    pub const CONTACT: &str = "contact";
 }
 
 /// The `type` of an article.
@@ -114,6 +128,18 @@ pub const ROOT: &[Field] = &[
         false,
         "【导读】：字符串列表，或 \"auto\" 表示自动列出正文各篇文章和栏目的标题；不写或空列表则没有导读",
         "the guide (【导读】): a list of strings, or \"auto\" for the titles of the body's articles and sections; absent or empty: no guide",
+    ),
+    field(
+        name::GUIDE_LABEL,
+        false,
+        "这一期导读的标签，如“本期要目”；不写时用模板的（默认【导读】）",
+        "the guide's label for this issue, such as 本期要目; absent: the template's (【导读】 by default)",
+    ),
+    field(
+        name::EDITOR_NOTE,
+        false,
+        "编者按：一段（字符串）或几段（字符串列表），排在报头红线下、导读前，程序自动加“编者按：”",
+        "the editor's note (编者按): one paragraph (a string) or several (a list), set below the masthead rule before the guide; the label 编者按： is added",
     ),
     field(
         name::BODY,
@@ -186,6 +212,18 @@ pub const MASTHEAD: &[Field] = &[
         "左上角的标注，如“内部资料 注意保存”或密级",
         "marking at the top left, such as 内部资料 or a classification",
     ),
+    field(
+        name::SUPPLEMENT,
+        false,
+        "增刊、专刊的刊别，如“增刊”“专刊”“生态环保专刊”，期号印为“增刊第1期”，与正刊分开编号；正刊不写",
+        "the series of a supplement, such as 增刊 or 专刊, printed 增刊第1期 and numbered apart from the regular issues; absent for a regular issue",
+    ),
+    field(
+        name::COPY_NUMBER,
+        false,
+        "编号（份号），印在第一页版心右上角：数字字符串如 \"000123\"，或正整数（补足 6 位）",
+        "copy number (编号), printed at the top right of page 1: a string of digits such as \"000123\", or a positive integer (padded to 6 digits)",
+    ),
 ];
 
 /// The fields of an article of `body`.
@@ -197,6 +235,12 @@ pub const ARTICLE: &[Field] = &[
         "block type: \"article\"",
     ),
     field(name::TITLE, true, "文章标题", "the article's title"),
+    field(
+        name::NOTE,
+        false,
+        "这篇文章的按语：一段（字符串）或几段（字符串列表），排在标题和正文之间，程序自动加“编者按：”",
+        "the article's note (按语): one paragraph (a string) or several (a list), set between the title and the first paragraph; the label 编者按： is added",
+    ),
     field(
         name::PARAGRAPHS,
         true,
@@ -269,6 +313,12 @@ pub const DISTRIBUTION: &[Field] = &[
         "发：名单；空列表或不写则不印这一行",
         "the 发 list; empty or absent prints no line",
     ),
+    field(
+        name::EXTRA_TO,
+        false,
+        "本期增发：名单（这一期在报、送、发之外另发的单位）；空列表或不写则不印这一行",
+        "the 本期增发 list (those who receive this issue besides the usual lists); empty or absent prints no line",
+    ),
 ];
 
 /// The fields of `imprint`.
@@ -290,6 +340,12 @@ pub const IMPRINT: &[Field] = &[
         false,
         "印数，正整数，印为“共印N份”",
         "number of copies, a positive integer, printed 共印N份",
+    ),
+    field(
+        name::CONTACT,
+        false,
+        "联系人和电话，照写照印，单独一行排在版记中印发行之上，如“联系人：张三　电话：0737-1234567”",
+        "the contact line, printed as written on its own line of the footer above the 印发 line, such as 联系人：张三　电话：0737-1234567",
     ),
 ];
 
@@ -345,6 +401,23 @@ fn property(object: &str, field: &str) -> Value {
         ("$", DISTRIBUTION) => nullable(def("distribution")),
         ("$", IMPRINT) => nullable(def("imprint")),
         ("$", DOCUMENT_NUMBER) => nullable(def("text")),
+        ("$", GUIDE_LABEL) => nullable(def("label")),
+        ("$", EDITOR_NOTE) | ("article", NOTE) => json!({
+            "oneOf": [def("text"), text_list(), { "type": "null" }]
+        }),
+        ("masthead", SUPPLEMENT) => nullable(json!({
+            "$ref": "#/$defs/label",
+            "not": { "pattern": "第|期" }
+        })),
+        ("masthead", COPY_NUMBER) => json!({
+            "oneOf": [
+                { "type": "string", "pattern": format!("^[0-9]{{1,{}}}$", crate::model::MAX_COPY_NUMBER_DIGITS) },
+                def("positive_integer"),
+                { "type": "null" }
+            ]
+        }),
+        ("distribution", EXTRA_TO) => nullable(text_list()),
+        ("imprint", CONTACT) => nullable(def("text")),
         ("$", ALLOW_SUBSTITUTES) => json!({ "type": ["boolean", "null"], "default": false }),
         ("$", SCHEMA) => json!({ "type": "string" }),
         ("masthead", NAME | ISSUER) => def("text"),
@@ -386,11 +459,48 @@ fn property(object: &str, field: &str) -> Value {
     }
 }
 
+/// Examples of a field's value, for editors' completion and for readers.
+fn examples(object: &str, field: &str) -> Option<Value> {
+    use name::*;
+    Some(match (object, field) {
+        ("$", TEMPLATE) => json!(["jianbao", "templates/our-office.toml"]),
+        ("$", GUIDE) => json!(["auto", ["南洞庭湖湿地保护修复持续推进", "【县市区动态】"]]),
+        ("$", GUIDE_LABEL) => json!(["本期要目", "≡本期要目≡"]),
+        ("$", EDITOR_NOTE) => json!([
+            "今年以来，各地扎实推进湿地保护修复。现将有关情况刊发，供参阅。",
+            ["第一段……", "第二段……"]
+        ]),
+        ("$", DOCUMENT_NUMBER) => json!(["益简字〔2024〕1号"]),
+        ("masthead", NAME) => json!(["益阳市工作简报"]),
+        ("masthead", ISSUE) => json!([1]),
+        ("masthead", TOTAL_ISSUE) => json!([57]),
+        ("masthead", ISSUER) => json!(["益阳市人民政府办公室"]),
+        ("masthead", DATE) | ("imprint", DATE) => json!(["2024-05-10"]),
+        ("masthead", MARKING) => json!(["内部资料 注意保存"]),
+        ("masthead", SUPPLEMENT) => json!(["增刊", "专刊", "生态环保专刊"]),
+        ("masthead", COPY_NUMBER) => json!(["000123", 123]),
+        ("article", NOTE) => json!(["沅江市的做法值得借鉴，请各地结合实际参照执行。"]),
+        ("item", HEADING) => json!(["南县"]),
+        ("item", LEAD) => json!(["市生态环境局"]),
+        ("distribution", REPORT_TO) => json!([["市委办公室", "市人大常委会办公室"]]),
+        ("distribution", SEND_TO) => json!([["市政协办公室"]]),
+        ("distribution", ISSUE_TO) => json!([["各区县（市）人民政府"]]),
+        ("distribution", EXTRA_TO) => json!([["市生态环境局"]]),
+        ("imprint", ISSUER) => json!(["益阳市人民政府办公室"]),
+        ("imprint", COPIES) => json!([120]),
+        ("imprint", CONTACT) => json!(["联系人：张三　电话：0737-1234567"]),
+        _ => return None,
+    })
+}
+
 /// The schema of an object of the format, from its field list.
 fn object(name: &str, fields: &[Field], description: &str) -> Value {
     let mut properties = Map::new();
     for f in fields {
         let mut p = property(name, f.name);
+        if let Some(e) = examples(name, f.name) {
+            p["examples"] = e;
+        }
         p["description"] = json!(f.description());
         properties.insert(f.name.to_string(), p);
     }
@@ -436,6 +546,11 @@ fn schema_value() -> Value {
             "minLength": 1,
             "pattern": TEXT_PATTERN,
             "description": "非空文字：不能只有空格，不能有换行、制表符等控制字符 / non-blank text without control characters or line breaks"
+        },
+        "label": {
+            "$ref": "#/$defs/text",
+            "maxLength": crate::model::MAX_LABEL_CHARS,
+            "description": "短标签，至多 20 个字 / a short label, at most 20 characters"
         },
         "date": {
             "type": "string",
@@ -566,6 +681,30 @@ mod tests {
         assert!(s["properties"]["allow_substitutes"]["description"]
             .as_str()
             .is_some_and(|d| d.contains("〓")));
+        let m = &d["masthead"]["properties"];
+        assert_eq!(m["supplement"]["examples"][0], json!("增刊"));
+        assert_eq!(m["copy_number"]["examples"], json!(["000123", 123]));
+        assert_eq!(d["label"]["maxLength"], json!(20));
+    }
+
+    #[test]
+    fn the_parts_added_for_real_bulletins_have_examples() {
+        let s = schema();
+        let d = &s["$defs"];
+        for p in [
+            &s["properties"]["editor_note"],
+            &s["properties"]["guide_label"],
+            &d["masthead"]["properties"]["supplement"],
+            &d["masthead"]["properties"]["copy_number"],
+            &d["article"]["properties"]["note"],
+            &d["distribution"]["properties"]["extra_to"],
+            &d["imprint"]["properties"]["contact"],
+        ] {
+            assert!(
+                p["examples"].as_array().is_some_and(|e| !e.is_empty()),
+                "{p}"
+            );
+        }
     }
 
     #[test]

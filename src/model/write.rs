@@ -46,12 +46,24 @@ pub fn to_json(b: &Bulletin) -> String {
     if let Some(mark) = &m.marking {
         masthead.push((name::MARKING, s(mark)));
     }
+    if let Some(series) = &m.supplement {
+        masthead.push((name::SUPPLEMENT, s(series)));
+    }
+    if let Some(n) = &m.copy_number {
+        masthead.push((name::COPY_NUMBER, s(n)));
+    }
     root.push((name::MASTHEAD, Value::Object(masthead)));
 
+    if !b.editor_note.is_empty() {
+        root.push((name::EDITOR_NOTE, strings(&b.editor_note)));
+    }
     match &b.guide {
         Guide::None => {}
         Guide::Auto => root.push((name::GUIDE, s(schema::GUIDE_AUTO))),
         Guide::Items(items) => root.push((name::GUIDE, strings(items))),
+    }
+    if let Some(label) = &b.guide_label {
+        root.push((name::GUIDE_LABEL, s(label)));
     }
 
     root.push((name::BODY, Value::List(b.body.iter().map(block).collect())));
@@ -61,6 +73,7 @@ pub fn to_json(b: &Bulletin) -> String {
         (name::REPORT_TO, &d.report_to),
         (name::SEND_TO, &d.send_to),
         (name::ISSUE_TO, &d.issue_to),
+        (name::EXTRA_TO, &d.extra_to),
     ];
     let distribution: Vec<_> = lists
         .into_iter()
@@ -75,6 +88,9 @@ pub fn to_json(b: &Bulletin) -> String {
     let mut imprint = vec![(name::ISSUER, s(&i.issuer)), (name::DATE, s(&i.date.iso()))];
     if let Some(c) = i.copies {
         imprint.push((name::COPIES, Value::Num(c)));
+    }
+    if let Some(c) = &i.contact {
+        imprint.push((name::CONTACT, s(c)));
     }
     root.push((name::IMPRINT, Value::Object(imprint)));
 
@@ -93,11 +109,17 @@ pub fn to_json(b: &Bulletin) -> String {
 
 fn block(b: &Block) -> Value {
     match b {
-        Block::Article(a) => Value::Object(vec![
-            (name::TYPE, s(schema::ARTICLE_TYPE)),
-            (name::TITLE, s(&a.title)),
-            (name::PARAGRAPHS, strings(&a.paragraphs)),
-        ]),
+        Block::Article(a) => {
+            let mut fields = vec![
+                (name::TYPE, s(schema::ARTICLE_TYPE)),
+                (name::TITLE, s(&a.title)),
+            ];
+            if !a.note.is_empty() {
+                fields.push((name::NOTE, strings(&a.note)));
+            }
+            fields.push((name::PARAGRAPHS, strings(&a.paragraphs)));
+            Value::Object(fields)
+        }
         Block::Section(sec) => Value::Object(vec![
             (name::TYPE, s(schema::SECTION_TYPE)),
             (name::TITLE, s(&sec.title)),
@@ -187,17 +209,21 @@ mod tests {
         let json = r#"{
           "template": "our/office.toml",
           "masthead": { "name": "某县\"工作\"简报", "issue": 3, "total_issue": 41,
-            "issuer": "某县人民政府办公室", "date": "2024-06-01", "marking": "秘密★1年" },
+            "issuer": "某县人民政府办公室", "date": "2024-06-01", "marking": "秘密★1年",
+            "supplement": "专刊", "copy_number": 42 },
+          "editor_note": ["按语一。", "按语二。"],
           "guide": "auto",
+          "guide_label": "本期要目",
           "body": [
             { "type": "section", "title": "乡镇动态", "items": [
               { "heading": "城关镇", "paragraphs": ["甲\\乙。", "丙。"] },
               { "lead": "县生态环境局", "paragraphs": ["丁。"] },
               { "paragraphs": ["戊。"] } ] },
-            { "type": "article", "title": "标题", "paragraphs": ["己。"] }
+            { "type": "article", "title": "标题", "note": "按。", "paragraphs": ["己。"] }
           ],
-          "distribution": { "issue_to": ["各乡镇"] },
-          "imprint": { "issuer": "某县委办", "date": "2024-06-02", "copies": 40 },
+          "distribution": { "issue_to": ["各乡镇"], "extra_to": ["县林业局"] },
+          "imprint": { "issuer": "某县委办", "date": "2024-06-02", "copies": 40,
+            "contact": "联系人：张三　电话：0737-1234567" },
           "document_number": "某简〔2024〕3号",
           "allow_substitutes": true
         }"#;
@@ -209,6 +235,11 @@ mod tests {
         assert!(!written.contains("report_to"));
         assert!(written.contains("\"allow_substitutes\": true"));
         assert!(written.contains("\"template\": \"our/office.toml\""));
+        assert!(written.contains("\"copy_number\": \"000042\""));
+        assert!(
+            written.contains("\"note\": [\n        \"按。\"\n      ]"),
+            "{written}"
+        );
     }
 
     #[test]
@@ -224,6 +255,13 @@ mod tests {
             "total_issue",
             "marking",
             "copies",
+            "supplement",
+            "copy_number",
+            "editor_note",
+            "guide_label",
+            "note",
+            "extra_to",
+            "contact",
         ] {
             assert!(!written.contains(absent), "{absent} in {written}");
         }

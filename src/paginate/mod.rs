@@ -80,7 +80,7 @@ fn masthead(ts: &Typeset, t: &Template, g: &Grid, items: &mut Vec<Item>) -> f32 
     let m = &ts.masthead;
     let s = &t.masthead;
     let left = t.page.left_on(1);
-    if let Some(l) = &m.marking {
+    for l in m.marking.iter().chain(&m.copy_number) {
         items.push(place_line(l, left, g.baseline(0, 1, l.size), Some(0)));
     }
     let band_top = g.cell_top(s.name_line);
@@ -309,6 +309,7 @@ mod tests {
         Typeset {
             masthead: MastheadLines {
                 marking: None,
+                copy_number: None,
                 name: vec![line(Tag::Name)],
                 name_grid_lines: 2,
                 issue: line(Tag::IssueLine),

@@ -197,6 +197,38 @@ pub struct MastheadStyle {
     pub double_gap: f32,
     /// Smallest distance from the rule to the top of the flow's first grid cell.
     pub gap_after_rule: f32,
+    /// The copy number's label: 编号：.
+    pub copy_number_label: String,
+    /// The copy number's style (GB/T 9704-2012 §7.2.1: 三号).
+    pub copy_number: TextStyle,
+}
+
+/// Where the 编者按 is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotePosition {
+    /// Below the masthead rule, before the guide.
+    BeforeGuide,
+    /// After the guide, before the first article.
+    AfterGuide,
+}
+
+/// The 编者按 of an issue and the 按语 of an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteStyle {
+    /// The issue's label, run into the first paragraph: 编者按：.
+    pub label: String,
+    /// An article's label.
+    pub article_label: String,
+    /// Style of the label (黑体).
+    pub label_style: TextStyle,
+    /// Style of the text (楷体).
+    pub text: TextStyle,
+    /// First-line indent.
+    pub indent: f32,
+    /// Where the issue's note goes.
+    pub position: NotePosition,
+    /// Blank lines after the issue's note.
+    pub blank_lines_after: u32,
 }
 
 /// The guide's parameters.
@@ -296,6 +328,8 @@ pub struct FooterStyle {
     pub send_label: String,
     /// 发：
     pub issue_label: String,
+    /// 本期增发：
+    pub extra_label: String,
     /// Between names of a list.
     pub separator: String,
     /// After the imprint date: 印发.
@@ -371,6 +405,8 @@ pub struct Template {
     pub masthead: MastheadStyle,
     /// Guide.
     pub guide: GuideStyle,
+    /// 编者按 and 按语.
+    pub note: NoteStyle,
     /// Article titles.
     pub title: TitleStyle,
     /// Paragraphs.

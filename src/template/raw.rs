@@ -160,6 +160,9 @@ pub struct Template {
     pub fonts: BTreeMap<String, RoleFonts>,
     pub masthead: Masthead,
     pub guide: Guide,
+    /// Added in 0.2: templates written before it have none (the defaults hold).
+    #[serde(default)]
+    pub note: Note,
     pub title: Title,
     pub paragraph: Paragraph,
     pub section: Section,
@@ -256,6 +259,74 @@ pub struct Masthead {
     pub double_thin: Abs,
     pub double_gap: Len,
     pub gap_after_rule: Len,
+    // The copy number, added in 0.2 (templates before it lack these keys).
+    #[serde(default = "defaults::copy_number_label")]
+    pub copy_number_label: String,
+    #[serde(default = "defaults::heading")]
+    pub copy_number_role: Role,
+    #[serde(default = "defaults::three_hao", deserialize_with = "pt::<5, 72, _>")]
+    pub copy_number_size: Abs,
+}
+
+/// The 编者按 and 按语 (the `[note]` table).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Note {
+    pub label: NonEmpty,
+    pub article_label: NonEmpty,
+    pub label_role: Role,
+    pub role: Role,
+    #[serde(deserialize_with = "pt::<5, 72, _>")]
+    pub size: Abs,
+    pub indent: Len,
+    pub position: NotePosition,
+    #[serde(deserialize_with = "count::<0, 10, _>")]
+    pub blank_lines_after: u32,
+}
+
+impl Default for Note {
+    fn default() -> Note {
+        Note {
+            label: NonEmpty("编者按：".into()),
+            article_label: NonEmpty("编者按：".into()),
+            label_role: Role::Heading,
+            role: Role::Kai,
+            size: defaults::three_hao(),
+            indent: Len(Length::Zi(2.0)),
+            position: NotePosition::BeforeGuide,
+            blank_lines_after: 1,
+        }
+    }
+}
+
+/// Where the 编者按 goes, as templates write it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotePosition {
+    BeforeGuide,
+    AfterGuide,
+}
+
+/// Defaults of the keys added after the first templates were written.
+mod defaults {
+    use super::{Abs, Role};
+
+    pub fn copy_number_label() -> String {
+        "编号：".into()
+    }
+
+    pub fn heading() -> Role {
+        Role::Heading
+    }
+
+    /// 三号, 16 pt.
+    pub fn three_hao() -> Abs {
+        Abs(16.0)
+    }
+
+    pub fn extra_label() -> String {
+        "本期增发：".into()
+    }
 }
 
 #[derive(Deserialize)]
@@ -339,6 +410,9 @@ pub struct Footer {
     pub report_label: String,
     pub send_label: String,
     pub issue_label: String,
+    /// Added in 0.2.
+    #[serde(default = "defaults::extra_label")]
+    pub extra_label: String,
     pub separator: String,
     pub imprint_suffix: String,
     pub copies: String,

@@ -151,6 +151,8 @@ fn build(r: raw::Template, sha256: String) -> Result<Template, String> {
         double_thin: m.double_thin.0,
         double_gap: pt(m.double_gap, issuer_size, &grid),
         gap_after_rule: pt(m.gap_after_rule, issuer_size, &grid),
+        copy_number_label: m.copy_number_label.clone(),
+        copy_number: style(m.copy_number_role, m.copy_number_size),
     };
     if masthead.name_min_size > masthead.name_max_size {
         return Err("masthead.name_min_size 不能大于 name_max_size".into());
@@ -167,6 +169,19 @@ fn build(r: raw::Template, sha256: String) -> Result<Template, String> {
         frame: g.frame,
         frame_thickness: g.frame_thickness.0,
         frame_padding: pt(g.frame_padding, grid.cell, &grid),
+    };
+    let n = &r.note;
+    let note = NoteStyle {
+        label: n.label.0.clone(),
+        article_label: n.article_label.0.clone(),
+        label_style: style(n.label_role, n.size),
+        text: style(n.role, n.size),
+        indent: pt(n.indent, grid.cell, &grid),
+        position: match n.position {
+            raw::NotePosition::BeforeGuide => NotePosition::BeforeGuide,
+            raw::NotePosition::AfterGuide => NotePosition::AfterGuide,
+        },
+        blank_lines_after: n.blank_lines_after,
     };
     let t = &r.title;
     let title = TitleStyle {
@@ -208,6 +223,7 @@ fn build(r: raw::Template, sha256: String) -> Result<Template, String> {
         report_label: f.report_label.clone(),
         send_label: f.send_label.clone(),
         issue_label: f.issue_label.clone(),
+        extra_label: f.extra_label.clone(),
         separator: f.separator.clone(),
         imprint_suffix: f.imprint_suffix.clone(),
         copies: f.copies.clone(),
@@ -245,6 +261,7 @@ fn build(r: raw::Template, sha256: String) -> Result<Template, String> {
         fonts,
         masthead,
         guide,
+        note,
         title,
         paragraph,
         section,
@@ -273,6 +290,8 @@ fn check_geometry(t: &Template) -> Result<(), String> {
         ("masthead.marking_size", t.masthead.marking.size),
         ("masthead.issue_size", t.masthead.issue.size),
         ("masthead.issuer_size", t.masthead.issuer.size),
+        ("masthead.copy_number_size", t.masthead.copy_number.size),
+        ("note.size", t.note.text.size),
         ("footer.size", t.footer.text.size),
     ];
     for (key, size) in one_line {
@@ -298,6 +317,7 @@ fn check_geometry(t: &Template) -> Result<(), String> {
         ("footer.indent", t.footer.indent),
         ("page_number.indent", t.page_number.indent),
         ("guide.frame_padding", t.guide.frame_padding),
+        ("note.indent", t.note.indent),
     ];
     for (key, v) in indents {
         if v >= half {

@@ -5,7 +5,7 @@ use super::{text_in, Align, FlowLine, Inline, Line, Span, TightParagraph, Typese
 use crate::error::Place;
 use crate::layout::Tag;
 use crate::model::{Block, Bulletin, Guide, ItemKind};
-use crate::template::TextStyle;
+use crate::template::{NotePosition, TextStyle};
 
 impl Typesetter<'_> {
     /// A body-grid text block: full-width characters take one grid cell;
@@ -106,12 +106,55 @@ fn paragraph(
     out.extend(lines);
 }
 
+/// A note (编者按, 按语): `label` in its own face run into the first
+/// paragraph, the text in the note's face, on the body grid; `path` is the
+/// JSON path of the note, `within` the block it belongs to.
+fn note(
+    ts: &mut Typesetter<'_>,
+    label: &str,
+    paragraphs: &[String],
+    place: impl Fn(usize) -> Place,
+    out: &mut Vec<FlowLine>,
+    tight: &mut Vec<TightParagraph>,
+) {
+    let n = &ts.template.note;
+    for (i, p) in paragraphs.iter().enumerate() {
+        let mut spans = Vec::with_capacity(2);
+        if i == 0 {
+            spans.push(ts.span(label.to_string(), n.label_style.role));
+        }
+        spans.push(ts.span(without_leading_spaces(p), n.text.role));
+        let mut inline = ts.grid_inline(spans, n.text, place(i));
+        inline.first_indent = n.indent;
+        paragraph(ts, &inline, Tag::Note, out, tight);
+    }
+}
+
 /// The guide and body of `b`, line by line, and the paragraphs that a tight
 /// setting shortens.
 pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> (Vec<FlowLine>, Vec<TightParagraph>) {
     let t = ts.template;
     let mut out = Vec::new();
     let mut tight = Vec::new();
+
+    let editor_note =
+        |ts: &mut Typesetter<'_>, out: &mut Vec<FlowLine>, tight: &mut Vec<TightParagraph>| {
+            if b.editor_note.is_empty() {
+                return;
+            }
+            note(
+                ts,
+                &t.note.label,
+                &b.editor_note,
+                |i| Place::new(format!("$.editor_note[{i}]")),
+                out,
+                tight,
+            );
+            out.extend(blanks(t.note.blank_lines_after));
+        };
+    if t.note.position == NotePosition::BeforeGuide {
+        editor_note(ts, &mut out, &mut tight);
+    }
 
     let items: Vec<String> = match &b.guide {
         Guide::None => Vec::new(),
@@ -123,8 +166,9 @@ pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> (Vec<FlowLine>, Vec<TightP
         let g = &t.guide;
         // Inside a frame (on the type area's edges), the guide's text is inset.
         let inset = if g.frame { g.frame_padding } else { 0.0 };
+        let text = b.guide_label.clone().unwrap_or_else(|| g.label.clone());
         let mut label = ts.grid_inline(
-            vec![ts.span(g.label.clone(), g.label_style.role)],
+            vec![ts.span(text, g.label_style.role)],
             g.label_style,
             Place::new("$.guide"),
         );
@@ -166,6 +210,9 @@ pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> (Vec<FlowLine>, Vec<TightP
         out.extend(lines);
         out.extend(blanks(g.blank_lines_after));
     }
+    if t.note.position == NotePosition::AfterGuide {
+        editor_note(ts, &mut out, &mut tight);
+    }
 
     for (bi, block) in b.body.iter().enumerate() {
         let first = bi == 0;
@@ -192,6 +239,14 @@ pub fn flow(b: &Bulletin, ts: &mut Typesetter<'_>) -> (Vec<FlowLine>, Vec<TightP
                     l.drop_at_top = false;
                     l
                 }));
+                note(
+                    ts,
+                    &t.note.article_label,
+                    &a.note,
+                    |i| block.place(bi, &format!(".note[{i}]")),
+                    &mut out,
+                    &mut tight,
+                );
                 for (pi, p) in a.paragraphs.iter().enumerate() {
                     let mut inline = ts.grid_inline(
                         vec![ts.span(without_leading_spaces(p), t.paragraph.text.role)],
@@ -283,6 +338,7 @@ pub fn footer(b: &Bulletin, ts: &mut Typesetter<'_>) -> Vec<Vec<Line>> {
         (&f.report_label, &d.report_to, "report_to"),
         (&f.send_label, &d.send_to, "send_to"),
         (&f.issue_label, &d.issue_to, "issue_to"),
+        (&f.extra_label, &d.extra_to, "extra_to"),
     ] {
         if list.is_empty() {
             continue;
@@ -293,6 +349,14 @@ pub fn footer(b: &Bulletin, ts: &mut Typesetter<'_>) -> Vec<Vec<Line>> {
         let room = inline.measure - inline.rest_indent - inline.right_indent;
         inline.spans = name_spans(ts, label, list, &f.separator, room, f.text.role);
         // Ragged right: lines that end between names are not spread.
+        inline.align = Align::Left;
+        out.push(ts.set(&inline, Tag::Footer));
+    }
+
+    // The contact line, as written, above the printing line: like the
+    // printing body, it is the office's, not an article's.
+    if let Some(c) = &b.imprint.contact {
+        let mut inline = plain(c.clone(), "$.imprint.contact");
         inline.align = Align::Left;
         out.push(ts.set(&inline, Tag::Footer));
     }

@@ -62,6 +62,32 @@ pub fn set(b: &Bulletin, ts: &mut Typesetter<'_>) -> Result<MastheadLines> {
         }
     };
 
+    // 编号 flush right on the first line of the type area (GB/T 9704-2012
+    // §7.2.1 puts the 份号 there, top left; a 简报 has its marking there).
+    let copy_number = match &b.masthead.copy_number {
+        None => None,
+        Some(no) => {
+            let text = format!("{}{no}", m.copy_number_label);
+            let inline = one_line(
+                ts,
+                &text,
+                m.copy_number,
+                Align::Right,
+                "$.masthead.copy_number",
+            );
+            let mut lines = ts.set(&inline, Tag::CopyNumber);
+            let used = marking.as_ref().map_or(0.0, |l| l.span.1);
+            let width = ts.width(&inline);
+            if lines.len() > 1 || used + width + m.copy_number.size > measure + 0.01 {
+                return Err(Error::Layout {
+                    place: Place::new("$.masthead.copy_number"),
+                    message: "标识（密级、内部资料等）和编号放不进同一行（两者之间至少要空一字）：请缩短标识".into(),
+                });
+            }
+            lines.pop()
+        }
+    };
+
     // The name, red, on one line when it can be at least name_min_size.
     let mut name_inline = Inline {
         align: Align::Center,
@@ -158,6 +184,7 @@ pub fn set(b: &Bulletin, ts: &mut Typesetter<'_>) -> Result<MastheadLines> {
     let issuer = issuer_line(b, ts)?;
     Ok(MastheadLines {
         marking,
+        copy_number,
         name,
         name_grid_lines,
         issue,

@@ -200,6 +200,8 @@ pub struct TightParagraph {
 pub struct MastheadLines {
     /// The marking, when given.
     pub marking: Option<Line>,
+    /// The copy number (编号：000123), flush right on the marking's line.
+    pub copy_number: Option<Line>,
     /// The name: one line, or two balanced lines.
     pub name: Vec<Line>,
     /// Grid lines of the name's band, its lines spread evenly in it.

@@ -97,7 +97,10 @@ fn every_bulletin_keeps_the_grid_the_prohibitions_and_no_loose_line() {
         } else {
             1.0
         };
-        for (p, line) in lines_of(l, Tag::Paragraph) {
+        let grid_text = lines_of(l, Tag::Paragraph)
+            .into_iter()
+            .chain(lines_of(l, Tag::Note));
+        for (p, line) in grid_text {
             let n = line.grid_line.expect("body lines sit on the grid");
             let size = line.runs[0].size;
             let want = TYPE_TOP + n as f32 * PITCH + (PITCH - size) / 2.0 + 0.88 * size;
@@ -193,7 +196,7 @@ fn every_footer_keeps_with_the_text_unless_there_was_no_room_at_its_compact_pitc
         }
         // Every 报/送/发 name whole on one line.
         let texts: Vec<String> = footer.iter().map(|(_, t)| t.text()).collect();
-        for key in ["report_to", "send_to", "issue_to"] {
+        for key in ["report_to", "send_to", "issue_to", "extra_to"] {
             for n in input["distribution"][key].as_array().into_iter().flatten() {
                 let n = n.as_str().unwrap();
                 assert!(

@@ -11,6 +11,8 @@ mod hostile;
 mod import;
 mod layout;
 mod ofd;
+mod parts;
 mod pdf;
 mod pdftext;
+mod register;
 mod snapshot;

@@ -26,6 +26,8 @@ impl Reader {
         let mut template = Some(TemplateRef::Builtin(schema::DEFAULT_TEMPLATE.to_string()));
         let mut masthead = None;
         let mut guide = Some(Guide::None);
+        let mut guide_label = Some(None);
+        let mut editor_note = Some(Vec::new());
         let mut body = None;
         let mut distribution = Some(Distribution::default());
         let mut imprint: Option<PartialImprint> = Some(PartialImprint::default());
@@ -36,6 +38,8 @@ impl Reader {
                 name::TEMPLATE => template = r.template(v, here),
                 name::MASTHEAD => masthead = r.masthead(v, here),
                 name::GUIDE => guide = r.guide(v, here),
+                name::GUIDE_LABEL => guide_label = r.label(v, here, "导读标签"),
+                name::EDITOR_NOTE => editor_note = r.note(v, here),
                 name::BODY => body = r.body(v, here),
                 name::DISTRIBUTION => distribution = r.distribution(v, here),
                 name::IMPRINT => imprint = r.imprint(v, here),
@@ -59,9 +63,12 @@ impl Reader {
                 issuer: imprint.issuer.unwrap_or_else(|| masthead.issuer.clone()),
                 date: imprint.date.unwrap_or(masthead.date),
                 copies: imprint.copies,
+                contact: imprint.contact,
             },
             masthead,
             guide: guide?,
+            guide_label: guide_label?,
+            editor_note: editor_note?,
             body: body?,
             distribution: distribution?,
             document_number: document_number?,
@@ -84,6 +91,7 @@ impl Reader {
         let entries = self.object(v, at, "报头")?;
         let (mut name_, mut issue, mut total_issue) = (None, None, Some(None));
         let (mut issuer, mut date, mut marking) = (None, None, Some(None));
+        let (mut supplement, mut copy_number) = (Some(None), Some(None));
         let present = self.fields(entries, at, schema::MASTHEAD, |r, key, v, here| {
             match key {
                 name::NAME => name_ = r.text(v, here, TextKind::Line),
@@ -97,6 +105,8 @@ impl Reader {
                 name::ISSUER => issuer = r.text(v, here, TextKind::Line),
                 name::DATE => date = r.date(v, here),
                 name::MARKING => marking = r.optional_text(v, here),
+                name::SUPPLEMENT => supplement = r.supplement(v, here),
+                name::COPY_NUMBER => copy_number = r.copy_number(v, here),
                 _ => return false,
             }
             true
@@ -109,7 +119,109 @@ impl Reader {
             issuer: issuer?,
             date: date?,
             marking: marking?,
+            supplement: supplement?,
+            copy_number: copy_number?,
         })
+    }
+
+    /// A short label (`null`: absent): one line of at most
+    /// [`crate::model::MAX_LABEL_CHARS`] characters; `what` names it.
+    fn label(&mut self, v: &Json, at: &At, what: &str) -> Option<Option<String>> {
+        let Some(t) = self.optional_text(v, at)? else {
+            return Some(None);
+        };
+        let max = crate::model::MAX_LABEL_CHARS;
+        if t.chars().count() > max {
+            self.report(
+                at,
+                format!("{what}太长（{} 个字）：至多 {max} 个字", t.chars().count()),
+            );
+            return None;
+        }
+        Some(Some(t))
+    }
+
+    /// The series of a supplement: a label without its number.
+    fn supplement(&mut self, v: &Json, at: &At) -> Option<Option<String>> {
+        let t = self.label(v, at, "增刊、专刊的刊别")?;
+        if let Some(s) = &t {
+            if s.contains(['第', '期']) || s.chars().any(|c| c.is_ascii_digit()) {
+                self.report(
+                    at,
+                    format!(
+                        "刊别 {} 只写“增刊”“专刊”等名称：期号写在 masthead.issue 中，程序印为“{}第N期”",
+                        quote(s),
+                        s.split(['第', '期']).next().unwrap_or("增刊").trim_end_matches(|c: char| c.is_ascii_digit())
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(t)
+    }
+
+    /// The copy number: digits as a string, or a positive integer (padded
+    /// to 6 digits, GB/T 9704-2012 §7.2.1).
+    fn copy_number(&mut self, v: &Json, at: &At) -> Option<Option<String>> {
+        let max = crate::model::MAX_COPY_NUMBER_DIGITS;
+        match v {
+            Json::Null => Some(None),
+            Json::Number(_) => {
+                let n = self.positive(v, at, u32::MAX)?;
+                Some(Some(format!("{n:06}")))
+            }
+            Json::String(s) => {
+                let t = self.text(v, at, TextKind::Line)?;
+                if !t.chars().all(|c| c.is_ascii_digit()) || t.len() > max {
+                    self.report(
+                        at,
+                        format!(
+                            "编号 {} 应是至多 {max} 位的阿拉伯数字，如 \"000123\"（不写“编号：”，程序自动加上）",
+                            quote(s)
+                        ),
+                    );
+                    return None;
+                }
+                Some(Some(t))
+            }
+            other => {
+                self.wrong_type(at, "数字字符串（如 \"000123\"）或正整数", other);
+                None
+            }
+        }
+    }
+
+    /// A note (编者按, 按语): one paragraph as a string, or a list of them;
+    /// `null` or an empty list: none. The label is the template's.
+    fn note(&mut self, v: &Json, at: &At) -> Option<Vec<String>> {
+        let paragraphs = match v {
+            Json::Null => return Some(Vec::new()),
+            Json::String(_) => vec![self.text(v, at, TextKind::Paragraph)?],
+            Json::Array(items) => self.text_items(items, at, TextKind::Paragraph)?,
+            other => {
+                self.wrong_type(at, "字符串（一段），或字符串列表（几段）", other);
+                return None;
+            }
+        };
+        if let Some(first) = paragraphs.first() {
+            let bare = first.trim_start_matches([' ', '\u{3000}']);
+            if let Some(label) = ["编者按", "【编者按】", "按语：", "按语:", "按：", "按:"]
+                .into_iter()
+                .find(|l| bare.starts_with(l))
+            {
+                let here = if matches!(v, Json::Array(_)) {
+                    at.index(0)
+                } else {
+                    at.clone()
+                };
+                self.report(
+                    &here,
+                    format!("段首不要写“{label}”：程序会自动加上“编者按：”（标签可在模板中更改）"),
+                );
+                return None;
+            }
+        }
+        Some(paragraphs)
     }
 
     fn guide(&mut self, v: &Json, at: &At) -> Option<Guide> {
@@ -180,6 +292,7 @@ impl Reader {
             }
         };
         let (mut title, mut paragraphs, mut items) = (None, None, None);
+        let mut note = Some(Vec::new());
         let mut type_ok = false;
         let present = self.fields(entries, at, fields, |r, key, v, here| {
             match key {
@@ -189,6 +302,11 @@ impl Reader {
                     paragraphs = r.paragraphs(v, here, false);
                 }
                 name::ITEMS if kind != Some(BlockKind::Article) => items = r.items(v, here),
+                name::NOTE if kind != Some(BlockKind::Section) => note = r.note(v, here),
+                name::NOTE => r.report(
+                    here,
+                    "栏目没有按语 note：按语写在文章上（\"type\": \"article\"），或写成整期的编者按 editor_note",
+                ),
                 name::PARAGRAPHS | name::ITEMS => {
                     let message = if key == name::ITEMS {
                         "文章没有 items：文章的正文写在 paragraphs 里；要写▲条目，请把 type 改为 \"section\"（栏目）"
@@ -218,6 +336,7 @@ impl Reader {
         match kind? {
             BlockKind::Article => Some(Block::Article(Article {
                 title: title?,
+                note: note?,
                 paragraphs: paragraphs?,
             })),
             BlockKind::Section => Some(Block::Section(Section {
@@ -349,11 +468,13 @@ impl Reader {
         let entries = self.object(v, at, "报、送、发名单")?;
         let empty = || Some(Vec::new());
         let (mut report_to, mut send_to, mut issue_to) = (empty(), empty(), empty());
+        let mut extra_to = empty();
         self.fields(entries, at, schema::DISTRIBUTION, |r, key, v, here| {
             match key {
                 name::REPORT_TO => report_to = r.text_list(v, here),
                 name::SEND_TO => send_to = r.text_list(v, here),
                 name::ISSUE_TO => issue_to = r.text_list(v, here),
+                name::EXTRA_TO => extra_to = r.text_list(v, here),
                 _ => return false,
             }
             true
@@ -362,6 +483,7 @@ impl Reader {
             report_to: report_to?,
             send_to: send_to?,
             issue_to: issue_to?,
+            extra_to: extra_to?,
         })
     }
 
@@ -371,6 +493,7 @@ impl Reader {
         }
         let entries = self.object(v, at, "印发行")?;
         let (mut issuer, mut date, mut copies) = (Some(None), Some(None), Some(None));
+        let mut contact = Some(None);
         self.fields(entries, at, schema::IMPRINT, |r, key, v, here| {
             let null = *v == Json::Null;
             match key {
@@ -379,6 +502,7 @@ impl Reader {
                 name::DATE => date = r.date(v, here).map(Some),
                 name::COPIES if null => copies = Some(None),
                 name::COPIES => copies = r.positive(v, here, crate::model::MAX_COPIES).map(Some),
+                name::CONTACT => contact = r.optional_text(v, here),
                 _ => return false,
             }
             true
@@ -387,6 +511,7 @@ impl Reader {
             issuer: issuer?,
             date: date?,
             copies: copies?,
+            contact: contact?,
         })
     }
 }
@@ -397,6 +522,7 @@ struct PartialImprint {
     issuer: Option<String>,
     date: Option<Date>,
     copies: Option<u32>,
+    contact: Option<String>,
 }
 
 /// The kind of a block: from its `type` when valid, else from its fields.
@@ -429,6 +555,7 @@ fn block_context(kind: BlockKind, entries: &[(String, Json)]) -> Option<String> 
     let block = match kind {
         BlockKind::Article => Block::Article(Article {
             title: title.to_string(),
+            note: Vec::new(),
             paragraphs: Vec::new(),
         }),
         BlockKind::Section => Block::Section(Section {

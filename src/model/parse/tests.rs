@@ -118,6 +118,8 @@ fn parses_the_example_with_defaults() {
             issuer: "益阳市配合中央生态环境保护督察协调联络专班".into(),
             date: date(2024, 5, 10),
             marking: Some("内部资料 注意保存".into()),
+            supplement: None,
+            copy_number: None,
         }
     );
     assert_eq!(b.masthead.issue_line(), "第1期（总第57期）");
@@ -127,6 +129,7 @@ fn parses_the_example_with_defaults() {
         vec![
             Block::Article(Article {
                 title: "陈竞率队实地调研南洞庭湖湿地保护修复工作".into(),
+                note: vec![],
                 paragraphs: vec![
                     "5月9日，益阳市委书记陈竞率队……".into(),
                     "陈竞强调：……".into()
@@ -157,6 +160,7 @@ fn parses_the_example_with_defaults() {
             report_to: vec!["市委办公室".into(), "市人大常委会办公室".into()],
             send_to: vec!["各县市区委、县市区人民政府".into(), "大通湖区管委会".into()],
             issue_to: vec![],
+            extra_to: vec![],
         }
     );
     // Issuer and date come from the masthead; copies as given.
@@ -166,6 +170,7 @@ fn parses_the_example_with_defaults() {
             issuer: "益阳市配合中央生态环境保护督察协调联络专班".into(),
             date: date(2024, 5, 10),
             copies: Some(60),
+            contact: None,
         }
     );
     assert_eq!(b.document_number.as_deref(), Some("益简字【2022】42号"));
@@ -191,6 +196,7 @@ fn parses_the_spec_example_verbatim() {
             issuer: "专班".into(),
             date: date(2024, 5, 11),
             copies: Some(60),
+            contact: None,
         }
     );
 }
@@ -212,7 +218,8 @@ fn parses_a_minimal_bulletin() {
         Imprint {
             issuer: "办公室".into(),
             date: date(2024, 2, 29),
-            copies: None
+            copies: None,
+            contact: None,
         }
     );
     assert_eq!(b.document_number, None);
@@ -407,7 +414,7 @@ fn unknown_field_without_close_name_lists_valid_names() {
     assert_problem(
         &p,
         "$.footer",
-        "可用的字段是 template、masthead、guide、body、distribution、imprint、document_number、allow_substitutes",
+        "可用的字段是 template、masthead、guide、guide_label、editor_note、body、distribution、imprint、document_number、allow_substitutes",
     );
 }
 
@@ -788,6 +795,7 @@ fn distribution_lists() {
             report_to: vec![],
             send_to: vec!["甲".into()],
             issue_to: vec![],
+            extra_to: vec![],
         }
     );
     let p = only_problem(|v| v["distribution"]["send_to"][1] = json!(" "));
@@ -805,6 +813,7 @@ fn imprint_defaults_each_field() {
             issuer: "益阳市配合中央生态环境保护督察协调联络专班".into(),
             date: date(2024, 5, 10),
             copies: None,
+            contact: None,
         }
     );
     let b = ok(parse_changed(|v| {
@@ -817,6 +826,92 @@ fn imprint_defaults_each_field() {
     }));
     assert_eq!(b.imprint.issuer, b.masthead.issuer);
     assert_eq!(b.imprint.date, date(2024, 5, 12));
+}
+
+#[test]
+fn the_other_parts_of_a_real_bulletin() {
+    let b = ok(parse_changed(|v| {
+        v["masthead"]["supplement"] = json!("生态环保专刊");
+        v["masthead"]["copy_number"] = json!("000123");
+        v["editor_note"] = json!("现将有关情况刊发，供参阅。");
+        v["guide_label"] = json!("本期要目");
+        v["body"][0]["note"] = json!(["按语一。", "按语二。"]);
+        v["distribution"]["extra_to"] = json!(["市林业局"]);
+        v["imprint"]["contact"] = json!("联系人：张三　电话：0737-1234567");
+    }));
+    assert_eq!(b.masthead.supplement.as_deref(), Some("生态环保专刊"));
+    assert_eq!(b.masthead.issue_line(), "生态环保专刊第1期（总第57期）");
+    assert_eq!(b.masthead.copy_number.as_deref(), Some("000123"));
+    assert_eq!(
+        b.editor_note,
+        vec!["现将有关情况刊发，供参阅。".to_string()]
+    );
+    assert_eq!(b.guide_label.as_deref(), Some("本期要目"));
+    let Block::Article(a) = &b.body[0] else {
+        panic!("an article")
+    };
+    assert_eq!(a.note, vec!["按语一。".to_string(), "按语二。".to_string()]);
+    assert_eq!(b.distribution.extra_to, vec!["市林业局".to_string()]);
+    assert_eq!(
+        b.imprint.contact.as_deref(),
+        Some("联系人：张三　电话：0737-1234567")
+    );
+    // Absent, null and empty lists are all none.
+    let b = ok(parse_changed(|v| {
+        v["editor_note"] = json!([]);
+        v["body"][0]["note"] = json!(null);
+        v["masthead"]["supplement"] = json!(null);
+    }));
+    assert!(b.editor_note.is_empty());
+    assert_eq!(b.masthead.issue_line(), "第1期（总第57期）");
+    // A number is padded to six digits (GB/T 9704-2012 §7.2.1).
+    let b = ok(parse_changed(|v| v["masthead"]["copy_number"] = json!(123)));
+    assert_eq!(b.masthead.copy_number.as_deref(), Some("000123"));
+}
+
+#[test]
+fn supplement_is_a_series_name_without_its_number() {
+    let p = only_problem(|v| v["masthead"]["supplement"] = json!("增刊第1期"));
+    assert_problem(&p, "$.masthead.supplement", "期号写在 masthead.issue 中");
+    assert!(p.message.contains("“增刊第N期”"), "{}", p.message);
+    let p = only_problem(|v| v["masthead"]["supplement"] = json!("增刊2"));
+    assert_problem(&p, "$.masthead.supplement", "只写“增刊”“专刊”等名称");
+    let p = only_problem(|v| v["masthead"]["supplement"] = json!("很".repeat(21)));
+    assert_problem(&p, "$.masthead.supplement", "至多 20 个字");
+    let p = only_problem(|v| v["masthead"]["supplement"] = json!(true));
+    assert_problem(&p, "$.masthead.supplement", "应为字符串");
+}
+
+#[test]
+fn copy_number_is_digits() {
+    for bad in [json!("编号：000123"), json!("12a"), json!("1".repeat(13))] {
+        let p = only_problem(|v| v["masthead"]["copy_number"] = bad.clone());
+        assert_problem(&p, "$.masthead.copy_number", "阿拉伯数字");
+    }
+    let p = only_problem(|v| v["masthead"]["copy_number"] = json!(0));
+    assert_problem(&p, "$.masthead.copy_number", "正整数");
+    let p = only_problem(|v| v["masthead"]["copy_number"] = json!([1]));
+    assert_problem(&p, "$.masthead.copy_number", "数字字符串");
+}
+
+#[test]
+fn notes_are_paragraphs_without_their_label() {
+    let p = only_problem(|v| v["editor_note"] = json!("编者按：现将有关情况刊发。"));
+    assert_problem(&p, "$.editor_note", "段首不要写“编者按”");
+    let p = only_problem(|v| v["body"][0]["note"] = json!(["按语：好。", "二。"]));
+    assert_problem(&p, "$.body[0].note[0]", "段首不要写“按语：”");
+    let p = only_problem(|v| v["body"][0]["note"] = json!(["一。", "第一行\n第二行"]));
+    assert_eq!(p.place.path, "$.body[0].note[1]");
+    let p = only_problem(|v| v["editor_note"] = json!(7));
+    assert_problem(&p, "$.editor_note", "字符串列表");
+    let p = only_problem(|v| v["body"][1]["note"] = json!("按。"));
+    assert_problem(&p, "$.body[1].note", "栏目没有按语");
+    let p = only_problem(|v| v["guide_label"] = json!(""));
+    assert_problem(&p, "$.guide_label", "内容为空");
+    let p = only_problem(|v| v["distribution"]["extra_to"] = json!("市林业局"));
+    assert_problem(&p, "$.distribution.extra_to", "字符串列表");
+    let p = only_problem(|v| v["imprint"]["contact"] = json!(["张三"]));
+    assert_problem(&p, "$.imprint.contact", "应为字符串");
 }
 
 #[test]

@@ -193,6 +193,36 @@ def main():
             "issue_to": ["各乡镇（街道）党（工）委、人民政府（办事处）", "县直各单位"]},
         imprint={"issuer": "某县配合中央生态环境保护督察工作领导小组办公室综合协调组", "copies": 150},
         document_number="某督简〔2024〕17号"))
+    # 18. Every part of a real bulletin at once: marking and copy number on
+    # one line, a supplement with a total number, the editor's note, a guide
+    # labelled 本期要目, an article with its note, every 版记 element.
+    write("18-all-parts", base(
+        masthead={"name": "某县工作动态", "issue": 1, "total_issue": 269, "issuer": "某县人民政府办公室",
+                  "date": "2024-11-12", "marking": "内部资料 注意保存", "supplement": "生态环保专刊",
+                  "copy_number": "000123"},
+        editor_note=["今年以来，全县上下认真落实中央生态环境保护督察反馈意见，整改工作取得阶段性成效。现将有关情况刊发，供各地各部门学习借鉴。",
+                     "请各乡镇、各部门对照先进找差距，切实把整改责任扛在肩上、落到实处。"],
+        guide="auto",
+        guide_label="本期要目",
+        body=[dict(article("城关镇扎实推进人居环境整治", POOL[6:8]),
+                   note=["城关镇的做法抓住了群众最关心的问题，值得各地借鉴。"]),
+              section("部门动态", [{"lead": "县生态环境局", "paragraphs": [POOL[3]]},
+                                   {"heading": "县农业农村局", "paragraphs": [POOL[10]]}]),
+              article("县委常委会专题研究整改工作", POOL[0:2])],
+        distribution={"report_to": ["市委办公室", "市政府办公室"], "send_to": ["县委、县人大、县政府、县政协领导"],
+                      "issue_to": ["各乡镇人民政府", "县直各单位"], "extra_to": ["县林业局", "县水利局"]},
+        imprint={"issuer": "某县人民政府办公室", "copies": 80, "contact": "联系人：张三　电话：0737-1234567"},
+        document_number="某政办简〔2024〕增1号"))
+    # 19. The editor's note after the guide, a ≡本期要目≡ label from the
+    # template, a long note that runs over a page.
+    write("19-note-after-guide", dict(base(
+        masthead={"name": "某县工作动态", "issue": 2, "issuer": "某县人民政府办公室", "date": "2024-11-19",
+                  "supplement": "增刊"},
+        editor_note=POOL[1:3],
+        guide=["全县召开督察整改推进会", "城关镇开展人居环境整治"],
+        body=[dict(article("全县召开督察整改推进会", POOL[:8]), note=POOL[8:10]),
+              article("城关镇开展人居环境整治", POOL[6:12])]),
+        template="notes.toml"))
 
 
 if __name__ == "__main__":
