@@ -164,6 +164,7 @@ mod tests {
         let issue = IssueOptions {
             allow_warnings: false,
             now: std::time::UNIX_EPOCH,
+            supersedes: None,
         };
         archive.issue(&engine, &input, &opts, &issue).unwrap();
         (root, archive)

@@ -16,7 +16,8 @@ use super::text::{index_tokens, Sentence};
 /// The file name of the index inside the archive.
 pub const INDEX_FILE: &str = "index.sqlite";
 /// The schema version, kept in SQLite's `user_version`.
-const SCHEMA_VERSION: i64 = 1;
+/// 2: supplements and corrections (an index of version 1 is rebuilt).
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS copies (
@@ -33,7 +34,10 @@ CREATE TABLE IF NOT EXISTS copies (
     issued_at       TEXT NOT NULL,
     pdf_sha256      TEXT NOT NULL,
     input_sha256    TEXT NOT NULL,
-    manifest_sha256 TEXT NOT NULL
+    manifest_sha256 TEXT NOT NULL,
+    supplement      TEXT,
+    revision        INTEGER NOT NULL,
+    supersedes      TEXT
 );
 CREATE INDEX IF NOT EXISTS copies_key ON copies(name, year, issue);
 CREATE INDEX IF NOT EXISTS copies_id ON copies(id);
@@ -58,6 +62,8 @@ pub struct Record {
     pub id: String,
     /// 简报名称.
     pub name: String,
+    /// The series of a supplement; `None` for a regular issue.
+    pub supplement: Option<String>,
     /// Year.
     pub year: u16,
     /// 期号.
@@ -78,6 +84,10 @@ pub struct Record {
     pub input_sha256: String,
     /// SHA-256 of the manifest file.
     pub manifest_sha256: String,
+    /// 1 as first issued; 2, 3, … for corrections.
+    pub revision: u32,
+    /// The folder of the copy this one corrects.
+    pub supersedes: Option<String>,
 }
 
 impl Record {
@@ -88,6 +98,7 @@ impl Record {
             seq: m.sequence,
             id: m.id(),
             name: m.name.clone(),
+            supplement: m.supplement.clone(),
             year: m.year,
             issue: m.issue,
             total_issue: m.total_issue,
@@ -98,15 +109,25 @@ impl Record {
             pdf_sha256: m.pdf.sha256.clone(),
             input_sha256: m.input.sha256.clone(),
             manifest_sha256: manifest_sha256.to_string(),
+            revision: m.revision,
+            supersedes: m.supersedes.as_ref().map(|s| s.dir.clone()),
         }
     }
 
-    /// `2024年第1期（总第57期）`.
+    /// `2024年第1期（总第57期）`, `2024年增刊第1期`.
     pub fn issue_label(&self) -> String {
-        match self.total_issue {
-            Some(t) => format!("{}年第{}期（总第{}期）", self.year, self.issue, t),
-            None => format!("{}年第{}期", self.year, self.issue),
-        }
+        super::manifest::issue_label(
+            self.year,
+            self.supplement.as_deref(),
+            self.issue,
+            self.total_issue,
+        )
+    }
+
+    /// The register's key of this copy.
+    pub fn key(&self) -> super::manifest::Key {
+        let (name, series) = super::manifest::series_key(&self.name, self.supplement.as_deref());
+        (name, series, self.year, self.issue)
     }
 }
 
@@ -130,7 +151,8 @@ pub struct Index {
 }
 
 const COLUMNS: &str = "dir, seq, id, name, year, issue, total_issue, date, pages, title, \
-                       issued_at, pdf_sha256, input_sha256, manifest_sha256";
+                       issued_at, pdf_sha256, input_sha256, manifest_sha256, supplement, \
+                       revision, supersedes";
 
 fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
     Ok(Record {
@@ -148,6 +170,9 @@ fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
         pdf_sha256: row.get(11)?,
         input_sha256: row.get(12)?,
         manifest_sha256: row.get(13)?,
+        supplement: row.get(14)?,
+        revision: row.get::<_, i64>(15)? as u32,
+        supersedes: row.get(16)?,
     })
 }
 
@@ -225,7 +250,7 @@ impl Index {
         tx.execute(
             &format!(
                 "INSERT INTO copies ({COLUMNS}) VALUES \
-                 (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+                 (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
             ),
             params![
                 rec.dir,
@@ -241,7 +266,10 @@ impl Index {
                 rec.issued_at,
                 rec.pdf_sha256,
                 rec.input_sha256,
-                rec.manifest_sha256
+                rec.manifest_sha256,
+                rec.supplement,
+                rec.revision,
+                rec.supersedes
             ],
         )?;
         {
@@ -317,6 +345,7 @@ mod tests {
             seq,
             id: format!("{seq:012}"),
             name: "简报".into(),
+            supplement: None,
             year: 2024,
             issue: seq as u32,
             total_issue: None,
@@ -327,6 +356,8 @@ mod tests {
             pdf_sha256: "a".repeat(64),
             input_sha256: "b".repeat(64),
             manifest_sha256: "c".repeat(64),
+            revision: 1,
+            supersedes: None,
         }
     }
 

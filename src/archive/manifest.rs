@@ -24,6 +24,11 @@ pub struct Manifest {
     pub name: String,
     /// The year of the issue's date.
     pub year: u16,
+    /// 增刊 / 专刊: the series of a supplement, numbered apart from the
+    /// regular issues. Absent for a regular issue (and from manifests filed
+    /// before version 0.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplement: Option<String>,
     /// 期号.
     pub issue: u32,
     /// 总期号, when given.
@@ -53,6 +58,13 @@ pub struct Manifest {
     /// Absent from the first copy and from manifests filed before version 0.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_copy: Option<CopyRef>,
+    /// 1 for a copy as first issued; 2, 3, … for its corrections.
+    #[serde(default = "first_revision", skip_serializing_if = "is_first_revision")]
+    pub revision: u32,
+    /// The copy this one corrects (`issue --supersedes`), which stays in
+    /// the archive as it was issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<Supersedes>,
     /// Warnings of the layout (probable mistakes) that the issuer accepted.
     #[serde(default)]
     pub warnings: Vec<String>,
@@ -62,26 +74,73 @@ pub struct Manifest {
     pub notices: Vec<String>,
 }
 
-/// A filed copy by bulletin name and number.
+fn first_revision() -> u32 {
+    1
+}
+
+fn is_first_revision(r: &u32) -> bool {
+    *r == 1
+}
+
+/// A filed copy by bulletin name, series and number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CopyRef {
     /// 简报名称.
     pub name: String,
+    /// The series of a supplement; absent for a regular issue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplement: Option<String>,
     /// The year of its date.
     pub year: u16,
     /// 期号.
     pub issue: u32,
 }
 
+/// What the register compares: the normalized name and series, the year,
+/// the number.
+pub type Key = (String, String, u16, u32);
+
 impl CopyRef {
-    /// What the register compares: the normalized name, the year, the number.
-    pub fn key(&self) -> (String, u16, u32) {
-        (
-            super::store::normalize_name(&self.name),
-            self.year,
-            self.issue,
-        )
+    /// The register's key of this copy.
+    pub fn key(&self) -> Key {
+        let (name, series) = series_key(&self.name, self.supplement.as_deref());
+        (name, series, self.year, self.issue)
     }
+}
+
+/// A series as the register compares it: the normalized name, and the
+/// normalized supplement ("" for the regular issues).
+pub fn series_key(name: &str, supplement: Option<&str>) -> (String, String) {
+    (
+        super::store::normalize_name(name),
+        supplement
+            .map(super::store::normalize_name)
+            .unwrap_or_default(),
+    )
+}
+
+/// `2024年第1期（总第57期）`, `2024年增刊第1期`.
+pub fn issue_label(year: u16, supplement: Option<&str>, issue: u32, total: Option<u32>) -> String {
+    let series = supplement.unwrap_or("");
+    match total {
+        Some(t) => format!("{year}年{series}第{issue}期（总第{t}期）"),
+        None => format!("{year}年{series}第{issue}期"),
+    }
+}
+
+/// The copy a correction supersedes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Supersedes {
+    /// Its name and number.
+    pub copy: CopyRef,
+    /// Its folder, relative to the archive.
+    pub dir: String,
+    /// SHA-256 of its PDF (its id is the first 12 digits).
+    pub pdf_sha256: String,
+    /// SHA-256 of its manifest file, as it was when it was superseded.
+    pub manifest_sha256: String,
+    /// Why it was corrected.
+    pub reason: String,
 }
 
 /// The program that filed a copy.
@@ -171,6 +230,7 @@ impl Manifest {
     pub fn copy_ref(&self) -> CopyRef {
         CopyRef {
             name: self.name.clone(),
+            supplement: self.supplement.clone(),
             year: self.year,
             issue: self.issue,
         }
@@ -181,12 +241,14 @@ impl Manifest {
         short_id(&self.pdf.sha256)
     }
 
-    /// `2024年第1期（总第57期）`.
+    /// `2024年第1期（总第57期）`, `2024年增刊第1期`.
     pub fn issue_label(&self) -> String {
-        match self.total_issue {
-            Some(t) => format!("{}年第{}期（总第{}期）", self.year, self.issue, t),
-            None => format!("{}年第{}期", self.year, self.issue),
-        }
+        issue_label(
+            self.year,
+            self.supplement.as_deref(),
+            self.issue,
+            self.total_issue,
+        )
     }
 }
 
@@ -205,6 +267,7 @@ mod tests {
             sequence: 2,
             previous: Some("ab".repeat(32)),
             name: "益阳市工作简报".into(),
+            supplement: None,
             year: 2024,
             issue: 3,
             total_issue: Some(59),
@@ -236,6 +299,8 @@ mod tests {
                 sha256: "03".repeat(32),
             }],
             previous_copy: None,
+            revision: 1,
+            supersedes: None,
             warnings: vec!["警告".into()],
             notices: vec!["提示".into()],
         }
@@ -249,6 +314,32 @@ mod tests {
         assert_eq!(Manifest::from_bytes(&bytes).unwrap(), m);
         assert_eq!(m.id(), "0123456789ab");
         assert_eq!(m.issue_label(), "2024年第3期（总第59期）");
+        // A first revision of a regular issue writes neither field: manifests
+        // of 0.1 and 0.2 read the same.
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(!text.contains("revision") && !text.contains("supplement"));
+    }
+
+    #[test]
+    fn a_corrected_supplement_round_trips() {
+        let mut m = sample();
+        m.supplement = Some("增刊".into());
+        m.revision = 2;
+        m.supersedes = Some(Supersedes {
+            copy: m.copy_ref(),
+            dir: "copies/x/2024-增刊-003".into(),
+            pdf_sha256: "ab".repeat(32),
+            manifest_sha256: "cd".repeat(32),
+            reason: "第二篇数字有误".into(),
+        });
+        assert_eq!(Manifest::from_bytes(&m.to_bytes()).unwrap(), m);
+        assert_eq!(m.issue_label(), "2024年增刊第3期（总第59期）");
+        // A series is compared without spaces, as names are.
+        let mut other = m.copy_ref();
+        other.supplement = Some("增 刊".into());
+        assert_eq!(other.key(), m.copy_ref().key());
+        other.supplement = None;
+        assert_ne!(other.key(), m.copy_ref().key());
     }
 
     #[test]

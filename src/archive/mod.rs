@@ -18,6 +18,7 @@ mod issue;
 pub mod manifest;
 mod next;
 mod query;
+pub mod register;
 pub mod skeleton;
 pub mod store;
 pub mod text;
@@ -53,6 +54,17 @@ pub struct IssueOptions {
     pub allow_warnings: bool,
     /// The issuing time (the clock, normally).
     pub now: SystemTime,
+    /// File a correction of this issued copy (which stays as it was).
+    pub supersedes: Option<Correction>,
+}
+
+/// A correction of an issued copy (`issue --supersedes ID --reason …`).
+#[derive(Debug, Clone)]
+pub struct Correction {
+    /// The id of the copy corrected (at least 4 hex digits of its PDF's SHA-256).
+    pub id: String,
+    /// Why (recorded in the manifest, shown by `show` and `verify`).
+    pub reason: String,
 }
 
 /// A copy just filed.
@@ -84,10 +96,13 @@ pub struct Filter {
 pub enum CopyQuery {
     /// By id (a prefix of at least 4 hex digits of the PDF's SHA-256).
     Id(String),
-    /// By name (or a unique part of it, or the bulletin's folder name), year and issue.
+    /// By name (or a unique part of it, or the bulletin's folder name),
+    /// series, year and issue; the latest correction when corrected.
     Key {
         /// The name.
         name: String,
+        /// The series of a supplement; `None` for the regular issues.
+        supplement: Option<String>,
         /// The year.
         year: u16,
         /// The issue number.
@@ -110,6 +125,8 @@ pub struct CopyDetails {
     pub pdf: PathBuf,
     /// The manifest file.
     pub manifest_file: PathBuf,
+    /// The correction that supersedes this copy, when there is one.
+    pub superseded_by: Option<Record>,
 }
 
 /// A sentence found by [`Archive::search`].
@@ -177,6 +194,10 @@ pub struct CopyCheck {
     pub problems: Vec<String>,
     /// The re-render, when asked for.
     pub rerender: Option<Rerender>,
+    /// The id of the correction that supersedes this copy, if any.
+    pub superseded_by: Option<String>,
+    /// The id of the copy this one corrects, and why.
+    pub corrects: Option<(String, String)>,
 }
 
 /// The result of [`Archive::verify`].

@@ -14,6 +14,8 @@ pub struct NextIssue {
     pub json: String,
     /// Its year, issue and total issue numbers.
     pub numbers: Numbers,
+    /// Its series, when a supplement.
+    pub supplement: Option<String>,
     /// What the writer should know.
     pub notes: Vec<NextNote>,
 }
@@ -31,6 +33,9 @@ pub enum NextNote {
     },
     /// The archive has no issue of this bulletin: a first issue to fill in.
     FirstIssue,
+    /// The archive has no issue of this supplement series: its first issue,
+    /// from the latest regular issue.
+    FirstOfSeries(String),
     /// Bulletins of the archive whose names contain the name asked for.
     SimilarNames(Vec<String>),
     /// The previous 文号 does not follow the issue numbers: left out.
@@ -49,6 +54,10 @@ impl std::fmt::Display for NextNote {
             NextNote::FirstIssue => {
                 f.write_str("档案库中没有这份简报：生成第1期的骨架，编印单位等请自行填写")
             }
+            NextNote::FirstOfSeries(series) => write!(
+                f,
+                "档案库中还没有这份简报的“{series}”：生成{series}第1期的骨架（报头和发送范围取自最近一期正刊）"
+            ),
             NextNote::SimilarNames(names) => write!(
                 f,
                 "档案库中有名称相近的简报：{}；若是其中之一，请写全名",
@@ -64,8 +73,13 @@ impl std::fmt::Display for NextNote {
 }
 
 impl Archive {
-    /// The numbers of the issues of `name` that the archive has.
-    fn known_numbers(&self, name: &str, notes: &mut Vec<NextNote>) -> Result<Vec<Numbers>> {
+    /// The numbers of the issues of `name`'s series `supplement` that the archive has.
+    fn known_numbers(
+        &self,
+        name: &str,
+        supplement: Option<&str>,
+        notes: &mut Vec<NextNote>,
+    ) -> Result<Vec<Numbers>> {
         if !self.root().join(COPIES).is_dir() {
             return Ok(Vec::new());
         }
@@ -74,9 +88,10 @@ impl Archive {
             year: None,
         })?;
         notes.extend(index_notes.into_iter().map(NextNote::Index));
+        let series = super::manifest::series_key(name, supplement);
         Ok(records
             .iter()
-            .filter(|r| super::store::normalize_name(&r.name) == super::store::normalize_name(name))
+            .filter(|r| super::manifest::series_key(&r.name, r.supplement.as_deref()) == series)
             .map(|r| Numbers {
                 year: r.year,
                 issue: r.issue,
@@ -86,11 +101,12 @@ impl Archive {
     }
 
     /// The issue after `prev`, dated `date`: numbered after the later of
-    /// `prev` and the archive's issues of the same bulletin.
+    /// `prev` and the archive's issues of the same bulletin and series (a
+    /// supplement continues its own series).
     pub fn next_after(&self, prev: &Bulletin, date: Date) -> Result<NextIssue> {
         let m = &prev.masthead;
         let mut notes = Vec::new();
-        let mut known = self.known_numbers(&m.name, &mut notes)?;
+        let mut known = self.known_numbers(&m.name, m.supplement.as_deref(), &mut notes)?;
         known.push(Numbers {
             year: m.date.year(),
             issue: m.issue,
@@ -99,10 +115,22 @@ impl Archive {
         next_of(prev, &known, date, notes)
     }
 
-    /// The issue after the archive's latest issue of bulletin `name`, dated
-    /// `date`; a first issue when the archive has none.
-    pub fn next_by_name(&self, name: &str, date: Date) -> Result<NextIssue> {
-        let Some(rec) = self.latest(name)? else {
+    /// The issue after the archive's latest issue of bulletin `name` (of
+    /// its series `supplement`), dated `date`; a first issue when the
+    /// archive has none. The first issue of a supplement starts from the
+    /// latest regular issue's masthead and lists.
+    pub fn next_by_name(
+        &self,
+        name: &str,
+        supplement: Option<&str>,
+        date: Date,
+    ) -> Result<NextIssue> {
+        let latest = match (self.latest(name, supplement)?, supplement) {
+            (Some(r), _) => Some((r, false)),
+            (None, Some(_)) => self.latest(name, None)?.map(|r| (r, true)),
+            (None, None) => None,
+        };
+        let Some((rec, new_series)) = latest else {
             let mut notes = vec![NextNote::FirstIssue];
             if self.store.exists() {
                 let key = super::store::normalize_name(name);
@@ -119,20 +147,33 @@ impl Archive {
                 }
             }
             return Ok(NextIssue {
-                json: skeleton::first_issue(name, date),
+                json: skeleton::first_issue(name, supplement, date),
                 numbers: Numbers {
                     year: date.year(),
                     issue: 1,
                     total_issue: None,
                 },
+                supplement: supplement.map(str::to_string),
                 notes,
             });
         };
         let d = self.find(&CopyQuery::Id(rec.pdf_sha256.clone()))?;
         let bytes = std::fs::read(&d.input).map_err(|e| Error::io(&d.input, e))?;
-        let prev = crate::model::parse(&bytes)?;
+        let mut prev = crate::model::parse(&bytes)?;
         let mut notes = Vec::new();
-        let known = self.known_numbers(name, &mut notes)?;
+        let known = if new_series {
+            // The first of a new supplement series: its numbers start at 1,
+            // the masthead and lists are the regular issue's.
+            notes.push(NextNote::FirstOfSeries(
+                supplement.unwrap_or_default().to_string(),
+            ));
+            prev.masthead.supplement = supplement.map(str::to_string);
+            prev.masthead.total_issue = None;
+            prev.document_number = None;
+            Vec::new()
+        } else {
+            self.known_numbers(name, supplement, &mut notes)?
+        };
         next_of(&prev, &known, date, notes)
     }
 }
@@ -173,6 +214,7 @@ fn next_of(
     Ok(NextIssue {
         json: skeleton::skeleton(prev, numbers, date, document_number),
         numbers,
+        supplement: prev.masthead.supplement.clone(),
         notes,
     })
 }

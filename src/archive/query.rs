@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
+use super::manifest;
 use super::store::{self, INPUT_FILE, MANIFEST_FILE, PDF_FILE};
 use super::*;
 
@@ -67,17 +68,18 @@ impl Archive {
         Ok((out, notes))
     }
 
-    /// The latest issue (by year, then issue number) of a bulletin, when the
-    /// archive has one. A missing archive has none.
-    pub fn latest(&self, name: &str) -> Result<Option<Record>> {
+    /// The latest issue (by year, issue number, then revision) of a
+    /// bulletin's series, when the archive has one. A missing archive has none.
+    pub fn latest(&self, name: &str, supplement: Option<&str>) -> Result<Option<Record>> {
         if !self.store.exists() {
             return Ok(None);
         }
         let (records, _) = self.list(&Filter::default())?;
+        let series = manifest::series_key(name, supplement);
         Ok(records
             .into_iter()
-            .filter(|r| store::normalize_name(&r.name) == store::normalize_name(name))
-            .max_by_key(|r| (r.year, r.issue)))
+            .filter(|r| manifest::series_key(&r.name, r.supplement.as_deref()) == series)
+            .max_by_key(|r| (r.year, r.issue, r.revision)))
     }
 
     /// Find one copy.
@@ -110,7 +112,12 @@ impl Archive {
                     }
                 }
             }
-            CopyQuery::Key { name, year, issue } => {
+            CopyQuery::Key {
+                name,
+                supplement,
+                year,
+                issue,
+            } => {
                 let exact: Vec<&Record> = records.iter().filter(|r| r.name == *name).collect();
                 let by_folder: Vec<&Record> = records
                     .iter()
@@ -133,11 +140,24 @@ impl Archive {
                         message: format!("“{name}”对应多个简报：{}；请写全名", list.join("、")),
                     });
                 }
-                match records.iter().find(|r| {
-                    names.contains(r.name.as_str()) && r.year == *year && r.issue == *issue
-                }) {
+                let series = supplement.as_deref().map(store::normalize_name);
+                match records
+                    .iter()
+                    .filter(|r| {
+                        names.contains(r.name.as_str())
+                            && r.supplement.as_deref().map(store::normalize_name) == series
+                            && r.year == *year
+                            && r.issue == *issue
+                    })
+                    .max_by_key(|r| r.revision)
+                {
                     Some(r) => r.clone(),
-                    None => return Err(not_found(format!("《{name}》{year}年第{issue}期"))),
+                    None => {
+                        return Err(not_found(format!(
+                            "《{name}》{}",
+                            manifest::issue_label(*year, supplement.as_deref(), *issue, None)
+                        )))
+                    }
                 }
             }
         };
@@ -145,7 +165,12 @@ impl Archive {
         let manifest = fs::read(dir.join(MANIFEST_FILE))
             .ok()
             .and_then(|b| Manifest::from_bytes(&b).ok());
+        let superseded_by = records
+            .iter()
+            .find(|r| r.supersedes.as_deref() == Some(record.dir.as_str()))
+            .cloned();
         Ok(CopyDetails {
+            superseded_by,
             input: dir.join(INPUT_FILE),
             pdf: dir.join(PDF_FILE),
             manifest_file: dir.join(MANIFEST_FILE),

@@ -54,6 +54,8 @@ struct Skeleton {
     masthead: Masthead,
     #[serde(skip_serializing_if = "Option::is_none")]
     guide: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    guide_label: Option<String>,
     body: Vec<Article>,
     distribution: Distribution,
     imprint: Imprint,
@@ -71,6 +73,8 @@ struct Masthead {
     date: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     marking: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    supplement: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -100,6 +104,8 @@ struct Imprint {
     date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     copies: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact: Option<String>,
 }
 
 /// The 文号 of the next issue: the previous one with its issue (or total
@@ -167,8 +173,10 @@ pub fn skeleton(
             issuer: m.issuer.clone(),
             date: date.iso(),
             marking: m.marking.clone(),
+            supplement: m.supplement.clone(),
         },
         guide: (prev.guide != Guide::None).then_some("auto"),
+        guide_label: prev.guide_label.clone(),
         body: vec![Article {
             kind: "article",
             title: String::new(),
@@ -183,6 +191,7 @@ pub fn skeleton(
             issuer: prev.imprint.issuer.clone(),
             date: None,
             copies: prev.imprint.copies,
+            contact: prev.imprint.contact.clone(),
         },
         document_number,
     };
@@ -193,7 +202,7 @@ pub fn skeleton(
 
 /// A first issue of a bulletin the archive does not know: every field to
 /// fill in is an empty string.
-pub fn first_issue(name: &str, date: Date) -> String {
+pub fn first_issue(name: &str, supplement: Option<&str>, date: Date) -> String {
     let s = Skeleton {
         template: "jianbao".into(),
         masthead: Masthead {
@@ -203,8 +212,10 @@ pub fn first_issue(name: &str, date: Date) -> String {
             issuer: String::new(),
             date: date.iso(),
             marking: None,
+            supplement: supplement.map(str::to_string),
         },
         guide: Some("auto"),
+        guide_label: None,
         body: vec![Article {
             kind: "article",
             title: String::new(),
@@ -219,6 +230,7 @@ pub fn first_issue(name: &str, date: Date) -> String {
             issuer: String::new(),
             date: None,
             copies: None,
+            contact: None,
         },
         document_number: None,
     };
@@ -325,6 +337,6 @@ mod tests {
             !json.contains("2024-05-17\",\n    \"copies"),
             "no explicit printing date"
         );
-        assert!(crate::model::parse(first_issue("新简报", date).as_bytes()).is_err());
+        assert!(crate::model::parse(first_issue("新简报", None, date).as_bytes()).is_err());
     }
 }

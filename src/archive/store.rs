@@ -85,16 +85,60 @@ pub fn bulletin_dir_name(name: &str) -> String {
     format!("{slug}-{}", &sha256_hex(name.as_bytes())[..8])
 }
 
-/// The directory name of an issue inside its bulletin's directory: `2024-001`.
-pub fn issue_dir_name(year: u16, issue: u32) -> String {
-    format!("{year:04}-{issue:03}")
+/// The directory name of an issue inside its bulletin's directory:
+/// `2024-001`; a supplement's series between year and number
+/// (`2024-增刊-001`, its letters and digits, with 6 hex digits of its
+/// SHA-256 when some of its characters were dropped); a correction's
+/// revision after it (`2024-001-r2`).
+pub fn issue_dir_name(year: u16, supplement: Option<&str>, issue: u32, revision: u32) -> String {
+    let mut out = format!("{year:04}-");
+    if let Some(series) = supplement {
+        let series = normalize_name(series);
+        let slug: String = series
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .take(SLUG_CHARS)
+            .collect();
+        if slug.is_empty() || slug != series {
+            out.push_str(&format!("{slug}_{}-", &sha256_hex(series.as_bytes())[..6]));
+        } else {
+            out.push_str(&format!("{slug}-"));
+        }
+    }
+    out.push_str(&format!("{issue:03}"));
+    if revision > 1 {
+        out.push_str(&format!("-r{revision}"));
+    }
+    out
 }
 
-/// The path of a copy relative to the archive: `copies/<bulletin>/<year>-<issue>`.
-pub fn copy_rel_dir(name: &str, year: u16, issue: u32) -> PathBuf {
+/// The path of a copy relative to the archive:
+/// `copies/<bulletin>/<year>-[<series>-]<issue>[-r<revision>]`.
+pub fn copy_rel_dir(
+    name: &str,
+    supplement: Option<&str>,
+    year: u16,
+    issue: u32,
+    revision: u32,
+) -> PathBuf {
     Path::new(COPIES)
         .join(bulletin_dir_name(name))
-        .join(issue_dir_name(year, issue))
+        .join(issue_dir_name(year, supplement, issue, revision))
+}
+
+/// [`copy_rel_dir`] with `/` between its parts, as the register writes it.
+pub fn copy_rel(
+    name: &str,
+    supplement: Option<&str>,
+    year: u16,
+    issue: u32,
+    revision: u32,
+) -> String {
+    copy_rel_dir(name, supplement, year, issue, revision)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// An I/O error on `path`.
@@ -500,7 +544,7 @@ mod tests {
             assert!(d
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '_' || c == '-'));
-            let p = copy_rel_dir(name, 2024, 1);
+            let p = copy_rel_dir(name, Some(name), 2024, 1, 2);
             assert_eq!(p.components().count(), 3);
             assert!(p
                 .components()
@@ -540,7 +584,17 @@ mod tests {
 
     #[test]
     fn issue_folders_sort_by_year_and_number() {
-        assert_eq!(issue_dir_name(2024, 1), "2024-001");
-        assert_eq!(issue_dir_name(2024, 1234), "2024-1234");
+        assert_eq!(issue_dir_name(2024, None, 1, 1), "2024-001");
+        assert_eq!(issue_dir_name(2024, None, 1234, 1), "2024-1234");
+        assert_eq!(issue_dir_name(2024, Some("增刊"), 1, 1), "2024-增刊-001");
+        assert_eq!(issue_dir_name(2024, Some("增 刊"), 1, 1), "2024-增刊-001");
+        assert_eq!(issue_dir_name(2024, None, 7, 2), "2024-007-r2");
+        // Series that differ only in what is dropped get different folders.
+        let a = issue_dir_name(2024, Some("生态·专刊"), 1, 1);
+        let b = issue_dir_name(2024, Some("生态/专刊"), 1, 1);
+        assert_ne!(a, b);
+        assert!(a.starts_with("2024-生态专刊_") && !a.contains('/'), "{a}");
+        let odd = issue_dir_name(2024, Some("../.."), 1, 1);
+        assert!(!odd.contains('/') && !odd.contains(".."), "{odd}");
     }
 }

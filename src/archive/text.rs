@@ -173,12 +173,16 @@ pub fn sentences(b: &Bulletin) -> Vec<Sentence> {
             }
         }
     };
+    // The notes are found too, under their own name and their article's.
+    for p in &b.editor_note {
+        push("编者按", false, p);
+    }
     for block in &b.body {
         let title = block.title();
         push(title, true, title);
         match block {
             Block::Article(a) => {
-                for p in &a.paragraphs {
+                for p in a.note.iter().chain(&a.paragraphs) {
                     push(title, false, p);
                 }
             }

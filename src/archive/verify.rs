@@ -49,6 +49,8 @@ impl Archive {
                 status: Status::Changed,
                 problems: vec![format!("{}：无法核对其中的副本", u.why)],
                 rerender: None,
+                superseded_by: None,
+                corrects: None,
             });
         }
         // Rows of the index that say something else than the manifest they
@@ -83,6 +85,8 @@ impl Archive {
                 status: Status::Missing,
                 problems: vec!["整份副本（目录）不见了".into()],
                 rerender: None,
+                superseded_by: None,
+                corrects: None,
             });
         }
         // The register chain.
@@ -114,6 +118,8 @@ impl Archive {
                         "登记链中的这一份副本不见了（整个目录被删除，索引也不记得它）".into(),
                     ],
                     rerender: None,
+                    superseded_by: None,
+                    corrects: None,
                 });
                 continue;
             };
@@ -154,6 +160,26 @@ impl Archive {
                 }
             }
         }
+        // Corrections: the copy each supersedes is marked, and must be as it
+        // was when it was superseded.
+        for (f, m) in manifests(&found) {
+            let Some(s) = &m.supersedes else { continue };
+            let Some(old) = checks
+                .iter_mut()
+                .find(|c| c.dir.as_deref() == Some(s.dir.as_str()))
+            else {
+                continue;
+            };
+            old.superseded_by = Some(m.id());
+            let now = manifest_of.get(s.dir.as_str()).and_then(|(_, sha)| *sha);
+            if now.is_some_and(|sha| *sha != s.manifest_sha256) {
+                old.status = old.status.max(Status::Changed);
+                old.problems.push(format!(
+                    "清单与被更正时（{}）记下的不同：清单被改动过",
+                    f.rel
+                ));
+            }
+        }
         checks.extend(extra);
         checks.sort_by_key(|c| (c.seq.unwrap_or(u64::MAX), c.dir.clone()));
         report.head = manifests(&found)
@@ -190,6 +216,8 @@ impl Archive {
             status: Status::Intact,
             problems: Vec::new(),
             rerender: None,
+            superseded_by: None,
+            corrects: None,
         };
         let m = match &f.manifest {
             Ok(m) => m,
@@ -214,17 +242,21 @@ impl Archive {
                     .push("清单 manifest.json 与归档时索引记下的不同：清单被改动过".into());
             }
         }
-        let expected = store::copy_rel_dir(&m.name, m.year, m.issue);
-        let expected: Vec<String> = expected
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        if expected.join("/") != f.rel {
+        let expected = store::copy_rel(
+            &m.name,
+            m.supplement.as_deref(),
+            m.year,
+            m.issue,
+            m.revision,
+        );
+        if expected != f.rel {
             check.status = check.status.max(Status::Changed);
             check.problems.push(format!(
-                "副本不在它应在的目录（应为 {}）：被移动或改名过",
-                expected.join("/")
+                "副本不在它应在的目录（应为 {expected}）：被移动或改名过"
             ));
+        }
+        if let Some(s) = &m.supersedes {
+            check.corrects = Some((manifest::short_id(&s.pdf_sha256), s.reason.clone()));
         }
         let mut files = vec![(&m.input, INPUT_FILE), (&m.pdf, PDF_FILE)];
         files.extend(m.template.file.as_ref().map(|t| (t, TEMPLATE_FILE)));

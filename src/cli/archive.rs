@@ -7,12 +7,14 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 use clap::{ArgGroup, Args, Subcommand};
-use jianbao::archive::{Archive, CopyQuery, Filter, IssueOptions, NextNote, Status, VerifyReport};
+use jianbao::archive::{
+    Archive, CopyQuery, Correction, Filter, IssueOptions, NextNote, Status, VerifyReport,
+};
 use jianbao::model::Date;
 use jianbao::Engine;
 
 use super::render::{read_input, write_output};
-use super::table::{display_width, pad, truncate_width};
+use super::table::{display_width, pad, pad_left, truncate_width};
 use super::{codes, UsageError, EXIT_INPUT};
 
 /// Where the archive is.
@@ -42,6 +44,12 @@ pub struct IssueArgs {
     /// 使用这个模板文件，而不是输入中指定的模板
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
+    /// 签发更正本：取代这个编号的已归档副本（原副本保留不动，list、show、verify 中标明已被更正）
+    #[arg(long, value_name = "编号", requires = "reason")]
+    pub supersedes: Option<String>,
+    /// 更正的理由（与 --supersedes 同用，记入清单）
+    #[arg(long, value_name = "理由", requires = "supersedes")]
+    pub reason: Option<String>,
 }
 
 /// The `archive` subcommands.
@@ -82,7 +90,7 @@ pub struct ListArgs {
 pub struct ShowArgs {
     #[command(flatten)]
     pub dir: ArchiveDir,
-    /// list 显示的编号；或 简报名称（或其中一部分）、年份、期号
+    /// list 显示的编号；或 简报名称（或其中一部分）、年份、期号（增刊写 增刊第1期）
     #[arg(required = true, num_args = 1..=3, value_name = "编号 | 名称 年份 期号")]
     pub what: Vec<String>,
 }
@@ -123,6 +131,9 @@ pub struct NewArgs {
     /// 新一期的日期（默认：今天，北京时间）
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
+    /// 与 --name 同用：生成这一增刊、专刊系列（如 增刊）的下一期，单独编号
+    #[arg(long, value_name = "刊别", requires = "name")]
+    pub supplement: Option<String>,
     #[command(flatten)]
     pub dir: ArchiveDir,
 }
@@ -140,6 +151,10 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
             &IssueOptions {
                 allow_warnings: args.allow_warnings,
                 now: SystemTime::now(),
+                supersedes: args.supersedes.clone().map(|id| Correction {
+                    id,
+                    reason: args.reason.clone().unwrap_or_default(),
+                }),
             },
         )
         .map_err(|e| {
@@ -168,6 +183,14 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
         m.pages,
         m.sequence
     )?;
+    if let Some(s) = &m.supersedes {
+        outln!(
+            "  更正本（第 {} 版）：取代编号 {} 的副本（保留在档案库中）；理由：{}",
+            m.revision,
+            jianbao::archive::manifest::short_id(&s.pdf_sha256),
+            s.reason
+        )?;
+    }
     outln!("  编号：{}", m.id())?;
     outln!("  目录：{}", filed.dir.display())?;
     outln!("  PDF：{}", filed.dir.join(&m.pdf.file).display())?;
@@ -218,49 +241,94 @@ fn list(a: ListArgs) -> Result<ExitCode> {
         .max()
         .unwrap_or(4)
         .max(4);
+    // 期号 with its series: 3, 增刊3.
+    let numbers: Vec<String> = records
+        .iter()
+        .map(|r| format!("{}{}", r.supplement.as_deref().unwrap_or(""), r.issue))
+        .collect();
+    let number_w = numbers
+        .iter()
+        .map(|n| display_width(n))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    // Corrections and the copies they supersede.
+    let superseded: std::collections::BTreeMap<&str, &str> = records
+        .iter()
+        .filter_map(|r| Some((r.supersedes.as_deref()?, r.id.as_str())))
+        .collect();
+    let states: Vec<String> = records
+        .iter()
+        .map(|r| match (superseded.get(r.dir.as_str()), r.revision) {
+            (Some(by), _) => format!("已被 {} 更正", &by[..6]),
+            (None, 1) => String::new(),
+            (None, n) => format!("更正本（第{n}版）"),
+        })
+        .collect();
+    let state_w = states.iter().map(|s| display_width(s)).max().unwrap_or(0);
+    let state_col = |s: &str| {
+        if state_w == 0 {
+            String::new()
+        } else {
+            format!("{}  ", pad(s, state_w))
+        }
+    };
     outln!(
-        "{}  {}  {}  {}  {}  {}  {}  {}  首篇标题",
+        "{}  {}  {}  {}  {}  {}  {}  {}  {}首篇标题",
         pad("编号", 12),
         pad("名称", name_w),
         pad("年份", 4),
-        pad("期号", 4),
+        pad("期号", number_w),
         pad("总期号", 6),
         pad("日期", 10),
         pad("页数", 4),
         pad("归档时间", 16),
+        state_col("状态"),
     )?;
-    for r in &records {
+    for ((r, n), state) in records.iter().zip(&numbers).zip(&states) {
         outln!(
-            "{}  {}  {:>4}  {:>4}  {:>6}  {:<10}  {:>4}  {}  {}",
+            "{}  {}  {:>4}  {}  {:>6}  {:<10}  {:>4}  {}  {}{}",
             r.id,
             pad(&truncate_width(&r.name, 28), name_w),
             r.year,
-            r.issue,
+            pad_left(n, number_w),
             r.total_issue.map(|t| t.to_string()).unwrap_or_default(),
             r.date,
             r.pages,
             pad(&short_time(&r.issued_at), 16),
+            state_col(state),
             truncate_width(&r.title, 40)
         )?;
     }
-    outln!("共 {} 期", records.len())?;
+    let current = records.len() - superseded.len().min(records.len());
+    if superseded.is_empty() {
+        outln!("共 {} 期", records.len())?;
+    } else {
+        outln!(
+            "共 {} 份副本：{current} 份现行，{} 份已被更正（保留备查）",
+            records.len(),
+            superseded.len()
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 fn show(a: ShowArgs) -> Result<ExitCode> {
     let query = match a.what.as_slice() {
         [id] => CopyQuery::Id(id.clone()),
-        [name, year, issue] => CopyQuery::Key {
-            name: name.clone(),
-            year: year
-                .parse()
-                .map_err(|_| UsageError(format!("年份“{year}”应是数字，如 2024")))?,
-            issue: issue
-                .trim_start_matches('第')
-                .trim_end_matches('期')
-                .parse()
-                .map_err(|_| UsageError(format!("期号“{issue}”应是数字，如 3")))?,
-        },
+        [name, year, issue] => {
+            let (supplement, number) = split_issue(issue).ok_or_else(|| {
+                UsageError(format!("期号“{issue}”应是数字，如 3；增刊写 增刊第1期"))
+            })?;
+            CopyQuery::Key {
+                name: name.clone(),
+                supplement,
+                year: year
+                    .parse()
+                    .map_err(|_| UsageError(format!("年份“{year}”应是数字，如 2024")))?,
+                issue: number,
+            }
+        }
         _ => {
             return Err(UsageError("archive show 要一个编号，或 名称 年份 期号 三项".into()).into())
         }
@@ -279,6 +347,13 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
     outln!("  输入：      {}", d.input.display())?;
     outln!("  PDF：       {}", d.pdf.display())?;
     outln!("  清单：      {}", d.manifest_file.display())?;
+    if let Some(by) = &d.superseded_by {
+        outln!(
+            "  状态：      已被更正：现行的是编号 {}（登记第 {} 号）；这一份保留备查",
+            by.id,
+            by.seq
+        )?;
+    }
     outln!("  PDF SHA-256：   {}", r.pdf_sha256)?;
     outln!("  输入 SHA-256：  {}", r.input_sha256)?;
     outln!("  清单 SHA-256：  {}", r.manifest_sha256)?;
@@ -297,6 +372,15 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
                     f.name,
                     f.sha256.chars().take(16).collect::<String>()
                 )?;
+            }
+            if let Some(s) = &m.supersedes {
+                outln!(
+                    "  更正本：    第 {} 版，取代编号 {}（{}）",
+                    m.revision,
+                    jianbao::archive::manifest::short_id(&s.pdf_sha256),
+                    s.dir
+                )?;
+                outln!("  更正理由：  {}", s.reason)?;
             }
             for n in &m.notices {
                 outln!("  归档时的提示：{n}")?;
@@ -318,6 +402,12 @@ fn print_report(report: &VerifyReport) -> std::io::Result<()> {
     for c in &report.copies {
         let id = c.id.as_deref().unwrap_or("            ");
         let mut line = format!("{}  {}  {}", pad(c.status.label(), 6), id, c.label);
+        if let Some(by) = &c.superseded_by {
+            line.push_str(&format!("  已被 {} 更正", &by[..by.len().min(12)]));
+        }
+        if let Some((old, reason)) = &c.corrects {
+            line.push_str(&format!("  更正本，取代 {old}（{reason}）"));
+        }
         if let Some(r) = &c.rerender {
             line.push_str(if r.identical {
                 "  重新排版：逐字节相同"
@@ -456,7 +546,7 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
     } else {
         let name = a.name.clone().unwrap_or_default();
         archive
-            .next_by_name(&name, date)
+            .next_by_name(&name, a.supplement.as_deref(), date)
             .with_context(|| format!("档案库中《{name}》最近一期的输入无法读取"))?
     };
     for n in &next.notes {
@@ -467,18 +557,21 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
                 archive.root().display(),
                 a.name.as_deref().unwrap_or_default()
             ),
-            NextNote::Index(_) | NextNote::SimilarNames(_) | NextNote::DocumentNumberLeftOut(_) => {
-                eprintln!("jianbao: {n}")
-            }
+            NextNote::Index(_)
+            | NextNote::SimilarNames(_)
+            | NextNote::DocumentNumberLeftOut(_)
+            | NextNote::FirstOfSeries(_) => eprintln!("jianbao: {n}"),
         }
     }
     let out = a.output.clone().unwrap_or_else(|| PathBuf::from("-"));
     write_output(&out, next.json.as_bytes())?;
     let what = next.numbers;
-    let label = match what.total_issue {
-        Some(t) => format!("{}年第{}期（总第{}期）", what.year, what.issue, t),
-        None => format!("{}年第{}期", what.year, what.issue),
-    };
+    let label = jianbao::archive::manifest::issue_label(
+        what.year,
+        next.supplement.as_deref(),
+        what.issue,
+        what.total_issue,
+    );
     if out.as_os_str() != "-" {
         eprintln!(
             "已生成 {label} 的骨架 → {}：在 body 中填写标题和段落，再用 jianbao check {} 检查",
@@ -487,4 +580,33 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An issue as `archive show` takes it: `3`, `第3期`, `增刊第1期`, `增刊1`:
+/// the series (none for a regular issue) and the number.
+fn split_issue(text: &str) -> Option<(Option<String>, u32)> {
+    let t = text.trim().trim_end_matches('期');
+    let digits = t.len() - t.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (head, number) = t.split_at(t.len() - digits);
+    let number: u32 = number.parse().ok()?;
+    let series = head.trim_end_matches('第').trim();
+    Some(((!series.is_empty()).then(|| series.to_string()), number))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_issue;
+
+    #[test]
+    fn issues_with_and_without_their_series() {
+        assert_eq!(split_issue("3"), Some((None, 3)));
+        assert_eq!(split_issue("第3期"), Some((None, 3)));
+        assert_eq!(split_issue("增刊第1期"), Some((Some("增刊".into()), 1)));
+        assert_eq!(
+            split_issue("生态环保专刊2"),
+            Some((Some("生态环保专刊".into()), 2))
+        );
+        assert_eq!(split_issue("增刊"), None);
+        assert_eq!(split_issue(""), None);
+    }
 }
