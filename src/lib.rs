@@ -20,6 +20,7 @@ pub mod ofd;
 pub mod paginate;
 pub mod render;
 pub mod suggest;
+pub mod svg;
 pub mod template;
 pub mod typeset;
 pub mod units;
