@@ -14,3 +14,4 @@ mod ofd;
 mod pdf;
 mod pdftext;
 mod snapshot;
+mod svg_measure;
