@@ -19,6 +19,7 @@ pub mod model;
 pub mod ofd;
 pub mod paginate;
 pub mod render;
+pub mod serve;
 pub mod suggest;
 pub mod svg;
 pub mod template;

@@ -14,6 +14,7 @@ macro_rules! outln {
 mod archive;
 mod import;
 mod render;
+mod serve;
 mod table;
 
 use std::path::PathBuf;
@@ -66,6 +67,8 @@ pub enum Command {
     /// 把草稿（纯文本或 .docx）转成输入 JSON，列出需要核对的推断
     #[command(after_help = import::IMPORT_EXIT_CODES)]
     Import(import::ImportArgs),
+    /// 启动本机网页：在浏览器中编辑、预览、导入草稿、下载 PDF 和签发归档
+    Serve(serve::ServeArgs),
 }
 
 /// Run the command line; the exit code on success.
@@ -93,6 +96,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Archive(cmd) => archive::archive(cmd, font_dir),
         Command::New(args) => archive::new(args),
         Command::Import(args) => import::run(args),
+        Command::Serve(args) => serve::run(args, font_dir),
     }
 }
 

@@ -81,8 +81,11 @@ const CACHE_LIMIT: usize = 20_000;
 /// files of one font folder do not change while a program runs).
 #[derive(Debug, Default)]
 pub struct Outlines {
-    paths: Mutex<HashMap<(String, u16), Option<Arc<str>>>>,
+    paths: Mutex<HashMap<GlyphKey, Option<Arc<str>>>>,
 }
+
+/// A glyph of a font file: the file's name and the glyph id.
+type GlyphKey = (String, u16);
 
 impl Outlines {
     /// An empty cache.
@@ -185,9 +188,9 @@ pub fn page_with(
 
     let (w, h) = (pt(layout.page_width), pt(layout.page_height));
     let mut out = String::with_capacity(64 * 1024);
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}pt\" height=\"{h}pt\">\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}pt\" height=\"{h}pt\">"
     );
     let _ = writeln!(
         out,
