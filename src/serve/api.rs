@@ -110,17 +110,22 @@ fn json_response(status: StatusCode, value: &impl Serialize) -> Response {
         .into_response()
 }
 
+/// A body over [`MAX_BODY_BYTES`].
+fn too_large() -> Refusal {
+    Refusal::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!(
+            "请求超过 {} MB 的上限：一期简报的 JSON 通常不到 200 KB，Word 草稿不到几 MB",
+            MAX_BODY_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
 /// The body of a request, or why it cannot be read (413 beyond the limit).
 fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, Refusal> {
     b.map_err(|rej| {
         if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Refusal::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "请求超过 {} MB 的上限：一期简报的 JSON 通常不到 200 KB，Word 草稿不到几 MB",
-                    MAX_BODY_BYTES / (1024 * 1024)
-                ),
-            )
+            too_large()
         } else {
             Refusal::bad_request(format!("无法读取请求的内容：{}", rej.body_text()))
         }
@@ -259,8 +264,15 @@ async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response
         text(header::ORIGIN),
         h.get("sec-fetch-site").and_then(|v| v.to_str().ok()),
     );
+    // A body announced over the limit is refused before any of it is read
+    // (a client that waits for `100 Continue` never sends it).
+    let announced = h
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     let mut resp = match refused {
         Some(why) => Refusal::new(StatusCode::FORBIDDEN, why).into_response(),
+        None if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) => too_large().into_response(),
         None => next.run(req).await,
     };
     let headers = resp.headers_mut();

@@ -13,5 +13,7 @@ mod layout;
 mod ofd;
 mod pdf;
 mod pdftext;
+mod serve;
 mod snapshot;
+mod svg;
 mod svg_measure;
