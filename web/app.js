@@ -369,7 +369,13 @@
     if (notices.length) parts.push(`${notices.length} 条提示`);
     if (state.draftNotices.length) parts.push(`${state.draftNotices.length} 条导入提示`);
     $("counts").textContent = parts.join("，");
+    $("btn-clear-draft").classList.toggle("hidden", !state.draftNotices.length);
   }
+
+  $("btn-clear-draft").addEventListener("click", () => {
+    state.draftNotices = [];
+    showProblems();
+  });
 
   // ---------------------------------------------------------------- import
 
