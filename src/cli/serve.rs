@@ -21,7 +21,7 @@ pub struct ServeArgs {
     pub addr: String,
     #[command(flatten)]
     pub dir: ArchiveDir,
-    /// 不在标准错误上逐条记录请求
+    /// 不在标准错误上记录签发和出错的请求
     #[arg(long)]
     pub quiet: bool,
 }

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant, SystemTime};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -255,6 +255,10 @@ pub fn router(app: Arc<App>) -> Router {
 async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "-".to_string(), |c| c.0.ip().to_string());
     let uri = req.uri().path().to_string();
     let h = req.headers();
     let text = |name: header::HeaderName| h.get(name).and_then(|v| v.to_str().ok());
@@ -288,10 +292,13 @@ async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    if method != Method::GET || resp.status().is_client_error() || resp.status().is_server_error() {
+    // Every issue, and every request refused or failed: what an
+    // administrator looks for (edits and previews would drown it).
+    let status = resp.status();
+    if uri == "/api/issue" || status.is_client_error() || status.is_server_error() {
         app.log(&format!(
-            "{method} {uri} {} {} ms",
-            resp.status().as_u16(),
+            "{peer} {method} {uri} {} {} ms",
+            status.as_u16(),
             ms(start.elapsed())
         ));
     }
@@ -510,6 +517,19 @@ async fn issue(
     .await?
     .map_err(|e| Refusal::of(&e))?;
     let m = &filed.manifest;
+    app.log(&format!(
+        "签发归档：《{}》{}，{} 页，编号 {}，登记第 {} 号{}",
+        m.name,
+        m.issue_label(),
+        m.pages,
+        m.id(),
+        m.sequence,
+        if filed.warnings.is_empty() {
+            String::new()
+        } else {
+            format!("，接受了 {} 条警告", filed.warnings.len())
+        }
+    ));
     Ok(json_response(
         StatusCode::CREATED,
         &json!({

@@ -14,8 +14,9 @@
 //! request that a browser marks as sent by another web site, and on the
 //! loopback interface only requests addressed to it (`guard.rs`).
 //!
-//! The library never prints: what the server has to say (each request, one
-//! line) goes to the [`Log`] the caller gives.
+//! The library never prints: what the server has to say (one line for each
+//! issue and each refused or failed request) goes to the [`Log`] the caller
+//! gives.
 
 mod api;
 mod assets;
@@ -130,7 +131,8 @@ impl Server {
             .build()?;
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(self.listener)?;
-            axum::serve(listener, api::router(self.app)).await
+            let app = api::router(self.app).into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, app).await
         })
     }
 }

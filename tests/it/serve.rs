@@ -2,7 +2,7 @@
 //! endpoint exercised over HTTP (good and bad input, the size limit, two
 //! issues of the same number at once), and the command line's start-up.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -641,7 +641,7 @@ fn bodies_over_the_limit_get_413() {
     let a = read_answer(&mut BufReader::new(c));
     assert_eq!(a.status, 413);
     // Without a length (chunked), the body is read up to the limit.
-    let mut c = TcpStream::connect(s.addr).unwrap();
+    let c = TcpStream::connect(s.addr).unwrap();
     c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut w = c.try_clone().unwrap();
     let addr = s.addr;
@@ -712,11 +712,24 @@ fn requests_from_other_sites_are_refused() {
     assert!(!s.archive.join("archive/copies").exists());
 }
 
-/// `jianbao serve` with `args`, until it says where it listens: the child,
-/// its address and what it said.
-fn spawn_cli(args: &[&str]) -> (std::process::Child, SocketAddr, String) {
+/// What a server process says on standard error after start-up.
+type Said = std::sync::Arc<std::sync::Mutex<String>>;
+
+/// A server process, ended when dropped.
+struct Process(std::process::Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `jianbao serve` with `args`, until it says where it listens: the process,
+/// its address, what it said so far and what it says later.
+fn spawn_cli(args: &[&str]) -> (Process, SocketAddr, String, Said) {
     let archive = TempDir::new("serve-cli");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+    let child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
         .arg("serve")
         .args(args)
         .arg("--archive")
@@ -726,40 +739,64 @@ fn spawn_cli(args: &[&str]) -> (std::process::Child, SocketAddr, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut child = Process(child);
+    let mut err = BufReader::new(child.0.stderr.take().unwrap());
     let mut said = String::new();
     loop {
         let mut line = String::new();
         if err.read_line(&mut line).unwrap() == 0 {
-            panic!("serve ended: {said}");
+            let status = child.0.wait();
+            panic!("serve ended ({status:?}): {said}");
         }
         said.push_str(&line);
         if let Some(rest) = line.split("http://").nth(1) {
             let addr = rest.split('/').next().unwrap().parse().unwrap();
             // Keep reading its log so that it never blocks on a full pipe.
+            let later = Said::default();
+            let log = later.clone();
             std::thread::spawn(move || {
                 let _archive = archive;
-                let mut sink = String::new();
-                let _ = err.read_to_string(&mut sink);
+                let mut line = String::new();
+                while err.read_line(&mut line).is_ok_and(|n| n > 0) {
+                    log.lock().unwrap().push_str(&line);
+                    line.clear();
+                }
             });
-            return (child, addr, said);
+            return (child, addr, said, later);
         }
     }
 }
 
 #[test]
 fn the_command_line_serves_on_loopback_and_warns_on_other_addresses() {
-    let (mut child, addr, said) = spawn_cli(&["--addr", "127.0.0.1:0"]);
+    let (child, addr, said, later) = spawn_cli(&["--addr", "127.0.0.1:0"]);
     assert!(addr.ip().is_loopback());
     assert!(!said.contains("警告"), "{said}");
     let a = get(addr, "/");
     assert_eq!(a.status, 200);
     let r = post(addr, "/api/check", &common::example()).json();
     assert_eq!(r["ok"], true);
-    child.kill().unwrap();
-    let _ = child.wait();
+    // Issues and refusals are logged, with the client's address.
+    assert_eq!(post(addr, "/api/issue", &common::example()).status, 201);
+    assert_eq!(post(addr, "/api/preview?page=x", b"{}").status, 400);
+    let mut log = String::new();
+    for _ in 0..200 {
+        log = later.lock().unwrap().clone();
+        if log.contains("/api/preview") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        log.contains("签发归档：《益阳市配合中央生态环境保护督察工作简报》2024年第1期"),
+        "{log}"
+    );
+    assert!(log.contains("127.0.0.1 POST /api/issue 201"), "{log}");
+    assert!(log.contains("127.0.0.1 POST /api/preview 400"), "{log}");
+    assert!(!log.contains("/api/check"), "{log}");
+    drop(child);
 
-    let (mut child, addr, said) = spawn_cli(&["--addr", "0.0.0.0:0"]);
+    let (child, addr, said, _) = spawn_cli(&["--addr", "0.0.0.0:0"]);
     assert!(
         said.contains("警告") && said.contains("不只是本机"),
         "{said}"
@@ -773,8 +810,7 @@ fn the_command_line_serves_on_loopback_and_warns_on_other_addresses() {
         b"",
     );
     assert_eq!(a.status, 200);
-    child.kill().unwrap();
-    let _ = child.wait();
+    drop(child);
 
     let out = Command::new(env!("CARGO_BIN_EXE_jianbao"))
         .args(["serve", "--addr", "localhost"])
