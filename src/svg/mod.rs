@@ -15,7 +15,6 @@
 //! are written with fixed precision, nothing depends on the clock or the process.
 
 mod path;
-pub mod woff;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;

@@ -16,4 +16,3 @@ mod pdftext;
 mod serve;
 mod snapshot;
 mod svg;
-mod svg_measure;
