@@ -3,7 +3,7 @@
 nothing is kept from before) → POST /api/check → POST /api/preview?page=1,
 as the page does it, timed at the client over loopback, with the server's
 own Server-Timing (layout, SVG). Also: the other pages' previews of the same
-text (the layout is kept), and the SVG's size.
+text (the layout is kept), the SVG's size and the server's peak memory.
 
     python3 bench/serve_latency.py [--runs 30] [--binary target/release/jianbao]
 """
@@ -89,6 +89,12 @@ def main():
                 f"| {label} | {pages} | {m(check):.1f} ms (layout {m(layout):.1f}) | {m(preview):.1f} ms (SVG {m(svg):.2f}) "
                 f"| {m(total):.1f} ms (min {min(total):.1f}) | {m(other):.1f} ms | {size // 1024} KB |"
             )
+        try:
+            with open(f"/proc/{server.pid}/status") as f:
+                peak = [l.split()[1] for l in f if l.startswith("VmHWM")][0]
+            print(f"\nserver's peak memory (VmHWM): {int(peak) // 1024} MB")
+        except (OSError, IndexError):
+            pass
     finally:
         server.terminate()
         server.wait(10)

@@ -566,6 +566,12 @@ async fn archive_list(
     if query.chars().count() > 200 {
         return Err(Refusal::bad_request("搜索词太长：最多 200 个字"));
     }
+    let terms = crate::archive::text::query_terms(&query);
+    if !query.is_empty() && crate::archive::text::fts_query(&terms).is_none() {
+        return Err(Refusal::bad_request(
+            "搜索词中没有汉字、字母或数字：请写要找的词，如 湿地",
+        ));
+    }
     let value = blocking(&app, move |app| {
         if !app.archive.root().join("copies").exists() {
             return Ok(json!({
@@ -600,12 +606,10 @@ async fn archive_list(
     })
     .await?
     .map_err(|e: Error| {
-        if let Error::Archive { message } = &e {
-            // A query without words is the client's mistake.
-            Refusal::bad_request(message.clone())
-        } else {
-            Refusal::of(&e)
-        }
+        // The archive's own trouble (a damaged index, unreadable folders).
+        let mut r = Refusal::of(&e);
+        r.status = StatusCode::INTERNAL_SERVER_ERROR;
+        r
     })?;
     Ok(json_response(StatusCode::OK, &value))
 }
