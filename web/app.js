@@ -140,9 +140,15 @@
     }
   }
 
-  function edited() {
+  function edited(e) {
     state.generation++;
     updateGutter();
+    // While a Chinese input method composes, the text holds pinyin: wait
+    // for the characters (compositionend) before checking.
+    if (e && e.isComposing) {
+      clearTimeout(state.timer);
+      return;
+    }
     for (const p of state.pages) p.fig.classList.add("stale");
     setStatus("有改动，等待重排…", "busy");
     clearTimeout(state.timer);
@@ -164,6 +170,7 @@
   }
 
   source.addEventListener("input", edited);
+  source.addEventListener("compositionend", () => edited());
   source.addEventListener("scroll", fitGutter);
   window.addEventListener("resize", fitGutter);
   source.addEventListener("keydown", (e) => {
