@@ -42,3 +42,9 @@ pub const NEW: &str = "退出码 / exit codes:
 pub const FONTS: &str = "退出码 / exit codes:
   0  成功 success
   2  找不到字体文件夹，或无法复制字体 no font folder found, or the fonts cannot be copied";
+
+/// `serve`.
+pub const SERVE: &str = "退出码 / exit codes:
+  0  服务正常停止 stopped
+  2  用法错误（如 --addr 写错）；无法监听这个地址；字体或档案库无法使用
+     usage errors, an address that cannot be listened on, unusable fonts or archive";

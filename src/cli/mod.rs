@@ -16,6 +16,7 @@ mod codes;
 mod fonts;
 mod import;
 mod render;
+mod serve;
 mod table;
 
 use std::path::PathBuf;
@@ -65,9 +66,12 @@ pub enum Command {
     /// 字体：查找顺序和各角色用到的字体；fonts install 把字体装到用户数据文件夹
     #[command(after_help = codes::FONTS)]
     Fonts(fonts::FontsArgs),
-    /// 把草稿（纯文本或 .docx）转成输入 JSON，列出需要核对的推断
+    /// 把草稿（纯文本、.docx 或 PDF）转成输入 JSON，列出需要核对的推断
     #[command(after_help = import::IMPORT_EXIT_CODES)]
     Import(import::ImportArgs),
+    /// 启动本机网页：在浏览器中编辑、预览、导入草稿、下载 PDF 和签发归档
+    #[command(after_help = codes::SERVE)]
+    Serve(serve::ServeArgs),
 }
 
 /// Run the command line; the exit code on success.
@@ -93,6 +97,7 @@ pub fn run() -> Result<ExitCode> {
         Command::New(args) => archive::new(args),
         Command::Import(args) => import::run(args),
         Command::Fonts(args) => fonts::run(args, given),
+        Command::Serve(args) => serve::run(args, fonts::font_dir(given)?),
     }
 }
 

@@ -15,4 +15,6 @@ mod parts;
 mod pdf;
 mod pdftext;
 mod register;
+mod serve;
 mod snapshot;
+mod svg;

@@ -1,0 +1,45 @@
+//! The page's files, compiled into the program from `web/` (HTML, CSS,
+//! JavaScript, no build step), with the built-in example and the input's
+//! JSON Schema. Nothing is fetched from elsewhere at run time.
+
+/// A file of the page: its path on the server, media type and bytes.
+pub struct Asset {
+    /// The path it is served at.
+    pub path: &'static str,
+    /// Its media type.
+    pub content_type: &'static str,
+    /// Its content.
+    pub body: &'static str,
+}
+
+/// The page's files.
+pub const ASSETS: &[Asset] = &[
+    Asset {
+        path: "/",
+        content_type: "text/html; charset=utf-8",
+        body: include_str!("../../web/index.html"),
+    },
+    Asset {
+        path: "/app.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../web/app.js"),
+    },
+    Asset {
+        path: "/locate.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../web/locate.js"),
+    },
+    Asset {
+        path: "/style.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_str!("../../web/style.css"),
+    },
+    Asset {
+        path: "/example.json",
+        content_type: "application/json; charset=utf-8",
+        body: include_str!("../../examples/yiyang-2024-01.json"),
+    },
+];
+
+/// The policy of the page: its own files only, previews as blob images.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; frame-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
