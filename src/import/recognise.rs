@@ -1,10 +1,11 @@
 //! The conventions of a bulletin, recognised in the logical lines of a draft.
 //!
 //! The draft is read top to bottom in four regions: the masthead (marking,
-//! name, 第N期（总第N期）, issuer and date), the guide (【导读】 or 本期要目
-//! and its ★ items), the body (article titles and paragraphs, 【section】
-//! headings, ▲ heading, lead and plain items) and the 版记 (报：/送：/发：
-//! lists, the 印发 line with （共印N份）, the 文号).
+//! 编号, name, 第N期 or 增刊第N期（总第N期）, issuer and date), the 编者按
+//! and the guide (【导读】 or 本期要目 and its ★ items), the body (article
+//! titles, their 按语 and paragraphs, 【section】 headings, ▲ heading, lead
+//! and plain items) and the 版记 (报：/送：/发：/本期增发： lists, 联系人,
+//! the 印发 line with （共印N份）, the 文号).
 //!
 //! Each convention is one recogniser: a function that looks at the line
 //! where the reader is and, when the line is written that way, takes it (and
@@ -40,7 +41,11 @@ const LIST_LABELS: &[(&str, List)] = &[
     ("送", List::Send),
     ("分发", List::Issue),
     ("发", List::Issue),
+    ("本期增发", List::Extra),
+    ("增发", List::Extra),
 ];
+/// How an 编者按 or 按语 starts, in a draft.
+const NOTE_LABELS: &[&str] = &["【编者按】", "编者按", "【按语】", "按语", "编者的话", "按"];
 /// Words that end a speaker's name before a colon: "▲会议强调：" is not a lead.
 const SPEECH: &[&str] = &[
     "强调", "指出", "要求", "表示", "认为", "介绍", "提出", "说", "称", "明确", "宣布",
@@ -52,6 +57,7 @@ enum List {
     Report,
     Send,
     Issue,
+    Extra,
 }
 
 /// A recogniser: when the line at the reader's position is written the way
@@ -71,6 +77,7 @@ const BODY: &[Recogniser] = &[section_heading, item, title, paragraph];
 /// The 版记's conventions, in order of trial.
 const FOOTER: &[Recogniser] = &[
     distribution,
+    contact,
     imprint,
     imprint_issuer,
     copies,
@@ -111,6 +118,7 @@ pub fn starts_unit(text: &str) -> bool {
         || is_imprint(&t)
         || is_document_number(&t)
         || is_guide_label(&t)
+        || after_note_label(&t).is_some()
 }
 
 /// Whether a line is complete in itself, so that nothing runs on from it:
@@ -133,6 +141,28 @@ fn list_label(text: &str) -> Option<(List, &str)> {
     LIST_LABELS
         .iter()
         .find_map(|(label, list)| after_label(text, label).map(|rest| (*list, rest)))
+}
+
+/// The text of a note (编者按, 按语) after its label, when `text` starts
+/// with one: `编者按：…`, `【编者按】…`, `按：…`.
+fn after_note_label(text: &str) -> Option<&str> {
+    NOTE_LABELS.iter().find_map(|label| {
+        let rest = text.strip_prefix(label)?;
+        let rest = if label.ends_with('】') {
+            rest.trim_start_matches(['：', ':'])
+        } else {
+            rest.strip_prefix(['：', ':'])?
+        };
+        let rest = rest.trim();
+        (!rest.is_empty()).then_some(rest)
+    })
+}
+
+/// Whether a line is the contact line: `联系人：张三　电话：…`, `联系电话：…`.
+fn is_contact(text: &str) -> bool {
+    let t = text.trim_start_matches(['（', '(']);
+    (t.starts_with("联系人") || t.starts_with("联系电话") || t.starts_with("联系方式"))
+        && t.chars().count() <= 60
 }
 
 /// Whether `text` is an 印发 line: a date followed by 印发.
@@ -188,13 +218,19 @@ fn take_copies(text: &str) -> Option<(u32, String)> {
 #[derive(Debug, Default)]
 struct Draft {
     marking: Option<String>,
+    copy_number: Option<String>,
     name: Option<String>,
+    supplement: Option<String>,
     issue: Option<u32>,
     total_issue: Option<u32>,
     issuer: Option<String>,
     date: Option<Date>,
     /// The guide's items with their lines; `None`: no guide.
     guide: Option<Vec<(usize, String)>>,
+    /// The guide's label as the draft writes it, when not 导读.
+    guide_label: Option<String>,
+    /// The 编者按's paragraphs.
+    editor_note: Vec<String>,
     body: Vec<Block>,
     /// The line of each block's title (for notices).
     block_lines: Vec<usize>,
@@ -207,6 +243,7 @@ struct Draft {
     pending_issuer: Option<(usize, String)>,
     imprint_date: Option<Date>,
     copies: Option<u32>,
+    contact: Option<String>,
     document_number: Option<String>,
 }
 
@@ -310,7 +347,9 @@ pub fn recognise(lines: Vec<Line>, notices: &mut Vec<Notice>) -> Result<Bulletin
         d: Draft::default(),
     };
     r.masthead()?;
+    r.editor_note();
     r.guide();
+    r.editor_note();
     r.body()?;
     r.footer();
     r.finish()
@@ -319,17 +358,31 @@ pub fn recognise(lines: Vec<Line>, notices: &mut Vec<Notice>) -> Result<Bulletin
 // ---------------------------------------------------------------------------
 // Masthead
 
-/// `第3期`, `2024年第3期`, `第三期（总第57期）`: (issue digits, rest of the line).
+/// `第3期`, `2024年第3期`, `第三期（总第57期）`, `增刊第1期`: (issue
+/// digits, rest of the line).
 fn issue_line(text: &str) -> Option<(&str, &str)> {
+    issue_line_series(text).map(|(_, digits, rest)| (digits, rest))
+}
+
+/// [`issue_line`] with the series of a supplement before 第 (增刊, 专刊,
+/// 生态环保专刊: a short name ending in 刊).
+fn issue_line_series(text: &str) -> Option<(Option<&str>, &str, &str)> {
     let t = match find_year_prefix(text) {
         Some(rest) => rest,
         None => text,
     };
-    let rest = t.strip_prefix('第')?;
+    let at = t.find('第')?;
+    let series = t[..at].trim();
+    let series = match series.chars().count() {
+        0 => None,
+        1..=12 if series.ends_with('刊') && !series.contains(['，', '。', ' ']) => Some(series),
+        _ => return None,
+    };
+    let rest = &t[at + '第'.len_utf8()..];
     let end = rest.find('期')?;
     let digits = &rest[..end];
     numbers::number(digits)?;
-    Some((digits, &rest[end + '期'.len_utf8()..]))
+    Some((series, digits, &rest[end + '期'.len_utf8()..]))
 }
 
 /// The text after a leading `2024年`.
@@ -466,7 +519,8 @@ impl Reader<'_> {
 
         // The issue line, and what follows it on the line.
         let text = compact(&self.lines[issue_at].text);
-        let (digits, rest) = issue_line(&text).unwrap_or_default();
+        let (series, digits, rest) = issue_line_series(&text).unwrap_or_default();
+        self.d.supplement = series.map(str::to_string);
         self.d.issue = self.number(digits, "期号");
         let mut rest = rest.trim().to_string();
         if let Some((total, without)) = total_in(&rest) {
@@ -519,7 +573,29 @@ fn marking(r: &mut Reader) -> bool {
     if !is_marking(&line.text) {
         return false;
     }
-    let text = marking_text(&line.text);
+    let mut text = marking_text(&line.text);
+    // 内部资料 注意保存      编号：000123 (the copy number on the marking's
+    // line, as printed and as a text extraction of the page gives it).
+    let label = ["编号", "份号"]
+        .iter()
+        .filter_map(|l| text.find(l).map(|at| (at, *l)))
+        .min();
+    if let Some((at, label)) = label.filter(|&(at, _)| at > 0) {
+        let copy = text[at..].to_string();
+        if let Some(value) = after_label(&copy, label) {
+            let digits = value.replace(' ', "");
+            let no = r.no();
+            if !digits.is_empty()
+                && digits.len() <= crate::model::MAX_COPY_NUMBER_DIGITS
+                && digits.chars().all(|c| c.is_ascii_digit())
+            {
+                r.d.copy_number = Some(digits);
+            } else {
+                r.notice(no, format!("“{copy}”不是数字编号（份号），未导入"));
+            }
+            text = text[..at].trim_end().to_string();
+        }
+    }
     if r.d.marking.is_none() {
         r.d.marking = Some(text);
     }
@@ -527,15 +603,22 @@ fn marking(r: &mut Reader) -> bool {
     true
 }
 
-/// 编号：000123 (the copy number): recognised so that it is not read as the
-/// name, but not imported yet.
+/// 编号：000123 (the copy number, 份号).
 fn copy_number(r: &mut Reader) -> bool {
     let Some(text) = r.text(0) else { return false };
-    if after_label(&text, "编号").is_none() && after_label(&text, "份号").is_none() {
+    let Some(value) = after_label(&text, "编号").or_else(|| after_label(&text, "份号")) else {
         return false;
-    }
+    };
+    let digits = value.replace(' ', "");
     let no = r.no();
-    r.notice(no, format!("“{text}”（份号）暂不支持导入，未导入"));
+    if !digits.is_empty()
+        && digits.len() <= crate::model::MAX_COPY_NUMBER_DIGITS
+        && digits.chars().all(|c| c.is_ascii_digit())
+    {
+        r.d.copy_number = Some(digits);
+    } else {
+        r.notice(no, format!("“{text}”不是数字编号（份号），未导入"));
+    }
     r.at += 1;
     true
 }
@@ -617,16 +700,15 @@ impl Reader<'_> {
         let Some(text) = self.text(0) else { return };
         let labelled = is_guide_label(&text);
         if labelled {
-            let label = text
-                .trim_end_matches(['：', ':'])
-                .trim_start_matches('【')
-                .trim_end_matches('】');
-            if label != "导读" {
+            let written = text.trim_end_matches(['：', ':']);
+            let bare = written.trim_start_matches('【').trim_end_matches('】');
+            if bare != "导读" {
                 let no = self.no();
                 self.notice(
                     no,
-                    format!("导读的标题“{label}”暂按模板的【导读】排印，请确认"),
+                    format!("导读的标题按“{written}”导入（guide_label），请确认"),
                 );
+                self.d.guide_label = Some(written.to_string());
             }
             self.at += 1;
         }
@@ -653,6 +735,36 @@ impl Reader<'_> {
             return;
         }
         self.d.guide = Some(items);
+    }
+
+    /// The 编者按 (before or after the guide): a line that starts with its
+    /// label, and the paragraphs after it up to the first title, heading
+    /// or guide.
+    fn editor_note(&mut self) {
+        if !self.d.editor_note.is_empty() {
+            return;
+        }
+        let Some(text) = self.text(0) else { return };
+        let Some(first) = after_note_label(&text) else {
+            return;
+        };
+        let no = self.no();
+        self.d.editor_note.push(first.to_string());
+        self.at += 1;
+        while let Some(t) = self.text(0) {
+            if starts_unit(&t) || title_like(&t) || self.footer_starts() {
+                break;
+            }
+            self.d.editor_note.push(t);
+            self.at += 1;
+        }
+        self.notice(
+            no,
+            format!(
+                "按编者按导入（{} 段，排在报头下、导读前，标签“编者按：”由模板加），请确认",
+                self.d.editor_note.len()
+            ),
+        );
     }
 
     /// Whether `title` is one of the guide's items (so not a guess).
@@ -694,6 +806,7 @@ impl Reader<'_> {
         list_label(&text).is_some()
             || is_imprint(&text)
             || is_document_number(&text)
+            || is_contact(&text)
             || (text.starts_with(['（', '('])
                 && take_copies(&text).is_some_and(|(_, r)| r.is_empty()))
             || (self.text(1).is_some_and(|next| {
@@ -712,6 +825,16 @@ impl Reader<'_> {
     /// Add a paragraph to the last item or article.
     fn add_paragraph(&mut self, no: usize, text: String) {
         match self.d.body.last_mut() {
+            Some(Block::Article(a)) if a.paragraphs.is_empty() && a.note.is_empty() => {
+                match after_note_label(&text) {
+                    Some(note) => {
+                        a.note.push(note.to_string());
+                        let title = a.title.clone();
+                        self.notice(no, format!("按《{title}》的按语导入，请确认"));
+                    }
+                    None => a.paragraphs.push(text),
+                }
+            }
             Some(Block::Article(a)) => a.paragraphs.push(text),
             Some(Block::Section(s)) => match s.items.last_mut() {
                 Some(item) => item.paragraphs.push(text),
@@ -920,7 +1043,10 @@ fn title(r: &mut Reader) -> bool {
     // Followed by a paragraph (not by another unit, the 版记 or the end).
     let saved = r.at;
     r.at += k;
-    let followed = r.text(0).is_some_and(|t| !starts_unit(&t)) && !r.footer_starts();
+    let followed = r
+        .text(0)
+        .is_some_and(|t| !starts_unit(&t) || after_note_label(&t).is_some())
+        && !r.footer_starts();
     r.at = saved;
     if !followed {
         return false;
@@ -1010,7 +1136,29 @@ fn list_mut(d: &mut Distribution, list: List) -> &mut Vec<String> {
         List::Report => &mut d.report_to,
         List::Send => &mut d.send_to,
         List::Issue => &mut d.issue_to,
+        List::Extra => &mut d.extra_to,
     }
+}
+
+/// 联系人：张三　电话：0737-1234567 (in the 版记, or ending the body).
+fn contact(r: &mut Reader) -> bool {
+    let Some(text) = r.text(0) else { return false };
+    if !is_contact(&text) {
+        return false;
+    }
+    // As written, each run of spaces one full-width space (联系人：张三　电话：…).
+    let raw = r.line().map(|l| l.text.clone()).unwrap_or_default();
+    let words: Vec<&str> = raw
+        .trim()
+        .trim_start_matches(['（', '('])
+        .trim_end_matches(['）', ')'])
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
+    r.d.contact = Some(words.join("\u{3000}"));
+    r.d.open_list = None;
+    r.at += 1;
+    true
 }
 
 /// 报：…，…  送：…  发：…
@@ -1099,7 +1247,8 @@ fn copies(r: &mut Reader) -> bool {
     }
 }
 
-/// Whether a line is a 文号: `益简字【2022】42号`, `某办〔2024〕3号`.
+/// Whether a line is a 文号: `益简字【2022】42号`, `某办〔2024〕3号`,
+/// `某办简〔2024〕增1号` (a supplement's, with its kind before the serial).
 fn is_document_number(text: &str) -> bool {
     let Some(body) = text.strip_suffix('号') else {
         return false;
@@ -1112,6 +1261,22 @@ fn is_document_number(text: &str) -> bool {
     if serial.len() == body.len() {
         return false;
     }
+    // At most two characters of a kind (增, 专) between bracket and serial.
+    let kind = serial
+        .chars()
+        .rev()
+        .take_while(|c| !"〕】]）)".contains(*c))
+        .count();
+    if kind > 2 {
+        return false;
+    }
+    let serial = {
+        let mut s = serial.to_string();
+        for _ in 0..kind {
+            s.pop();
+        }
+        s
+    };
     let Some(year_part) = serial.strip_suffix(['〕', '】', ']', '）', ')']) else {
         return false;
     };
@@ -1127,6 +1292,8 @@ fn is_document_number(text: &str) -> bool {
 /// 益简字【2022】42号
 fn document_number(r: &mut Reader) -> bool {
     let Some(text) = r.text(0) else { return false };
+    // A text extraction puts spaces around digits: 〔2024〕增 1 号.
+    let text = marking_text(&text);
     if !is_document_number(&text) {
         return false;
     }
@@ -1168,7 +1335,7 @@ impl Reader<'_> {
                 issuer: d.imprint_issuer.unwrap_or_else(|| issuer.clone()),
                 date: d.imprint_date.unwrap_or(date),
                 copies: d.copies,
-                contact: None,
+                contact: d.contact,
             },
             masthead: Masthead {
                 name,
@@ -1177,12 +1344,12 @@ impl Reader<'_> {
                 issuer,
                 date,
                 marking: d.marking,
-                supplement: None,
-                copy_number: None,
+                supplement: d.supplement,
+                copy_number: d.copy_number,
             },
             guide,
-            guide_label: None,
-            editor_note: Vec::new(),
+            guide_label: d.guide_label,
+            editor_note: d.editor_note,
             body: d.body,
             distribution: d.distribution,
             document_number: d.document_number,
@@ -1313,6 +1480,77 @@ mod tests {
             Guide::Items(vec!["标题一".into(), "工作动态".into()])
         );
         assert!(notices[0].message.contains("本期要目"));
+        assert_eq!(b.guide_label.as_deref(), Some("本期要目"));
+        let (b, _) = read(&format!("{HEAD}【本期要目】\n★标题一\n标题一\n正文。"));
+        assert_eq!(b.guide_label.as_deref(), Some("【本期要目】"));
+        let (b, _) = read(&format!("{HEAD}【导读】\n★标题一\n标题一\n正文。"));
+        assert_eq!(b.guide_label, None);
+    }
+
+    #[test]
+    fn a_copy_number_on_the_markings_line_and_a_supplements_document_number() {
+        // As a text extraction of a rendered page gives them.
+        let text = "内部资料 注意保存                编号：000123\n某县工作动态\n增刊第1期\n\
+                    某县人民政府办公室　2024年6月1日\n湿地保护\n5月9日，开展巡查。\n\
+                    报：市委\n某县人民政府办公室　2024年6月1日印发\n某政办简〔2024〕增 1 号";
+        let (b, _) = read(text);
+        assert_eq!(b.masthead.marking.as_deref(), Some("内部资料 注意保存"));
+        assert_eq!(b.masthead.copy_number.as_deref(), Some("000123"));
+        assert_eq!(b.document_number.as_deref(), Some("某政办简〔2024〕增1号"));
+    }
+
+    #[test]
+    fn the_other_parts_of_a_real_bulletin() {
+        let text = "内部资料\n编号：000123\n某县工作动态\n生态环保专刊第2期（总第9期）\n某县人民政府办公室　2024年6月1日\n\
+                    编者按：现将有关情况刊发。\n请各地参照执行。\n【导读】\n★湿地保护\n\
+                    湿地保护\n按：这一做法值得借鉴。\n5月9日，开展巡查。\n\
+                    报：市委\n发：各乡镇\n本期增发：县林业局，县水利局\n联系人：张三　电话：0737-1234567\n\
+                    某县人民政府办公室　2024年6月1日印发";
+        let (b, notices) = read(text);
+        let m = &b.masthead;
+        assert_eq!(m.copy_number.as_deref(), Some("000123"));
+        assert_eq!(m.supplement.as_deref(), Some("生态环保专刊"));
+        assert_eq!((m.issue, m.total_issue), (2, Some(9)));
+        assert_eq!(b.editor_note, ["现将有关情况刊发。", "请各地参照执行。"]);
+        let Block::Article(a) = &b.body[0] else {
+            panic!("{:?}", b.body)
+        };
+        assert_eq!(a.title, "湿地保护");
+        assert_eq!(a.note, ["这一做法值得借鉴。"]);
+        assert_eq!(a.paragraphs, ["5月9日，开展巡查。"]);
+        assert_eq!(b.distribution.extra_to, ["县林业局", "县水利局"]);
+        assert_eq!(
+            b.imprint.contact.as_deref(),
+            Some("联系人：张三　电话：0737-1234567")
+        );
+        assert!(
+            notices.iter().any(|n| n.message.contains("编者按")),
+            "{notices:?}"
+        );
+        assert!(
+            notices.iter().any(|n| n.message.contains("按语")),
+            "{notices:?}"
+        );
+        // The editor's note after the guide, and a contact line ending the body.
+        let text = "某县工作动态\n增刊第1期\n某县人民政府办公室　2024年6月1日\n\
+                    本期要目\n★湿地保护\n【编者按】现将有关情况刊发。\n\
+                    湿地保护\n5月9日，开展巡查。\n（联系人：李四，电话：12345678）\n\
+                    报：市委";
+        let (b, _) = read(text);
+        assert_eq!(b.masthead.supplement.as_deref(), Some("增刊"));
+        assert_eq!(b.editor_note, ["现将有关情况刊发。"]);
+        assert_eq!(b.guide_label.as_deref(), Some("本期要目"));
+        assert_eq!(
+            b.imprint.contact.as_deref(),
+            Some("联系人：李四，电话：12345678")
+        );
+        let Block::Article(a) = &b.body[0] else {
+            panic!()
+        };
+        assert_eq!(a.paragraphs, ["5月9日，开展巡查。"]);
+        // What is not a supplement's series stays out of the masthead.
+        assert_eq!(issue_line_series("第3期"), Some((None, "3", "")));
+        assert_eq!(issue_line_series("会议指出第3期"), None);
     }
 
     #[test]
@@ -1382,9 +1620,9 @@ mod tests {
         assert_eq!(b.imprint.date.iso(), "2024-06-02");
         assert_eq!(b.imprint.copies, Some(30));
         assert_eq!(notices.len(), 1, "{notices:?}");
-        let (_, notices) = read(&format!("{HEAD}标题\n正文。\n报：市委\n联系人张三"));
+        let (_, notices) = read(&format!("{HEAD}标题\n正文。\n报：市委\n附件一览"));
         assert!(
-            notices.iter().any(|n| n.message.contains("联系人张三")),
+            notices.iter().any(|n| n.message.contains("附件一览")),
             "{notices:?}"
         );
     }
@@ -1396,10 +1634,16 @@ mod tests {
             "某办〔2024〕3号",
             "某简[2024]12号",
             "简报（2024）1号",
+            "某政办简〔2024〕增1号",
         ] {
             assert!(is_document_number(t), "{t}");
         }
-        for t in ["第3号", "〔2024〕号", "会议要求落实3号文件精神"] {
+        for t in [
+            "第3号",
+            "〔2024〕号",
+            "会议要求落实3号文件精神",
+            "〔2024〕增加了3号",
+        ] {
             assert!(!is_document_number(t), "{t}");
         }
     }

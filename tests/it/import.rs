@@ -604,10 +604,12 @@ fn notice_an_unclear_paragraph_end_in_wrapped_text() {
 #[test]
 fn notice_the_guide_label_and_lines_left_out() {
     let i = text(&format!(
-        "{HEAD}本期要目\n★县里召开会议\n{BODY}报：市委\n联系人：张三\n"
+        "{HEAD}本期要目\n★县里召开会议\n{BODY}报：市委\n联系人：张三\n附件一览\n"
     ));
     has_notice(&i, 4, &["本期要目"]);
-    has_notice(&i, 9, &["联系人：张三", "未导入"]);
+    assert_eq!(i.bulletin.guide_label.as_deref(), Some("本期要目"));
+    assert_eq!(i.bulletin.imprint.contact.as_deref(), Some("联系人：张三"));
+    has_notice(&i, 10, &["附件一览", "未导入"]);
 }
 
 #[test]
@@ -628,8 +630,12 @@ fn notice_a_name_over_two_lines_and_a_copy_number() {
         "编号：000123\n某县深入推进乡村振兴\n工作简报\n第3期\n某县办公室　2024年6月1日\n{BODY}"
     ));
     assert_eq!(i.bulletin.masthead.name, "某县深入推进乡村振兴工作简报");
-    has_notice(&i, 1, &["编号：000123", "未导入"]);
+    assert_eq!(i.bulletin.masthead.copy_number.as_deref(), Some("000123"));
     has_notice(&i, 2, &["两行合为简报名称"]);
+    let i = text(&format!(
+        "编号：第一份\n某县工作简报\n第3期\n某县办公室　2024年6月1日\n{BODY}"
+    ));
+    has_notice(&i, 1, &["编号：第一份", "不是数字编号", "未导入"]);
 }
 
 #[test]
@@ -820,4 +826,17 @@ fn cli_exit_codes() {
     assert_eq!(out.status.code(), Some(2));
     let out = jianbao(&["import", "--format", "pdf", "-"], Some(b""));
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_other_parts_survive_render_then_text_then_import() {
+    // 编号, 增刊, 编者按, 本期要目, an article's 按语, 本期增发, 联系人 and a
+    // supplement's 文号, printed and read back.
+    let input = root().join("tests/data/corpus/18-all-parts.json");
+    let json = std::fs::read(&input).unwrap();
+    let text = pdftext::extract(&render(&json)).unwrap();
+    let want = model::parse(&json).unwrap();
+    let got = import(text.as_bytes(), Some(Kind::Text)).unwrap().bulletin;
+    let (_, _, misses) = score(&want, &got);
+    assert!(got == want, "{}", misses.join("\n"));
 }
