@@ -165,6 +165,7 @@ mod tests {
             allow_warnings: false,
             now: std::time::UNIX_EPOCH,
             supersedes: None,
+            ofd: false,
         };
         archive.issue(&engine, &input, &opts, &issue).unwrap();
         (root, archive)

@@ -10,7 +10,7 @@ use super::manifest::{
     CopyRef, FileRecord, FontRecord, Key, Supersedes, TemplateRecord, Tool, FORMAT,
 };
 use super::register::{self, Known};
-use super::store::{self, sha256_hex, FoundCopy, INPUT_FILE, PDF_FILE, TEMPLATE_FILE};
+use super::store::{self, sha256_hex, FoundCopy, INPUT_FILE, OFD_FILE, PDF_FILE, TEMPLATE_FILE};
 use super::*;
 use crate::diag::Diagnostic;
 use crate::error::Place;
@@ -40,6 +40,11 @@ impl Archive {
         let mut opts = opts.clone();
         opts.render.pdfa = true;
         let (laid, pdf) = engine.render(input, &opts)?;
+        let ofd = if issue_opts.ofd {
+            Some(crate::ofd::render(&laid.layout, &laid.fonts)?)
+        } else {
+            None
+        };
         let (mut warned, noticed): (Vec<Diagnostic>, Vec<Diagnostic>) = laid
             .diagnostics
             .iter()
@@ -72,6 +77,8 @@ impl Archive {
             pages: laid.layout.pages.len(),
             tool: Tool::current(),
             pdfa: true,
+            writer: Some(opts.render.writer.name()),
+            layout_sha256: Some(sha256_hex(laid.layout.dump().as_bytes())),
             input: FileRecord {
                 file: INPUT_FILE.to_string(),
                 bytes: input.len() as u64,
@@ -82,6 +89,11 @@ impl Archive {
                 bytes: pdf.len() as u64,
                 sha256: sha256_hex(&pdf),
             },
+            ofd: ofd.as_ref().map(|o| FileRecord {
+                file: OFD_FILE.to_string(),
+                bytes: o.len() as u64,
+                sha256: sha256_hex(o),
+            }),
             template: TemplateRecord {
                 name: template.name.clone(),
                 reference,
@@ -256,6 +268,9 @@ impl Archive {
         manifest.issued_at = crate::model::date::rfc3339_cst(issue_opts.now);
         let manifest_bytes = manifest.to_bytes();
         let mut files: Vec<(&str, &[u8])> = vec![(INPUT_FILE, input), (PDF_FILE, &pdf)];
+        if let Some(o) = &ofd {
+            files.push((OFD_FILE, o));
+        }
         if let Some(t) = &template_text {
             files.push((TEMPLATE_FILE, t));
         }

@@ -45,10 +45,22 @@ pub struct Manifest {
     pub tool: Tool,
     /// Whether the PDF was written as PDF/A-2b.
     pub pdfa: bool,
+    /// How the PDF's streams were written (`render::PdfWriter::name`), so
+    /// that a re-render can make the same bytes. Absent from manifests filed
+    /// before it was recorded, whose copies were all written as `legacy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writer: Option<String>,
+    /// SHA-256 of the layout (`Layout::dump`): what a re-render compares
+    /// when the bytes cannot be made again. Absent from older manifests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout_sha256: Option<String>,
     /// The input, byte for byte.
     pub input: FileRecord,
     /// The PDF that was issued, byte for byte.
     pub pdf: FileRecord,
+    /// The OFD filed beside it (`issue --ofd`), from the same layout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ofd: Option<FileRecord>,
     /// The template it was laid out with.
     pub template: TemplateRecord,
     /// Every font file used.
@@ -277,6 +289,8 @@ mod tests {
             pages: 4,
             tool: Tool::current(),
             pdfa: true,
+            writer: Some("deflate-6".into()),
+            layout_sha256: Some("04".repeat(32)),
             input: FileRecord {
                 file: "input.json".into(),
                 bytes: 10,
@@ -287,6 +301,7 @@ mod tests {
                 bytes: 20,
                 sha256: "0123456789abcdef".repeat(4),
             },
+            ofd: None,
             template: TemplateRecord {
                 name: "jianbao".into(),
                 reference: "jianbao".into(),

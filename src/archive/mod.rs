@@ -56,6 +56,8 @@ pub struct IssueOptions {
     pub now: SystemTime,
     /// File a correction of this issued copy (which stays as it was).
     pub supersedes: Option<Correction>,
+    /// Also file an OFD (GB/T 33190-2016) of the same layout beside the PDF.
+    pub ofd: bool,
 }
 
 /// A correction of an issued copy (`issue --supersedes ID --reason …`).
@@ -165,8 +167,13 @@ impl Status {
 /// The result of rendering an archived input again.
 #[derive(Debug, Clone)]
 pub struct Rerender {
-    /// Whether the new PDF is byte for byte the issued one.
+    /// Whether the new PDF is byte for byte the issued one (and the OFD,
+    /// when one was filed); with [`Rerender::by_layout`], whether the layout
+    /// is the one filed.
     pub identical: bool,
+    /// The copy's PDF writer is one this program no longer has: the layout
+    /// was compared instead of the bytes.
+    pub by_layout: bool,
     /// Whether template, fonts and program were the same as when issued (so
     /// that identical bytes are expected).
     pub same_inputs: bool,

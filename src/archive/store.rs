@@ -30,6 +30,8 @@ pub const TMP: &str = ".tmp";
 pub const INPUT_FILE: &str = "input.json";
 /// The PDF file of a copy.
 pub const PDF_FILE: &str = "issued.pdf";
+/// The OFD file of a copy filed with `issue --ofd`.
+pub const OFD_FILE: &str = "issued.ofd";
 /// The manifest file of a copy.
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The template kept with a copy when it is not built in.

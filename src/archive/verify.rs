@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use super::manifest::Tool;
 use super::store::{
-    self, sha256_hex, FoundCopy, INPUT_FILE, MANIFEST_FILE, PDF_FILE, TEMPLATE_FILE,
+    self, sha256_hex, FoundCopy, INPUT_FILE, MANIFEST_FILE, OFD_FILE, PDF_FILE, TEMPLATE_FILE,
 };
 use super::*;
+use crate::render::PdfWriter;
 use crate::Engine;
 
 impl Archive {
@@ -188,15 +189,58 @@ impl Archive {
             .max();
 
         if let Some(engine) = rerender {
-            for c in checks.iter_mut() {
-                let Some(dir) = c.dir.clone() else { continue };
-                let Some((m, _)) = manifest_of.get(dir.as_str()) else {
-                    continue;
-                };
-                if c.status == Status::Missing {
-                    continue;
+            // Copies are re-rendered on as many threads as there are cores,
+            // each taking the next copy; the results go back to their copies.
+            let jobs: Vec<(usize, String, &Manifest)> = checks
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.status != Status::Missing)
+                .filter_map(|(i, c)| {
+                    let dir = c.dir.clone()?;
+                    let (m, _) = manifest_of.get(dir.as_str())?;
+                    Some((i, dir, *m))
+                })
+                .collect();
+            let threads = std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(jobs.len().max(1));
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let work = || {
+                let mut done = Vec::new();
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((i, dir, m)) = jobs.get(k) else {
+                        break;
+                    };
+                    done.push((*i, self.rerender(engine, dir, m)));
                 }
-                c.rerender = Some(self.rerender(engine, &dir, m));
+                done
+            };
+            let results: Vec<(usize, Rerender)> = if threads <= 1 {
+                work()
+            } else {
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+                    handles
+                        .into_iter()
+                        .flat_map(|h| h.join().unwrap_or_default())
+                        .collect()
+                })
+            };
+            for (i, r) in results {
+                checks[i].rerender = Some(r);
+            }
+            // A thread that died leaves its copy without a result: say so.
+            for (i, _, _) in &jobs {
+                if checks[*i].rerender.is_none() {
+                    checks[*i].rerender = Some(Rerender {
+                        identical: false,
+                        by_layout: false,
+                        same_inputs: false,
+                        failed: true,
+                        notes: vec!["重新排版意外中止".into()],
+                    });
+                }
             }
         }
         report.copies = checks;
@@ -260,6 +304,7 @@ impl Archive {
         }
         let mut files = vec![(&m.input, INPUT_FILE), (&m.pdf, PDF_FILE)];
         files.extend(m.template.file.as_ref().map(|t| (t, TEMPLATE_FILE)));
+        files.extend(m.ofd.as_ref().map(|o| (o, OFD_FILE)));
         for (rec, file) in files {
             // The file names are fixed: a manifest cannot point elsewhere.
             if rec.file != file {
@@ -299,7 +344,8 @@ impl Archive {
                 .filter(|n| {
                     let kept = [INPUT_FILE, PDF_FILE, MANIFEST_FILE];
                     let kept_template = n == TEMPLATE_FILE && m.template.file.is_some();
-                    !(kept.contains(&n.as_str()) || kept_template)
+                    let kept_ofd = n == OFD_FILE && m.ofd.is_some();
+                    !(kept.contains(&n.as_str()) || kept_template || kept_ofd)
                 })
                 .collect();
             others.sort();
@@ -319,6 +365,7 @@ impl Archive {
         let mut notes = Vec::new();
         let failed = |why: String| Rerender {
             identical: false,
+            by_layout: false,
             same_inputs: false,
             failed: true,
             notes: vec![why],
@@ -352,14 +399,25 @@ impl Archive {
                 None,
             ),
         };
-        let render = || -> Result<(crate::Laid, Vec<u8>)> {
+        // The writer the copy was made with: copies filed before it was
+        // recorded were all written as `legacy`.
+        let recorded = m.writer.clone().unwrap_or_else(|| PdfWriter::Legacy.name());
+        let writer = PdfWriter::from_name(&recorded);
+        let render = || -> Result<(crate::Laid, Vec<u8>, Option<Vec<u8>>)> {
             let bulletin = crate::model::parse(&input)?;
             let laid = engine.layout_bulletin(bulletin, template?)?;
-            let opts = crate::render::RenderOptions { pdfa: m.pdfa };
+            let opts = crate::render::RenderOptions {
+                pdfa: m.pdfa,
+                writer: writer.unwrap_or_default(),
+            };
             let pdf = crate::render::render(&laid.layout, &laid.fonts, opts)?;
-            Ok((laid, pdf))
+            let ofd = match &m.ofd {
+                Some(_) => Some(crate::ofd::render(&laid.layout, &laid.fonts)?),
+                None => None,
+            };
+            Ok((laid, pdf, ofd))
         };
-        let (laid, pdf) = match render() {
+        let (laid, pdf, ofd) = match render() {
             Ok(x) => x,
             Err(e) => return failed(format!("无法重新排版：{e}")),
         };
@@ -400,9 +458,41 @@ impl Archive {
                 m.tool.name, m.tool.version, tool.name, tool.version
             ));
         }
-        let identical = sha256_hex(&pdf) == m.pdf.sha256;
+        let layout_same = m
+            .layout_sha256
+            .as_ref()
+            .map(|sha| *sha == sha256_hex(laid.layout.dump().as_bytes()));
+        let identical = match writer {
+            Some(_) => {
+                let pdf_same = sha256_hex(&pdf) == m.pdf.sha256;
+                let ofd_same = match (&m.ofd, &ofd) {
+                    (Some(rec), Some(o)) => sha256_hex(o) == rec.sha256,
+                    _ => true,
+                };
+                if !ofd_same {
+                    notes.push(format!("{OFD_FILE} 重新排版后不同"));
+                }
+                pdf_same && ofd_same
+            }
+            None => {
+                // The bytes cannot be made again: compare the layout.
+                notes.push(format!(
+                    "PDF 的写出方式“{recorded}”本程序不再支持，无法逐字节比较；{}",
+                    match layout_same {
+                        Some(true) => "已比较版面：与归档时相同",
+                        Some(false) => "已比较版面：与归档时不同",
+                        None => "清单中没有版面摘要，无法比较",
+                    }
+                ));
+                layout_same == Some(true)
+            }
+        };
+        if layout_same == Some(false) && writer.is_some() {
+            notes.push("版面与归档时不同".into());
+        }
         Rerender {
             identical,
+            by_layout: writer.is_none(),
             same_inputs: same,
             failed: false,
             notes,

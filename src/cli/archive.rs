@@ -50,6 +50,9 @@ pub struct IssueArgs {
     /// 更正的理由（与 --supersedes 同用，记入清单）
     #[arg(long, value_name = "理由", requires = "supersedes")]
     pub reason: Option<String>,
+    /// 同时归档一份 OFD（GB/T 33190-2016，与 PDF 同一版面），存为 issued.ofd
+    #[arg(long)]
+    pub ofd: bool,
 }
 
 /// The `archive` subcommands.
@@ -155,6 +158,7 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
                     id,
                     reason: args.reason.clone().unwrap_or_default(),
                 }),
+                ofd: args.ofd,
             },
         )
         .map_err(|e| {
@@ -195,6 +199,10 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
     outln!("  目录：{}", filed.dir.display())?;
     outln!("  PDF：{}", filed.dir.join(&m.pdf.file).display())?;
     outln!("  PDF SHA-256：{}", m.pdf.sha256)?;
+    if let Some(o) = &m.ofd {
+        outln!("  OFD：{}", filed.dir.join(&o.file).display())?;
+        outln!("  OFD SHA-256：{}", o.sha256)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -409,7 +417,13 @@ fn print_report(report: &VerifyReport) -> std::io::Result<()> {
             line.push_str(&format!("  更正本，取代 {old}（{reason}）"));
         }
         if let Some(r) = &c.rerender {
-            line.push_str(if r.identical {
+            line.push_str(if r.by_layout && !r.failed {
+                if r.identical {
+                    "  重新排版：版面相同（字节无法比较）"
+                } else {
+                    "  重新排版：版面不同"
+                }
+            } else if r.identical {
                 "  重新排版：逐字节相同"
             } else if r.failed {
                 "  重新排版：失败"
@@ -445,9 +459,13 @@ fn print_report(report: &VerifyReport) -> std::io::Result<()> {
         .collect();
     if !rerendered.is_empty() {
         outln!(
-            "重新排版 {} 份：逐字节相同 {}，不同 {}，失败 {}",
+            "重新排版 {} 份：相同 {}（其中只比较版面 {}），不同 {}，失败 {}",
             rerendered.len(),
             rerendered.iter().filter(|r| r.identical).count(),
+            rerendered
+                .iter()
+                .filter(|r| r.identical && r.by_layout)
+                .count(),
             rerendered
                 .iter()
                 .filter(|r| !r.identical && !r.failed)

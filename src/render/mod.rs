@@ -6,7 +6,10 @@
 //! Deterministic: fonts get fixed resource names, the trailer ID is derived
 //! from the file's content, dates come from the bulletin.
 
+mod deflate;
 mod pdfa;
+
+pub use deflate::PdfWriter;
 
 use std::collections::BTreeMap;
 
@@ -28,6 +31,8 @@ use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 pub struct RenderOptions {
     /// Write PDF/A-2b identification, XMP metadata and an sRGB output intent.
     pub pdfa: bool,
+    /// How the streams are compressed (the archive records it).
+    pub writer: PdfWriter,
 }
 
 /// A face subset to the glyphs the layout uses.
@@ -38,6 +43,9 @@ struct Subset {
     /// Original glyph id → glyph id in the subset font.
     gids: BTreeMap<u16, u16>,
 }
+
+/// One face made ready for printpdf: the face, printpdf's font, the subset.
+type Prepared = (FaceId, PdfFont, Subset);
 
 /// The resource name of the `n`-th face: six capital letters, which also serve
 /// as the subset tag of its /BaseFont (ISO 32000-1 §9.6.4).
@@ -62,24 +70,37 @@ fn color(c: Rgb) -> Color {
 
 /// Subset every used face before printpdf parses it: parsing a whole 7 MB CJK
 /// font is the main cost of a render; a subset of a few hundred glyphs parses
-/// in well under a millisecond.
+/// in well under a millisecond. The faces are subset and parsed on as many
+/// threads as there are cores (a bulletin uses five to eight faces, two of
+/// them large); the result does not depend on the number of threads.
 fn subset_fonts(
     layout: &Layout,
     fonts: &FontSet,
     doc: &mut PdfDocument,
 ) -> Result<BTreeMap<FaceId, Subset>> {
-    let mut out = BTreeMap::new();
-    for (n, (face, gids)) in layout.used_glyphs().into_iter().enumerate() {
-        let file = fonts.file(face);
-        let fail = |what: String| Error::Font {
-            file: file.path.clone(),
-            message: format!("无法嵌入：{what}"),
-        };
-        let bytes = crate::fonts::subset(file, &gids)?;
+    let used: Vec<(usize, FaceId, Vec<u16>)> = layout
+        .used_glyphs()
+        .into_iter()
+        .enumerate()
+        .map(|(n, (face, gids))| (n, face, gids))
+        .collect();
+    let work = |(n, face, gids): &(usize, FaceId, Vec<u16>)| -> Result<Prepared> {
+        let file = fonts.file(*face);
+        let bytes = crate::fonts::subset(file, gids)?;
         let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
-            .ok_or_else(|| fail("子集字体无法解析".into()))?;
-        let id = FontId(font_tag(n));
+        let parsed =
+            ParsedFont::from_bytes(&bytes, 0, &mut warnings).ok_or_else(|| Error::Font {
+                file: file.path.clone(),
+                message: "无法嵌入：子集字体无法解析".into(),
+            })?;
+        // printpdf reads every used glyph's advance back out of the parsed
+        // face while it writes the widths (decoding its outline); the glyph
+        // cache is shared with the face handed over, so decode here, on this
+        // thread, what it will ask for: glyph 0 and the subset's glyphs.
+        for gid in 0..=gids.len() as u16 {
+            let _ = parsed.get_or_decode_glyph(gid);
+        }
+        let id = FontId(font_tag(*n));
         let ps_name = parsed.font_name.clone();
         // Already subset: printpdf embeds these bytes as they are (subsetting
         // again would cost a second parse of every face).
@@ -88,24 +109,58 @@ fn subset_fonts(
             requires_subsetting: false,
             ..PrintpdfFontMeta::default()
         };
-        doc.resources
-            .fonts
-            .map
-            .insert(id.clone(), PdfFont::with_meta(parsed, meta));
         // Glyph 0 stays 0; the used glyphs follow in order (fonts::subset).
         let map = gids
             .iter()
             .enumerate()
             .map(|(i, &g)| (g, i as u16 + 1))
             .collect();
-        out.insert(
-            face,
-            Subset {
-                id,
-                ps_name,
-                gids: map,
-            },
-        );
+        let subset = Subset {
+            id,
+            ps_name,
+            gids: map,
+        };
+        Ok((*face, PdfFont::with_meta(parsed, meta), subset))
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(used.len().max(1));
+    let done: Vec<Result<Prepared>> = if threads <= 1 {
+        used.iter().map(work).collect()
+    } else {
+        // The largest faces first, dealt round-robin to the threads.
+        let mut order: Vec<&(usize, FaceId, Vec<u16>)> = used.iter().collect();
+        order.sort_by_key(|(_, face, gids)| {
+            std::cmp::Reverse(fonts.file(*face).data.len() / 64 + gids.len())
+        });
+        let mut results: Vec<(usize, Result<Prepared>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let lane: Vec<_> = order.iter().skip(t).step_by(threads).copied().collect();
+                    scope
+                        .spawn(move || lane.into_iter().map(|u| (u.0, work(u))).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        // Back in face order, so errors and resources come out as with one thread.
+        results.sort_by_key(|(n, _)| *n);
+        if results.len() != used.len() {
+            return Err(Error::Font {
+                file: std::path::PathBuf::new(),
+                message: "无法嵌入：子集化线程意外中止".into(),
+            });
+        }
+        results.into_iter().map(|(_, r)| r).collect()
+    };
+    let mut out = BTreeMap::new();
+    for r in done {
+        let (face, font, subset) = r?;
+        doc.resources.fonts.map.insert(subset.id.clone(), font);
+        out.insert(face, subset);
     }
     Ok(out)
 }
@@ -375,7 +430,7 @@ pub fn render(layout: &Layout, fonts: &FontSet, opts: RenderOptions) -> Result<V
     }
 
     tag_subset_fonts(&mut pdf, &subsets);
-    pdf.compress();
+    deflate::compress(&mut pdf, opts.writer);
     // The trailer ID: derived from the content, so equal inputs give equal
     // bytes. Written as a placeholder of the final length, hashed, then patched.
     let placeholder = Object::String(vec![0; 16], StringFormat::Hexadecimal);

@@ -512,6 +512,7 @@ async fn issue(
                 allow_warnings,
                 now: SystemTime::now(),
                 supersedes: None,
+                ofd: false,
             },
         )
     })

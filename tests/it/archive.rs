@@ -322,8 +322,13 @@ fn three_issues_filed_listed_shown_searched_and_verified() {
     assert_eq!(stdout(&o).matches("完好  ").count(), 3, "{}", stdout(&o));
     let o = expect(d, &["archive", "verify", "--rerender"], 0);
     assert_eq!(
-        stdout(&o).matches("逐字节相同").count(),
-        4,
+        stdout(&o).matches("重新排版：逐字节相同").count(),
+        3,
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("重新排版 3 份：相同 3（其中只比较版面 0）"),
         "{}",
         stdout(&o)
     );
@@ -1010,7 +1015,11 @@ fn a_template_file_is_kept_with_the_copy_and_rerenders_after_it_moved() {
     assert_eq!(manifest["template"]["file"]["file"], "template.toml");
     fs::remove_file(d.join("office.toml")).unwrap();
     let o = expect(d, &["archive", "verify", "--rerender"], 0);
-    assert!(stdout(&o).contains("逐字节相同 1"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("相同 1（其中只比较版面 0）"),
+        "{}",
+        stdout(&o)
+    );
     // The kept template is checked like the other files.
     set_writable(&copy.join("template.toml"));
     fs::write(copy.join("template.toml"), kept.replace("centre", "none")).unwrap();
@@ -1039,4 +1048,89 @@ fn a_copy_that_cannot_be_rendered_again_fails_verify_rerender_quickly() {
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     assert!(stdout(&o).contains("重新排版：失败"), "{}", stdout(&o));
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &to.join(e.file_name()));
+        } else {
+            fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_copy_filed_before_writers_were_recorded_rerenders_byte_for_byte() {
+    // tests/data/archive-legacy: a copy filed by the version before the
+    // manifest recorded its PDF writer (lopdf's deflate, level 9); its
+    // index is rebuilt from the files.
+    let t = TempDir::new("legacy");
+    let d = t.path();
+    copy_tree(
+        &repo().join("tests/data/archive-legacy"),
+        &d.join("archive"),
+    );
+    let copy = fs::read_dir(d.join("archive/copies"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("2024-012");
+    let manifest: Value =
+        serde_json::from_slice(&fs::read(copy.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest.get("writer").is_none(), "{manifest}");
+    // Today's writer makes other bytes of the same input: the old ones can
+    // only be made again by the legacy writer.
+    fs::copy(copy.join("input.json"), d.join("in.json")).unwrap();
+    expect(d, &["render", "--pdfa", "in.json", "-o", "now.pdf"], 0);
+    let issued = fs::read(copy.join("issued.pdf")).unwrap();
+    assert_ne!(fs::read(d.join("now.pdf")).unwrap(), issued);
+    let o = expect(d, &["archive", "verify", "--rerender"], 0);
+    let out = stdout(&o);
+    assert!(out.contains("重新排版：逐字节相同"), "{out}");
+    assert!(out.contains("相同 1（其中只比较版面 0）"), "{out}");
+}
+
+#[test]
+fn issue_records_the_writer_and_layout_and_files_an_ofd_beside_the_pdf() {
+    let t = TempDir::new("ofdcopy");
+    let d = t.path();
+    fs::write(d.join("e.json"), example()).unwrap();
+    let o = expect(d, &["issue", "--ofd", "e.json"], 0);
+    assert!(stdout(&o).contains("OFD SHA-256："), "{}", stdout(&o));
+    let copy = issued_dir(d, &o);
+    let manifest: Value =
+        serde_json::from_slice(&fs::read(copy.join("manifest.json")).unwrap()).unwrap();
+    assert!(
+        manifest["writer"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("libdeflate-")),
+        "{manifest}"
+    );
+    assert_eq!(manifest["layout_sha256"].as_str().map(str::len), Some(64));
+    let ofd = fs::read(copy.join("issued.ofd")).unwrap();
+    assert!(ofd.starts_with(b"PK"), "an OFD is a ZIP package");
+    assert_eq!(manifest["ofd"]["file"], "issued.ofd");
+    assert_eq!(manifest["ofd"]["bytes"], ofd.len() as u64);
+    // Re-rendered, both files come out the same.
+    let o = expect(d, &["archive", "verify", "--rerender"], 0);
+    assert!(
+        stdout(&o).contains("重新排版：逐字节相同"),
+        "{}",
+        stdout(&o)
+    );
+    // The OFD is checked like the PDF.
+    set_writable(&copy.join("issued.ofd"));
+    let mut changed = ofd.clone();
+    changed.push(0);
+    fs::write(copy.join("issued.ofd"), changed).unwrap();
+    let o = expect(d, &["archive", "verify"], 1);
+    assert!(stdout(&o).contains("issued.ofd 已改动"), "{}", stdout(&o));
+    // Put back as filed, the copy is intact again.
+    fs::write(copy.join("issued.ofd"), ofd).unwrap();
+    expect(d, &["archive", "verify"], 0);
 }

@@ -234,7 +234,10 @@ fn the_file_structure_is_sound() {
     // resolving, every stream decodable, every page with its resources.
     for pdf in [render(&example()), {
         let opts = jianbao::Options {
-            render: jianbao::render::RenderOptions { pdfa: true },
+            render: jianbao::render::RenderOptions {
+                pdfa: true,
+                ..Default::default()
+            },
             ..Default::default()
         };
         engine().render(&example(), &opts).unwrap().1

@@ -1,0 +1,211 @@
+//! Stream compression of the PDF: which deflate, at which level, on how many
+//! threads. What the bytes of a copy depend on besides the layout, recorded in
+//! the archive as a [`PdfWriter`] so that a copy can be written again byte for
+//! byte.
+
+use std::io::Write;
+
+use lopdf::{Object, Stream};
+
+/// How the streams of a PDF are compressed. A copy's bytes depend on it, so
+/// the archive records it (manifest `writer`) and a re-render uses the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PdfWriter {
+    /// Every copy filed before the manifest recorded a writer: lopdf's own
+    /// `Document::compress` (flate2 with miniz_oxide at level 9, kept only
+    /// when it saves more than 19 bytes), one stream after the other.
+    Legacy,
+    /// The current writer: libdeflate (the version [`LIBDEFLATE`] names) at
+    /// the given level, streams compressed on as many threads as there are
+    /// cores. The bytes do not depend on the number of threads.
+    Libdeflate(u8),
+}
+
+/// The libdeflate the `libdeflater` crate builds (Cargo.lock pins it). Its
+/// output may change with its version, so the version is part of the
+/// writer's name: updating the crate means a new name here, and copies
+/// written by the old one are then compared by their layout.
+pub const LIBDEFLATE: &str = "1.26";
+
+/// The level of [`PdfWriter::CURRENT`]: measured on the example and the
+/// 60-page bench bulletin (bench/peer.py), see README, Performance.
+const CURRENT_LEVEL: u8 = 9;
+
+impl PdfWriter {
+    /// The writer new copies are made with.
+    pub const CURRENT: PdfWriter = PdfWriter::Libdeflate(CURRENT_LEVEL);
+
+    /// The name the archive records: `legacy`, or e.g. `libdeflate-1.26/9`.
+    pub fn name(self) -> String {
+        match self {
+            PdfWriter::Legacy => "legacy".into(),
+            PdfWriter::Libdeflate(level) => format!("libdeflate-{LIBDEFLATE}/{level}"),
+        }
+    }
+
+    /// The writer of a recorded name, if this program can still write it.
+    pub fn from_name(name: &str) -> Option<PdfWriter> {
+        if name == "legacy" {
+            return Some(PdfWriter::Legacy);
+        }
+        let rest = name.strip_prefix("libdeflate-")?.strip_prefix(LIBDEFLATE)?;
+        let level: u8 = rest.strip_prefix('/')?.parse().ok()?;
+        (1..=12)
+            .contains(&level)
+            .then_some(PdfWriter::Libdeflate(level))
+    }
+}
+
+impl Default for PdfWriter {
+    fn default() -> Self {
+        PdfWriter::CURRENT
+    }
+}
+
+/// Deflate `content` in the zlib format as lopdf does (flate2, miniz_oxide,
+/// level 9); `None` when it does not save more than 19 bytes (the length of
+/// `/Filter /FlateDecode`).
+fn deflate_legacy(content: &[u8]) -> Option<Vec<u8>> {
+    let mut enc = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(content.len() / 2),
+        flate2::Compression::best(),
+    );
+    enc.write_all(content).ok()?;
+    let out = enc.finish().ok()?;
+    (out.len() + 19 < content.len()).then_some(out)
+}
+
+/// Deflate `content` in the zlib format with libdeflate; `None` as above.
+fn deflate_libdeflate(content: &[u8], level: u8) -> Option<Vec<u8>> {
+    let level = libdeflater::CompressionLvl::new(i32::from(level)).ok()?;
+    let mut c = libdeflater::Compressor::new(level);
+    let mut out = vec![0; c.zlib_compress_bound(content.len())];
+    let n = c.zlib_compress(content, &mut out).ok()?;
+    out.truncate(n);
+    (out.len() + 19 < content.len()).then_some(out)
+}
+
+/// Compress every stream of `doc` that may be compressed and is not yet.
+pub fn compress(doc: &mut lopdf::Document, writer: PdfWriter) {
+    let mut streams: Vec<&mut Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            Object::Stream(s) if s.allows_compression && s.dict.get(b"Filter").is_err() => Some(s),
+            _ => None,
+        })
+        .collect();
+    let threads = match writer {
+        PdfWriter::Legacy => 1,
+        PdfWriter::Libdeflate(_) => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    // Largest first, dealt round-robin: the font programs are most of the
+    // work and land on different threads.
+    streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
+    let mut lanes: Vec<Vec<&mut Stream>> = (0..threads.max(1)).map(|_| Vec::new()).collect();
+    for (i, s) in streams.into_iter().enumerate() {
+        lanes[i % threads.max(1)].push(s);
+    }
+    let run = |lane: Vec<&mut Stream>| {
+        for s in lane {
+            let out = match writer {
+                PdfWriter::Legacy => deflate_legacy(&s.content),
+                PdfWriter::Libdeflate(level) => deflate_libdeflate(&s.content, level),
+            };
+            if let Some(out) = out {
+                s.dict.set("Filter", "FlateDecode");
+                s.set_content(out);
+            }
+        }
+    };
+    if lanes.len() == 1 {
+        lanes.into_iter().for_each(run);
+    } else {
+        std::thread::scope(|scope| {
+            for lane in lanes {
+                scope.spawn(move || run(lane));
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writer_names_round_trip_and_unknown_names_are_refused() {
+        for w in [
+            PdfWriter::Legacy,
+            PdfWriter::Libdeflate(1),
+            PdfWriter::CURRENT,
+        ] {
+            assert_eq!(PdfWriter::from_name(&w.name()), Some(w));
+        }
+        assert_eq!(
+            PdfWriter::CURRENT.name(),
+            format!("libdeflate-{LIBDEFLATE}/{CURRENT_LEVEL}")
+        );
+        assert_eq!(PdfWriter::from_name("libdeflate-1.26/0"), None);
+        assert_eq!(PdfWriter::from_name("libdeflate-1.26/13"), None);
+        assert_eq!(PdfWriter::from_name("libdeflate-1.19/9"), None);
+        assert_eq!(PdfWriter::from_name("zopfli-15"), None);
+    }
+
+    #[test]
+    fn compression_is_kept_only_when_it_pays_and_reads_back() {
+        assert!(deflate_legacy(b"short").is_none());
+        assert!(deflate_libdeflate(b"short", 9).is_none());
+        let long = "简报".repeat(200);
+        for out in [
+            deflate_legacy(long.as_bytes()).unwrap(),
+            deflate_libdeflate(long.as_bytes(), CURRENT_LEVEL).unwrap(),
+        ] {
+            assert!(out.len() + 19 < long.len());
+            let mut back = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&out[..]), &mut back)
+                .unwrap();
+            assert_eq!(back, long.as_bytes());
+        }
+    }
+
+    #[test]
+    fn legacy_is_what_lopdf_writes() {
+        let make = || {
+            let mut doc = lopdf::Document::with_version("1.7");
+            for k in 0..9u32 {
+                let content: Vec<u8> = (0..4000u32).map(|i| ((i * (k + 3)) % 251) as u8).collect();
+                doc.add_object(Stream::new(lopdf::Dictionary::new(), content));
+            }
+            doc
+        };
+        let mut ours = make();
+        let mut theirs = make();
+        compress(&mut ours, PdfWriter::Legacy);
+        theirs.compress();
+        assert_eq!(ours.objects, theirs.objects);
+    }
+
+    #[test]
+    fn threads_do_not_change_the_bytes() {
+        let make = || {
+            let mut doc = lopdf::Document::with_version("1.7");
+            for k in 0..9u32 {
+                let content: Vec<u8> = (0..40000u32).map(|i| ((i * (k + 3)) % 251) as u8).collect();
+                doc.add_object(Stream::new(lopdf::Dictionary::new(), content));
+            }
+            doc
+        };
+        let mut many = make();
+        compress(&mut many, PdfWriter::CURRENT);
+        for (id, obj) in make().objects {
+            let Object::Stream(mut s) = obj else { continue };
+            let out = deflate_libdeflate(&s.content, CURRENT_LEVEL).unwrap();
+            s.set_content(out);
+            match many.objects.get(&id) {
+                Some(Object::Stream(m)) => assert_eq!(m.content, s.content),
+                _ => panic!("stream {id:?} lost"),
+            }
+        }
+    }
+}
