@@ -246,6 +246,106 @@ fn help_documents_the_exit_codes() {
     );
 }
 
+/// The exit codes of one command's help: the numbers that start the lines of
+/// the block after "退出码 / exit codes:", which must end the help.
+fn help_codes(path: &[&str]) -> Vec<String> {
+    let mut args = path.to_vec();
+    args.push("--help");
+    let out = jianbao(&args, None);
+    assert_eq!(out.status.code(), Some(0), "{path:?}");
+    let help = String::from_utf8_lossy(&out.stdout).into_owned();
+    let start = help
+        .rfind("退出码 / exit codes:")
+        .unwrap_or_else(|| panic!("{path:?}: no exit codes in its help:\n{help}"));
+    let block = &help[start..];
+    // Nothing but the block after it: it ends the help.
+    let codes: Vec<String> = block
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let t = l.trim_start();
+            let n: String = t.chars().take_while(char::is_ascii_digit).collect();
+            (!n.is_empty() && l.starts_with("  ") && !l.starts_with("     ")).then_some(n)
+        })
+        .collect();
+    assert!(
+        block
+            .lines()
+            .skip(1)
+            .all(|l| l.starts_with("  ") || l.trim().is_empty()),
+        "{path:?}: the exit codes do not end its help:\n{block}"
+    );
+    codes
+}
+
+#[test]
+fn every_command_ends_its_help_with_the_exit_codes_of_the_readme() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    // README rows: | `cmd`, `cmd` | 0 | 1 | 2 |; a code is used unless its cell is "—".
+    let mut rows: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for line in readme.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        if cells.len() != 4 {
+            continue;
+        }
+        let names = cells[0]
+            .split(',')
+            .map(|c| c.trim().trim_matches('`').to_string())
+            .collect();
+        let codes = (0..3)
+            .filter(|&k| cells[k + 1] != "—")
+            .map(|k| k.to_string())
+            .collect();
+        rows.push((names, codes));
+    }
+    let commands: &[&[&str]] = &[
+        &["render"],
+        &["check"],
+        &["schema"],
+        &["import"],
+        &["issue"],
+        &["new"],
+        &["archive", "list"],
+        &["archive", "show"],
+        &["archive", "search"],
+        &["archive", "reindex"],
+        &["archive", "verify"],
+        &["fonts"],
+        &["fonts", "install"],
+        &["serve"],
+    ];
+    for path in commands {
+        let name = path.join(" ");
+        // "archive show" is written `show` after `archive list` in its row.
+        let row = rows
+            .iter()
+            .find(|(names, _)| {
+                names.contains(&name)
+                    || (path.len() == 2
+                        && names.first().is_some_and(|f| f.starts_with(path[0]))
+                        && names.iter().any(|n| n == path[1]))
+            })
+            .unwrap_or_else(|| panic!("README has no exit-code row for `{name}`"));
+        assert_eq!(help_codes(path), row.1, "`{name}`: help and README differ");
+    }
+    // Every command is in the list above.
+    let out = jianbao(&["--help"], None);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for line in help
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+    {
+        let word = line.split_whitespace().next().unwrap_or("");
+        if word.chars().all(|c| c.is_ascii_lowercase()) && !word.is_empty() && word != "help" {
+            assert!(
+                commands.iter().any(|c| c[0] == word),
+                "`{word}` is missing from this test"
+            );
+        }
+    }
+}
+
 #[test]
 fn render_reads_stdin_and_writes_stdout() {
     let out = jianbao(&["render", "-"], Some(&example()));
