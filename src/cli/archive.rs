@@ -571,9 +571,9 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
         match n {
             NextNote::NewYear { .. } => eprintln!("jianbao: {n}（--date）"),
             NextNote::FirstIssue => eprintln!(
-                "jianbao: 档案库 {} 中没有《{}》：{n}",
-                archive.root().display(),
-                a.name.as_deref().unwrap_or_default()
+                "jianbao: 《{}》是档案库 {} 中的新简报（名称要与已归档的一字不差才算同一份）：生成第1期的骨架，编印单位等请自行填写",
+                a.name.as_deref().unwrap_or_default(),
+                archive.root().display()
             ),
             NextNote::Index(_)
             | NextNote::SimilarNames(_)

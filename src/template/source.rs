@@ -141,6 +141,15 @@ fn read_text(path: &Path) -> Result<String> {
     };
     let bytes = read_regular(path, MAX_TEMPLATE_BYTES).map_err(|e| match e {
         ReadError::Io(e) => Error::io(path, e),
+        // A folder or device: a file that cannot be read as a template, like
+        // a missing one (exit code 2), not a template with an error.
+        ReadError::NotRegular => Error::io(
+            path,
+            std::io::Error::other(format!(
+                "{}：模板应是几 KB 的 .toml 文本文件",
+                ReadError::NotRegular
+            )),
+        ),
         other => refuse(format!("{other}：模板应是几 KB 的 .toml 文本文件")),
     })?;
     String::from_utf8(bytes)
@@ -236,8 +245,13 @@ mod tests {
     #[test]
     fn only_small_regular_files_are_read_and_never_echoed() {
         let d = temp("files");
+        // A folder cannot be read as a template: a file error, like a
+        // missing file, whose cause says what it is.
         let e = read_text(&d).unwrap_err();
-        assert!(e.to_string().contains("不是普通文件"), "{e}");
+        let Error::Io { source, .. } = &e else {
+            panic!("{e:?}")
+        };
+        assert!(source.to_string().contains("不是普通文件"), "{e}");
         let big = d.join("big.toml");
         std::fs::write(&big, vec![b'#'; MAX_TEMPLATE_BYTES as usize + 1]).unwrap();
         assert!(read_text(&big).unwrap_err().to_string().contains("上限"));

@@ -1134,3 +1134,33 @@ fn issue_records_the_writer_and_layout_and_files_an_ofd_beside_the_pdf() {
     fs::write(copy.join("issued.ofd"), ofd).unwrap();
     expect(d, &["archive", "verify"], 0);
 }
+
+#[test]
+fn new_says_when_a_name_is_new_to_the_archive() {
+    let t = TempDir::new("newname");
+    let d = t.path();
+    fs::write(d.join("ex.json"), example()).unwrap();
+    expect(d, &["issue", "ex.json"], 0);
+    // A name filed before: its next issue, without a word about newness.
+    let o = expect(
+        d,
+        &[
+            "new",
+            "--name",
+            "益阳市配合中央生态环境保护督察工作简报",
+            "-o",
+            "a.json",
+        ],
+        0,
+    );
+    assert!(!stderr(&o).contains("新简报"), "{}", stderr(&o));
+    // A part of it is another bulletin: 第1期, and `new` says so.
+    let o = expect(d, &["new", "--name", "益阳市工作简报", "-o", "b.json"], 0);
+    assert!(
+        stderr(&o).contains("《益阳市工作简报》是档案库") && stderr(&o).contains("新简报"),
+        "{}",
+        stderr(&o)
+    );
+    let v: Value = serde_json::from_slice(&fs::read(d.join("b.json")).unwrap()).unwrap();
+    assert_eq!(v["masthead"]["issue"], 1);
+}

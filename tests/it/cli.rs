@@ -236,6 +236,44 @@ fn usage_and_file_errors_exit_with_2() {
 }
 
 #[test]
+fn a_template_that_cannot_be_read_exits_2_and_one_with_an_error_exits_1() {
+    let dir = TempDir::new("tplcodes");
+    let example = example_path();
+    let run = |template: &std::path::Path| {
+        jianbao(
+            &[
+                "check",
+                example.as_str(),
+                "--template",
+                template.to_str().unwrap(),
+            ],
+            None,
+        )
+    };
+    // Missing, and a folder: files that cannot be read (README: 2).
+    let out = run(&dir.join("missing.toml"));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不是普通文件"));
+    // Read, but wrong: an error of the template (1), in Chinese, with the key.
+    std::fs::write(dir.join("bad.toml"), "extends = \"jianbao\"\n[bogus]\n").unwrap();
+    let out = run(&dir.join("bad.toml"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bogus：没有这一项"));
+}
+
+#[test]
 fn help_documents_the_exit_codes() {
     let out = jianbao(&["--help"], None);
     assert_eq!(out.status.code(), Some(0));
