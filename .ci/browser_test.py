@@ -171,7 +171,15 @@ class Browser:
         self.s("POST", f"/element/{self.find(css)}/click", {})
 
     def type(self, css, text):
-        self.s("POST", f"/element/{self.find(css)}/value", {"text": text})
+        """Type `text` at the element's caret or over its selection, key by
+        key, as a writer would. (WebDriver's "element send keys" moves the
+        caret to the end of a textarea first, which chromedriver now does.)"""
+        self.js("document.querySelector(arguments[0]).focus()", css)
+        keys = []
+        for ch in text:
+            keys += [{"type": "keyDown", "value": ch}, {"type": "keyUp", "value": ch}]
+        self.s("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": keys}]})
+        self.s("DELETE", "/actions")
 
     def shot(self, path=None, css=None):
         if css:

@@ -35,6 +35,7 @@
     lastRefresh: null, // timings of the last refresh, for tests and people
     refreshes: 0,
     map: null, // locate index of the current text
+    composing: false, // between compositionstart and compositionend
   };
   window.jbState = state;
 
@@ -144,8 +145,10 @@
     state.generation++;
     updateGutter();
     // While a Chinese input method composes, the text holds pinyin: wait
-    // for the characters (compositionend) before checking.
-    if (e && e.isComposing) {
+    // for the characters (compositionend) before checking. The composition
+    // events say so; an input event's isComposing alone does not (automation
+    // and some input methods set it on text that is already final).
+    if (state.composing) {
       clearTimeout(state.timer);
       return;
     }
@@ -170,7 +173,13 @@
   }
 
   source.addEventListener("input", edited);
-  source.addEventListener("compositionend", () => edited());
+  source.addEventListener("compositionstart", () => {
+    state.composing = true;
+  });
+  source.addEventListener("compositionend", () => {
+    state.composing = false;
+    edited();
+  });
   source.addEventListener("scroll", fitGutter);
   window.addEventListener("resize", fitGutter);
   source.addEventListener("keydown", (e) => {
