@@ -830,3 +830,26 @@ fn the_printing_line_is_one_line_or_the_date_moves_flush_right() {
     assert_eq!(parts.concat(), very);
     assert!(parts.iter().all(|l| l.chars().count() > 2), "{parts:?}");
 }
+
+#[test]
+fn the_example_breaks_where_the_office_copy_ended_its_pages() {
+    // The real issue (tests/data/seed-yiyang-2024-01.txt, made in Word
+    // on the same grid) ends five of its pages inside a paragraph, after
+    // these words. Laid out as Word does (hanging line-end marks), at least
+    // four of them end a line here too (issue 6).
+    let ends = [
+        "衔接沟通，益阳市已经成立配合中央生态环境",
+        "拿出详细的解决方案，迅速整改到位；各相关",
+        "障环境安全。相关企业要制定相应降噪措施，",
+        "要提高政治站位，增强迎检工作的责任感、紧",
+        "例会暨迎接第三轮中央生态环境保护督察工作",
+    ];
+    let laid = layout(&example());
+    let texts: Vec<String> = laid.layout.lines().map(|(_, l)| l.text()).collect();
+    let found: Vec<&str> = ends
+        .iter()
+        .copied()
+        .filter(|e| texts.iter().any(|t| t.ends_with(e)))
+        .collect();
+    assert!(found.len() >= 4, "only {found:?} end a line");
+}
