@@ -34,7 +34,7 @@ pub enum FontsCommand {
 /// Arguments of `fonts install`.
 #[derive(Args, Debug)]
 pub struct InstallArgs {
-    /// 从这个字体文件夹复制（默认：按查找顺序找到的第一个，如仓库的 fonts/）
+    /// 从这个字体文件夹复制（默认：当前文件夹下的 fonts/，即在仓库里运行时仓库的字体；否则按查找顺序找到的第一个）
     #[arg(long, value_name = "DIR")]
     pub from: Option<PathBuf>,
 }
@@ -135,8 +135,14 @@ fn install(a: InstallArgs, given: Option<&Path>) -> Result<ExitCode> {
     let to = fonts::user_font_dir().context(
         "不知道用户数据文件夹在哪里（没有 HOME 或 XDG_DATA_HOME）：请用 --font-dir 指定字体文件夹",
     )?;
+    // Run in the repository (as the README says), its fonts/ is the source,
+    // whatever else this binary can find.
+    let here = Path::new("fonts");
     let from = match a.from {
         Some(f) => f,
+        None if given.is_none() && fonts::is_font_folder(here) => {
+            std::path::absolute(here).unwrap_or_else(|_| here.to_path_buf())
+        }
         None => font_dir(given)?,
     };
     if from == to {

@@ -6,9 +6,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
+use jianbao::files::ReadError;
 use jianbao::import::{import, Kind};
 
 use super::render::write_output;
+use super::UsageError;
 
 /// The exit codes of `import`, for its help.
 pub const IMPORT_EXIT_CODES: &str = "退出码 / exit codes:
@@ -50,14 +52,30 @@ pub fn run(args: ImportArgs) -> Result<ExitCode> {
     } else {
         args.draft.display().to_string()
     };
+    // One byte more than the limit, so that the importer can say it is too large.
+    let limit = jianbao::import::MAX_DRAFT_BYTES + 1;
     let bytes = if is_stdio(&args.draft) {
         let mut bytes = Vec::new();
         std::io::stdin()
+            .take(limit)
             .read_to_end(&mut bytes)
             .context("无法读取标准输入")?;
         bytes
     } else {
-        std::fs::read(&args.draft).map_err(|e| jianbao::Error::io(&args.draft, e))?
+        match jianbao::files::read_regular(&args.draft, limit) {
+            Ok(b) => b,
+            Err(ReadError::Io(e)) => return Err(jianbao::Error::io(&args.draft, e).into()),
+            Err(ReadError::TooLarge { .. }) => {
+                return Err(anyhow::Error::new(jianbao::import::too_large())
+                    .context(format!("{name}: 无法导入")))
+            }
+            Err(e) => {
+                return Err(UsageError(format!(
+                    "{name}：{e}：草稿应是文本文件或 .docx（或用“-”表示标准输入）"
+                ))
+                .into())
+            }
+        }
     };
     let kind = match args.format {
         Some(Format::Text) => Some(Kind::Text),

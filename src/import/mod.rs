@@ -77,12 +77,31 @@ pub struct Imported {
     pub notices: Vec<Notice>,
 }
 
+/// The largest draft read: a .docx with photographs is a few MB; the text of
+/// a 60-page bulletin about 150 KB.
+pub const MAX_DRAFT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The error for a draft over [`MAX_DRAFT_BYTES`] (for callers that find
+/// out before reading it all).
+pub fn too_large() -> Error {
+    Error::Draft {
+        line: None,
+        message: format!(
+            "草稿超过上限 {} MB：简报草稿通常只有几 MB；请确认选对了文件",
+            MAX_DRAFT_BYTES >> 20
+        ),
+    }
+}
+
 /// Read a draft. `kind_hint` overrides detection by the first bytes.
 ///
 /// Fails with [`Error::Draft`] when the bytes are not a draft this reads (an
 /// old binary .doc, a PDF, a broken .docx) or when no masthead (name and
 /// 第N期) or no body is found.
 pub fn import(bytes: &[u8], kind_hint: Option<Kind>) -> Result<Imported> {
+    if bytes.len() as u64 > MAX_DRAFT_BYTES {
+        return Err(too_large());
+    }
     refuse_other_formats(bytes)?;
     let mut notices = Vec::new();
     let source = match kind_hint.unwrap_or_else(|| Kind::sniff(bytes)) {

@@ -274,6 +274,56 @@ fn a_template_that_cannot_be_read_exits_2_and_one_with_an_error_exits_1() {
 }
 
 #[test]
+fn fonts_install_copies_the_fonts_of_the_folder_it_is_run_in() {
+    // As the README says: in the repository, `jianbao fonts install`; then
+    // the program finds its fonts in the user data folder from anywhere.
+    let dir = TempDir::new("fontsinstall");
+    let work = dir.join("repo");
+    std::fs::create_dir_all(&work).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts"),
+        work.join("fonts"),
+    )
+    .unwrap();
+    #[cfg(not(unix))]
+    panic!("this test links a folder; write its Windows version before running it there");
+    let data = dir.join("data");
+    let out = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .current_dir(&work)
+        .env_remove("JIANBAO_FONT_DIR")
+        .env("XDG_DATA_HOME", &data)
+        .args(["fonts", "install"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains(&format!("从 {} 复制", work.join("fonts").display())),
+        "{said}"
+    );
+    let installed = data.join("jianbao/fonts");
+    for f in ["FandolFang-Regular.otf", "README.md", "PROVENANCE.md"] {
+        assert!(installed.join(f).is_file(), "{f} not installed: {said}");
+    }
+    // That folder is then in the list `jianbao fonts` shows.
+    let out = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .current_dir(dir.path())
+        .env_remove("JIANBAO_FONT_DIR")
+        .env("XDG_DATA_HOME", &data)
+        .args(["fonts"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&installed.display().to_string()), "{said}");
+}
+
+#[test]
 fn help_documents_the_exit_codes() {
     let out = jianbao(&["--help"], None);
     assert_eq!(out.status.code(), Some(0));

@@ -123,6 +123,29 @@ fn inputs_that_are_not_regular_files_or_too_large_are_refused() {
 }
 
 #[test]
+fn drafts_that_are_not_regular_files_or_too_large_are_refused() {
+    let t = TempDir::new("drafts");
+    let d = t.path();
+    // A device: exit 2 at once, nothing read or written.
+    #[cfg(unix)]
+    {
+        let o = run(d, &["import", "/dev/zero", "-o", "out.json"]);
+        assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+        assert!(err(&o).contains("不是普通文件"), "{}", err(&o));
+        assert!(!d.join("out.json").exists());
+    }
+    // Over the limit: exit 1 with the limit named, nothing written. (A
+    // sparse file: its size is over the limit without writing 64 MB.)
+    let big = std::fs::File::create(d.join("big.txt")).unwrap();
+    big.set_len(jianbao::import::MAX_DRAFT_BYTES + 1).unwrap();
+    drop(big);
+    let o = run(d, &["import", "big.txt", "-o", "out.json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(err(&o).contains("超过上限 64 MB"), "{}", err(&o));
+    assert!(!d.join("out.json").exists());
+}
+
+#[test]
 fn hostile_templates_are_refused_quickly_with_exit_1() {
     let t = TempDir::new("templates");
     let d = t.path();
