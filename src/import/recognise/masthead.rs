@@ -228,16 +228,7 @@ pub(super) fn marking(r: &mut Reader) -> bool {
     if let Some((at, label)) = label.filter(|&(at, _)| at > 0) {
         let copy = text[at..].to_string();
         if let Some(value) = after_label(&copy, label) {
-            let digits = value.replace(' ', "");
-            let no = r.no();
-            if !digits.is_empty()
-                && digits.len() <= crate::model::MAX_COPY_NUMBER_DIGITS
-                && digits.chars().all(|c| c.is_ascii_digit())
-            {
-                r.d.copy_number = Some(digits);
-            } else {
-                r.notice(no, format!("“{copy}”不是数字编号（份号），未导入"));
-            }
+            take_copy_number(r, value, &copy);
             text = text[..at].trim_end().to_string();
         }
     }
@@ -254,18 +245,24 @@ pub(super) fn copy_number(r: &mut Reader) -> bool {
     let Some(value) = after_label(&text, "编号").or_else(|| after_label(&text, "份号")) else {
         return false;
     };
+    take_copy_number(r, value, &text);
+    r.at += 1;
+    true
+}
+
+/// The copy number written as `value` (in `written`, for the notice when it
+/// is not digits).
+fn take_copy_number(r: &mut Reader, value: &str, written: &str) {
     let digits = value.replace(' ', "");
-    let no = r.no();
     if !digits.is_empty()
         && digits.len() <= crate::model::MAX_COPY_NUMBER_DIGITS
         && digits.chars().all(|c| c.is_ascii_digit())
     {
         r.d.copy_number = Some(digits);
     } else {
-        r.notice(no, format!("“{text}”不是数字编号（份号），未导入"));
+        let no = r.no();
+        r.notice(no, format!("“{written}”不是数字编号（份号），未导入"));
     }
-    r.at += 1;
-    true
 }
 
 /// （总第57期） on a line of its own.
