@@ -21,10 +21,11 @@ pub enum PdfWriter {
     Libdeflate(u8),
 }
 
-/// The libdeflate the `libdeflater` crate builds (Cargo.lock pins it). Its
-/// output may change with its version, so the version is part of the
-/// writer's name: updating the crate means a new name here, and copies
-/// written by the old one are then compared by their layout.
+/// The version of the `libdeflater` crate, which builds the libdeflate it
+/// ships (Cargo.lock pins it; a test checks the two agree). Its output may
+/// change with its version, so the version is part of the writer's name:
+/// updating the crate means a new name here, and copies written by the old
+/// one are then compared by their layout.
 pub const LIBDEFLATE: &str = "1.26";
 
 /// The level of [`PdfWriter::CURRENT`]: measured on the example and the
@@ -150,6 +151,19 @@ mod tests {
         assert_eq!(PdfWriter::from_name("libdeflate-1.26/13"), None);
         assert_eq!(PdfWriter::from_name("libdeflate-1.19/9"), None);
         assert_eq!(PdfWriter::from_name("zopfli-15"), None);
+    }
+
+    #[test]
+    fn the_writer_names_the_libdeflate_that_is_built() {
+        let lock = include_str!("../../Cargo.lock");
+        let at = lock
+            .find("name = \"libdeflater\"\nversion = \"")
+            .expect("libdeflater in Cargo.lock");
+        let version = &lock[at..].lines().nth(1).unwrap_or_default();
+        assert!(
+            version.starts_with(&format!("version = \"{LIBDEFLATE}.")),
+            "Cargo.lock has libdeflater {version}: name a new PdfWriter for it"
+        );
     }
 
     #[test]
