@@ -18,6 +18,7 @@ pub mod layout;
 pub mod model;
 pub mod ofd;
 pub mod paginate;
+pub mod par;
 pub mod render;
 pub mod serve;
 pub mod suggest;

@@ -189,8 +189,7 @@ impl Archive {
             .max();
 
         if let Some(engine) = rerender {
-            // Copies are re-rendered on as many threads as there are cores,
-            // each taking the next copy; the results go back to their copies.
+            // Copies are re-rendered on as many threads as there are cores.
             let jobs: Vec<(usize, String, &Manifest)> = checks
                 .iter()
                 .enumerate()
@@ -201,46 +200,16 @@ impl Archive {
                     Some((i, dir, *m))
                 })
                 .collect();
-            let threads = std::thread::available_parallelism()
-                .map_or(1, |n| n.get())
-                .min(jobs.len().max(1));
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            let work = || {
-                let mut done = Vec::new();
-                loop {
-                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((i, dir, m)) = jobs.get(k) else {
-                        break;
-                    };
-                    done.push((*i, self.rerender(engine, dir, m)));
-                }
-                done
-            };
-            let results: Vec<(usize, Rerender)> = if threads <= 1 {
-                work()
-            } else {
-                std::thread::scope(|scope| {
-                    let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-                    handles
-                        .into_iter()
-                        .flat_map(|h| h.join().unwrap_or_default())
-                        .collect()
-                })
-            };
-            for (i, r) in results {
-                checks[i].rerender = Some(r);
-            }
-            // A thread that died leaves its copy without a result: say so.
-            for (i, _, _) in &jobs {
-                if checks[*i].rerender.is_none() {
-                    checks[*i].rerender = Some(Rerender {
-                        identical: false,
-                        by_layout: false,
-                        same_inputs: false,
-                        failed: true,
-                        notes: vec!["重新排版意外中止".into()],
-                    });
-                }
+            let done = crate::par::map(&jobs, |(_, dir, m)| self.rerender(engine, dir, m));
+            for ((i, _, _), r) in jobs.iter().zip(done) {
+                // A copy whose thread died is not proved: say so.
+                checks[*i].rerender = Some(r.unwrap_or_else(|| Rerender {
+                    identical: false,
+                    by_layout: false,
+                    same_inputs: false,
+                    failed: true,
+                    notes: vec!["重新排版意外中止".into()],
+                }));
             }
         }
         report.copies = checks;

@@ -11,13 +11,12 @@ use lopdf::{Object, Stream};
 /// the archive records it (manifest `writer`) and a re-render uses the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PdfWriter {
-    /// Every copy filed before the manifest recorded a writer: lopdf's own
-    /// `Document::compress` (flate2 with miniz_oxide at level 9, kept only
-    /// when it saves more than 19 bytes), one stream after the other.
+    /// Every copy filed before the manifest recorded a writer: what lopdf's
+    /// own `Document::compress` writes (flate2 with miniz_oxide at level 9,
+    /// kept only when it saves more than 19 bytes).
     Legacy,
     /// The current writer: libdeflate (the version [`LIBDEFLATE`] names) at
-    /// the given level, streams compressed on as many threads as there are
-    /// cores. The bytes do not depend on the number of threads.
+    /// the given level.
     Libdeflate(u8),
 }
 
@@ -86,8 +85,14 @@ fn deflate_libdeflate(content: &[u8], level: u8) -> Option<Vec<u8>> {
     (out.len() + 19 < content.len()).then_some(out)
 }
 
-/// Compress every stream of `doc` that may be compressed and is not yet.
+/// Compress every stream of `doc` that may be compressed and is not yet, on
+/// as many threads as there are cores (`par::map`: the bytes do not depend
+/// on how the threads ran).
 pub fn compress(doc: &mut lopdf::Document, writer: PdfWriter) {
+    let deflate = |content: &[u8]| match writer {
+        PdfWriter::Legacy => deflate_legacy(content),
+        PdfWriter::Libdeflate(level) => deflate_libdeflate(content, level),
+    };
     let mut streams: Vec<&mut Stream> = doc
         .objects
         .values_mut()
@@ -96,37 +101,15 @@ pub fn compress(doc: &mut lopdf::Document, writer: PdfWriter) {
             _ => None,
         })
         .collect();
-    let threads = match writer {
-        PdfWriter::Legacy => 1,
-        PdfWriter::Libdeflate(_) => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    // Largest first, dealt round-robin: the font programs are most of the
-    // work and land on different threads.
+    // Largest first: the font programs are most of the work.
     streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
-    let mut lanes: Vec<Vec<&mut Stream>> = (0..threads.max(1)).map(|_| Vec::new()).collect();
-    for (i, s) in streams.into_iter().enumerate() {
-        lanes[i % threads.max(1)].push(s);
-    }
-    let run = |lane: Vec<&mut Stream>| {
-        for s in lane {
-            let out = match writer {
-                PdfWriter::Legacy => deflate_legacy(&s.content),
-                PdfWriter::Libdeflate(level) => deflate_libdeflate(&s.content, level),
-            };
-            if let Some(out) = out {
-                s.dict.set("Filter", "FlateDecode");
-                s.set_content(out);
-            }
+    let done = crate::par::map(&streams, |s| deflate(&s.content));
+    for (s, out) in streams.into_iter().zip(done) {
+        // A result lost with its thread is made again here.
+        if let Some(out) = out.unwrap_or_else(|| deflate(&s.content)) {
+            s.dict.set("Filter", "FlateDecode");
+            s.set_content(out);
         }
-    };
-    if lanes.len() == 1 {
-        lanes.into_iter().for_each(run);
-    } else {
-        std::thread::scope(|scope| {
-            for lane in lanes {
-                scope.spawn(move || run(lane));
-            }
-        });
     }
 }
 

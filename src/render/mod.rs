@@ -122,43 +122,25 @@ fn subset_fonts(
         };
         Ok((*face, PdfFont::with_meta(parsed, meta), subset))
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(used.len().max(1));
-    let done: Vec<Result<Prepared>> = if threads <= 1 {
-        used.iter().map(work).collect()
-    } else {
-        // The largest faces first, dealt round-robin to the threads.
-        let mut order: Vec<&(usize, FaceId, Vec<u16>)> = used.iter().collect();
-        order.sort_by_key(|(_, face, gids)| {
-            std::cmp::Reverse(fonts.file(*face).data.len() / 64 + gids.len())
-        });
-        let mut results: Vec<(usize, Result<Prepared>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let lane: Vec<_> = order.iter().skip(t).step_by(threads).copied().collect();
-                    scope
-                        .spawn(move || lane.into_iter().map(|u| (u.0, work(u))).collect::<Vec<_>>())
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-        // Back in face order, so errors and resources come out as with one thread.
-        results.sort_by_key(|(n, _)| *n);
-        if results.len() != used.len() {
-            return Err(Error::Font {
-                file: std::path::PathBuf::new(),
-                message: "无法嵌入：子集化线程意外中止".into(),
-            });
-        }
-        results.into_iter().map(|(_, r)| r).collect()
-    };
+    // The largest faces first, so that no thread is left with one at the end.
+    let mut order: Vec<&(usize, FaceId, Vec<u16>)> = used.iter().collect();
+    order.sort_by_key(|(_, face, gids)| {
+        std::cmp::Reverse(fonts.file(*face).data.len() / 64 + gids.len())
+    });
+    let mut done: Vec<(usize, Option<Result<Prepared>>)> = order
+        .iter()
+        .map(|u| u.0)
+        .zip(crate::par::map(&order, |u| work(u)))
+        .collect();
+    // Back in face order, so that errors and resources come out the same
+    // whatever the threads did.
+    done.sort_by_key(|(n, _)| *n);
     let mut out = BTreeMap::new();
-    for r in done {
-        let (face, font, subset) = r?;
+    for (_, r) in done {
+        let (face, font, subset) = r.ok_or_else(|| Error::Font {
+            file: std::path::PathBuf::new(),
+            message: "无法嵌入：子集化线程意外中止".into(),
+        })??;
         doc.resources.fonts.map.insert(subset.id.clone(), font);
         out.insert(face, subset);
     }
