@@ -15,10 +15,18 @@ pub enum PdfWriter {
     /// own `Document::compress` writes (flate2 with miniz_oxide at level 9,
     /// kept only when it saves more than 19 bytes).
     Legacy,
-    /// The current writer: libdeflate (the version [`LIBDEFLATE`] names) at
-    /// the given level.
+    /// Copies filed with printpdf's document and libdeflate (the version
+    /// [`LIBDEFLATE`] names) at the given level.
     Libdeflate(u8),
+    /// jianbao's own PDF objects (version [`DIRECT`]) with libdeflate at the
+    /// given level: the current writer.
+    Direct(u8),
 }
+
+/// The version of the direct writer's output: any change to the bytes it
+/// writes for a layout is a new number here, so that copies made by the old
+/// one are compared by their layout rather than reported as changed.
+pub const DIRECT: u32 = 1;
 
 /// The version of the `libdeflater` crate, which builds the libdeflate it
 /// ships (Cargo.lock pins it; a test checks the two agree). Its output may
@@ -33,13 +41,15 @@ const CURRENT_LEVEL: u8 = 9;
 
 impl PdfWriter {
     /// The writer new copies are made with.
-    pub const CURRENT: PdfWriter = PdfWriter::Libdeflate(CURRENT_LEVEL);
+    pub const CURRENT: PdfWriter = PdfWriter::Direct(CURRENT_LEVEL);
 
-    /// The name the archive records: `legacy`, or e.g. `libdeflate-1.26/9`.
+    /// The name the archive records: `legacy`, `libdeflate-1.26/9` (printpdf's
+    /// document), or `jianbao-1/libdeflate-1.26/9` (the direct writer).
     pub fn name(self) -> String {
         match self {
             PdfWriter::Legacy => "legacy".into(),
             PdfWriter::Libdeflate(level) => format!("libdeflate-{LIBDEFLATE}/{level}"),
+            PdfWriter::Direct(level) => format!("jianbao-{DIRECT}/libdeflate-{LIBDEFLATE}/{level}"),
         }
     }
 
@@ -48,11 +58,14 @@ impl PdfWriter {
         if name == "legacy" {
             return Some(PdfWriter::Legacy);
         }
-        let rest = name.strip_prefix("libdeflate-")?.strip_prefix(LIBDEFLATE)?;
+        let direct = format!("jianbao-{DIRECT}/");
+        let (rest, make): (&str, fn(u8) -> PdfWriter) = match name.strip_prefix(&direct) {
+            Some(rest) => (rest, PdfWriter::Direct),
+            None => (name, PdfWriter::Libdeflate),
+        };
+        let rest = rest.strip_prefix("libdeflate-")?.strip_prefix(LIBDEFLATE)?;
         let level: u8 = rest.strip_prefix('/')?.parse().ok()?;
-        (1..=12)
-            .contains(&level)
-            .then_some(PdfWriter::Libdeflate(level))
+        (1..=12).contains(&level).then(|| make(level))
     }
 }
 
@@ -85,14 +98,22 @@ fn deflate_libdeflate(content: &[u8], level: u8) -> Option<Vec<u8>> {
     (out.len() + 19 < content.len()).then_some(out)
 }
 
+/// `content` deflated as `writer` does (zlib format), `None` when that
+/// does not save more than 19 bytes and the stream stays as it is.
+pub fn deflate(content: &[u8], writer: PdfWriter) -> Option<Vec<u8>> {
+    match writer {
+        PdfWriter::Legacy => deflate_legacy(content),
+        PdfWriter::Libdeflate(level) | PdfWriter::Direct(level) => {
+            deflate_libdeflate(content, level)
+        }
+    }
+}
+
 /// Compress every stream of `doc` that may be compressed and is not yet, on
 /// as many threads as there are cores (`par::map`: the bytes do not depend
 /// on how the threads ran).
 pub fn compress(doc: &mut lopdf::Document, writer: PdfWriter) {
-    let deflate = |content: &[u8]| match writer {
-        PdfWriter::Legacy => deflate_legacy(content),
-        PdfWriter::Libdeflate(level) => deflate_libdeflate(content, level),
-    };
+    let deflate = |content: &[u8]| deflate(content, writer);
     let mut streams: Vec<&mut Stream> = doc
         .objects
         .values_mut()
@@ -122,14 +143,18 @@ mod tests {
         for w in [
             PdfWriter::Legacy,
             PdfWriter::Libdeflate(1),
+            PdfWriter::Libdeflate(9),
+            PdfWriter::Direct(6),
             PdfWriter::CURRENT,
         ] {
             assert_eq!(PdfWriter::from_name(&w.name()), Some(w));
         }
         assert_eq!(
             PdfWriter::CURRENT.name(),
-            format!("libdeflate-{LIBDEFLATE}/{CURRENT_LEVEL}")
+            format!("jianbao-{DIRECT}/libdeflate-{LIBDEFLATE}/{CURRENT_LEVEL}")
         );
+        assert_eq!(PdfWriter::from_name("jianbao-0/libdeflate-1.26/9"), None);
+        assert_eq!(PdfWriter::from_name("jianbao-1/legacy"), None);
         assert_eq!(PdfWriter::from_name("libdeflate-1.26/0"), None);
         assert_eq!(PdfWriter::from_name("libdeflate-1.26/13"), None);
         assert_eq!(PdfWriter::from_name("libdeflate-1.19/9"), None);

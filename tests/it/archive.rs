@@ -1062,17 +1062,14 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-#[test]
-fn a_copy_filed_before_writers_were_recorded_rerenders_byte_for_byte() {
-    // tests/data/archive-legacy: a copy filed by the version before the
-    // manifest recorded its PDF writer (lopdf's deflate, level 9); its
-    // index is rebuilt from the files.
-    let t = TempDir::new("legacy");
+/// Verify, re-rendering, the one copy of the archive fixture `fixture`
+/// (filed by an earlier version, its index rebuilt from the files): it must
+/// come out byte for byte, although today's writer makes other bytes of the
+/// same input. Returns the copy's manifest.
+fn an_old_copy_rerenders_byte_for_byte(fixture: &str) -> Value {
+    let t = TempDir::new("oldcopy");
     let d = t.path();
-    copy_tree(
-        &repo().join("tests/data/archive-legacy"),
-        &d.join("archive"),
-    );
+    copy_tree(&repo().join("tests/data").join(fixture), &d.join("archive"));
     let copy = fs::read_dir(d.join("archive/copies"))
         .unwrap()
         .next()
@@ -1082,9 +1079,8 @@ fn a_copy_filed_before_writers_were_recorded_rerenders_byte_for_byte() {
         .join("2024-012");
     let manifest: Value =
         serde_json::from_slice(&fs::read(copy.join("manifest.json")).unwrap()).unwrap();
-    assert!(manifest.get("writer").is_none(), "{manifest}");
     // Today's writer makes other bytes of the same input: the old ones can
-    // only be made again by the legacy writer.
+    // only be made again by the writer the copy was made with.
     fs::copy(copy.join("input.json"), d.join("in.json")).unwrap();
     expect(d, &["render", "--pdfa", "in.json", "-o", "now.pdf"], 0);
     let issued = fs::read(copy.join("issued.pdf")).unwrap();
@@ -1093,6 +1089,23 @@ fn a_copy_filed_before_writers_were_recorded_rerenders_byte_for_byte() {
     let out = stdout(&o);
     assert!(out.contains("重新排版：逐字节相同"), "{out}");
     assert!(out.contains("相同 1（其中只比较版面 0）"), "{out}");
+    manifest
+}
+
+#[test]
+fn a_copy_filed_before_writers_were_recorded_rerenders_byte_for_byte() {
+    // tests/data/archive-legacy: a copy filed by the version before the
+    // manifest recorded its PDF writer (lopdf's deflate, level 9).
+    let manifest = an_old_copy_rerenders_byte_for_byte("archive-legacy");
+    assert!(manifest.get("writer").is_none(), "{manifest}");
+}
+
+#[test]
+fn a_copy_filed_through_printpdf_with_libdeflate_rerenders_byte_for_byte() {
+    // tests/data/archive-libdeflate: a copy filed by the version before
+    // jianbao wrote its own PDF objects (printpdf's document, libdeflate 9).
+    let manifest = an_old_copy_rerenders_byte_for_byte("archive-libdeflate");
+    assert_eq!(manifest["writer"], "libdeflate-1.26/9", "{manifest}");
 }
 
 #[test]
@@ -1105,10 +1118,15 @@ fn issue_records_the_writer_and_layout_and_files_an_ofd_beside_the_pdf() {
     let copy = issued_dir(d, &o);
     let manifest: Value =
         serde_json::from_slice(&fs::read(copy.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["writer"].as_str(),
+        Some(jianbao::render::PdfWriter::CURRENT.name().as_str()),
+        "{manifest}"
+    );
     assert!(
         manifest["writer"]
             .as_str()
-            .is_some_and(|w| w.starts_with("libdeflate-")),
+            .is_some_and(|w| w.starts_with("jianbao-")),
         "{manifest}"
     );
     assert_eq!(manifest["layout_sha256"].as_str().map(str::len), Some(64));

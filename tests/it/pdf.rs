@@ -308,3 +308,78 @@ fn renders_are_byte_identical_in_one_process_and_across_processes() {
     assert!(outs[0] == outs[1], "two processes differ");
     assert!(outs[0] == a, "the CLI and the library differ");
 }
+
+/// Every glyph of `laid`'s layout, page by page, where a reader of `pdf`
+/// places it: the same text, within 0.005 pt of the layout's origin.
+fn glyphs_are_where_the_layout_put_them(laid: &jianbao::Laid, pdf: &[u8], what: &str) {
+    let placed = pdftext::placed(pdf).expect("the PDF's glyphs can be placed");
+    let layout = &laid.layout;
+    assert_eq!(placed.len(), layout.pages.len(), "{what}: pages");
+    let mut total = 0;
+    for (k, page) in layout.pages.iter().enumerate() {
+        let want: Vec<(f32, f32, &str)> = page
+            .items
+            .iter()
+            .filter_map(|it| match it {
+                jianbao::layout::Item::Line(l) => Some(l),
+                _ => None,
+            })
+            .flat_map(|l| {
+                l.runs.iter().flat_map(move |r| {
+                    r.glyphs
+                        .iter()
+                        .map(move |g| (g.x, layout.page_height - l.baseline, g.text.as_str()))
+                })
+            })
+            .collect();
+        let got = &placed[k];
+        assert_eq!(got.len(), want.len(), "{what}: glyphs on page {}", k + 1);
+        for (i, ((gx, gy, gt), (wx, wy, wt))) in got.iter().zip(&want).enumerate() {
+            assert!(
+                (gx - wx).abs() < 0.005 && (gy - wy).abs() < 0.005 && gt == wt,
+                "{what}: page {} glyph {i}: the PDF has {gt:?} at ({gx}, {gy}), the layout {wt:?} at ({wx}, {wy})",
+                k + 1
+            );
+        }
+        total += want.len();
+    }
+    assert!(total > 100, "{what}: only {total} glyphs");
+}
+
+#[test]
+fn every_glyph_is_drawn_where_the_layout_put_it_by_every_writer() {
+    use jianbao::render::{render as write_pdf, PdfWriter, RenderOptions};
+    let corpus = root().join("tests/data/corpus");
+    let inputs = [
+        ("example".to_string(), example()),
+        // Long names: scaled runs; Latin and URLs: Latin faces beside CJK.
+        (
+            "10".into(),
+            std::fs::read(corpus.join("10-long-names.json")).unwrap(),
+        ),
+        (
+            "11".into(),
+            std::fs::read(corpus.join("11-latin-and-urls.json")).unwrap(),
+        ),
+        (
+            "12".into(),
+            std::fs::read(corpus.join("12-punctuation-at-edges.json")).unwrap(),
+        ),
+    ];
+    for (name, json) in inputs {
+        let laid = layout(&json);
+        for writer in [
+            PdfWriter::CURRENT,
+            PdfWriter::Libdeflate(9),
+            PdfWriter::Legacy,
+        ] {
+            let opts = RenderOptions { pdfa: true, writer };
+            let pdf = write_pdf(&laid.layout, &laid.fonts, opts).unwrap();
+            glyphs_are_where_the_layout_put_them(
+                &laid,
+                &pdf,
+                &format!("{name}, {}", writer.name()),
+            );
+        }
+    }
+}

@@ -87,7 +87,26 @@ fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
     }
 }
 
+/// A glyph as a reader places it: its origin (x from the left, y from the
+/// bottom, in pt) and its text.
+pub type Placed = (f32, f32, String);
+
+/// Every glyph of every page of the PDF `bytes`, page by page.
+pub fn placed(bytes: &[u8]) -> Result<Vec<Vec<Placed>>, String> {
+    let doc = Document::load_mem(bytes).map_err(|e| format!("not a PDF lopdf reads: {e}"))?;
+    let mut pages = Vec::new();
+    for (_, page) in doc.get_pages() {
+        let glyphs = page_glyphs(&doc, page)?;
+        pages.push(glyphs.into_iter().map(|g| (g.x, g.y, g.text)).collect());
+    }
+    Ok(pages)
+}
+
 fn page_text(doc: &Document, page: ObjectId) -> Result<String, String> {
+    Ok(lines_of(page_glyphs(doc, page)?))
+}
+
+fn page_glyphs(doc: &Document, page: ObjectId) -> Result<Vec<Glyph>, String> {
     let mut fonts: BTreeMap<Vec<u8>, Font> = BTreeMap::new();
     let page_fonts = doc
         .get_page_fonts(page)
@@ -98,8 +117,7 @@ fn page_text(doc: &Document, page: ObjectId) -> Result<String, String> {
     let content = doc.get_page_content(page);
     let content =
         Content::decode(&content).map_err(|e| format!("content of page {page:?}: {e}"))?;
-    let glyphs = place_glyphs(&content, &fonts);
-    Ok(lines_of(glyphs))
+    Ok(place_glyphs(&content, &fonts))
 }
 
 fn read_font(doc: &Document, dict: &Dictionary) -> Font {
