@@ -382,6 +382,29 @@ pub fn subset_standalone(file: &FontFile, gids: &[u16]) -> Result<Vec<u8>> {
     subset_with(file, gids, true)
 }
 
+/// The font program a PDF embeds for `gids` (glyph 0 first, then `gids` in
+/// order): the bare `CFF ` table of a CFF face (CID-keyed faces keep their
+/// CIDs), or a TrueType file without `cmap`, which a CIDFontType2 shown
+/// through CIDToGIDMap does not need (ISO 32000-1 §9.9). Not for name-keyed
+/// CFF faces of more than 255 glyphs, which this would make CID-keyed.
+pub fn subset_program(file: &FontFile, gids: &[u16]) -> Result<Vec<u8>> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::prince::{subset as subset_font, PrinceCmapTarget};
+    let fail = |what: String| Error::Font {
+        file: file.path.clone(),
+        message: format!("无法取子集：{what}"),
+    };
+    let mut ids = Vec::with_capacity(gids.len() + 1);
+    ids.push(0);
+    ids.extend(gids.iter().copied().filter(|&g| g != 0));
+    let data = ReadScope::new(&file.data)
+        .read::<FontData<'_>>()
+        .map_err(|e| fail(e.to_string()))?;
+    let provider = data.table_provider(0).map_err(|e| fail(e.to_string()))?;
+    subset_font(&provider, &ids, PrinceCmapTarget::Omit, false).map_err(|e| fail(e.to_string()))
+}
+
 fn subset_with(file: &FontFile, gids: &[u16], os2: bool) -> Result<Vec<u8>> {
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;

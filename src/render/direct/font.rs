@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::cff;
 use crate::error::{Error, Result};
 use crate::fonts::FontFile;
 
@@ -244,16 +245,24 @@ impl Plan {
         s.into_bytes()
     }
 
-    /// The font program to embed, from the subset file made of
-    /// [`Plan::gids`]: the bare `CFF ` table for a CID-keyed face (whose
-    /// charset must give the planned codes), else the whole file.
-    pub fn program(&self, file: &FontFile, subset: Vec<u8>) -> Result<Vec<u8>> {
-        if self.kind != Kind::CidCff {
-            return Ok(subset);
+    /// The font program to embed, subset to [`Plan::gids`]: for a
+    /// CID-keyed face its bare `CFF ` table (subset here, or by allsorts
+    /// when this subsetter does not understand the program), whose charset
+    /// must give the planned codes; else the subset file allsorts makes.
+    pub fn program(&self, file: &FontFile) -> Result<Vec<u8>> {
+        match self.kind {
+            Kind::NameCff => return crate::fonts::subset(file, &self.gids),
+            Kind::TrueType => return crate::fonts::subset_program(file, &self.gids),
+            Kind::CidCff => {}
         }
         let fail = |what: &str| font_error(file, format!("无法嵌入子集：{what}"));
-        let cff = sfnt_table(&subset, *b"CFF ").ok_or_else(|| fail("没有 CFF 表"))?;
-        let table = ttf_parser::cff::Table::parse(cff).ok_or_else(|| fail("CFF 表无法解析"))?;
+        let program =
+            match sfnt_table(&file.data, *b"CFF ").and_then(|t| cff::subset(t, &self.gids)) {
+                Some(p) => p,
+                None => crate::fonts::subset_program(file, &self.gids)?,
+            };
+        let table =
+            ttf_parser::cff::Table::parse(&program).ok_or_else(|| fail("CFF 表无法解析"))?;
         for (i, gid) in self.gids.iter().enumerate() {
             let planned = self.glyphs.get(gid).map(|g| g.0);
             let got = table.glyph_cid(ttf_parser::GlyphId(i as u16 + 1));
@@ -261,12 +270,12 @@ impl Plan {
                 return Err(fail("子集的 CID 与原字体不符"));
             }
         }
-        Ok(cff.to_vec())
+        Ok(program)
     }
 }
 
 /// The table `tag` of an sfnt (OpenType or TrueType) file.
-fn sfnt_table(data: &[u8], tag: [u8; 4]) -> Option<&[u8]> {
+pub(super) fn sfnt_table(data: &[u8], tag: [u8; 4]) -> Option<&[u8]> {
     let be16 = |at: usize| Some(u16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?));
     let be32 = |at: usize| Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?));
     let count = usize::from(be16(4)?);

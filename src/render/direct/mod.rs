@@ -9,6 +9,7 @@
 //! What it writes depends on the layout, the font files and the deflate
 //! level only; the object numbers follow the pages' and the faces' order.
 
+mod cff;
 mod content;
 mod font;
 
@@ -72,9 +73,7 @@ fn face_streams(
     plan: &Plan,
     writer: PdfWriter,
 ) -> Result<FaceStreams> {
-    let file = fonts.file(face);
-    let subset = crate::fonts::subset(file, &plan.gids)?;
-    let program = plan.program(file, subset)?;
+    let program = plan.program(fonts.file(face))?;
     let mut dict = Dictionary::new();
     match plan.kind {
         Kind::CidCff => dict.set("Subtype", "CIDFontType0C"),
