@@ -388,9 +388,24 @@ pub fn subset_standalone(file: &FontFile, gids: &[u16]) -> Result<Vec<u8>> {
 /// through CIDToGIDMap does not need (ISO 32000-1 §9.9). Not for name-keyed
 /// CFF faces of more than 255 glyphs, which this would make CID-keyed.
 pub fn subset_program(file: &FontFile, gids: &[u16]) -> Result<Vec<u8>> {
+    use allsorts::subset::prince::{subset as subset_font, PrinceCmapTarget};
+    subset_by(file, gids, |provider, ids| {
+        subset_font(provider, ids, PrinceCmapTarget::Omit, false).map_err(|e| e.to_string())
+    })
+}
+
+/// `make` run on the table provider of `file` and the glyphs allsorts wants
+/// kept (glyph 0 first, then `gids`); its error becomes a font error.
+fn subset_by(
+    file: &FontFile,
+    gids: &[u16],
+    make: impl FnOnce(
+        &allsorts::font_data::DynamicFontTableProvider<'_>,
+        &[u16],
+    ) -> std::result::Result<Vec<u8>, String>,
+) -> Result<Vec<u8>> {
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;
-    use allsorts::subset::prince::{subset as subset_font, PrinceCmapTarget};
     let fail = |what: String| Error::Font {
         file: file.path.clone(),
         message: format!("无法取子集：{what}"),
@@ -402,45 +417,34 @@ pub fn subset_program(file: &FontFile, gids: &[u16]) -> Result<Vec<u8>> {
         .read::<FontData<'_>>()
         .map_err(|e| fail(e.to_string()))?;
     let provider = data.table_provider(0).map_err(|e| fail(e.to_string()))?;
-    subset_font(&provider, &ids, PrinceCmapTarget::Omit, false).map_err(|e| fail(e.to_string()))
+    make(&provider, &ids).map_err(fail)
 }
 
 fn subset_with(file: &FontFile, gids: &[u16], os2: bool) -> Result<Vec<u8>> {
-    use allsorts::binary::read::ReadScope;
-    use allsorts::font_data::FontData;
     use allsorts::subset::{subset as subset_font, CmapTarget, SubsetProfile};
     use allsorts::tables::FontTableProvider;
     use allsorts::tag;
-    let fail = |what: String| Error::Font {
-        file: file.path.clone(),
-        message: format!("无法取子集：{what}"),
-    };
-    let mut ids = Vec::with_capacity(gids.len() + 1);
-    ids.push(0);
-    ids.extend(gids.iter().copied().filter(|&g| g != 0));
-    let data = ReadScope::new(&file.data)
-        .read::<FontData<'_>>()
-        .map_err(|e| fail(e.to_string()))?;
-    let provider = data.table_provider(0).map_err(|e| fail(e.to_string()))?;
-    let profile = if os2 && provider.has_table(tag::OS_2) {
-        // The PDF profile's tables and OS/2.
-        SubsetProfile::Custom(vec![
-            tag::CMAP,
-            tag::HEAD,
-            tag::CVT,
-            tag::FPGM,
-            tag::HHEA,
-            tag::HMTX,
-            tag::MAXP,
-            tag::NAME,
-            tag::OS_2,
-            tag::POST,
-            tag::PREP,
-        ])
-    } else {
-        SubsetProfile::Pdf
-    };
-    subset_font(&provider, &ids, &profile, CmapTarget::Unicode).map_err(|e| fail(e.to_string()))
+    subset_by(file, gids, |provider, ids| {
+        let profile = if os2 && provider.has_table(tag::OS_2) {
+            // The PDF profile's tables and OS/2.
+            SubsetProfile::Custom(vec![
+                tag::CMAP,
+                tag::HEAD,
+                tag::CVT,
+                tag::FPGM,
+                tag::HHEA,
+                tag::HMTX,
+                tag::MAXP,
+                tag::NAME,
+                tag::OS_2,
+                tag::POST,
+                tag::PREP,
+            ])
+        } else {
+            SubsetProfile::Pdf
+        };
+        subset_font(provider, ids, &profile, CmapTarget::Unicode).map_err(|e| e.to_string())
+    })
 }
 
 /// A file every font folder of the built-in template holds: the folder
