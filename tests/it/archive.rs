@@ -1064,9 +1064,9 @@ fn copy_tree(from: &Path, to: &Path) {
 
 /// Verify, re-rendering, the one copy of the archive fixture `fixture`
 /// (filed by an earlier version, its index rebuilt from the files): it must
-/// come out byte for byte, although today's writer makes other bytes of the
-/// same input. Returns the copy's manifest.
-fn an_old_copy_rerenders_byte_for_byte(fixture: &str) -> Value {
+/// come out byte for byte; unless `current`, although today's writer makes
+/// other bytes of the same input. Returns the copy's manifest.
+fn a_filed_copy_rerenders_byte_for_byte(fixture: &str, current: bool) -> Value {
     let t = TempDir::new("oldcopy");
     let d = t.path();
     copy_tree(&repo().join("tests/data").join(fixture), &d.join("archive"));
@@ -1084,7 +1084,7 @@ fn an_old_copy_rerenders_byte_for_byte(fixture: &str) -> Value {
     fs::copy(copy.join("input.json"), d.join("in.json")).unwrap();
     expect(d, &["render", "--pdfa", "in.json", "-o", "now.pdf"], 0);
     let issued = fs::read(copy.join("issued.pdf")).unwrap();
-    assert_ne!(fs::read(d.join("now.pdf")).unwrap(), issued);
+    assert_eq!(fs::read(d.join("now.pdf")).unwrap() == issued, current);
     let o = expect(d, &["archive", "verify", "--rerender"], 0);
     let out = stdout(&o);
     assert!(out.contains("重新排版：逐字节相同"), "{out}");
@@ -1096,7 +1096,7 @@ fn an_old_copy_rerenders_byte_for_byte(fixture: &str) -> Value {
 fn a_copy_filed_before_writers_were_recorded_rerenders_byte_for_byte() {
     // tests/data/archive-legacy: a copy filed by the version before the
     // manifest recorded its PDF writer (lopdf's deflate, level 9).
-    let manifest = an_old_copy_rerenders_byte_for_byte("archive-legacy");
+    let manifest = a_filed_copy_rerenders_byte_for_byte("archive-legacy", false);
     assert!(manifest.get("writer").is_none(), "{manifest}");
 }
 
@@ -1104,8 +1104,20 @@ fn a_copy_filed_before_writers_were_recorded_rerenders_byte_for_byte() {
 fn a_copy_filed_through_printpdf_with_libdeflate_rerenders_byte_for_byte() {
     // tests/data/archive-libdeflate: a copy filed by the version before
     // jianbao wrote its own PDF objects (printpdf's document, libdeflate 9).
-    let manifest = an_old_copy_rerenders_byte_for_byte("archive-libdeflate");
+    let manifest = a_filed_copy_rerenders_byte_for_byte("archive-libdeflate", false);
     assert_eq!(manifest["writer"], "libdeflate-1.26/9", "{manifest}");
+}
+
+#[test]
+fn a_copy_filed_by_the_direct_writer_rerenders_byte_for_byte() {
+    // tests/data/archive-direct: a copy filed by jianbao's own writer, the
+    // current one when it was filed. A change to the direct writer's bytes
+    // without a new `render::deflate::DIRECT` fails here.
+    let manifest = a_filed_copy_rerenders_byte_for_byte("archive-direct", true);
+    assert_eq!(
+        manifest["writer"], "jianbao-1/libdeflate-1.26/6",
+        "{manifest}"
+    );
 }
 
 #[test]
