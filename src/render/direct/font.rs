@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::cff;
+use super::{cff, ttf};
 use crate::error::{Error, Result};
 use crate::fonts::FontFile;
 
@@ -246,13 +246,20 @@ impl Plan {
     }
 
     /// The font program to embed, subset to [`Plan::gids`]: for a
-    /// CID-keyed face its bare `CFF ` table (subset here, or by allsorts
-    /// when this subsetter does not understand the program), whose charset
-    /// must give the planned codes; else the subset file allsorts makes.
+    /// CID-keyed face its bare `CFF ` table, whose charset must give the
+    /// planned codes; for a TrueType face a TrueType file; for a name-keyed
+    /// CFF face an OpenType file. CID-keyed CFF and TrueType programs are
+    /// subset here (`cff.rs`, `ttf.rs`), or by allsorts when those do not
+    /// understand the program.
     pub fn program(&self, file: &FontFile) -> Result<Vec<u8>> {
         match self.kind {
             Kind::NameCff => return crate::fonts::subset(file, &self.gids),
-            Kind::TrueType => return crate::fonts::subset_program(file, &self.gids),
+            Kind::TrueType => {
+                return match ttf::subset(&file.data, &self.gids) {
+                    Some(p) => Ok(p),
+                    None => crate::fonts::subset_program(file, &self.gids),
+                }
+            }
             Kind::CidCff => {}
         }
         let fail = |what: &str| font_error(file, format!("无法嵌入子集：{what}"));

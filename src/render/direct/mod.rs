@@ -12,6 +12,7 @@
 mod cff;
 mod content;
 mod font;
+mod ttf;
 
 use std::collections::BTreeMap;
 
