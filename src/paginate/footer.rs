@@ -2,8 +2,6 @@
 //! last page, the fitting that keeps it there when a little room is missing,
 //! and its lines and rules at the bottom of the type area.
 
-use std::borrow::Cow;
-
 use super::{fill, place_line, Grid, Placed};
 use crate::diag::Sink;
 use crate::error::Place;
@@ -16,8 +14,10 @@ const EPS: f32 = 0.01;
 
 /// The flow as it will be placed, and where the footer goes.
 pub(super) struct Plan<'f> {
-    /// The flow lines (tightened on the last page when the footer was fitted).
-    pub flow: Cow<'f, [FlowLine]>,
+    /// The flow lines (tightened on the last page when the footer was fitted):
+    /// references into the typeset flow, so that trying a tightening copies
+    /// no line.
+    pub flow: Vec<&'f FlowLine>,
     /// The placed lines of each page.
     pub placed: Vec<Placed>,
     /// The footer's line pitch.
@@ -44,11 +44,12 @@ pub(super) fn plan<'f>(
     let room = |end: u32| g.bottom() - g.cell_top(end) - f.gap_before;
     let need = |pitch: f32| lines as f32 * pitch;
     let mut scratch = Sink::new();
-    let (placed, end) = fill(&ts.flow, first, g.lines, &mut scratch);
+    let all: Vec<&FlowLine> = ts.flow.iter().collect();
+    let (placed, end) = fill(&all, first, g.lines, &mut scratch);
     let simple = |placed: Vec<Placed>, fits: bool, sink: &mut Sink| {
         sink.extend(scratch.clone().into_diagnostics());
         Plan {
-            flow: Cow::Borrowed(&ts.flow[..]),
+            flow: all.clone(),
             placed,
             pitch: f.line_pitch,
             fits,
@@ -67,7 +68,7 @@ pub(super) fn plan<'f>(
     }
 
     let mut done = Vec::new();
-    let mut flow: Vec<FlowLine> = ts.flow.clone();
+    let mut flow: Vec<&FlowLine> = all.clone();
     let mut best = (placed.clone(), end);
     // 1. Punctuation compression on the paragraphs that begin on the last page.
     let tight: Vec<_> = ts.tight.iter().filter(|p| p.start >= k0).collect();
@@ -76,7 +77,7 @@ pub(super) fn plan<'f>(
         let mut at = k0;
         for p in &tight {
             tightened.extend_from_slice(&flow[at..p.start]);
-            tightened.extend(p.lines.iter().cloned());
+            tightened.extend(p.lines.iter());
             at = p.start + p.len;
         }
         tightened.extend_from_slice(&flow[at..]);
@@ -92,7 +93,7 @@ pub(super) fn plan<'f>(
         let spares = flow[k0..].iter().filter(|l| l.spare).count();
         if spares > 0 {
             let mut kept = flow[..k0].to_vec();
-            kept.extend(flow[k0..].iter().filter(|l| !l.spare).cloned());
+            kept.extend(flow[k0..].iter().filter(|l| !l.spare).copied());
             let (p2, e2) = fill(&kept, first, g.lines, &mut Sink::new());
             if p2.len() == placed.len() && e2 < best.1 {
                 done.push(format!("去掉了标题或栏目前的 {spares} 个空行"));
@@ -123,7 +124,7 @@ pub(super) fn plan<'f>(
         ),
     );
     Plan {
-        flow: Cow::Owned(flow),
+        flow,
         placed,
         pitch,
         fits: true,

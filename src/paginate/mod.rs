@@ -132,13 +132,13 @@ pub(crate) type Placed = Vec<(usize, u32)>;
 
 /// Distribute the flow over pages: `first` is the first free grid line of page 1.
 /// Returns the placed lines of each page and the first free line of the last page.
-fn fill(flow: &[FlowLine], first: u32, lines: u32, sink: &mut Sink) -> (Vec<Placed>, u32) {
+fn fill(flow: &[&FlowLine], first: u32, lines: u32, sink: &mut Sink) -> (Vec<Placed>, u32) {
     let mut pages: Vec<Placed> = Vec::new();
     let mut cur: Placed = Vec::new();
     let mut pos = first;
     let mut i = 0;
     while i < flow.len() {
-        let fl = &flow[i];
+        let fl = flow[i];
         if cur.is_empty() && fl.drop_at_top {
             i += 1;
             continue;
@@ -192,7 +192,7 @@ pub fn paginate(typeset: &Typeset, t: &Template, info: DocInfo) -> Warned<Layout
         };
         let mut guide_span: Option<(u32, u32)> = None;
         for &(k, at) in lines {
-            let fl = &flow[k];
+            let fl = flow[k];
             if let Some(line) = &fl.line {
                 items.push(place_line(
                     line,
