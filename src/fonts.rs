@@ -384,9 +384,9 @@ pub fn subset_standalone(file: &FontFile, gids: &[u16]) -> Result<Vec<u8>> {
 
 /// The font program a PDF embeds for `gids` (glyph 0 first, then `gids` in
 /// order): the bare `CFF ` table of a CFF face (CID-keyed faces keep their
-/// CIDs), or a TrueType file without `cmap`, which a CIDFontType2 shown
-/// through CIDToGIDMap does not need (ISO 32000-1 §9.9). Not for name-keyed
-/// CFF faces of more than 255 glyphs, which this would make CID-keyed.
+/// CIDs, name-keyed ones stay name-keyed), or a TrueType file without
+/// `cmap`, which a CIDFontType2 shown through CIDToGIDMap does not need
+/// (ISO 32000-1 §9.9).
 pub fn subset_program(file: &FontFile, gids: &[u16]) -> Result<Vec<u8>> {
     use allsorts::subset::prince::{subset as subset_font, PrinceCmapTarget};
     subset_by(file, gids, |provider, ids| {

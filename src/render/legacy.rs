@@ -12,11 +12,11 @@ use printpdf::{
     TextItem, TextMatrix,
 };
 
-use super::font_tag;
+use super::{font_tag, Built};
 use crate::error::{Error, Result};
 use crate::fonts::{FaceId, FontSet};
 use crate::layout::{Item, Layout, Rgb};
-use lopdf::Object;
+use lopdf::{Object, ObjectId};
 
 /// A face subset to the glyphs the layout uses.
 struct Subset {
@@ -212,7 +212,7 @@ fn page_ops(
 
 /// The document printpdf makes of `layout`, converted to lopdf, its subset
 /// faces tagged.
-pub fn document(layout: &Layout, fonts: &FontSet) -> Result<lopdf::Document> {
+pub fn document(layout: &Layout, fonts: &FontSet) -> Result<Built> {
     let mut doc = PdfDocument::new(&layout.info.title);
     let subsets = subset_fonts(layout, fonts, &mut doc)?;
     let w = Mm(layout.page_width * 25.4 / 72.0);
@@ -233,7 +233,21 @@ pub fn document(layout: &Layout, fonts: &FontSet) -> Result<lopdf::Document> {
     let mut warnings = Vec::new();
     let mut pdf = doc.to_lopdf_document(&save_opts, &mut warnings);
     tag_subset_fonts(&mut pdf, &subsets);
-    Ok(pdf)
+    let pages: Vec<ObjectId> = pdf.get_pages().into_values().collect();
+    let catalog = pdf
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(|e| Error::Io {
+            path: "<pdf>".into(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+    pdf.version = "1.7".into();
+    Ok(Built {
+        doc: pdf,
+        pages,
+        catalog,
+    })
 }
 
 /// Give every embedded subset its `XXXXXX+` tag on /BaseFont and /FontName

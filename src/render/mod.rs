@@ -23,6 +23,17 @@ use crate::fonts::FontSet;
 use crate::layout::{Bookmark, Layout};
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
+/// A writer's document, before the parts every writer adds (information,
+/// bookmarks, PDF/A): its pages in order and its catalog.
+struct Built {
+    /// The document.
+    doc: lopdf::Document,
+    /// The page objects, in order.
+    pages: Vec<ObjectId>,
+    /// The catalog.
+    catalog: ObjectId,
+}
+
 /// Options of the PDF output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RenderOptions {
@@ -125,29 +136,22 @@ fn save(doc: &mut lopdf::Document) -> Result<Vec<u8>> {
 
 /// Render `layout` to PDF bytes with the faces of `fonts`.
 pub fn render(layout: &Layout, fonts: &FontSet, opts: RenderOptions) -> Result<Vec<u8>> {
-    let (mut pdf, page_ids, catalog_id, producer) = match opts.writer {
-        PdfWriter::Direct(_) => {
-            let built = direct::document(layout, fonts, opts.writer)?;
-            let producer = format!("jianbao {}", env!("CARGO_PKG_VERSION"));
-            (built.doc, built.pages, built.catalog, producer)
-        }
-        PdfWriter::Legacy | PdfWriter::Libdeflate(_) => {
-            let mut pdf = legacy::document(layout, fonts)?;
-            let producer = format!("jianbao {} (printpdf 0.12)", env!("CARGO_PKG_VERSION"));
-            let page_ids: Vec<ObjectId> = pdf.get_pages().into_values().collect();
-            let catalog_id = pdf
-                .trailer
-                .get(b"Root")
-                .and_then(Object::as_reference)
-                .map_err(|e| Error::Io {
-                    path: "<pdf>".into(),
-                    source: std::io::Error::other(e.to_string()),
-                })?;
-            pdf.version = "1.7".into();
-            (pdf, page_ids, catalog_id, producer)
-        }
+    let (mut built, producer) = match opts.writer {
+        PdfWriter::Direct(_) => (
+            direct::document(layout, fonts, opts.writer)?,
+            format!("jianbao {}", env!("CARGO_PKG_VERSION")),
+        ),
+        PdfWriter::Legacy | PdfWriter::Libdeflate(_) => (
+            legacy::document(layout, fonts)?,
+            format!("jianbao {} (printpdf 0.12)", env!("CARGO_PKG_VERSION")),
+        ),
     };
-    finish(&mut pdf, layout, opts, &page_ids, catalog_id, &producer)
+    let Built {
+        doc,
+        pages,
+        catalog,
+    } = &mut built;
+    finish(doc, layout, opts, pages, *catalog, &producer)
 }
 
 /// What every writer adds to its document: the information dictionary,
@@ -174,6 +178,7 @@ fn finish(
     dict.set("ModDate", pdf_date(info.created));
     let info_id = pdf.add_object(Object::Dictionary(dict));
     pdf.trailer.set("Info", info_id);
+    // printpdf's own information dictionary (nothing for the direct writer).
     pdfa::remove_stale_info(pdf);
 
     // Bookmarks, nested (layout.md §8.3).

@@ -1,9 +1,8 @@
 //! Subsetting a CID-keyed CFF font program (Adobe Technical Note #5176, "The
 //! Compact Font Format Specification") to the glyphs a layout uses: what a
 //! PDF embeds as FontFile3/CIDFontType0C. The glyphs keep their CIDs (the
-//! codes the pages show), their charstrings are copied as they are, and so
-//! are the global and local subroutines they may call; the dictionaries that
-//! point into the file are written again with new offsets.
+//! codes the pages show), their charstrings are copied as they are, and the
+//! dictionaries that point into the file are written again with new offsets.
 //!
 //! Glyph 0 (.notdef) stays first; the used glyphs follow in the order given.
 //! Only programs without subroutines are subset here (the Fandol faces have
@@ -67,6 +66,17 @@ fn read_index(data: &[u8], at: usize) -> Option<Index> {
     })
 }
 
+/// The offset size of an INDEX whose last offset is `last`: the fewest bytes
+/// that hold it.
+fn off_size(last: usize) -> usize {
+    match last {
+        0..=0xFF => 1,
+        0x100..=0xFFFF => 2,
+        0x1_0000..=0xFF_FFFF => 3,
+        _ => 4,
+    }
+}
+
 /// Write an INDEX of `items`.
 fn write_index(out: &mut Vec<u8>, items: &[&[u8]]) {
     out.extend_from_slice(&(items.len() as u16).to_be_bytes());
@@ -74,12 +84,7 @@ fn write_index(out: &mut Vec<u8>, items: &[&[u8]]) {
         return;
     }
     let total: usize = items.iter().map(|i| i.len()).sum::<usize>() + 1;
-    let off_size = match total {
-        0..=0xFF => 1,
-        0x100..=0xFFFF => 2,
-        0x1_0000..=0xFF_FFFF => 3,
-        _ => 4,
-    };
+    let off_size = off_size(total);
     out.push(off_size as u8);
     let mut offset = 1usize;
     let put = |out: &mut Vec<u8>, v: usize| {
@@ -102,13 +107,7 @@ fn index_len(lens: impl Iterator<Item = usize> + Clone) -> usize {
         return 2;
     }
     let total: usize = lens.sum::<usize>() + 1;
-    let off_size = match total {
-        0..=0xFF => 1,
-        0x100..=0xFFFF => 2,
-        0x1_0000..=0xFF_FFFF => 3,
-        _ => 4,
-    };
-    3 + (count + 1) * off_size + total - 1
+    3 + (count + 1) * off_size(total) + total - 1
 }
 
 /// A DICT (§4) as its entries: operator, operand bytes as written, and the
@@ -211,11 +210,10 @@ fn int(dict: &[Entry<'_>], which: Op, k: usize) -> Option<usize> {
     usize::try_from(*e.ints.get(k)?).ok()
 }
 
-/// The font DICT of an FD and its Private DICT and local subroutines.
+/// The font DICT of an FD and its Private DICT.
 struct Fd<'a> {
     dict: Vec<Entry<'a>>,
     private: Vec<Entry<'a>>,
-    subrs: Option<&'a [u8]>,
 }
 
 /// Subset the CID-keyed CFF `cff` to glyph 0 and `gids` (in that order).
@@ -254,21 +252,14 @@ pub fn subset(cff: &[u8], gids: &[u16]) -> Option<Vec<u8>> {
         let size = int(&dict, OP_PRIVATE, 0)?;
         let at = int(&dict, OP_PRIVATE, 1)?;
         let private = read_dict(cff.get(at..at.checked_add(size)?)?)?;
-        let subrs = match int(&private, OP_SUBRS, 0) {
-            Some(rel) => {
-                let idx = read_index(cff, at + rel)?;
-                if !idx.items.is_empty() {
-                    return None;
-                }
-                Some(&cff[at + rel..idx.end])
+        // Local subroutines: none, or an empty INDEX, which is the same and
+        // is left out of the subset's Private DICT.
+        if let Some(rel) = int(&private, OP_SUBRS, 0) {
+            if !read_index(cff, at.checked_add(rel)?)?.items.is_empty() {
+                return None;
             }
-            None => None,
-        };
-        fd_list.push(Fd {
-            dict,
-            private,
-            subrs,
-        });
+        }
+        fd_list.push(Fd { dict, private });
     }
     if keep.iter().any(|&g| usize::from(fds[g]) >= fd_list.len()) {
         return None;
@@ -304,11 +295,6 @@ pub fn subset(cff: &[u8], gids: &[u16]) -> Option<Vec<u8>> {
             p
         })
         .collect();
-    let private_lens: Vec<usize> = fd_list
-        .iter()
-        .zip(&private_bodies)
-        .map(|(fd, p)| p.len() + if fd.subrs.is_some() { 6 } else { 0 })
-        .collect();
 
     let mut out = Vec::with_capacity(cff.len().min(64 * 1024 + keep.len() * 600));
     out.extend_from_slice(&[1, 0, 4, 4]);
@@ -331,9 +317,9 @@ pub fn subset(cff: &[u8], gids: &[u16]) -> Option<Vec<u8>> {
     let fdarray_len = index_len(fd_lens.iter().copied());
     let mut private_at = Vec::new();
     let mut at = fdarray_new + fdarray_len;
-    for (fd, len) in fd_list.iter().zip(&private_lens) {
+    for p in &private_bodies {
         private_at.push(at);
-        at += len + fd.subrs.map_or(0, <[u8]>::len);
+        at += p.len();
     }
 
     // The Top DICT.
@@ -369,9 +355,9 @@ pub fn subset(cff: &[u8], gids: &[u16]) -> Option<Vec<u8>> {
     write_index(&mut out, &cs);
     let fd_dicts: Vec<Vec<u8>> = fd_bodies
         .into_iter()
-        .zip(private_lens.iter().zip(&private_at))
-        .map(|(mut d, (&len, &at))| {
-            int5(&mut d, len);
+        .zip(private_bodies.iter().zip(&private_at))
+        .map(|(mut d, (p, &at))| {
+            int5(&mut d, p.len());
             int5(&mut d, at);
             op(&mut d, OP_PRIVATE);
             d
@@ -379,23 +365,11 @@ pub fn subset(cff: &[u8], gids: &[u16]) -> Option<Vec<u8>> {
         .collect();
     let fd_refs: Vec<&[u8]> = fd_dicts.iter().map(Vec::as_slice).collect();
     write_index(&mut out, &fd_refs);
-    for ((fd, mut p), (&len, &at)) in fd_list
-        .iter()
-        .zip(private_bodies)
-        .zip(private_lens.iter().zip(&private_at))
-    {
+    for (p, &at) in private_bodies.iter().zip(&private_at) {
         if out.len() != at {
             return None;
         }
-        if let Some(subrs) = fd.subrs {
-            // The local subroutines follow their Private DICT directly.
-            int5(&mut p, len);
-            op(&mut p, OP_SUBRS);
-            out.extend_from_slice(&p);
-            out.extend_from_slice(subrs);
-        } else {
-            out.extend_from_slice(&p);
-        }
+        out.extend_from_slice(p);
     }
     Some(out)
 }
@@ -464,7 +438,7 @@ mod tests {
     fn programs_with_subroutines_are_left_to_another_subsetter() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
         let file = std::fs::read(root.join("NotoSerifCJKsc-Bold.subset.otf")).unwrap();
-        let table = super::super::font::sfnt_table(&file, *b"CFF ").unwrap();
+        let table = super::super::sfnt::table(&file, *b"CFF ").unwrap();
         assert!(subset(table, &[1, 2, 3]).is_none());
     }
 
@@ -532,7 +506,7 @@ mod tests {
         ] {
             let file = std::fs::read(root.join(name)).unwrap();
             let face = ttf_parser::Face::parse(&file, 0).unwrap();
-            let table = super::super::font::sfnt_table(&file, *b"CFF ").unwrap();
+            let table = super::super::sfnt::table(&file, *b"CFF ").unwrap();
             let chars = "工作简报，益阳市生态环境。2024年";
             let mut gids: Vec<u16> = chars
                 .chars()
@@ -559,16 +533,10 @@ mod tests {
                     "{name}: glyph {g}"
                 );
                 // The same outline: the same bounding box.
-                struct Sink;
-                impl ttf_parser::OutlineBuilder for Sink {
-                    fn move_to(&mut self, _: f32, _: f32) {}
-                    fn line_to(&mut self, _: f32, _: f32) {}
-                    fn quad_to(&mut self, _: f32, _: f32, _: f32, _: f32) {}
-                    fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, _: f32, _: f32) {}
-                    fn close(&mut self) {}
-                }
-                let a = original.outline(ttf_parser::GlyphId(g), &mut Sink).ok();
-                let b = ours.outline(new, &mut Sink).ok();
+                let a = original
+                    .outline(ttf_parser::GlyphId(g), &mut super::super::NoOutline)
+                    .ok();
+                let b = ours.outline(new, &mut super::super::NoOutline).ok();
                 assert!(a.is_some(), "{name}: glyph {g} has no outline");
                 assert_eq!(a, b, "{name}: glyph {g}");
             }

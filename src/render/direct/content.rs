@@ -22,12 +22,16 @@ pub fn num(out: &mut Vec<u8>, v: f32) {
     if m < 0 {
         out.push(b'-');
     }
-    let (whole, frac) = (m.unsigned_abs() / 1000, m.unsigned_abs() % 1000);
+    let (whole, mut frac) = (m.unsigned_abs() / 1000, m.unsigned_abs() % 1000);
     let _ = write!(out, "{whole}");
     if frac != 0 {
-        let digits = format!("{frac:03}");
-        out.push(b'.');
-        out.extend_from_slice(digits.trim_end_matches('0').as_bytes());
+        // Without its trailing zeros: .5, .25, .125.
+        let mut digits = 3;
+        while frac % 10 == 0 {
+            frac /= 10;
+            digits -= 1;
+        }
+        let _ = write!(out, ".{frac:0digits$}");
     }
 }
 

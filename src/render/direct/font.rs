@@ -1,8 +1,8 @@
 //! The fonts of the direct writer: for each face a layout uses, the codes its
 //! glyphs are shown with and the widths a reader advances by (the face's
 //! [`Plan`], made before anything is subset, so that the pages can be written
-//! while the faces are), then the embedded objects (an [`Embedded`] face):
-//! the subset program, its descriptor and the ToUnicode map.
+//! while the faces are), and what its embedding is made of: the subset
+//! program, the descriptor's numbers, /W and the ToUnicode map.
 //!
 //! A composite font per face (ISO 32000-1 §9.7): Type0 with Identity-H, so a
 //! shown code is two bytes. CFF faces are CIDFontType0; a CID-keyed CFF is
@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{cff, ttf};
+use super::{cff, sfnt, ttf};
 use crate::error::{Error, Result};
 use crate::fonts::FontFile;
 
@@ -264,7 +264,7 @@ impl Plan {
         }
         let fail = |what: &str| font_error(file, format!("无法嵌入子集：{what}"));
         let program =
-            match sfnt_table(&file.data, *b"CFF ").and_then(|t| cff::subset(t, &self.gids)) {
+            match sfnt::table(&file.data, *b"CFF ").and_then(|t| cff::subset(t, &self.gids)) {
                 Some(p) => p,
                 None => crate::fonts::subset_program(file, &self.gids)?,
             };
@@ -279,22 +279,6 @@ impl Plan {
         }
         Ok(program)
     }
-}
-
-/// The table `tag` of an sfnt (OpenType or TrueType) file.
-pub(super) fn sfnt_table(data: &[u8], tag: [u8; 4]) -> Option<&[u8]> {
-    let be16 = |at: usize| Some(u16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?));
-    let be32 = |at: usize| Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?));
-    let count = usize::from(be16(4)?);
-    (0..count).find_map(|i| {
-        let at = 12 + 16 * i;
-        if data.get(at..at + 4)? != tag {
-            return None;
-        }
-        let offset = be32(at + 8)? as usize;
-        let length = be32(at + 12)? as usize;
-        data.get(offset..offset.checked_add(length)?)
-    })
 }
 
 #[cfg(test)]
@@ -346,20 +330,5 @@ mod tests {
     fn base_font_carries_the_tag_and_names_are_cleaned() {
         assert_eq!(plan_of(&[], &[]).base_font(), "JBAAAA+Face-Regular");
         assert_eq!(ps_name_chars("Fandol Fang/(R)"), "FandolFangR");
-    }
-
-    #[test]
-    fn tables_are_found_by_tag_and_bad_directories_give_none() {
-        let mut f = vec![0u8; 12 + 16 + 4];
-        f[4..6].copy_from_slice(&1u16.to_be_bytes());
-        f[12..16].copy_from_slice(b"CFF ");
-        f[20..24].copy_from_slice(&28u32.to_be_bytes());
-        f[24..28].copy_from_slice(&4u32.to_be_bytes());
-        f[28..32].copy_from_slice(b"abcd");
-        assert_eq!(sfnt_table(&f, *b"CFF "), Some(&b"abcd"[..]));
-        assert_eq!(sfnt_table(&f, *b"glyf"), None);
-        f[24..28].copy_from_slice(&400u32.to_be_bytes());
-        assert_eq!(sfnt_table(&f, *b"CFF "), None);
-        assert_eq!(sfnt_table(&[0, 0], *b"CFF "), None);
     }
 }

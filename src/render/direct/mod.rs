@@ -12,6 +12,7 @@
 mod cff;
 mod content;
 mod font;
+mod sfnt;
 mod ttf;
 
 use std::collections::BTreeMap;
@@ -19,22 +20,12 @@ use std::collections::BTreeMap;
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
 use super::deflate::{self, PdfWriter};
+use super::Built;
 use crate::error::{Error, Result};
 use crate::fonts::FontSet;
 use crate::layout::{FaceId, Layout};
 
 use font::{Kind, Plan};
-
-/// The document, before the parts every writer adds (information, bookmarks,
-/// PDF/A): its pages in order and its catalog.
-pub struct Built {
-    /// The document.
-    pub doc: lopdf::Document,
-    /// The page objects, in order.
-    pub pages: Vec<ObjectId>,
-    /// The catalog.
-    pub catalog: ObjectId,
-}
 
 /// One piece of parallel work.
 enum Job {
@@ -293,4 +284,18 @@ pub fn document(layout: &Layout, fonts: &FontSet, writer: PdfWriter) -> Result<B
         pages,
         catalog,
     })
+}
+
+/// An outline builder that keeps nothing: the subsetters' tests compare
+/// outlines by the bounding box ttf-parser returns.
+#[cfg(test)]
+struct NoOutline;
+
+#[cfg(test)]
+impl ttf_parser::OutlineBuilder for NoOutline {
+    fn move_to(&mut self, _: f32, _: f32) {}
+    fn line_to(&mut self, _: f32, _: f32) {}
+    fn quad_to(&mut self, _: f32, _: f32, _: f32, _: f32) {}
+    fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, _: f32, _: f32) {}
+    fn close(&mut self) {}
 }

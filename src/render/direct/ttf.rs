@@ -12,30 +12,14 @@
 
 use std::collections::BTreeMap;
 
-fn be16(d: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes(d.get(at..at + 2)?.try_into().ok()?))
-}
+use super::sfnt::{be16, be32};
 
-fn be32(d: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(d.get(at..at + 4)?.try_into().ok()?))
-}
-
-/// The tables of an sfnt file by tag.
+/// The tables of a single TrueType face (not a collection, not CFF).
 fn tables(data: &[u8]) -> Option<BTreeMap<[u8; 4], &[u8]>> {
-    // A single TrueType face (not a collection, not CFF).
     if !matches!(be32(data, 0)?, 0x0001_0000 | 0x7472_7565) {
         return None;
     }
-    let count = usize::from(be16(data, 4)?);
-    let mut out = BTreeMap::new();
-    for i in 0..count {
-        let at = 12 + 16 * i;
-        let tag: [u8; 4] = data.get(at..at + 4)?.try_into().ok()?;
-        let offset = be32(data, at + 8)? as usize;
-        let length = be32(data, at + 12)? as usize;
-        out.insert(tag, data.get(offset..offset.checked_add(length)?)?);
-    }
-    Some(out)
+    super::sfnt::tables(data)
 }
 
 // Composite glyph flags (OpenType `glyf`, composite glyph description).
@@ -240,15 +224,6 @@ fn write_sfnt(tables: &[([u8; 4], Vec<u8>)]) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    struct Sink;
-    impl ttf_parser::OutlineBuilder for Sink {
-        fn move_to(&mut self, _: f32, _: f32) {}
-        fn line_to(&mut self, _: f32, _: f32) {}
-        fn quad_to(&mut self, _: f32, _: f32, _: f32, _: f32) {}
-        fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, _: f32, _: f32) {}
-        fn close(&mut self) {}
-    }
-
     #[test]
     fn the_repository_faces_subset_to_the_same_outlines_and_advances() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
@@ -289,8 +264,12 @@ mod tests {
                     ours.glyph_hor_side_bearing(new),
                     "{name}: {g}"
                 );
-                let a = face.outline_glyph(old, &mut Sink);
-                assert_eq!(a, ours.outline_glyph(new, &mut Sink), "{name}: glyph {g}");
+                let a = face.outline_glyph(old, &mut super::super::NoOutline);
+                assert_eq!(
+                    a,
+                    ours.outline_glyph(new, &mut super::super::NoOutline),
+                    "{name}: glyph {g}"
+                );
                 assert!(
                     a.is_some() || face.glyph_index(' ') == Some(old),
                     "{name}: {g}"
