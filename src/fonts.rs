@@ -230,10 +230,7 @@ impl FontSet {
                         let upm = f32::from(face.units_per_em());
                         ParsedFace { face, upm }
                     })
-                    .map_err(|e| Error::Font {
-                        file: f.path.clone(),
-                        message: format!("无法解析：{e}"),
-                    })
+                    .map_err(|e| damaged(&f.path, format!("无法解析：{e}")))
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Metrics {
@@ -406,10 +403,7 @@ fn subset_by(
 ) -> Result<Vec<u8>> {
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;
-    let fail = |what: String| Error::Font {
-        file: file.path.clone(),
-        message: format!("无法取子集：{what}"),
-    };
+    let fail = |what: String| damaged(&file.path, format!("无法取子集：{what}"));
     let mut ids = Vec::with_capacity(gids.len() + 1);
     ids.push(0);
     ids.extend(gids.iter().copied().filter(|&g| g != 0));
@@ -445,6 +439,17 @@ fn subset_with(file: &FontFile, gids: &[u16], os2: bool) -> Result<Vec<u8>> {
         };
         subset_font(provider, ids, &profile, CmapTarget::Unicode).map_err(|e| e.to_string())
     })
+}
+
+/// The error of a font file that cannot be read as a font (`what` says
+/// where it failed): in practice a file damaged or cut short in copying.
+fn damaged(path: &Path, what: String) -> Error {
+    Error::Font {
+        file: path.to_path_buf(),
+        message: format!(
+            "{what}（字体文件可能已损坏或不完整：请换一份完好的，如重新复制字体文件夹）"
+        ),
+    }
 }
 
 /// A file every font folder of the built-in template holds: the folder

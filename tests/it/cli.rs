@@ -189,6 +189,37 @@ fn rule_a_character_no_font_has_is_an_error_naming_it() {
 }
 
 #[test]
+fn a_damaged_font_file_is_named_with_what_to_do() {
+    // A face cut short in copying: its tables for measuring still read,
+    // its outlines do not. The render fails on that file, saying so.
+    let t = TempDir::new("cutfont");
+    let fonts = t.join("fonts");
+    std::fs::create_dir(&fonts).unwrap();
+    for e in std::fs::read_dir(root().join("fonts")).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, fonts.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let face = fonts.join("FandolFang-Regular.otf");
+    let cut = std::fs::read(&face).unwrap()[..300_000].to_vec();
+    std::fs::write(&face, cut).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args(["render", &example_path(), "-o"])
+        .arg(t.join("out.pdf"))
+        .arg("--font-dir")
+        .arg(&fonts)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("FandolFang-Regular.otf"), "{err}");
+    assert!(err.contains("损坏或不完整"), "{err}");
+    assert!(err.contains("换一份完好的"), "{err}");
+    assert!(!t.join("out.pdf").exists());
+}
+
+#[test]
 fn a_page_number_dash_no_font_has_is_an_error_naming_it() {
     // Page numbers are typeset with the rest, so their characters are
     // checked with the rest: no page drawn with empty boxes.
