@@ -38,10 +38,11 @@ pub const NEW: &str = "退出码 / exit codes:
   1  上一期的输入有错误，或下一期的编号超过上限 the previous issue has errors, or a number would pass its limit
   2  用法错误（如输出文件已存在）；文件或档案库无法读写 usage errors (an existing output), files or archive";
 
-/// `fonts` and `fonts install`.
+/// `fonts`, `fonts install` and `fonts use`.
 pub const FONTS: &str = "退出码 / exit codes:
   0  成功 success
-  2  找不到字体文件夹，或无法复制字体 no font folder found, or the fonts cannot be copied";
+  2  找不到字体文件夹或模板要的字体；无法复制字体；fonts use 没有认出字体
+     no font folder or a font the template names; the fonts cannot be copied; fonts use found no office font";
 
 /// `serve`.
 pub const SERVE: &str = "退出码 / exit codes:
