@@ -7,6 +7,7 @@ mod archive;
 mod cli;
 mod common;
 mod corpus;
+mod defaults;
 mod fonts;
 mod hostile;
 mod import;
