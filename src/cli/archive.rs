@@ -13,7 +13,7 @@ use jianbao::archive::{
 use jianbao::model::Date;
 use jianbao::Engine;
 
-use super::render::{read_input, write_output};
+use super::render::{read_input, refuse_to_replace, write_output};
 use super::table::{display_width, pad, pad_left, truncate_width};
 use super::{codes, UsageError, EXIT_INPUT};
 
@@ -63,7 +63,7 @@ pub struct IssueArgs {
     pub input: PathBuf,
     #[command(flatten)]
     pub dir: ArchiveDir,
-    /// 排版有提示时也归档（提示记入清单）
+    /// 有警告（可能的书写错误）时也归档（确认无误后用；警告记入清单）
     #[arg(long)]
     pub allow_warnings: bool,
     /// 使用这个模板文件，而不是输入中指定的模板
@@ -156,6 +156,9 @@ pub struct NewArgs {
     /// 写到这个文件（默认：标准输出）；不覆盖已有文件
     #[arg(short, long, value_name = "NEXT.json")]
     pub output: Option<PathBuf>,
+    /// 输出文件已存在时也覆盖（默认不覆盖：它可能已经改过）
+    #[arg(long)]
+    pub force: bool,
     /// 新一期的日期（默认：今天，北京时间）
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
@@ -571,14 +574,8 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
             .ok_or_else(|| UsageError(format!("日期“{d}”应是 YYYY-MM-DD 形式的真实日期")))?,
         None => Date::cst(SystemTime::now()),
     };
-    if let Some(out) = &a.output {
-        if out.as_os_str() != "-" && out.exists() {
-            return Err(UsageError(format!(
-                "{} 已存在：new 不覆盖已有文件，请换一个文件名",
-                out.display()
-            ))
-            .into());
-        }
+    if let (Some(out), false) = (&a.output, a.force) {
+        refuse_to_replace(out, |_| false, "它可能已经改过")?;
     }
     let archive = Archive::new(a.dir.path()?);
     let next = if let Some(from) = &a.from {

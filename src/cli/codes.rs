@@ -22,7 +22,9 @@ pub const ISSUE: &str = "退出码 / exit codes:
 /// `archive list`, `show`, `search` and `reindex`.
 pub const ARCHIVE: &str = "退出码 / exit codes:
   0  成功 success
-  1  找不到要查看的那一期；搜索词无效；档案索引损坏 no such copy, an empty search, a damaged index
+  1  找不到要查看的那一期；搜索词中没有字（只有空格或标点）；档案索引损坏
+     no such copy, a search without a word to look for, a damaged index
+     （搜索没有找到结果时退出码为 0 / a search that finds nothing exits 0）
   2  用法错误；档案库不存在或无法读写（磁盘满、没有权限） usage errors, no archive, unreadable or full disk";
 
 /// `archive verify`.

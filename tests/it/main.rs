@@ -12,6 +12,7 @@ mod fonts;
 mod hostile;
 mod import;
 mod layout;
+mod newcomer;
 mod ofd;
 mod parts;
 mod pdf;
