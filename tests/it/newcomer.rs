@@ -291,7 +291,7 @@ fn the_figures_the_docs_state_are_the_programs() {
         );
     }
     // And nowhere another number in those forms.
-    let mut docs = vec!["README.md".to_string()];
+    let mut docs = vec!["README.md".to_string(), "README.zh-CN.md".to_string()];
     for e in fs::read_dir(root().join("docs")).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "md") {
@@ -336,4 +336,149 @@ fn the_figures_the_docs_state_are_the_programs() {
     let cells: Vec<&str> = row.split('|').map(str::trim).collect();
     assert!(cells[2].contains("a search that finds nothing"), "{row}");
     assert!(cells[3].contains("a search without a word"), "{row}");
+}
+
+/// The code of a Markdown text: its indented and fenced blocks and its
+/// inline code spans.
+fn code_of(markdown: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut fenced = false;
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced || line.starts_with("    ") {
+            out.push(line.to_string());
+            continue;
+        }
+        let mut parts = line.split('`');
+        parts.next();
+        while let Some(code) = parts.next() {
+            out.push(code.to_string());
+            parts.next();
+        }
+    }
+    out
+}
+
+/// Every `jianbao <command>` named in the code of `markdown`, with the
+/// subcommand of `archive` and `fonts`.
+fn commands_of(markdown: &str) -> std::collections::BTreeSet<String> {
+    let word = |w: Option<&str>| {
+        w.filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase()))
+            .map(str::to_string)
+    };
+    let mut out = std::collections::BTreeSet::new();
+    for code in code_of(markdown) {
+        for (at, _) in code.match_indices("jianbao ") {
+            let before = code[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '/' || c == '-' || c == '_') {
+                continue;
+            }
+            let mut words = code[at + "jianbao ".len()..].split_whitespace();
+            let Some(first) = word(words.next()) else {
+                continue;
+            };
+            let name = match (first.as_str(), word(words.next())) {
+                ("archive" | "fonts", Some(sub)) => format!("{first} {sub}"),
+                _ => first,
+            };
+            out.insert(name);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_chinese_and_english_readmes_name_the_same_commands() {
+    let en = commands_of(&fs::read_to_string(root().join("README.md")).unwrap());
+    let zh = commands_of(&fs::read_to_string(root().join("README.zh-CN.md")).unwrap());
+    for must in [
+        "render",
+        "check",
+        "issue",
+        "new",
+        "serve",
+        "archive verify",
+        "fonts use",
+    ] {
+        assert!(
+            en.contains(must),
+            "README.md lacks `jianbao {must}`: {en:?}"
+        );
+    }
+    assert_eq!(
+        en, zh,
+        "README.md and README.zh-CN.md name different commands"
+    );
+    // And each is a command of the program.
+    let help = String::from_utf8_lossy(&run(Path::new("."), &["--help"]).stdout).into_owned();
+    for c in &en {
+        let first = c.split(' ').next().unwrap();
+        assert!(
+            help.contains(&format!("  {first} ")),
+            "`jianbao {c}` is not a command"
+        );
+    }
+}
+
+/// Run the README's first issue (the code block after `heading`) in an empty
+/// folder, filling in the skeleton after the first `new` as a writer would.
+fn run_first_issue(readme: &str, heading: &str) {
+    let text = fs::read_to_string(root().join(readme)).unwrap();
+    let after = &text[text
+        .find(heading)
+        .unwrap_or_else(|| panic!("{readme}: {heading}"))..];
+    let lines: Vec<&str> = after
+        .lines()
+        .skip_while(|l| !l.starts_with("    jianbao "))
+        .take_while(|l| l.starts_with("    jianbao "))
+        .collect();
+    assert_eq!(lines.len(), 5, "{readme}: {lines:?}");
+    let t = TempDir::new("first-issue");
+    let (work, data) = (t.join("work"), t.join("data"));
+    fs::create_dir_all(&work).unwrap();
+    let mut filled = false;
+    for line in lines {
+        let command = line.trim().split(" #").next().unwrap();
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let o = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+            .current_dir(&work)
+            .env("JIANBAO_FONT_DIR", root().join("fonts"))
+            .env_remove("JIANBAO_ARCHIVE")
+            .env("XDG_DATA_HOME", &data)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{readme}: {command}: {}",
+            said(&o)
+        );
+        if args[0] == "new" && !filled {
+            let out = work.join(args.last().unwrap());
+            let mut v: serde_json::Value =
+                serde_json::from_slice(&fs::read(&out).unwrap()).unwrap();
+            v["masthead"]["issuer"] = "某县人民政府办公室".into();
+            v["body"][0]["title"] = "全县召开安全生产工作会议".into();
+            v["body"][0]["paragraphs"][0] =
+                "6月3日，县政府召开全县安全生产工作会议，部署下一阶段重点工作。".into();
+            v["imprint"]["issuer"] = "某县人民政府办公室".into();
+            fs::write(&out, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+            filled = true;
+        }
+    }
+    assert!(work.join("2024-01.pdf").is_file());
+    assert!(data.join("jianbao/archive/copies").is_dir());
+    let next: serde_json::Value =
+        serde_json::from_slice(&fs::read(work.join("2024-02.json")).unwrap()).unwrap();
+    assert_eq!(next["masthead"]["issue"], 2, "{readme}");
+}
+
+#[test]
+fn the_first_issue_of_each_readme_runs() {
+    run_first_issue("README.md", "## Your first issue");
+    run_first_issue("README.zh-CN.md", "## 第一期");
 }
