@@ -53,8 +53,9 @@ impl FontFile {
 /// the tables and outlines used are paged in.
 ///
 /// The face of a collection is copied out of the mapped file when the file
-/// is opened ([`collection::extract`]): a few milliseconds for a CJK
-/// collection, so that every reader of the face reads a plain font file.
+/// is opened ([`collection::extract`]), so that every reader of the face
+/// reads a plain font file: the whole face is read then (fonts/README.md
+/// has what it costs).
 #[derive(Debug)]
 pub struct FontBytes {
     map: memmap2::Mmap,
