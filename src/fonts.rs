@@ -15,6 +15,10 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::template::{hex, Role, Template};
 
+pub mod collection;
+pub mod discover;
+pub mod install;
+
 /// The environment variable that names the font folder.
 pub const FONT_DIR_ENV: &str = "JIANBAO_FONT_DIR";
 
@@ -25,16 +29,20 @@ pub struct FontFile {
     pub name: String,
     /// Where it was read from.
     pub path: PathBuf,
-    /// Its bytes (mapped, so that only the pages a render touches are read).
+    /// Its bytes (mapped, so that only the pages a render touches are read);
+    /// for a face of a collection, that face as a file of its own.
     pub data: FontBytes,
+    /// The face's index in its file, when the file is a collection (.ttc).
+    pub index: Option<u32>,
     sha256: OnceLock<String>,
 }
 
 impl FontFile {
-    /// SHA-256 (hex) of the file, computed on first use.
+    /// SHA-256 (hex) of the file (the whole collection for a face of one),
+    /// computed on first use.
     pub fn sha256(&self) -> &str {
         self.sha256
-            .get_or_init(|| hex(&Sha256::digest(&*self.data)))
+            .get_or_init(|| hex(&Sha256::digest(self.data.file())))
     }
 }
 
@@ -43,8 +51,16 @@ impl FontFile {
 /// A CJK font is 5–8 MB, and a bulletin uses a few hundred of its glyphs:
 /// reading the whole files cost about 17 ms of a 60 ms render; mapped, only
 /// the tables and outlines used are paged in.
+///
+/// The face of a collection is copied out of the mapped file when the file
+/// is opened ([`collection::extract`]), so that every reader of the face
+/// reads a plain font file: the whole face is read then (fonts/README.md
+/// has what it costs).
 #[derive(Debug)]
-pub struct FontBytes(memmap2::Mmap);
+pub struct FontBytes {
+    map: memmap2::Mmap,
+    face: Option<Vec<u8>>,
+}
 
 /// The largest font file read: the CJK faces of a full character set are
 /// 5–20 MB; a larger file is not a font a bulletin needs.
@@ -76,14 +92,19 @@ impl FontBytes {
         // font-rendering program has with its font files.
         #[allow(unsafe_code)]
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(ReadError::Io)?;
-        Ok(FontBytes(map))
+        Ok(FontBytes { map, face: None })
+    }
+
+    /// The bytes of the whole file (for a face of a collection, the collection).
+    pub fn file(&self) -> &[u8] {
+        &self.map
     }
 }
 
 impl std::ops::Deref for FontBytes {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
-        &self.0
+        self.face.as_deref().unwrap_or(&self.map)
     }
 }
 
@@ -108,7 +129,8 @@ impl FontLibrary {
         &self.dir
     }
 
-    /// The file `name`, read on first use.
+    /// The file `name`, read on first use; `file.ttc#face` names a face of
+    /// a collection ([`collection`]).
     pub fn file(&self, name: &str) -> Result<Arc<FontFile>> {
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(f) = files.get(name) {
@@ -120,14 +142,16 @@ impl FontLibrary {
                 message: "字体名应是字体文件夹中的文件名，不能含路径".into(),
             });
         }
-        let path = self.dir.join(name);
-        let data = FontBytes::open(&path).map_err(|e| Error::Font {
+        let (file_name, selector) = collection::split(name);
+        let path = self.dir.join(file_name);
+        let mut data = FontBytes::open(&path).map_err(|e| Error::Font {
             file: path.clone(),
             message: format!(
                 "无法读取（{e}）：字体文件夹 {} 中应有这个文件",
                 self.dir.display()
             ),
         })?;
+        let index = open_face(&mut data, &path, file_name, selector)?;
         if ttf_parser::Face::parse(&data, 0).is_err() {
             return Err(Error::Font {
                 file: path,
@@ -138,6 +162,7 @@ impl FontLibrary {
             name: name.to_string(),
             path,
             data,
+            index,
             sha256: OnceLock::new(),
         });
         files.insert(name.to_string(), file.clone());
@@ -176,6 +201,33 @@ impl FontLibrary {
             latin,
         })
     }
+}
+
+/// For a collection, copy out the face `selector` chooses (an error lists
+/// its faces when none or no face of it is chosen); its index. A plain file
+/// stays as it is (a `selector` must name its one face).
+fn open_face(
+    data: &mut FontBytes,
+    path: &Path,
+    file_name: &str,
+    selector: Option<&str>,
+) -> Result<Option<u32>> {
+    let fail = |message: String| Error::Font {
+        file: path.to_path_buf(),
+        message,
+    };
+    let is_collection = collection::is_collection(data.file());
+    if !is_collection && selector.is_none() {
+        return Ok(None);
+    }
+    let index = collection::choose(data.file(), file_name, selector).map_err(fail)?;
+    if !is_collection {
+        return Ok(None);
+    }
+    let face = collection::extract(data.file(), index)
+        .ok_or_else(|| damaged(path, format!("字体集中第 {index} 个字体无法取出")))?;
+    data.face = Some(face);
+    Ok(Some(index))
 }
 
 pub use crate::layout::FaceId;
@@ -450,146 +502,6 @@ fn damaged(path: &Path, what: String) -> Error {
             "{what}（字体文件可能已损坏或不完整：请换一份完好的，如重新复制字体文件夹）"
         ),
     }
-}
-
-/// A file every font folder of the built-in template holds: the folder
-/// that has it is a font folder.
-pub const MARKER_FONT: &str = "FandolFang-Regular.otf";
-
-/// Where a font folder was found, or would have been.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FontSource {
-    /// Named on the command line.
-    Given,
-    /// Named by the environment variable [`FONT_DIR_ENV`].
-    Environment,
-    /// Beside the program: `fonts/` or `share/jianbao/fonts/` in its folder
-    /// or one of the folders above it (a clone's `target/release`).
-    BesideProgram,
-    /// The user's data folder, where `jianbao fonts install` copies them.
-    UserData,
-}
-
-impl std::fmt::Display for FontSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            FontSource::Given => "命令行指定的文件夹",
-            FontSource::Environment => "环境变量 JIANBAO_FONT_DIR",
-            FontSource::BesideProgram => "程序旁边",
-            FontSource::UserData => "用户数据文件夹",
-        })
-    }
-}
-
-/// The per-user font folder: `$XDG_DATA_HOME/jianbao/fonts`, else
-/// `~/.local/share/jianbao/fonts` (the XDG base directory defaults).
-pub fn user_font_dir() -> Option<PathBuf> {
-    let data = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
-    Some(data.join("jianbao").join("fonts"))
-}
-
-/// The places fonts are looked for, in order: the folder `given` on the
-/// command line, the environment variable, beside the program, the user's
-/// data folder.
-pub fn font_places(given: Option<&Path>) -> Vec<(FontSource, PathBuf)> {
-    let mut out = Vec::new();
-    if let Some(g) = given {
-        out.push((FontSource::Given, g.to_path_buf()));
-    }
-    if let Some(e) = std::env::var_os(FONT_DIR_ENV).filter(|e| !e.is_empty()) {
-        out.push((FontSource::Environment, PathBuf::from(e)));
-    }
-    if let Ok(exe) = std::env::current_exe() {
-        // The program's folder and three above it (a clone's target/release),
-        // each with fonts/ or share/jianbao/fonts/ (an installation prefix).
-        for anc in exe.ancestors().skip(1).take(4) {
-            out.push((FontSource::BesideProgram, anc.join("fonts")));
-            out.push((FontSource::BesideProgram, anc.join("share/jianbao/fonts")));
-        }
-    }
-    if let Some(u) = user_font_dir() {
-        out.push((FontSource::UserData, u));
-    }
-    out
-}
-
-/// Whether `dir` is a font folder (it holds [`MARKER_FONT`]).
-pub fn is_font_folder(dir: &Path) -> bool {
-    dir.join(MARKER_FONT).is_file()
-}
-
-/// The font folder to use: the one given on the command line or by the
-/// environment variable when one is (whatever it holds: an error about it
-/// then names it), else the first place that holds the fonts. An error
-/// lists every place looked at.
-pub fn locate_font_dir(given: Option<&Path>) -> Result<PathBuf> {
-    let places = font_places(given);
-    if let Some((_, p)) = places
-        .iter()
-        .find(|(s, _)| matches!(s, FontSource::Given | FontSource::Environment))
-    {
-        return Ok(p.clone());
-    }
-    if let Some((_, p)) = places.iter().find(|(_, p)| is_font_folder(p)) {
-        return Ok(p.clone());
-    }
-    let looked: Vec<String> = places
-        .iter()
-        .map(|(s, p)| format!("{}（{s}）", p.display()))
-        .collect();
-    Err(Error::Font {
-        file: PathBuf::from(MARKER_FONT),
-        message: format!(
-            "找不到有这个文件的字体文件夹。找过这些地方：{}",
-            looked.join("；")
-        ),
-    })
-}
-
-/// Copy the font folder `from` (its fonts, licences, provenance and README)
-/// into `to`, creating it; the names of the files copied, sorted. Refuses a
-/// `from` that is not a font folder, and never copies a link.
-pub fn install(from: &Path, to: &Path) -> Result<Vec<String>> {
-    if !is_font_folder(from) {
-        return Err(Error::Font {
-            file: from.to_path_buf(),
-            message: format!("这不是字体文件夹（没有 {MARKER_FONT}）"),
-        });
-    }
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |e| Error::io(p, e)
-    };
-    let mut copied = Vec::new();
-    let mut copy_dir = |src: &Path, dst: &Path, prefix: &str| -> Result<()> {
-        std::fs::create_dir_all(dst).map_err(io(dst))?;
-        let mut entries: Vec<_> = std::fs::read_dir(src)
-            .map_err(io(src))?
-            .collect::<std::io::Result<_>>()
-            .map_err(io(src))?;
-        entries.sort_by_key(|e| e.file_name());
-        for e in entries {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let kind = e.file_type().map_err(io(&e.path()))?;
-            let wanted = [".otf", ".ttf", ".ttc", ".txt", ".md"]
-                .iter()
-                .any(|ext| name.to_lowercase().ends_with(ext));
-            if kind.is_file() && wanted {
-                std::fs::copy(e.path(), dst.join(&name)).map_err(io(&dst.join(&name)))?;
-                copied.push(format!("{prefix}{name}"));
-            }
-        }
-        Ok(())
-    };
-    copy_dir(from, to, "")?;
-    let licenses = from.join("licenses");
-    if licenses.is_dir() {
-        copy_dir(&licenses, &to.join("licenses"), "licenses/")?;
-    }
-    Ok(copied)
 }
 
 #[cfg(test)]

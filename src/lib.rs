@@ -19,6 +19,7 @@ pub mod model;
 pub mod ofd;
 pub mod paginate;
 pub mod par;
+pub mod places;
 pub mod render;
 pub mod serve;
 pub mod suggest;

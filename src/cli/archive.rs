@@ -13,21 +13,46 @@ use jianbao::archive::{
 use jianbao::model::Date;
 use jianbao::Engine;
 
-use super::render::{read_input, write_output};
+use super::render::{read_input, refuse_to_replace, write_output};
 use super::table::{display_width, pad, pad_left, truncate_width};
 use super::{codes, UsageError, EXIT_INPUT};
 
 /// Where the archive is.
 #[derive(Args, Debug)]
 pub struct ArchiveDir {
-    /// 档案库目录（默认：环境变量 JIANBAO_ARCHIVE，或 ./archive）
-    #[arg(
-        long,
-        value_name = "DIR",
-        env = "JIANBAO_ARCHIVE",
-        default_value = jianbao::archive::DEFAULT_DIR
-    )]
-    pub archive: PathBuf,
+    /// 档案库目录（默认：环境变量 JIANBAO_ARCHIVE，否则用户数据文件夹中的 archive，如 ~/.local/share/jianbao/archive）
+    #[arg(long, value_name = "DIR", env = "JIANBAO_ARCHIVE")]
+    pub archive: Option<PathBuf>,
+}
+
+impl ArchiveDir {
+    /// The archive: the one named (option or environment), else the
+    /// per-user one, the same for every command. Refused when none is named
+    /// and the current folder holds an archive in `./archive` (where earlier
+    /// versions filed by default) that is not the per-user one: filing into
+    /// another archive would let a number be issued twice.
+    pub fn path(&self) -> Result<PathBuf> {
+        if let Some(p) = &self.archive {
+            return Ok(p.clone());
+        }
+        let dir = jianbao::places::user_archive_dir().ok_or_else(|| {
+            UsageError(
+                "不知道用户数据文件夹在哪里（Linux 上没有 HOME 也没有 XDG_DATA_HOME）：请用 --archive 指定档案库".into(),
+            )
+        })?;
+        let old = Path::new(jianbao::archive::DEFAULT_DIR);
+        let is_archive = old.join("copies").is_dir() || old.join("index.sqlite").is_file();
+        let same = std::fs::canonicalize(old).ok() == std::fs::canonicalize(&dir).ok();
+        if is_archive && !same {
+            return Err(UsageError(format!(
+                "当前文件夹里有档案库 archive（以前的版本默认用它），而现在不指定时用的是 {}。为免同一期签发到两个档案库，这次没有执行。继续用原来的：加 --archive archive，或设环境变量 JIANBAO_ARCHIVE；改用新的位置：把它整个移过去（mv archive {}）",
+                dir.display(),
+                dir.display()
+            ))
+            .into());
+        }
+        Ok(dir)
+    }
 }
 
 /// Arguments of `issue`.
@@ -38,7 +63,7 @@ pub struct IssueArgs {
     pub input: PathBuf,
     #[command(flatten)]
     pub dir: ArchiveDir,
-    /// 排版有提示时也归档（提示记入清单）
+    /// 有警告（可能的书写错误）时也归档（确认无误后用；警告记入清单）
     #[arg(long)]
     pub allow_warnings: bool,
     /// 使用这个模板文件，而不是输入中指定的模板
@@ -131,6 +156,9 @@ pub struct NewArgs {
     /// 写到这个文件（默认：标准输出）；不覆盖已有文件
     #[arg(short, long, value_name = "NEXT.json")]
     pub output: Option<PathBuf>,
+    /// 输出文件已存在时也覆盖（默认不覆盖：它可能已经改过）
+    #[arg(long)]
+    pub force: bool,
     /// 新一期的日期（默认：今天，北京时间）
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
@@ -145,7 +173,7 @@ pub struct NewArgs {
 pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
     let (bytes, opts) = read_input(&args.input, args.template.as_deref())?;
     let engine = Engine::new(font_dir);
-    let archive = Archive::new(&args.dir.archive);
+    let archive = Archive::new(args.dir.path()?);
     let filed = archive
         .issue(
             &engine,
@@ -214,7 +242,7 @@ pub fn archive(cmd: ArchiveCommand, fonts: Option<&Path>) -> Result<ExitCode> {
         ArchiveCommand::Verify(a) => verify(a, fonts),
         ArchiveCommand::Search(a) => search(a),
         ArchiveCommand::Reindex(d) => {
-            let n = Archive::new(&d.archive).reindex()?;
+            let n = Archive::new(d.path()?).reindex()?;
             outln!("索引已从文件重建：{n} 份副本")?;
             Ok(ExitCode::SUCCESS)
         }
@@ -233,7 +261,7 @@ fn short_time(t: &str) -> String {
 }
 
 fn list(a: ListArgs) -> Result<ExitCode> {
-    let archive = Archive::new(&a.dir.archive);
+    let archive = Archive::new(a.dir.path()?);
     let (records, notes) = archive.list(&Filter {
         name: a.name,
         year: a.year,
@@ -341,7 +369,7 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
             return Err(UsageError("archive show 要一个编号，或 名称 年份 期号 三项".into()).into())
         }
     };
-    let archive = Archive::new(&a.dir.archive);
+    let archive = Archive::new(a.dir.path()?);
     let d = archive.find(&query)?;
     let r = &d.record;
     outln!("《{}》{}", r.name, r.issue_label())?;
@@ -480,7 +508,7 @@ fn print_report(report: &VerifyReport) -> std::io::Result<()> {
 }
 
 fn verify(a: VerifyArgs, fonts: Option<&Path>) -> Result<ExitCode> {
-    let archive = Archive::new(&a.dir.archive);
+    let archive = Archive::new(a.dir.path()?);
     let engine = match a.rerender {
         true => Some(Engine::new(super::fonts::font_dir(fonts)?)),
         false => None,
@@ -504,7 +532,7 @@ fn verify(a: VerifyArgs, fonts: Option<&Path>) -> Result<ExitCode> {
 }
 
 fn search(a: SearchArgs) -> Result<ExitCode> {
-    let archive = Archive::new(&a.dir.archive);
+    let archive = Archive::new(a.dir.path()?);
     let query = a.text.join(" ");
     let (hits, notes) = archive.search(&query)?;
     print_notes(&notes);
@@ -546,16 +574,10 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
             .ok_or_else(|| UsageError(format!("日期“{d}”应是 YYYY-MM-DD 形式的真实日期")))?,
         None => Date::cst(SystemTime::now()),
     };
-    if let Some(out) = &a.output {
-        if out.as_os_str() != "-" && out.exists() {
-            return Err(UsageError(format!(
-                "{} 已存在：new 不覆盖已有文件，请换一个文件名",
-                out.display()
-            ))
-            .into());
-        }
+    if let (Some(out), false) = (&a.output, a.force) {
+        refuse_to_replace(out, |_| false, "它可能已经改过")?;
     }
-    let archive = Archive::new(&a.dir.archive);
+    let archive = Archive::new(a.dir.path()?);
     let next = if let Some(from) = &a.from {
         let (bytes, _) = read_input(from, None)?;
         let prev = jianbao::model::parse(&bytes)

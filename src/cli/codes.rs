@@ -22,7 +22,9 @@ pub const ISSUE: &str = "退出码 / exit codes:
 /// `archive list`, `show`, `search` and `reindex`.
 pub const ARCHIVE: &str = "退出码 / exit codes:
   0  成功 success
-  1  找不到要查看的那一期；搜索词无效；档案索引损坏 no such copy, an empty search, a damaged index
+  1  找不到要查看的那一期；搜索词中没有字（只有空格或标点）；档案索引损坏
+     no such copy, a search without a word to look for, a damaged index
+     （搜索没有找到结果时退出码为 0 / a search that finds nothing exits 0）
   2  用法错误；档案库不存在或无法读写（磁盘满、没有权限） usage errors, no archive, unreadable or full disk";
 
 /// `archive verify`.
@@ -38,10 +40,11 @@ pub const NEW: &str = "退出码 / exit codes:
   1  上一期的输入有错误，或下一期的编号超过上限 the previous issue has errors, or a number would pass its limit
   2  用法错误（如输出文件已存在）；文件或档案库无法读写 usage errors (an existing output), files or archive";
 
-/// `fonts` and `fonts install`.
+/// `fonts`, `fonts install` and `fonts use`.
 pub const FONTS: &str = "退出码 / exit codes:
   0  成功 success
-  2  找不到字体文件夹，或无法复制字体 no font folder found, or the fonts cannot be copied";
+  2  找不到字体文件夹或模板要的字体；无法复制字体；fonts use 没有认出字体
+     no font folder or a font the template names; the fonts cannot be copied; fonts use found no office font";
 
 /// `serve`.
 pub const SERVE: &str = "退出码 / exit codes:

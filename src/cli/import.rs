@@ -9,14 +9,14 @@ use clap::{Args, ValueEnum};
 use jianbao::files::ReadError;
 use jianbao::import::{import, Kind};
 
-use super::render::write_output;
+use super::render::{refuse_to_replace, write_output};
 use super::UsageError;
 
 /// The exit codes of `import`, for its help.
 pub const IMPORT_EXIT_CODES: &str = "退出码 / exit codes:
   0  成功（提示写在标准错误上） success (notices on standard error)
   1  草稿无法识别：没有报头或正文，或不是可读的草稿格式 the draft has no masthead or body, or is not a draft
-  2  用法错误或文件无法读写 usage or file errors";
+  2  用法错误（如输出文件已存在）或文件无法读写 usage errors (an existing output), file errors";
 
 /// Arguments of `import`.
 #[derive(Args, Debug)]
@@ -30,6 +30,9 @@ pub struct ImportArgs {
     /// 草稿的格式（默认按扩展名和文件开头的字节判断）
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<Format>,
+    /// 输出文件已存在时也覆盖（默认不覆盖：它可能已经改过）
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The formats `--format` names.
@@ -47,6 +50,9 @@ fn is_stdio(p: &Path) -> bool {
 
 /// `jianbao import`.
 pub fn run(args: ImportArgs) -> Result<ExitCode> {
+    if let (Some(out), false) = (&args.output, args.force) {
+        refuse_to_replace(out, |_| false, "它可能已经改过")?;
+    }
     let name = if is_stdio(&args.draft) {
         "<标准输入>".to_string()
     } else {

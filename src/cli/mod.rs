@@ -34,7 +34,7 @@ pub const EXIT_USAGE: u8 = 2;
 #[derive(Parser, Debug)]
 #[command(name = "jianbao", version, about, after_help = codes::RENDER)]
 pub struct Cli {
-    /// 字体文件夹（默认依次找：环境变量 JIANBAO_FONT_DIR、程序旁的 fonts/、用户数据文件夹；jianbao fonts 可查看）
+    /// 字体文件夹（默认依次找：环境变量 JIANBAO_FONT_DIR、用户数据文件夹、程序旁的 fonts/、/usr/share/jianbao/fonts；jianbao fonts 可查看）
     #[arg(long, global = true, value_name = "DIR")]
     pub font_dir: Option<PathBuf>,
 
@@ -63,7 +63,7 @@ pub enum Command {
     /// 生成下一期（或第一期）的输入骨架：期号、总期号加一，复制报头、发送范围和印发信息
     #[command(after_help = codes::NEW)]
     New(archive::NewArgs),
-    /// 字体：查找顺序和各角色用到的字体；fonts install 把字体装到用户数据文件夹
+    /// 字体：查找顺序和各角色用到哪个文件的哪个字体；fonts install 装到用户数据文件夹；fonts use 使用本单位的字体
     #[command(after_help = codes::FONTS)]
     Fonts(fonts::FontsArgs),
     /// 把草稿（纯文本、.docx 或 PDF）转成输入 JSON，列出需要核对的推断

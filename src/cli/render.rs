@@ -31,6 +31,9 @@ pub struct RenderArgs {
     /// 写出 PDF/A-2b（归档用：XMP 元数据、sRGB 输出意图）
     #[arg(long)]
     pub pdfa: bool,
+    /// 输出文件已存在而且不是 PDF 或 OFD（如 Word 草稿）时也覆盖
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The output format of `render`.
@@ -76,7 +79,7 @@ pub struct CheckArgs {
     /// 使用这个模板文件，而不是输入中指定的模板
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
-    /// 有提示时也以退出码 1 结束
+    /// 有警告（可能的书写错误）时以退出码 1 结束；提示不算
     #[arg(long)]
     pub deny_warnings: bool,
 }
@@ -211,9 +214,57 @@ fn check_outputs(args: &RenderArgs, several: bool) -> Result<()> {
             ))
             .into());
         }
+        if !args.force {
+            refuse_to_replace(
+                &out,
+                is_pdf_or_ofd,
+                "不是 PDF 或 OFD 文件（可能是 Word 草稿或别的文件）",
+            )?;
+        }
         outputs.push((out, input));
     }
     Ok(())
+}
+
+/// Whether the file at `path` is a PDF or an OFD (an OFD is a ZIP package
+/// with `OFD.xml`; a .docx is a ZIP package without it).
+fn is_pdf_or_ofd(path: &Path) -> bool {
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = [0u8; 5];
+    if f.read_exact(&mut head).is_err() {
+        return false;
+    }
+    if &head == b"%PDF-" {
+        return true;
+    }
+    head.starts_with(b"PK\x03\x04")
+        && std::fs::File::open(path)
+            .ok()
+            .and_then(|f| zip::ZipArchive::new(f).ok())
+            .is_some_and(|z| z.index_for_name("OFD.xml").is_some())
+}
+
+/// The rule for an output that exists, the same for `render`, `import` and
+/// `new`: a file that a person may have written or edited is not replaced
+/// without `--force`. `render` replaces what it makes again from the JSON
+/// (a PDF or an OFD: `replaceable`); `import` and `new` write JSON, which
+/// people edit, so they replace nothing (`replaceable` says no). `what`
+/// says why a file is not replaced.
+///
+/// A link at the output is replaced, never written through ([`write_output`]),
+/// so what it points to is kept whatever it is: a link is not refused.
+pub fn refuse_to_replace(path: &Path, replaceable: fn(&Path) -> bool, what: &str) -> Result<()> {
+    let link_or_nothing = std::fs::symlink_metadata(path).map_or(true, |m| m.is_symlink());
+    if is_stdio(path) || link_or_nothing || replaceable(path) {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "{} 已存在，{what}：不覆盖。请用 -o 另指定输出文件；确认要覆盖时加 --force",
+        path.display()
+    ))
+    .into())
 }
 
 /// `jianbao render`.

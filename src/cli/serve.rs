@@ -1,7 +1,7 @@
 //! `jianbao serve`: the web page, on this machine (or, when asked, the
 //! office's network).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -26,8 +26,38 @@ pub struct ServeArgs {
     pub quiet: bool,
 }
 
+/// The addresses to open the page at when the server listens on `bound`:
+/// for an unspecified address (0.0.0.0, ::) this machine's loopback and
+/// each of `interfaces` (name, address) of the same family or, for ::,
+/// IPv4 too, that another machine can reach (no loopback, no IPv6
+/// link-local address, which needs a zone); else `bound` itself.
+fn open_urls(bound: SocketAddr, interfaces: &[(String, IpAddr)]) -> Vec<(String, Option<String>)> {
+    let url = |ip: IpAddr| format!("http://{}/", SocketAddr::new(ip, bound.port()));
+    if !bound.ip().is_unspecified() {
+        return vec![(url(bound.ip()), None)];
+    }
+    let mut out = vec![(url(IpAddr::V4(Ipv4Addr::LOCALHOST)), None)];
+    for (name, ip) in interfaces {
+        let reachable = match ip {
+            IpAddr::V4(v4) => !v4.is_loopback() && !v4.is_unspecified(),
+            IpAddr::V6(v6) => {
+                bound.is_ipv6()
+                    && !v6.is_loopback()
+                    && !v6.is_unspecified()
+                    && (v6.segments()[0] & 0xffc0) != 0xfe80
+            }
+        };
+        let u = url(*ip);
+        if reachable && !out.iter().any(|(o, _)| *o == u) {
+            out.push((u, Some(name.clone())));
+        }
+    }
+    out
+}
+
 /// `jianbao serve`.
 pub fn run(args: ServeArgs, font_dir: PathBuf) -> Result<ExitCode> {
+    let archive = args.dir.path()?;
     let addr: SocketAddr = args.addr.parse().map_err(|_| {
         UsageError(format!(
             "--addr “{}” 应是 IP 地址和端口，如 127.0.0.1:8080 或 0.0.0.0:8080",
@@ -41,7 +71,7 @@ pub fn run(args: ServeArgs, font_dir: PathBuf) -> Result<ExitCode> {
     };
     let server = Server::bind(Config {
         addr,
-        archive: args.dir.archive.clone(),
+        archive: archive.clone(),
         font_dir: font_dir.clone(),
         log,
     })
@@ -56,17 +86,77 @@ pub fn run(args: ServeArgs, font_dir: PathBuf) -> Result<ExitCode> {
         eprintln!("jianbao serve: 警告：正在监听 {bound}，不只是本机：同一网络中的任何人");
         eprintln!(
             "  都能打开这个页面、排版，并把简报签发归档到 {}。",
-            args.dir.archive.display()
+            archive.display()
         );
         eprintln!("  这个服务没有登录和权限控制：只在可信的办公网络中这样用，并用防火墙");
         eprintln!("  限定能访问的机器；只给自己用时，请去掉 --addr（默认 {DEFAULT_ADDR}）。");
         eprintln!("{rule}");
     }
-    eprintln!(
-        "jianbao serve: 在浏览器中打开 http://{bound}/ （档案库：{}；字体：{}；按 Ctrl+C 停止）",
-        args.dir.archive.display(),
+    let interfaces: Vec<(String, IpAddr)> = if bound.ip().is_unspecified() {
+        if_addrs::get_if_addrs()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| (i.name.clone(), i.ip()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let urls = open_urls(bound, &interfaces);
+    let where_ = format!(
+        "档案库：{}；字体：{}；按 Ctrl+C 停止",
+        archive.display(),
         font_dir.display()
     );
+    if urls.len() == 1 {
+        eprintln!("jianbao serve: 在浏览器中打开 {} （{where_}）", urls[0].0);
+    } else {
+        eprintln!("jianbao serve: 在这台机器的浏览器中打开 {}", urls[0].0);
+        let lan: Vec<String> = urls[1..]
+            .iter()
+            .map(|(u, name)| format!("{u}（{}）", name.as_deref().unwrap_or("")))
+            .collect();
+        if lan.is_empty() {
+            eprintln!("  这台机器没有局域网地址：同事无法访问");
+        } else {
+            eprintln!("  同事在局域网中打开：{}", lan.join("、"));
+        }
+        eprintln!("  {where_}");
+    }
     server.run().context("服务意外停止")?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unspecified_address_is_shown_as_the_addresses_colleagues_can_open() {
+        let interfaces = vec![
+            ("lo".to_string(), "127.0.0.1".parse().unwrap()),
+            ("eth0".to_string(), "192.168.1.10".parse().unwrap()),
+            ("eth0".to_string(), "fe80::1".parse().unwrap()),
+            ("eth0".to_string(), "2001:db8::5".parse().unwrap()),
+        ];
+        let urls = |bound: &str| -> Vec<String> {
+            open_urls(bound.parse().unwrap(), &interfaces)
+                .into_iter()
+                .map(|(u, n)| format!("{u} {}", n.unwrap_or_default()))
+                .collect()
+        };
+        assert_eq!(
+            urls("0.0.0.0:8080"),
+            ["http://127.0.0.1:8080/ ", "http://192.168.1.10:8080/ eth0"]
+        );
+        assert_eq!(
+            urls("[::]:8080"),
+            [
+                "http://127.0.0.1:8080/ ",
+                "http://192.168.1.10:8080/ eth0",
+                "http://[2001:db8::5]:8080/ eth0"
+            ]
+        );
+        assert_eq!(urls("192.168.1.10:8080"), ["http://192.168.1.10:8080/ "]);
+        assert_eq!(urls("127.0.0.1:9000"), ["http://127.0.0.1:9000/ "]);
+    }
 }

@@ -34,6 +34,18 @@ pub const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
         body: include_str!("../../web/style.css"),
     },
+    // The tab's icon (a page with a red masthead), also at the path
+    // browsers ask for by themselves, so that no page load logs a 404.
+    Asset {
+        path: "/favicon.svg",
+        content_type: "image/svg+xml",
+        body: include_str!("../../web/favicon.svg"),
+    },
+    Asset {
+        path: "/favicon.ico",
+        content_type: "image/svg+xml",
+        body: include_str!("../../web/favicon.svg"),
+    },
     Asset {
         path: "/example.json",
         content_type: "application/json; charset=utf-8",

@@ -87,7 +87,8 @@ pub use crate::layout::Rgb;
 /// One face of a role's chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FaceSpec {
-    /// The font file's name in the font folder.
+    /// The font file's name in the font folder (`file.ttc#face` for a face
+    /// of a collection: `crate::fonts::collection`).
     pub file: String,
     /// When set, the face is used only for these characters.
     pub only: Option<Vec<char>>,

@@ -15,13 +15,14 @@ fn repo() -> PathBuf {
     root()
 }
 
-/// The binary, run in `dir`, with the repository's fonts and no archive
-/// from the environment.
+/// The binary, run in `dir`, with the repository's fonts and the archive
+/// `./archive` (named through the environment; the per-user default is
+/// tested in defaults.rs).
 fn jianbao(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_jianbao"));
     c.current_dir(dir)
         .env("JIANBAO_FONT_DIR", repo().join("fonts"))
-        .env_remove("JIANBAO_ARCHIVE")
+        .env("JIANBAO_ARCHIVE", "archive")
         .stdin(Stdio::null());
     c
 }

@@ -432,6 +432,7 @@ fn every_command_ends_its_help_with_the_exit_codes_of_the_readme() {
         &["archive", "verify"],
         &["fonts"],
         &["fonts", "install"],
+        &["fonts", "use"],
         &["serve"],
     ];
     for path in commands {

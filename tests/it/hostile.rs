@@ -15,7 +15,7 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .args(args)
         .env("JIANBAO_FONT_DIR", root().join("fonts"))
-        .env_remove("JIANBAO_ARCHIVE")
+        .env("JIANBAO_ARCHIVE", "archive")
         .stdin(Stdio::null())
         .output()
         .unwrap()

@@ -17,7 +17,7 @@ fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_jianbao"))
         .current_dir(dir)
         .env("JIANBAO_FONT_DIR", root().join("fonts"))
-        .env_remove("JIANBAO_ARCHIVE")
+        .env("JIANBAO_ARCHIVE", "archive")
         .stdin(Stdio::null())
         .args(args)
         .output()
