@@ -247,5 +247,34 @@ impl std::error::Error for Error {
     }
 }
 
+/// Why an operation on a file or connection failed, in Chinese (the
+/// operating system's own words are English): the kind of failure, and the
+/// system's error number when there is one.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "找不到",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "已经存在",
+        K::AddrInUse => "地址已被占用",
+        K::AddrNotAvailable => "本机没有这个地址",
+        K::StorageFull | K::QuotaExceeded => "磁盘空间不足",
+        K::IsADirectory => "是文件夹，不是文件",
+        K::NotADirectory => "路径中有一段不是文件夹",
+        K::ReadOnlyFilesystem => "磁盘是只读的",
+        K::TimedOut => "超时",
+        K::OutOfMemory => "内存不足",
+        K::BrokenPipe => "读取的一方已关闭",
+        K::InvalidData => "内容无法读取（编码或格式不对）",
+        K::UnexpectedEof => "内容不完整",
+        K::Interrupted => "被中断",
+        _ => "读写出错",
+    };
+    match e.raw_os_error() {
+        Some(n) => format!("{what}（系统错误码 {n}）"),
+        None => what.to_string(),
+    }
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -16,5 +16,6 @@ mod pdf;
 mod pdftext;
 mod register;
 mod serve;
+mod serve_limits;
 mod snapshot;
 mod svg;
