@@ -136,13 +136,19 @@ fn drafts_that_are_not_regular_files_or_too_large_are_refused() {
     }
     // Over the limit: exit 1 with the limit named, nothing written. (A
     // sparse file: its size is over the limit without writing 64 MB.)
-    let big = std::fs::File::create(d.join("big.txt")).unwrap();
-    big.set_len(jianbao::import::MAX_DRAFT_BYTES + 1).unwrap();
-    drop(big);
-    let o = run(d, &["import", "big.txt", "-o", "out.json"]);
-    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
-    assert!(err(&o).contains("超过上限 64 MB"), "{}", err(&o));
-    assert!(!d.join("out.json").exists());
+    for (name, limit) in [
+        ("big.docx", jianbao::import::MAX_DRAFT_BYTES),
+        ("big.txt", jianbao::import::MAX_TEXT_DRAFT_BYTES),
+    ] {
+        let big = std::fs::File::create(d.join(name)).unwrap();
+        big.set_len(limit + 1).unwrap();
+        drop(big);
+        let o = run(d, &["import", name, "-o", "out.json"]);
+        assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+        let said = format!("超过上限 {} MB", limit >> 20);
+        assert!(err(&o).contains(&said), "{}", err(&o));
+        assert!(!d.join("out.json").exists());
+    }
 }
 
 #[test]

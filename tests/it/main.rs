@@ -9,6 +9,7 @@ mod common;
 mod corpus;
 mod hostile;
 mod import;
+mod import_hostile;
 mod layout;
 mod ofd;
 mod parts;
