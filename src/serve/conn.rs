@@ -20,7 +20,7 @@ use std::time::Duration;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio::time::{sleep, Instant, Sleep};
@@ -150,7 +150,19 @@ async fn too_many(mut stream: TcpStream, write_timeout: Duration) {
     );
     let _ = tokio::time::timeout(write_timeout, async {
         stream.write_all(answer.as_bytes()).await?;
-        stream.shutdown().await
+        stream.shutdown().await?;
+        // Read what the client sends until it closes (a little while at
+        // most): closing with its request unread would reset the
+        // connection, and the client might never see the answer.
+        let mut sink = [0u8; 4096];
+        let mut read = 0usize;
+        while read < 64 * 1024 {
+            match tokio::time::timeout(Duration::from_secs(1), stream.read(&mut sink)).await {
+                Ok(Ok(n)) if n > 0 => read += n,
+                _ => break,
+            }
+        }
+        Ok::<_, io::Error>(())
     })
     .await;
 }
