@@ -388,8 +388,10 @@ impl Store {
             let inner = match fs::read_dir(b.path()) {
                 Ok(inner) => inner,
                 Err(e) => {
-                    scan.unreadable
-                        .push(unreadable(rel, format!("无法读取（{e}）")));
+                    scan.unreadable.push(unreadable(
+                        rel,
+                        format!("无法读取（{}）", crate::error::io_reason(&e)),
+                    ));
                     continue;
                 }
             };
@@ -397,8 +399,10 @@ impl Store {
                 let c = match c {
                     Ok(c) => c,
                     Err(e) => {
-                        scan.unreadable
-                            .push(unreadable(rel.clone(), format!("无法读取（{e}）")));
+                        scan.unreadable.push(unreadable(
+                            rel.clone(),
+                            format!("无法读取（{}）", crate::error::io_reason(&e)),
+                        ));
                         break;
                     }
                 };

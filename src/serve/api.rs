@@ -532,17 +532,12 @@ async fn check(
 ) -> Result<Response, Refusal> {
     let b = body(b)?;
     let (status, report, took) = blocking(&app, move |app| match app.laid(&b) {
-        Ok((laid, took)) => (StatusCode::OK, Report::of_laid(&laid), took),
-        Err(e) => {
-            let status = if status_of(&e) == 500 {
-                StatusCode::INTERNAL_SERVER_ERROR
-            } else {
-                StatusCode::OK
-            };
-            (status, Report::of_error(&e), Duration::ZERO)
-        }
+        Ok((laid, took)) => Ok((StatusCode::OK, Report::of_laid(&laid), took)),
+        // The server's own trouble: told without its paths.
+        Err(e) if status_of(&e) == 500 => Err(Refusal::of(&e)),
+        Err(e) => Ok((StatusCode::OK, Report::of_error(&e), Duration::ZERO)),
     })
-    .await?;
+    .await??;
     let mut resp = json_response(status, &report);
     if let Ok(v) = HeaderValue::from_str(&format!("layout;dur={}", ms(took))) {
         resp.headers_mut().insert("server-timing", v);
@@ -833,6 +828,12 @@ async fn archive_pdf(
         )));
     }
     let (pdf, name) = blocking(&app, move |app| {
+        if !app.archive.root().join("copies").exists() {
+            return Err(Refusal::new(
+                StatusCode::NOT_FOUND,
+                "档案库中还没有签发的简报",
+            ));
+        }
         let d = app
             .archive
             .find(&CopyQuery::Id(id))
@@ -842,9 +843,13 @@ async fn archive_pdf(
             })?;
         let limit = 256 * 1024 * 1024;
         let pdf = crate::files::read_regular(&d.pdf, limit).map_err(|e| {
+            let why = match &e {
+                crate::files::ReadError::Io(io) => crate::error::io_reason(io),
+                other => other.to_string(),
+            };
             Refusal::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                format!("这份副本的 PDF 无法读取（{e}）：运行 jianbao archive verify 检查档案库"),
+                format!("这份副本的 PDF 无法读取（{why}）：运行 jianbao archive verify 检查档案库"),
             )
         })?;
         if crate::archive::store::sha256_hex(&pdf) != d.record.pdf_sha256 {
