@@ -6,7 +6,7 @@
 //! | `POST /api/check` | bulletin JSON | [`Report`] (200; 500 when the server's fonts fail) |
 //! | `POST /api/preview?page=N` | bulletin JSON | `image/svg+xml` of page N (1-based; 1 when absent) |
 //! | `POST /api/render` | bulletin JSON | `application/pdf` |
-//! | `POST /api/import` | a draft: `text/plain` or the bytes of a .docx | `{"json", "notices": [{"line", "message"}]}` |
+//! | `POST /api/import` | a draft: `text/plain` or the bytes of a .docx | `{"json", "notices": [{"line", "message"}], "notices_total"}` (at most 1,000 notices listed) |
 //! | `POST /api/issue[?allow_warnings=true]` | bulletin JSON | the copy filed (201) |
 //! | `GET /api/archive[?q=…]` | — | the copies issued, or the sentences found |
 //! | `GET /api/archive/ID/pdf` | — | the issued PDF |
@@ -665,19 +665,53 @@ async fn import_draft(
         }
     };
     let kind = by_name.or(by_type);
-    let imported = blocking(&app, move |_| import::import(&b, kind))
-        .await?
-        .map_err(|e| Refusal::of(&e))?;
-    let notices: Vec<_> = imported
-        .notices
-        .iter()
-        .map(|n| json!({ "line": n.line, "message": n.message }))
-        .collect();
-    Ok(json_response(
+    // The answer is written on the work's thread, straight from the
+    // importer's values (no JSON tree of them), with at most
+    // MAX_NOTICES_SHOWN notices and their count.
+    let body = blocking(&app, move |_| {
+        import::import(&b, kind).map(|imported| {
+            #[derive(Serialize)]
+            struct Shown<'a> {
+                line: usize,
+                message: &'a str,
+            }
+            #[derive(Serialize)]
+            struct Answer<'a> {
+                ok: bool,
+                json: &'a str,
+                notices: Vec<Shown<'a>>,
+                notices_total: usize,
+            }
+            let answer = Answer {
+                ok: true,
+                json: &imported.json,
+                notices: imported
+                    .notices
+                    .iter()
+                    .take(MAX_NOTICES_SHOWN)
+                    .map(|n| Shown {
+                        line: n.line,
+                        message: &n.message,
+                    })
+                    .collect(),
+                notices_total: imported.notices.len(),
+            };
+            serde_json::to_vec(&answer).unwrap_or_default()
+        })
+    })
+    .await?
+    .map_err(|e| Refusal::of(&e))?;
+    Ok((
         StatusCode::OK,
-        &json!({ "ok": true, "json": imported.json, "notices": notices }),
-    ))
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body,
+    )
+        .into_response())
 }
+
+/// The most import notices an answer lists (a draft can give one for
+/// each of 200,000 lines; a page cannot show them): the rest are counted.
+const MAX_NOTICES_SHOWN: usize = 1000;
 
 #[derive(Deserialize)]
 struct IssueQuery {
