@@ -456,7 +456,7 @@ def main():
         b.wait(REFRESHED, "the imported draft laid out", 30.0, before)
         b.wait(PAGE1, "the imported draft's page 1 drawn", 30.0)
         imported = editor_text(b)
-        status, want = http("POST", url + "/api/import", draft.encode(), {"Content-Type": "text/plain"})
+        status, want = http("POST", url + "/api/import", draft.encode(), {"Content-Type": "text/plain", "X-Jianbao": "1"})
         check(json.loads(want)["json"] == imported, "the imported JSON is in the editor")
         notes = b.js("return document.querySelectorAll('#problems li.draft').length")
         check(notes == len(json.loads(want)["notices"]) and notes > 0, f"the importer's {notes} notices are listed")

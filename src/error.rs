@@ -193,6 +193,10 @@ impl fmt::Display for Error {
             Error::Io { path, source } => {
                 use std::io::ErrorKind;
                 let p = path.display();
+                // A cause this program put into words itself.
+                if let (None, Some(inner)) = (source.raw_os_error(), source.get_ref()) {
+                    return write!(f, "{p}：{inner}");
+                }
                 match source.kind() {
                     ErrorKind::NotFound => write!(f, "找不到 {p}：请检查路径和名称"),
                     ErrorKind::PermissionDenied => {
@@ -211,7 +215,7 @@ impl fmt::Display for Error {
                     ErrorKind::InvalidData => {
                         write!(f, "{p} 的内容无法读取（编码或格式不对）")
                     }
-                    _ => write!(f, "文件 {p} 无法读写"),
+                    _ => write!(f, "文件 {p} 无法读写：{}", io_reason(source)),
                 }
             }
             Error::Warnings(warnings) => {
@@ -238,12 +242,40 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Io { source, .. } => Some(source),
-            _ => None,
-        }
+/// The message of an [`Error::Io`] says its cause in Chinese, so it names
+/// no source (a chain printed whole would add the system's English words).
+impl std::error::Error for Error {}
+
+/// Why an operation on a file or connection failed, in Chinese (the
+/// operating system's own words are English): the kind of failure, and the
+/// system's error number when there is one.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    // A cause this program put into words itself.
+    if let (None, Some(inner)) = (e.raw_os_error(), e.get_ref()) {
+        return inner.to_string();
+    }
+    let what = match e.kind() {
+        K::NotFound => "找不到",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "已经存在",
+        K::AddrInUse => "地址已被占用",
+        K::AddrNotAvailable => "本机没有这个地址",
+        K::StorageFull | K::QuotaExceeded => "磁盘空间不足",
+        K::IsADirectory => "是文件夹，不是文件",
+        K::NotADirectory => "路径中有一段不是文件夹",
+        K::ReadOnlyFilesystem => "磁盘是只读的",
+        K::TimedOut => "超时",
+        K::OutOfMemory => "内存不足",
+        K::BrokenPipe => "读取的一方已关闭",
+        K::InvalidData => "内容无法读取（编码或格式不对）",
+        K::UnexpectedEof => "内容不完整",
+        K::Interrupted => "被中断",
+        _ => "读写出错",
+    };
+    match e.raw_os_error() {
+        Some(n) => format!("{what}（系统错误码 {n}）"),
+        None => what.to_string(),
     }
 }
 

@@ -24,7 +24,7 @@ pub enum ReadError {
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ReadError::Io(e) => write!(f, "{e}"),
+            ReadError::Io(e) => f.write_str(&crate::error::io_reason(e)),
             ReadError::NotRegular => f.write_str("不是普通文件（是文件夹、设备或管道）"),
             ReadError::TooLarge {
                 size: Some(size),

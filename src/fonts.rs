@@ -158,6 +158,23 @@ impl FontLibrary {
                 message: "不是可用的 OpenType/TrueType 字体".into(),
             });
         }
+        // A file cut short still parses (its tables are read when used), and
+        // its characters would all fall back to other faces: refused here.
+        if let Some(cut) = ttf_parser::RawFace::parse(&data, 0).ok().and_then(|raw| {
+            raw.table_records
+                .into_iter()
+                .find(|r| u64::from(r.offset) + u64::from(r.length) > data.len() as u64)
+        }) {
+            let tag = cut.tag.to_string();
+            return Err(damaged(
+                &path,
+                format!(
+                    "文件只有 {} 字节，它的 {} 表却超出了文件的末尾：文件被截断了",
+                    data.len(),
+                    tag.trim()
+                ),
+            ));
+        }
         let file = Arc::new(FontFile {
             name: name.to_string(),
             path,

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("jianbao: 错误：{err:#}");
+            eprintln!("jianbao: 错误：{}", cli::chinese_chain(&err));
             ExitCode::from(cli::exit_code(&err))
         }
     }

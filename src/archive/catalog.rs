@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use super::index::{Index, INDEX_FILE};
 use super::store::{FoundCopy, Lock, INPUT_FILE};
+use super::Reindexed;
 use super::*;
 
 impl Archive {
@@ -70,11 +71,75 @@ impl Archive {
         Ok((idx, n))
     }
 
-    /// Rebuild the index from the files; the number of copies catalogued.
-    pub fn reindex(&self) -> Result<usize> {
+    /// Rebuild the index from the files; the number of copies catalogued,
+    /// and what the old index said that the files no longer do.
+    ///
+    /// The index records each copy's manifest as it was filed: the only
+    /// record of an edited last copy (no later copy names it) or of a copy
+    /// put in by hand. So where the old index and the files disagree (a
+    /// manifest that is not the one filed, a copy gone, a copy the index
+    /// only found) the rebuild is refused unless `force`; forced, the old
+    /// index is kept beside the new one (`index.replaced-N.sqlite`) and
+    /// named in [`Reindexed::kept`]. An old index that cannot be read is
+    /// simply replaced.
+    pub fn reindex(&self, force: bool) -> Result<Reindexed> {
         self.require()?;
         let lock = self.store.lock()?;
-        Ok(self.rebuild(&lock)?.1)
+        let path = self.root().join(INDEX_FILE);
+        let disagreements = match Index::open(&path) {
+            Ok(old) => self.disagreements(&old).unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
+        let mut kept = None;
+        if !disagreements.is_empty() {
+            if !force {
+                return Err(Error::Archive {
+                    message: format!(
+                        "索引记下的与副本文件有 {} 处不符，重建会抹去这些证据，所以没有重建：\n  {}\n请先运行 jianbao archive verify 查看；确认以文件为准后再强制重建（旧索引会保留）",
+                        disagreements.len(),
+                        disagreements.join("\n  ")
+                    ),
+                });
+            }
+            let old = (1..)
+                .map(|n| self.root().join(format!("index.replaced-{n}.sqlite")))
+                .find(|p| !p.exists())
+                .unwrap_or_else(|| self.root().join("index.replaced.sqlite"));
+            fs::copy(&path, &old).map_err(|e| Error::io(&old, e))?;
+            kept = Some(old);
+        }
+        let copies = self.rebuild(&lock)?.1;
+        Ok(Reindexed {
+            copies,
+            disagreements,
+            kept,
+        })
+    }
+
+    /// Where `old` (an index) and the files disagree about the copies: a
+    /// manifest that is not the one catalogued, a catalogued copy gone, a
+    /// copy the index only took in when it found it.
+    fn disagreements(&self, old: &Index) -> rusqlite::Result<Vec<String>> {
+        let known = old.dirs()?;
+        let unconfirmed = old.unconfirmed()?;
+        let on_disk = self.store.copy_dirs().unwrap_or_default();
+        let mut out = Vec::new();
+        for (dir, sha) in &known {
+            if !on_disk.contains(dir) {
+                out.push(format!("{dir}：索引中有，目录不见了"));
+                continue;
+            }
+            let f = self.store.read_copy(dir);
+            if f.manifest_sha256.as_deref() != Some(sha.as_str()) {
+                out.push(format!("{dir}：清单与归档时索引记下的不同"));
+            }
+        }
+        for dir in &on_disk {
+            if !known.contains_key(dir) || unconfirmed.contains(dir) {
+                out.push(format!("{dir}：不是经 jianbao issue 归档进这个索引的"));
+            }
+        }
+        Ok(out)
     }
 
     /// The index, checked and brought up to date with the files (copies on
@@ -114,6 +179,13 @@ impl Archive {
                     let f = self.store.read_copy(rel);
                     if let Ok(m) = &f.manifest {
                         self.index_copy(idx, &f, m)?;
+                        // Not filed by `issue` in an index that knew the
+                        // others: `verify` reports it until a rebuild is
+                        // asked for. (An empty index, new or lost, knows
+                        // nothing to compare with.)
+                        if !known.is_empty() {
+                            idx.mark_unconfirmed(rel)?;
+                        }
                         added += 1;
                     }
                 }
@@ -196,14 +268,14 @@ mod tests {
         let fresh = archive.root().join(format!("{INDEX_FILE}.new"));
         fs::create_dir(&fresh).unwrap();
         fs::write(fresh.join("x"), b"x").unwrap();
-        assert!(archive.reindex().is_err());
+        assert!(archive.reindex(false).is_err());
         assert_eq!(
             fs::read(&index).unwrap(),
             before,
             "the old index is untouched"
         );
         fs::remove_dir_all(&fresh).unwrap();
-        assert_eq!(archive.reindex().unwrap(), 1);
+        assert_eq!(archive.reindex(false).unwrap().copies, 1);
         store::make_writable(&root);
         let _ = fs::remove_dir_all(&root);
     }

@@ -51,6 +51,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5(
 );
 ";
 
+/// Copies the index took in when it found them on disk, not from `issue`
+/// (which writes its copy's row itself) nor from an explicit rebuild: a
+/// copy put there by hand, or one whose filing was cut off. Made on open,
+/// so that an index of an earlier version gains it without a rebuild.
+const UNCONFIRMED: &str = "
+CREATE TABLE IF NOT EXISTS unconfirmed (
+    dir TEXT PRIMARY KEY
+);
+";
+
 /// One copy in the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
@@ -144,6 +154,9 @@ pub struct TextRow {
     pub pos: i64,
 }
 
+/// A row of the full-text index as stored: position, block, sentence, tokens.
+pub type TextEntry = (i64, String, String, String);
+
 /// An open index.
 #[derive(Debug)]
 pub struct Index {
@@ -189,6 +202,14 @@ impl Index {
             ))?;
         } else if version != SCHEMA_VERSION {
             return Err(rusqlite::Error::InvalidQuery);
+        }
+        let has_unconfirmed: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'unconfirmed'",
+            [],
+            |r| r.get(0),
+        )?;
+        if has_unconfirmed == 0 {
+            conn.execute_batch(UNCONFIRMED)?;
         }
         // Touch both tables, so that a damaged file shows here.
         conn.query_row("SELECT count(*) FROM copies", [], |r| r.get::<_, i64>(0))?;
@@ -242,9 +263,11 @@ impl Index {
         }
     }
 
-    /// Add (or replace) a copy and its sentences.
+    /// Add (or replace) a copy and its sentences (a copy `issue` filed, or
+    /// one an explicit rebuild found: not [`Index::unconfirmed`]).
     pub fn insert(&mut self, rec: &Record, sentences: &[Sentence]) -> rusqlite::Result<()> {
         let tx = self.conn.savepoint()?;
+        tx.execute("DELETE FROM unconfirmed WHERE dir = ?1", params![rec.dir])?;
         tx.execute("DELETE FROM copies WHERE dir = ?1", params![rec.dir])?;
         tx.execute("DELETE FROM text WHERE dir = ?1", params![rec.dir])?;
         tx.execute(
@@ -291,8 +314,44 @@ impl Index {
 
     /// Remove every row (before a rebuild).
     pub fn clear(&mut self) -> rusqlite::Result<()> {
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE; DELETE FROM copies; DELETE FROM text; COMMIT;")
+        self.conn.execute_batch(
+            "BEGIN IMMEDIATE; DELETE FROM copies; DELETE FROM text; DELETE FROM unconfirmed; COMMIT;",
+        )
+    }
+
+    /// Record that the copy in `dir` was taken in when it was found on disk.
+    pub fn mark_unconfirmed(&mut self, dir: &str) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO unconfirmed (dir) VALUES (?1)",
+            params![dir],
+        )?;
+        Ok(())
+    }
+
+    /// The copies taken in when they were found on disk (see [`UNCONFIRMED`]).
+    pub fn unconfirmed(&self) -> rusqlite::Result<std::collections::BTreeSet<String>> {
+        let mut st = self.conn.prepare("SELECT dir FROM unconfirmed")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        rows.collect()
+    }
+
+    /// Every sentence of the full-text index, by copy directory, in order.
+    pub fn texts(&self) -> rusqlite::Result<BTreeMap<String, Vec<TextEntry>>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT dir, pos, block, sentence, tokens FROM text ORDER BY dir, pos")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
+            ))
+        })?;
+        let mut out: BTreeMap<String, Vec<_>> = BTreeMap::new();
+        for row in rows {
+            let (dir, t) = row?;
+            out.entry(dir).or_default().push(t);
+        }
+        Ok(out)
     }
 
     /// Every copy in the catalogue, in register order.

@@ -225,7 +225,11 @@ impl Manifest {
     /// Read a manifest.
     pub fn from_bytes(bytes: &[u8]) -> Result<Manifest> {
         let m: Manifest = serde_json::from_slice(bytes).map_err(|e| Error::Archive {
-            message: format!("manifest.json 无法读取（{e}）：这份副本的清单被改动或损坏"),
+            message: format!(
+                "manifest.json 无法读取（第 {} 行第 {} 列不是这个程序写出的清单格式）：这份副本的清单被改动或损坏",
+                e.line(),
+                e.column()
+            ),
         })?;
         if m.format != FORMAT {
             return Err(Error::Archive {

@@ -207,6 +207,17 @@ pub struct CopyCheck {
     pub corrects: Option<(String, String)>,
 }
 
+/// The result of [`Archive::reindex`].
+#[derive(Debug, Clone, Default)]
+pub struct Reindexed {
+    /// How many copies the new index holds.
+    pub copies: usize,
+    /// What the old index said that the files no longer do (a forced rebuild).
+    pub disagreements: Vec<String>,
+    /// Where the old index was kept, when it disagreed.
+    pub kept: Option<PathBuf>,
+}
+
 /// The result of [`Archive::verify`].
 #[derive(Debug, Clone, Default)]
 pub struct VerifyReport {

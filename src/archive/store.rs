@@ -50,9 +50,22 @@ pub const MAX_MANIFEST_BYTES: u64 = 256 * 1024;
 /// A bulletin's name as the register compares it: Unicode NFC (one spelling
 /// of each character), without white space anywhere (ASCII or ideographic:
 /// leading and trailing spaces are typing slips, and a name has no spaces
-/// inside). Full-width and half-width forms stay distinct: （） and () are
-/// different characters in a name.
+/// inside) and without default-ignorable code points (a soft hyphen, a
+/// zero-width space or joiner, a direction mark, a BOM: they draw nothing,
+/// so two names that differ only by them look the same). Full-width and
+/// half-width forms stay distinct: （） and () are different characters in
+/// a name.
 pub fn normalize_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc()
+        .filter(|&c| !c.is_whitespace() && !crate::model::lint::is_default_ignorable(c))
+        .collect()
+}
+
+/// A name as folder names are made of it: as [`normalize_name`] did before
+/// it removed invisible characters, so that the folders of copies filed
+/// before keep their names.
+fn folder_name(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     name.nfc().filter(|c| !c.is_whitespace()).collect()
 }
@@ -67,7 +80,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// SHA-256, so that different names never share a directory. Never empty,
 /// never `.` or `..`, never contains a separator, at most 105 bytes.
 pub fn bulletin_dir_name(name: &str) -> String {
-    let name = &normalize_name(name);
+    let name = &folder_name(name);
     let mut slug = String::new();
     let mut last_sep = true;
     for c in name.chars() {
@@ -95,7 +108,7 @@ pub fn bulletin_dir_name(name: &str) -> String {
 pub fn issue_dir_name(year: u16, supplement: Option<&str>, issue: u32, revision: u32) -> String {
     let mut out = format!("{year:04}-");
     if let Some(series) = supplement {
-        let series = normalize_name(series);
+        let series = folder_name(series);
         let slug: String = series
             .chars()
             .filter(|c| c.is_alphanumeric())
@@ -375,8 +388,10 @@ impl Store {
             let inner = match fs::read_dir(b.path()) {
                 Ok(inner) => inner,
                 Err(e) => {
-                    scan.unreadable
-                        .push(unreadable(rel, format!("无法读取（{e}）")));
+                    scan.unreadable.push(unreadable(
+                        rel,
+                        format!("无法读取（{}）", crate::error::io_reason(&e)),
+                    ));
                     continue;
                 }
             };
@@ -384,8 +399,10 @@ impl Store {
                 let c = match c {
                     Ok(c) => c,
                     Err(e) => {
-                        scan.unreadable
-                            .push(unreadable(rel.clone(), format!("无法读取（{e}）")));
+                        scan.unreadable.push(unreadable(
+                            rel.clone(),
+                            format!("无法读取（{}）", crate::error::io_reason(&e)),
+                        ));
                         break;
                     }
                 };

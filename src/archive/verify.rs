@@ -36,9 +36,18 @@ impl Archive {
             ));
         }
 
+        let unconfirmed = idx.unconfirmed().map_err(index_error)?;
         let mut checks: Vec<CopyCheck> = Vec::new();
         for f in &found {
-            checks.push(self.check_copy(f, records.get(&f.rel)));
+            let mut check = self.check_copy(f, records.get(&f.rel));
+            if unconfirmed.contains(&f.rel) {
+                check.status = check.status.max(Status::Changed);
+                check.problems.push(
+                    "这份副本不是经 jianbao issue 归档进来的：索引是在目录中发现它之后才补入的，可能是有人手工放入，或归档在写入索引前中断；核实无误后，用 jianbao archive reindex 强制重建索引来登记它"
+                        .into(),
+                );
+            }
+            checks.push(check);
         }
         // Folders that cannot be read: their copies are not proved intact.
         for u in &scan.unreadable {
@@ -72,6 +81,9 @@ impl Archive {
                 ));
             }
         }
+        // The full-text index against the copies' own text: a sentence that
+        // no copy has would be shown by a search under a real copy.
+        self.check_texts(&idx, &found, &checks, &mut report.index_problems)?;
         // Catalogued copies whose directory is gone.
         let on_disk: BTreeSet<&str> = found.iter().map(|f| f.rel.as_str()).collect();
         for r in records
@@ -214,6 +226,64 @@ impl Archive {
         }
         report.copies = checks;
         Ok(report)
+    }
+
+    /// Compare the full-text index with the sentences of every copy whose
+    /// input is intact; say where they differ.
+    fn check_texts(
+        &self,
+        idx: &index::Index,
+        found: &[FoundCopy],
+        checks: &[CopyCheck],
+        problems: &mut Vec<String>,
+    ) -> Result<()> {
+        let mut texts = idx.texts().map_err(index_error)?;
+        let intact: Vec<&FoundCopy> = found
+            .iter()
+            .filter(|f| {
+                f.manifest.is_ok()
+                    && checks.iter().any(|c| {
+                        c.dir.as_deref() == Some(f.rel.as_str()) && c.status == Status::Intact
+                    })
+            })
+            .collect();
+        let limit = crate::model::MAX_INPUT_BYTES as u64;
+        let wanted = crate::par::map(&intact, |f| {
+            crate::files::read_regular(&self.store.path(&f.rel).join(INPUT_FILE), limit)
+                .ok()
+                .and_then(|bytes| crate::model::parse(&bytes).ok())
+                .map(|b| super::text::sentences(&b))
+        });
+        for (f, want) in intact.iter().zip(wanted) {
+            let have = texts.remove(&f.rel).unwrap_or_default();
+            let Some(Some(want)) = want else { continue };
+            let differs = have.iter().zip(&want).enumerate().find(
+                |(k, ((pos, block, sentence, tokens), w))| {
+                    *pos != *k as i64
+                        || *block != w.block
+                        || *sentence != w.text
+                        || *tokens != super::text::index_tokens(&w.text)
+                },
+            );
+            let first = match differs {
+                Some((k, _)) => Some(k + 1),
+                None if have.len() != want.len() => Some(have.len().min(want.len()) + 1),
+                None => None,
+            };
+            if let Some(n) = first {
+                problems.push(format!(
+                    "索引中 {} 的全文与副本的文字不符（从第 {n} 句起）：索引被改动过，搜索会显示副本中没有的句子；运行 jianbao archive reindex 重建",
+                    f.rel
+                ));
+            }
+        }
+        let on_disk: BTreeSet<&str> = found.iter().map(|f| f.rel.as_str()).collect();
+        for dir in texts.keys().filter(|d| !on_disk.contains(d.as_str())) {
+            problems.push(format!(
+                "索引的全文中有 {dir} 的句子，但没有这份副本：索引被改动过，运行 jianbao archive reindex 重建"
+            ));
+        }
+        Ok(())
     }
 
     /// Check one copy's files against its manifest (and the index's record of it).

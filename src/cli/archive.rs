@@ -95,9 +95,19 @@ pub enum ArchiveCommand {
     /// 在已归档各期的标题和正文中搜索（多个词以空格分开，须都出现）
     #[command(after_help = codes::ARCHIVE)]
     Search(SearchArgs),
-    /// 从副本文件重建索引（索引丢失或损坏时也会自动重建）
+    /// 从副本文件重建索引（索引丢失或损坏时也会自动重建）；索引记下的与文件不符时不重建，除非加 --force
     #[command(after_help = codes::ARCHIVE)]
-    Reindex(ArchiveDir),
+    Reindex(ReindexArgs),
+}
+
+/// Arguments of `archive reindex`.
+#[derive(Args, Debug)]
+pub struct ReindexArgs {
+    #[command(flatten)]
+    pub dir: ArchiveDir,
+    /// 索引与副本文件不符时也以文件为准重建（旧索引另存为 index.replaced-N.sqlite）
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `archive list`.
@@ -208,28 +218,51 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
         eprintln!("jianbao: {n}");
     }
     let m = &filed.manifest;
-    outln!(
+    // The report is written at once; the copy is filed whatever becomes of
+    // it, so a full disk or closed output is said in Chinese and the exit
+    // code stays 0 (a retry would be refused as a number already used).
+    use std::fmt::Write as _;
+    let mut report = String::new();
+    let _ = writeln!(
+        report,
         "已归档：《{}》{}，{} 页（登记第 {} 号）",
         m.name,
         m.issue_label(),
         m.pages,
         m.sequence
-    )?;
+    );
     if let Some(s) = &m.supersedes {
-        outln!(
+        let _ = writeln!(
+            report,
             "  更正本（第 {} 版）：取代编号 {} 的副本（保留在档案库中）；理由：{}",
             m.revision,
             jianbao::archive::manifest::short_id(&s.pdf_sha256),
             s.reason
-        )?;
+        );
     }
-    outln!("  编号：{}", m.id())?;
-    outln!("  目录：{}", filed.dir.display())?;
-    outln!("  PDF：{}", filed.dir.join(&m.pdf.file).display())?;
-    outln!("  PDF SHA-256：{}", m.pdf.sha256)?;
+    let _ = writeln!(report, "  编号：{}", m.id());
+    let _ = writeln!(report, "  目录：{}", filed.dir.display());
+    let _ = writeln!(report, "  PDF：{}", filed.dir.join(&m.pdf.file).display());
+    let _ = writeln!(report, "  PDF SHA-256：{}", m.pdf.sha256);
     if let Some(o) = &m.ofd {
-        outln!("  OFD：{}", filed.dir.join(&o.file).display())?;
-        outln!("  OFD SHA-256：{}", o.sha256)?;
+        let _ = writeln!(report, "  OFD：{}", filed.dir.join(&o.file).display());
+        let _ = writeln!(report, "  OFD SHA-256：{}", o.sha256);
+    }
+    let written = {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        out.write_all(report.as_bytes()).and_then(|()| out.flush())
+    };
+    if let Err(e) = written {
+        eprintln!(
+            "jianbao: 已归档：《{}》{}，编号 {}（登记第 {} 号）；只是这份报告无法写到标准输出（{}）：用 jianbao archive show {} 查看，不要重新签发",
+            m.name,
+            m.issue_label(),
+            m.id(),
+            m.sequence,
+            jianbao::error::io_reason(&e),
+            m.id()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -241,9 +274,22 @@ pub fn archive(cmd: ArchiveCommand, fonts: Option<&Path>) -> Result<ExitCode> {
         ArchiveCommand::Show(a) => show(a),
         ArchiveCommand::Verify(a) => verify(a, fonts),
         ArchiveCommand::Search(a) => search(a),
-        ArchiveCommand::Reindex(d) => {
-            let n = Archive::new(d.path()?).reindex()?;
-            outln!("索引已从文件重建：{n} 份副本")?;
+        ArchiveCommand::Reindex(a) => {
+            let done = Archive::new(a.dir.path()?)
+                .reindex(a.force)
+                .map_err(|e| match e {
+                    jianbao::Error::Archive { message } => jianbao::Error::Archive {
+                        message: format!("{message}：jianbao archive reindex --force"),
+                    },
+                    e => e,
+                })?;
+            for d in &done.disagreements {
+                eprintln!("jianbao: 以文件为准，不再记得：{d}");
+            }
+            if let Some(old) = &done.kept {
+                eprintln!("jianbao: 旧索引保留在 {}", old.display());
+            }
+            outln!("索引已从文件重建：{} 份副本", done.copies)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -14,7 +14,7 @@ pub const SCHEMA: &str = "退出码 / exit codes:
 
 /// `issue`.
 pub const ISSUE: &str = "退出码 / exit codes:
-  0  已归档 filed
+  0  已归档（报告无法写到标准输出时，标准错误上说明已归档） filed (also when the report cannot be written: standard error says so)
   1  拒绝：输入有错误、有警告（未加 --allow-warnings）、这一期已归档过、档案库被改动（链接）
      refused: bad input, warnings, issue number already used, a tampered archive
   2  用法错误；文件、字体或档案库目录无法读写 usage errors, unreadable or unwritable files, fonts or archive";
@@ -22,8 +22,10 @@ pub const ISSUE: &str = "退出码 / exit codes:
 /// `archive list`, `show`, `search` and `reindex`.
 pub const ARCHIVE: &str = "退出码 / exit codes:
   0  成功 success
-  1  找不到要查看的那一期；搜索词中没有字（只有空格或标点）；档案索引损坏
-     no such copy, a search without a word to look for, a damaged index
+  1  找不到要查看的那一期；搜索词中没有字（只有空格或标点）；档案索引损坏；
+     reindex 时索引与副本文件不符（未加 --force）
+     no such copy, a search without a word to look for, a damaged index;
+     reindex refused: the index disagrees with the files
      （搜索没有找到结果时退出码为 0 / a search that finds nothing exits 0）
   2  用法错误；档案库不存在或无法读写（磁盘满、没有权限） usage errors, no archive, unreadable or full disk";
 

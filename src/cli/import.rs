@@ -58,8 +58,17 @@ pub fn run(args: ImportArgs) -> Result<ExitCode> {
     } else {
         args.draft.display().to_string()
     };
-    // One byte more than the limit, so that the importer can say it is too large.
-    let limit = jianbao::import::MAX_DRAFT_BYTES + 1;
+    let kind = match args.format {
+        Some(Format::Text) => Some(Kind::Text),
+        Some(Format::Docx) => Some(Kind::Docx),
+        None => args
+            .draft
+            .file_name()
+            .and_then(|n| Kind::from_extension(&n.to_string_lossy())),
+    };
+    // One byte more than the limit, so that the importer can say it is too
+    // large; a file larger than the limit of its kind is not read at all.
+    let limit = jianbao::import::limit_for(kind) + 1;
     let bytes = if is_stdio(&args.draft) {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -72,8 +81,12 @@ pub fn run(args: ImportArgs) -> Result<ExitCode> {
             Ok(b) => b,
             Err(ReadError::Io(e)) => return Err(jianbao::Error::io(&args.draft, e).into()),
             Err(ReadError::TooLarge { .. }) => {
-                return Err(anyhow::Error::new(jianbao::import::too_large())
-                    .context(format!("{name}: 无法导入")))
+                let e = if kind == Some(Kind::Text) {
+                    jianbao::import::text_too_large()
+                } else {
+                    jianbao::import::too_large()
+                };
+                return Err(anyhow::Error::new(e).context(format!("{name}: 无法导入")));
             }
             Err(e) => {
                 return Err(UsageError(format!(
@@ -82,14 +95,6 @@ pub fn run(args: ImportArgs) -> Result<ExitCode> {
                 .into())
             }
         }
-    };
-    let kind = match args.format {
-        Some(Format::Text) => Some(Kind::Text),
-        Some(Format::Docx) => Some(Kind::Docx),
-        None => args
-            .draft
-            .file_name()
-            .and_then(|n| Kind::from_extension(&n.to_string_lossy())),
     };
     let imported = import(&bytes, kind).with_context(|| format!("{name}: 无法导入"))?;
     for n in &imported.notices {

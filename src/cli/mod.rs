@@ -113,6 +113,18 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// An error and its causes, one after the other, with the system's own
+/// (English) words for a failed read or write said in Chinese.
+pub fn chinese_chain(err: &anyhow::Error) -> String {
+    err.chain()
+        .map(|c| match c.downcast_ref::<std::io::Error>() {
+            Some(io) => jianbao::error::io_reason(io),
+            None => c.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("：")
+}
+
 /// The exit code for an error that ended a command.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use jianbao::serve::{is_loopback, Config, Server, DEFAULT_ADDR};
+use jianbao::serve::{is_loopback, Config, Limits, Server, DEFAULT_ADDR};
 
 use super::archive::ArchiveDir;
 use super::UsageError;
@@ -19,6 +19,12 @@ pub struct ServeArgs {
     /// 监听的地址和端口（默认只有本机能访问）；写局域网地址（如 0.0.0.0:8080）则局域网内都能访问
     #[arg(long, value_name = "IP:PORT", default_value = DEFAULT_ADDR)]
     pub addr: String,
+    /// 服务接受的主机名或地址（同事们在浏览器地址栏中输入的，如 jianbao.office.lan 或 192.168.1.10；可写多次）；不在本机地址上监听时必须至少写一个，其他名称的请求一律拒绝（421）
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<String>,
+    /// 同时打开的连接数上限（默认 256，且不超过系统允许打开的文件数）；超出的连接立即得到 503
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: Option<u32>,
     #[command(flatten)]
     pub dir: ArchiveDir,
     /// 不在标准错误上记录签发和出错的请求
@@ -64,6 +70,23 @@ pub fn run(args: ServeArgs, font_dir: PathBuf) -> Result<ExitCode> {
             args.addr
         ))
     })?;
+    if !is_loopback(&addr) && args.allow_host.is_empty() {
+        let ip = addr.ip();
+        let example = if ip.is_unspecified() {
+            "192.168.1.10".to_string()
+        } else {
+            ip.to_string()
+        };
+        return Err(UsageError(format!(
+            "在 {addr} 上监听，局域网中的其他电脑也能访问：请用 --allow-host 写明同事们在浏览器中用来打开它的名称或地址（可写多次），如 --allow-host {example} 或 --allow-host jianbao.office.lan；服务只接受发给这些名称的请求，其他网站就无法借用自己的域名访问它。只给本机用时请去掉 --addr"
+        ))
+        .into());
+    }
+    let mut limits = Limits::default();
+    if let Some(n) = args.max_connections {
+        limits.max_connections = n as usize;
+        limits.exact_connections = true;
+    }
     let log: Option<jianbao::serve::Log> = if args.quiet {
         None
     } else {
@@ -74,8 +97,19 @@ pub fn run(args: ServeArgs, font_dir: PathBuf) -> Result<ExitCode> {
         archive: archive.clone(),
         font_dir: font_dir.clone(),
         log,
+        allowed_hosts: args.allow_host.clone(),
+        limits,
     })
-    .with_context(|| format!("无法在 {addr} 上监听（端口可能已被占用，或需要权限）"))?;
+    .map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidInput {
+            anyhow::Error::new(UsageError(format!("--allow-host：{e}")))
+        } else {
+            anyhow::Error::new(UsageError(format!(
+                "无法在 {addr} 上监听（端口可能已被占用，或需要权限；{}）",
+                jianbao::error::io_reason(&e)
+            )))
+        }
+    })?;
     server
         .warm_up()
         .context("字体无法使用：请用 --font-dir 指定字体文件夹")?;
@@ -90,6 +124,10 @@ pub fn run(args: ServeArgs, font_dir: PathBuf) -> Result<ExitCode> {
         );
         eprintln!("  这个服务没有登录和权限控制：只在可信的办公网络中这样用，并用防火墙");
         eprintln!("  限定能访问的机器；只给自己用时，请去掉 --addr（默认 {DEFAULT_ADDR}）。");
+        eprintln!(
+            "  只接受发给这些名称的请求：{}（以及 IP 地址）。",
+            args.allow_host.join("、")
+        );
         eprintln!("{rule}");
     }
     let interfaces: Vec<(String, IpAddr)> = if bound.ip().is_unspecified() {

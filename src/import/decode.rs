@@ -18,6 +18,8 @@ pub struct Decoded {
     pub encoding: &'static str,
     /// How many malformed sequences were replaced by U+FFFD.
     pub replaced: usize,
+    /// Whether the text ends inside a character (the file was cut short).
+    pub cut: bool,
 }
 
 /// Decode the bytes of a text file.
@@ -25,8 +27,15 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         return read(encoding, &bytes[bom..]);
     }
-    if std::str::from_utf8(bytes).is_ok() {
-        return read(UTF_8, bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(_) => return read(UTF_8, bytes),
+        // Valid up to a character cut off at the end: UTF-8 cut short.
+        Err(e) if e.error_len().is_none() && e.valid_up_to() > 0 => {
+            let mut d = read(UTF_8, &bytes[..e.valid_up_to()]);
+            d.cut = true;
+            return d;
+        }
+        Err(_) => {}
     }
     [UTF_16LE, UTF_16BE, GB18030]
         .into_iter()
@@ -47,6 +56,7 @@ fn read(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
         text: text.into_owned(),
         encoding: encoding.name(),
         replaced,
+        cut: false,
     }
 }
 
@@ -127,6 +137,21 @@ mod tests {
         // An odd number of bytes cannot be UTF-16.
         let (odd, _, _) = GB18030.encode("简报a");
         assert_eq!(decode(&odd).text, "简报a");
+    }
+
+    #[test]
+    fn utf8_cut_inside_a_character_is_utf8() {
+        let bytes = TEXT.as_bytes();
+        // Cut one and two bytes into the last three-byte character.
+        let text = "某县工作简报第3期";
+        for cut in 1..=2 {
+            let b = &text.as_bytes()[..text.len() - 3 + cut];
+            let d = decode(b);
+            assert_eq!(d.encoding, "UTF-8", "cut {cut}");
+            assert_eq!(d.text, "某县工作简报第3");
+            assert!(d.cut);
+        }
+        assert!(!decode(bytes).cut);
     }
 
     #[test]

@@ -2,14 +2,25 @@
 //! bulletin's structure shows in: alignment, bold, font size, list marks.
 //!
 //! A .docx is a zip of XML parts. This reads only `word/document.xml` (or the
-//! part `_rels/.rels` names) and `word/styles.xml`, with a small reader of the
-//! few elements needed, and ignores every element it does not know: text in
-//! tables and text boxes is read in document order, deleted revisions, field
-//! codes and the fallback copies of drawings are skipped.
+//! part `_rels/.rels` names) and `word/styles.xml`, as a stream of XML events
+//! (quick-xml): no tree of the part is built, every element is handled once
+//! with a stack of what it is in, so that time is in proportion to the part
+//! and memory to the text read. It ignores every element it does not know:
+//! text in tables and text boxes is read in document order, deleted
+//! revisions, field codes and the fallback copies of drawings are skipped.
+//!
+//! What it refuses, each with a Chinese message: a part that unpacks to more
+//! than [`MAX_PART`] (the document) or [`MAX_SMALL_PART`] (styles, package
+//! relationships); elements nested deeper than [`MAX_DEPTH`]; an element
+//! with more than [`MAX_ATTRIBUTES`] attributes; more than [`MAX_TEXT`] of
+//! text; a document type declaration (entities); parts compressed other than
+//! with Deflate, and encrypted ones.
 
-use std::io::{Cursor, Read};
+use std::collections::BTreeMap;
+use std::io::{BufReader, Cursor, Read};
 
-use roxmltree::{Document, Node, ParsingOptions};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
 
 use crate::error::{Error, Result};
 
@@ -42,21 +53,47 @@ pub struct Paragraph {
     pub indent: bool,
 }
 
-/// The most any one part may unpack to (a guard against zip bombs).
-const MAX_PART: u64 = 256 << 20;
+/// The most the document part may unpack to: the `document.xml` of a
+/// 60-page bulletin is about 1 MB, of a 300-page one with much formatting
+/// under 20 MB (pictures are parts of their own, never unpacked).
+pub const MAX_PART: u64 = 64 << 20;
+
+/// The most the styles and the package relationships may unpack to.
+pub const MAX_SMALL_PART: u64 = 16 << 20;
+
+/// The deepest nesting of XML elements read: Word nests a text box in a
+/// table about 20 deep.
+pub const MAX_DEPTH: usize = 256;
+
+/// The most attributes one element may have (Word writes at most a few dozen).
+pub const MAX_ATTRIBUTES: usize = 1000;
+
+/// The most text (UTF-8 bytes) read out of a draft: twice what fits in a
+/// bulletin's JSON ([`crate::model::MAX_INPUT_BYTES`]).
+pub const MAX_TEXT: usize = 8 << 20;
+
+/// The most paragraphs read out of a .docx: a 1,000-page bulletin has
+/// about 20,000.
+pub const MAX_PARAGRAPHS: usize = 100_000;
 
 /// The paragraphs of the .docx in `bytes`, in document order.
 pub fn paragraphs(bytes: &[u8]) -> Result<Vec<Paragraph>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        let what = match e {
+            zip::result::ZipError::UnsupportedArchive(_) => "使用了本程序不支持的 zip 格式",
+            _ => "无法作为 zip 打开，可能已损坏或不完整",
+        };
         draft(format!(
-            "不是有效的 .docx 文件（无法作为 zip 打开：{e}）：请用 Word 或 WPS 重新保存为 .docx"
+            "不是有效的 .docx 文件（{what}）：请用 Word 或 WPS 重新保存为 .docx"
         ))
     })?;
-    let main = part(&mut zip, "_rels/.rels")
-        .and_then(|rels| main_part(&rels))
-        .unwrap_or_else(|| "word/document.xml".to_string());
-    let Some(document) = part(&mut zip, &main) else {
-        if zip.by_name("content.xml").is_ok() {
+    let main = match part(&mut zip, "_rels/.rels", MAX_SMALL_PART)? {
+        Some(rels) => main_part(rels)?,
+        None => None,
+    }
+    .unwrap_or_else(|| "word/document.xml".to_string());
+    if zip.index_for_name(&main).is_none() {
+        if zip.index_for_name("content.xml").is_some() {
             return Err(draft(
                 "这是 OpenDocument（.odt）文件：请在 WPS 或 LibreOffice 中“另存为” .docx 后再导入"
                     .to_string(),
@@ -65,18 +102,17 @@ pub fn paragraphs(bytes: &[u8]) -> Result<Vec<Paragraph>> {
         return Err(draft(format!(
             "这个 .docx 中没有正文部分 {main}：可能是其他格式改了扩展名，请用 Word 或 WPS 重新保存为 .docx"
         )));
+    }
+    let styles = match part(&mut zip, "word/styles.xml", MAX_SMALL_PART)? {
+        Some(xml) => Styles::read(xml)?,
+        None => Styles::default(),
     };
-    let styles = part(&mut zip, "word/styles.xml")
-        .map(|xml| Styles::read(&xml))
-        .unwrap_or_default();
-    let doc = Document::parse_with_options(&document, options()).map_err(|e| {
-        draft(format!(
-            "{main} 不是有效的 XML（{e}）：请用 Word 或 WPS 重新保存"
-        ))
-    })?;
-    let mut out = Vec::new();
-    walk(doc.root_element(), &styles, &mut out);
-    Ok(out)
+    let Some(document) = part(&mut zip, &main, MAX_PART)? else {
+        return Err(draft(format!("这个 .docx 中没有正文部分 {main}")));
+    };
+    let mut reader = Body::new(&styles);
+    events(document, &mut |e| reader.event(e))?;
+    Ok(reader.out)
 }
 
 fn draft(message: String) -> Error {
@@ -86,59 +122,275 @@ fn draft(message: String) -> Error {
     }
 }
 
-fn options<'a>() -> ParsingOptions<'a> {
-    ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: u32::MAX,
-        ..ParsingOptions::default()
+/// A part of the zip, ready to be read (at most `limit` bytes unpacked);
+/// `None` when there is no such part.
+fn part<'z>(
+    zip: &'z mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    limit: u64,
+) -> Result<Option<Part<'z>>> {
+    let Some(i) = zip.index_for_name(name) else {
+        return Ok(None);
+    };
+    let broken = || {
+        draft(format!(
+            "这个 .docx 中的 {name} 已损坏，无法读取：请用 Word 或 WPS 重新保存为 .docx"
+        ))
+    };
+    {
+        let raw = zip.by_index_raw(i).map_err(|_| broken())?;
+        if raw.encrypted() {
+            return Err(draft(
+                "这个 .docx 加了密码（zip 加密），无法读取：请在 Word 或 WPS 中去掉密码，另存为 .docx 后再导入"
+                    .to_string(),
+            ));
+        }
+        use zip::CompressionMethod as M;
+        let method = raw.compression();
+        if !matches!(method, M::Stored | M::Deflated) {
+            // Methods this build cannot unpack have no variant of their own.
+            #[allow(deprecated)]
+            let code = method.to_u16();
+            let what = match M::name_from_u16(code) {
+                "Aes" => {
+                    return Err(draft(
+                        "这个 .docx 加了密码（AES 加密），无法读取：请在 Word 或 WPS 中去掉密码，另存为 .docx 后再导入"
+                            .to_string(),
+                    ))
+                }
+                "Bzip2" => "bzip2".to_string(),
+                "Lzma" => "LZMA".to_string(),
+                "Xz" => "XZ".to_string(),
+                "Zstd" => "Zstandard".to_string(),
+                "Unknown" => format!("第 {code} 号压缩方法"),
+                other => other.to_string(),
+            };
+            return Err(draft(format!(
+                "这个 .docx 中的 {name} 用 {what} 压缩：Word 和 WPS 保存的 .docx 只用标准的 Deflate 压缩，本程序也只读这种；请用 Word 或 WPS 重新保存为 .docx"
+            )));
+        }
+        if raw.size() > limit {
+            return Err(too_large_part(name, limit));
+        }
+    }
+    let file = zip.by_index(i).map_err(|_| broken())?;
+    Ok(Some(Part {
+        name: name.to_string(),
+        limit,
+        reader: Box::new(Capped {
+            inner: file,
+            left: limit,
+        }),
+    }))
+}
+
+fn too_large_part(name: &str, limit: u64) -> Error {
+    draft(format!(
+        "这个 .docx 中的 {name} 解压后超过 {} MB，不像是一份简报（可能是压缩炸弹）：请确认选对了文件",
+        limit >> 20
+    ))
+}
+
+/// A part being read: its name, its limit, its bytes.
+struct Part<'z> {
+    name: String,
+    limit: u64,
+    reader: Box<dyn Read + 'z>,
+}
+
+/// A reader that fails once more than `left` bytes came out (the zip's
+/// stated size can lie).
+struct Capped<R> {
+    inner: R,
+    left: u64,
+}
+
+/// The error [`Capped`] gives past its limit.
+#[derive(Debug)]
+struct OverLimit;
+
+impl std::fmt::Display for OverLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("over the limit")
     }
 }
 
-/// The text of a part of the zip, when present and readable.
-fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
-    let file = zip.by_name(name).ok()?;
-    let mut bytes = Vec::new();
-    file.take(MAX_PART).read_to_end(&mut bytes).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    Some(text.trim_start_matches('\u{FEFF}').to_string())
+impl std::error::Error for OverLimit {}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.left {
+            return Err(std::io::Error::other(OverLimit));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// One XML event as the readers below see it: names are local (without
+/// their namespace prefix), entities are resolved into text, an empty
+/// element is a start and an end.
+enum Ev<'a, 'b> {
+    Start(&'a BytesStart<'b>),
+    End,
+    Text(&'a str),
+}
+
+/// The value of the attribute `local` of `e`, whatever its namespace prefix.
+fn attr(e: &BytesStart, local: &str) -> Option<String> {
+    e.attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == local)
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
+}
+
+fn local<'a>(e: &'a BytesStart) -> &'a str {
+    let name = e.name().0;
+    name.rsplit_once(':').map_or(name, |(_, l)| l)
+}
+
+/// Read the XML of `part`, calling `f` for each event, within the limits of
+/// depth, attributes and size.
+fn events(part: Part, f: &mut dyn FnMut(Ev) -> Result<()>) -> Result<()> {
+    let name = part.name.clone();
+    let limit = part.limit;
+    let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, part.reader));
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    config.expand_empty_elements = false;
+    let invalid = |at: u64, why: &str| {
+        draft(format!(
+            "这个 .docx 中的 {name} 不是有效的 XML（第 {at} 个字节附近{why}）：请用 Word 或 WPS 重新保存"
+        ))
+    };
+    let mut buf = Vec::new();
+    let mut depth = 0usize;
+    loop {
+        buf.clear();
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(e) => {
+                let over = match &e {
+                    quick_xml::Error::Io(io) => {
+                        io.get_ref().is_some_and(|inner| inner.is::<OverLimit>())
+                    }
+                    _ => false,
+                };
+                if over {
+                    return Err(too_large_part(&name, limit));
+                }
+                let why = match e {
+                    quick_xml::Error::Io(_) => "：数据已损坏",
+                    quick_xml::Error::Encoding(_) => "：不是 UTF-8 编码",
+                    quick_xml::Error::IllFormed(_) => "：标签不配对",
+                    _ => "",
+                };
+                return Err(invalid(reader.error_position(), why));
+            }
+        };
+        match event {
+            Event::Start(e) => {
+                depth += 1;
+                check_element(&e, depth, &name)?;
+                f(Ev::Start(&e))?;
+            }
+            Event::Empty(e) => {
+                check_element(&e, depth + 1, &name)?;
+                f(Ev::Start(&e))?;
+                f(Ev::End)?;
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                f(Ev::End)?;
+            }
+            Event::Text(t) => f(Ev::Text(&t.xml10_content()))?,
+            Event::CData(t) => f(Ev::Text(&t.xml10_content()))?,
+            Event::GeneralRef(r) => {
+                let ch = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    Ok(None) => match &*r {
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "amp" => Some('&'),
+                        "apos" => Some('\''),
+                        "quot" => Some('"'),
+                        _ => None,
+                    },
+                    Err(_) => None,
+                };
+                let Some(ch) = ch else {
+                    return Err(invalid(reader.buffer_position(), "：有未定义的实体"));
+                };
+                f(Ev::Text(ch.encode_utf8(&mut [0; 4])))?
+            }
+            Event::DocType(_) => {
+                return Err(invalid(
+                    reader.buffer_position(),
+                    "：有文档类型声明（DTD），Word 不会写它",
+                ))
+            }
+            Event::Eof => {
+                if depth > 0 {
+                    return Err(invalid(
+                        reader.buffer_position(),
+                        "：文件在元素结束前就断了",
+                    ));
+                }
+                return Ok(());
+            }
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+        }
+    }
+}
+
+/// Refuse an element nested too deep or with too many attributes.
+fn check_element(e: &BytesStart, depth: usize, part: &str) -> Result<()> {
+    if depth > MAX_DEPTH {
+        return Err(draft(format!(
+            "这个 .docx 中的 {part} 的元素嵌套超过 {MAX_DEPTH} 层，不像是 Word 或 WPS 保存的文件：请用 Word 或 WPS 重新保存"
+        )));
+    }
+    if e.attributes().with_checks(false).count() > MAX_ATTRIBUTES {
+        return Err(draft(format!(
+            "这个 .docx 中的 {part} 有元素带了超过 {MAX_ATTRIBUTES} 个属性，不像是 Word 或 WPS 保存的文件：请用 Word 或 WPS 重新保存"
+        )));
+    }
+    Ok(())
 }
 
 /// The main document part named by the package relationships.
-fn main_part(rels: &str) -> Option<String> {
-    let doc = Document::parse_with_options(rels, options()).ok()?;
-    let target = doc
-        .descendants()
-        .filter(|n| n.tag_name().name() == "Relationship")
-        .find(|n| {
-            n.attribute("Type")
-                .is_some_and(|t| t.ends_with("/officeDocument"))
-        })?
-        .attribute("Target")?;
-    Some(target.trim_start_matches('/').to_string())
-}
-
-/// The value of the attribute `local` of `node`, whatever its namespace prefix.
-fn attr<'a>(node: Node<'a, '_>, local: &str) -> Option<&'a str> {
-    node.attributes()
-        .find(|a| a.name() == local)
-        .map(|a| a.value())
-}
-
-fn is(node: Node, local: &str) -> bool {
-    node.is_element() && node.tag_name().name() == local
-}
-
-fn child<'a, 'i>(node: Node<'a, 'i>, local: &str) -> Option<Node<'a, 'i>> {
-    node.children().find(|c| is(*c, local))
+fn main_part(rels: Part) -> Result<Option<String>> {
+    let mut found = None;
+    events(rels, &mut |e| {
+        if let Ev::Start(el) = e {
+            if found.is_none()
+                && local(el) == "Relationship"
+                && attr(el, "Type").is_some_and(|t| t.ends_with("/officeDocument"))
+            {
+                found = attr(el, "Target").map(|t| t.trim_start_matches('/').to_string());
+            }
+        }
+        Ok(())
+    })?;
+    Ok(found)
 }
 
 /// Whether an on/off property element (`<w:b/>`, `<w:b w:val="0"/>`) is on.
-fn on(node: Node) -> bool {
-    !matches!(attr(node, "val"), Some("0" | "false" | "off" | "none"))
+fn on(e: &BytesStart) -> bool {
+    !matches!(
+        attr(e, "val").as_deref(),
+        Some("0" | "false" | "off" | "none")
+    )
 }
 
-fn align_of(jc: Node) -> Align {
-    match attr(jc, "val") {
+fn align_of(jc: &BytesStart) -> Align {
+    match attr(jc, "val").as_deref() {
         Some("center") => Align::Centre,
         Some("right" | "end") => Align::End,
         _ => Align::Start,
@@ -146,21 +398,24 @@ fn align_of(jc: Node) -> Align {
 }
 
 /// Font size in pt of a `<w:sz w:val="32"/>` (half-points).
-fn size_of(sz: Node) -> Option<f32> {
-    attr(sz, "val")?.parse::<f32>().ok().map(|half| half / 2.0)
+fn size_of(sz: &BytesStart) -> Option<f32> {
+    attr(sz, "val")?
+        .parse::<f32>()
+        .ok()
+        .filter(|h| h.is_finite())
+        .map(|half| half / 2.0)
 }
 
 /// Paragraph styles: what each gives its paragraphs.
 #[derive(Debug, Default)]
 struct Styles {
-    styles: Vec<Style>,
+    styles: BTreeMap<String, Style>,
     default_style: Option<String>,
     default_size: Option<f32>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Style {
-    id: String,
     based_on: Option<String>,
     align: Option<Align>,
     bold: Option<bool>,
@@ -178,36 +433,82 @@ struct Resolved {
 }
 
 impl Styles {
-    fn read(xml: &str) -> Styles {
-        let Ok(doc) = Document::parse_with_options(xml, options()) else {
-            return Styles::default();
-        };
+    /// The paragraph styles of `styles.xml`; a part that is not XML gives
+    /// none (the document is read without them), one over the limits is an
+    /// error.
+    fn read(part: Part) -> Result<Styles> {
         let mut out = Styles::default();
-        for node in doc.descendants() {
-            if is(node, "rPrDefault") {
-                out.default_size = node.descendants().find(|n| is(*n, "sz")).and_then(size_of);
+        // Where the reader is: the names of the open elements.
+        let mut path: Vec<String> = Vec::new();
+        // The paragraph style being read: its id, and what it gives.
+        let mut style: Option<(String, Style)> = None;
+        let mut style_depth = 0;
+        let mut in_default: Option<usize> = None;
+        let result = events(part, &mut |e| {
+            match e {
+                Ev::Start(el) => {
+                    let name = local(el).to_string();
+                    let depth = path.len() + 1;
+                    if name == "rPrDefault" {
+                        in_default = Some(depth);
+                        out.default_size = None;
+                    } else if name == "sz" && in_default.is_some() && out.default_size.is_none() {
+                        out.default_size = size_of(el);
+                    }
+                    if name == "style" && style.is_none() {
+                        if attr(el, "type").as_deref() == Some("paragraph") {
+                            if let Some(id) = attr(el, "styleId") {
+                                if attr(el, "default").is_some_and(|v| v == "1" || v == "true") {
+                                    out.default_style = Some(id.clone());
+                                }
+                                style = Some((id, Style::default()));
+                                style_depth = depth;
+                            }
+                        }
+                    } else if let Some((_, s)) = &mut style {
+                        let parent = path.last().map(String::as_str);
+                        let inside = |d: usize| depth == style_depth + d;
+                        match (name.as_str(), parent) {
+                            ("basedOn", _) if inside(1) && s.based_on.is_none() => {
+                                s.based_on = attr(el, "val")
+                            }
+                            ("jc", Some("pPr")) if inside(2) && s.align.is_none() => {
+                                s.align = Some(align_of(el))
+                            }
+                            ("numPr", Some("pPr")) if inside(2) => s.list = true,
+                            ("b", Some("rPr")) if inside(2) && s.bold.is_none() => {
+                                s.bold = Some(on(el))
+                            }
+                            ("sz", Some("rPr")) if inside(2) && s.size.is_none() => {
+                                s.size = size_of(el)
+                            }
+                            _ => {}
+                        }
+                    }
+                    path.push(name);
+                }
+                Ev::End => {
+                    let depth = path.len();
+                    path.pop();
+                    if in_default == Some(depth) {
+                        in_default = None;
+                    }
+                    if style.is_some() && depth == style_depth {
+                        if let Some((id, s)) = style.take() {
+                            out.styles.entry(id).or_insert(s);
+                        }
+                    }
+                }
+                Ev::Text(_) => {}
             }
-            if !is(node, "style") || attr(node, "type") != Some("paragraph") {
-                continue;
-            }
-            let Some(id) = attr(node, "styleId") else {
-                continue;
-            };
-            if attr(node, "default").is_some_and(|v| v == "1" || v == "true") {
-                out.default_style = Some(id.to_string());
-            }
-            let ppr = child(node, "pPr");
-            let rpr = child(node, "rPr");
-            out.styles.push(Style {
-                id: id.to_string(),
-                based_on: child(node, "basedOn").and_then(|b| attr(b, "val").map(str::to_string)),
-                align: ppr.and_then(|p| child(p, "jc")).map(align_of),
-                bold: rpr.and_then(|r| child(r, "b")).map(on),
-                size: rpr.and_then(|r| child(r, "sz")).and_then(size_of),
-                list: ppr.and_then(|p| child(p, "numPr")).is_some(),
-            });
+            Ok(())
+        });
+        match result {
+            Ok(()) => Ok(out),
+            // Limits are kept; a styles part that is only broken is left out.
+            Err(e) if e.to_string().contains("不是有效的 XML") => Ok(Styles::default()),
+            Err(e) => Err(e),
         }
-        out
     }
 
     /// What style `id` (or the default paragraph style) gives, following `basedOn`.
@@ -215,7 +516,7 @@ impl Styles {
         let mut r = Resolved::default();
         let mut next = id.or(self.default_style.as_deref());
         for _ in 0..16 {
-            let Some(style) = next.and_then(|id| self.styles.iter().find(|s| s.id == id)) else {
+            let Some(style) = next.and_then(|id| self.styles.get(id)) else {
                 break;
             };
             r.align = r.align.or(style.align);
@@ -229,134 +530,351 @@ impl Styles {
     }
 }
 
-/// Collect the paragraphs under `node` in document order.
-fn walk(node: Node, styles: &Styles, out: &mut Vec<Paragraph>) {
-    for c in node.children().filter(Node::is_element) {
-        match c.tag_name().name() {
-            "p" => paragraph(c, styles, out),
-            // Deleted revisions, the fallback copy of a drawing, and parts
-            // that are not the text.
-            "del" | "moveFrom" | "Fallback" | "sectPr" | "pPr" | "rPr" | "tblPr" | "tcPr"
-            | "trPr" | "tblGrid" => {}
-            _ => walk(c, styles, out),
-        }
-    }
+/// What an open element of the document is to the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    /// Between paragraphs (the body, a table, a cell, a text box's content).
+    Walk,
+    /// Inside a subtree that is not read (deleted text, a fallback copy,
+    /// properties, field codes, the content of elements read by their
+    /// attributes).
+    Skip,
+    /// A paragraph (`<w:p>`).
+    Para,
+    /// Inside a paragraph, around its runs (an insertion, a hyperlink).
+    InPara,
+    /// A paragraph's own properties (`<w:pPr>` right inside `<w:p>`).
+    PPr,
+    /// A run (`<w:r>`).
+    Run,
+    /// A run's own properties.
+    RPr,
+    /// A run's text (`<w:t>`).
+    Text,
+    /// Inside a drawing, a picture or other content of a run: only text
+    /// boxes are read.
+    Drawing,
+    /// A text box's content (`<w:txbxContent>`), read as paragraphs of
+    /// their own after the paragraph that anchors it.
+    Box,
 }
 
-/// One `<w:p>`; paragraphs inside its text boxes follow it.
-fn paragraph(p: Node, styles: &Styles, out: &mut Vec<Paragraph>) {
-    let ppr = child(p, "pPr");
-    let style = ppr
-        .and_then(|x| child(x, "pStyle"))
-        .and_then(|s| attr(s, "val"));
-    let base = styles.resolve(style);
-    let mut para = Paragraph {
-        align: ppr
-            .and_then(|x| child(x, "jc"))
-            .map(align_of)
-            .or(base.align)
-            .unwrap_or_default(),
-        list: base.list || ppr.and_then(|x| child(x, "numPr")).is_some(),
-        indent: ppr.and_then(|x| child(x, "ind")).is_some_and(|ind| {
-            ["firstLine", "firstLineChars"]
-                .iter()
-                .any(|a| attr(ind, a).is_some_and(|v| v.parse::<f32>().is_ok_and(|n| n > 0.0)))
-        }),
-        ..Paragraph::default()
-    };
-    let mut runs = Runs {
-        base,
-        styles,
-        all_bold: true,
-        any_text: false,
-        size: None,
-        inner: Vec::new(),
-    };
-    runs.collect(p, &mut para.text);
-    para.bold = runs.any_text && runs.all_bold;
-    para.size = runs.size;
-    // A paragraph that only anchors text boxes stands for nothing itself.
-    if runs.inner.is_empty() || !para.text.trim().is_empty() {
-        out.push(para);
-    }
-    out.extend(runs.inner);
-}
-
-/// The state of reading a paragraph's runs.
-struct Runs<'s> {
-    base: Resolved,
-    styles: &'s Styles,
-    all_bold: bool,
-    any_text: bool,
+/// The properties of the run being read.
+#[derive(Debug, Clone, Copy, Default)]
+struct RunInfo {
+    bold: Option<bool>,
     size: Option<f32>,
-    /// The paragraphs of text boxes anchored in this paragraph.
+    /// Where its text starts in the paragraph's text.
+    from: usize,
+}
+
+/// A paragraph being read. Its runs are summed up as they end (what the
+/// paragraph style gives is added at the paragraph's end), so that memory
+/// does not grow with the number of runs.
+#[derive(Debug, Default)]
+struct ParaState {
+    text: String,
+    style: Option<String>,
+    align: Option<Align>,
+    list: bool,
+    indent: bool,
+    run: RunInfo,
+    /// Whether a run had text (other than white space).
+    any_text: bool,
+    /// Whether every run with text that says bold or not says bold.
+    all_said_bold: bool,
+    /// Whether a run with text says nothing of bold (the style decides).
+    unsaid_bold: bool,
+    /// The largest size that a run with text states.
+    said_size: Option<f32>,
+    /// Whether a run with text states no size (the style decides).
+    unsaid_size: bool,
+    /// The paragraphs of its text boxes.
     inner: Vec<Paragraph>,
 }
 
-impl Runs<'_> {
-    fn collect(&mut self, node: Node, text: &mut String) {
-        for c in node.children().filter(Node::is_element) {
-            match c.tag_name().name() {
-                "r" => self.run(c, text),
-                "del" | "moveFrom" | "Fallback" | "pPr" | "instrText" | "delText" => {}
-                _ => self.collect(c, text),
-            }
+/// The reader of the document part.
+struct Body<'s> {
+    styles: &'s Styles,
+    stack: Vec<Frame>,
+    /// The paragraph in the body (or a table), and the one in a text box.
+    outer: Option<ParaState>,
+    boxed: Option<ParaState>,
+    /// Whether a text box is open.
+    in_box: bool,
+    text_bytes: usize,
+    out: Vec<Paragraph>,
+}
+
+impl<'s> Body<'s> {
+    fn new(styles: &'s Styles) -> Body<'s> {
+        Body {
+            styles,
+            stack: Vec::new(),
+            outer: None,
+            boxed: None,
+            in_box: false,
+            text_bytes: 0,
+            out: Vec::new(),
         }
     }
 
-    fn run(&mut self, r: Node, text: &mut String) {
-        let rpr = child(r, "rPr");
-        let bold = rpr
-            .and_then(|x| child(x, "b"))
-            .map(on)
-            .or(self.base.bold)
-            .unwrap_or(false);
-        let size = rpr
-            .and_then(|x| child(x, "sz"))
-            .and_then(size_of)
-            .or(self.base.size);
-        let before = text.len();
-        for c in r.children().filter(Node::is_element) {
-            match c.tag_name().name() {
-                "t" => text.push_str(c.text().unwrap_or_default()),
-                "tab" | "ptab" => text.push('\t'),
-                "br" | "cr" => {
-                    if attr(c, "type") != Some("page") {
-                        text.push('\n');
-                    }
+    /// The paragraph being read: the text box's, when one is open.
+    fn para(&mut self) -> Option<&mut ParaState> {
+        if self.in_box {
+            self.boxed.as_mut()
+        } else {
+            self.outer.as_mut()
+        }
+    }
+
+    fn event(&mut self, e: Ev) -> Result<()> {
+        match e {
+            Ev::Start(el) => {
+                let frame = self.start(el);
+                self.stack.push(frame);
+            }
+            Ev::End => {
+                if let Some(frame) = self.stack.pop() {
+                    self.end(frame);
                 }
-                "noBreakHyphen" => text.push('-'),
-                "sym" => {
-                    let ch = attr(c, "char")
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
-                        .and_then(symbol);
-                    text.extend(ch);
-                }
-                "rPr" | "instrText" | "delText" => {}
-                // Drawings and their alternate content: the text boxes'
-                // paragraphs are paragraphs of their own (the fallback copy
-                // of the same box is skipped).
-                _ => {
-                    let boxes = c.descendants().filter(|d| {
-                        is(*d, "txbxContent")
-                            && !d
-                                .ancestors()
-                                .skip(1)
-                                .any(|a| is(a, "Fallback") || is(a, "txbxContent"))
-                    });
-                    for tb in boxes {
-                        walk(tb, self.styles, &mut self.inner);
+            }
+            Ev::Text(t) => {
+                if self.stack.last() == Some(&Frame::Text) {
+                    self.text_bytes += t.len();
+                    if self.text_bytes <= MAX_TEXT {
+                        if let Some(p) = self.para() {
+                            p.text.push_str(t);
+                        }
                     }
                 }
             }
         }
-        if text[before..].chars().any(|c| !c.is_whitespace()) {
-            self.any_text = true;
-            self.all_bold &= bold;
-            if let Some(s) = size {
-                self.size = Some(self.size.map_or(s, |m: f32| m.max(s)));
-            }
+        if self.text_bytes > MAX_TEXT {
+            return Err(draft(format!(
+                "这个 .docx 的文字超过 {} MB，比一期简报能容纳的多得多：请确认选对了文件，或分成几期导入",
+                MAX_TEXT >> 20
+            )));
         }
+        if self.out.len() + self.outer.as_ref().map_or(0, |o| o.inner.len()) > MAX_PARAGRAPHS {
+            return Err(draft(format!(
+                "这个 .docx 有超过 {MAX_PARAGRAPHS} 个段落，比一期简报多得多：请确认选对了文件，或分成几期导入"
+            )));
+        }
+        Ok(())
+    }
+
+    /// What the element `el` opens, given where it is.
+    fn start(&mut self, el: &BytesStart) -> Frame {
+        let name = local(el);
+        let parent = self.stack.last().copied().unwrap_or(Frame::Walk);
+        match parent {
+            Frame::Skip | Frame::Text | Frame::RPr | Frame::PPr => {
+                // Properties are read from the children of pPr and rPr.
+                match (parent, name) {
+                    (Frame::PPr, "pStyle") => {
+                        let v = attr(el, "val");
+                        if let Some(p) = self.para() {
+                            p.style = p.style.take().or(v);
+                        }
+                    }
+                    (Frame::PPr, "jc") => {
+                        let a = align_of(el);
+                        if let Some(p) = self.para() {
+                            p.align = p.align.or(Some(a));
+                        }
+                    }
+                    (Frame::PPr, "numPr") => {
+                        if let Some(p) = self.para() {
+                            p.list = true;
+                        }
+                    }
+                    (Frame::PPr, "ind") => {
+                        let indented = ["firstLine", "firstLineChars"].iter().any(|a| {
+                            attr(el, a).is_some_and(|v| v.parse::<f32>().is_ok_and(|n| n > 0.0))
+                        });
+                        if let Some(p) = self.para() {
+                            p.indent |= indented;
+                        }
+                    }
+                    (Frame::RPr, "b") => {
+                        let b = on(el);
+                        if let Some(p) = self.para() {
+                            p.run.bold = p.run.bold.or(Some(b));
+                        }
+                    }
+                    (Frame::RPr, "sz") => {
+                        let s = size_of(el);
+                        if let Some(p) = self.para() {
+                            if p.run.size.is_none() {
+                                p.run.size = s;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                Frame::Skip
+            }
+            Frame::Walk | Frame::Box => match name {
+                "p" => {
+                    let state = ParaState {
+                        all_said_bold: true,
+                        ..ParaState::default()
+                    };
+                    if self.in_box {
+                        self.boxed = Some(state);
+                    } else {
+                        self.outer = Some(state);
+                    }
+                    Frame::Para
+                }
+                "del" | "moveFrom" | "Fallback" | "sectPr" | "pPr" | "rPr" | "tblPr" | "tcPr"
+                | "trPr" | "tblGrid" => Frame::Skip,
+                _ => Frame::Walk,
+            },
+            Frame::Para | Frame::InPara => match name {
+                "r" => {
+                    if let Some(p) = self.para() {
+                        p.run = RunInfo {
+                            from: p.text.len(),
+                            ..RunInfo::default()
+                        };
+                    }
+                    Frame::Run
+                }
+                "pPr" if parent == Frame::Para => Frame::PPr,
+                "del" | "moveFrom" | "Fallback" | "pPr" | "instrText" | "delText" => Frame::Skip,
+                _ => Frame::InPara,
+            },
+            Frame::Run => {
+                let put = |b: &mut Body, s: &str| {
+                    b.text_bytes += s.len();
+                    if b.text_bytes <= MAX_TEXT {
+                        if let Some(p) = b.para() {
+                            p.text.push_str(s);
+                        }
+                    }
+                };
+                match name {
+                    "t" => Frame::Text,
+                    "rPr" => Frame::RPr,
+                    "tab" | "ptab" => {
+                        put(self, "\t");
+                        Frame::Skip
+                    }
+                    "br" | "cr" => {
+                        if attr(el, "type").as_deref() != Some("page") {
+                            put(self, "\n");
+                        }
+                        Frame::Skip
+                    }
+                    "noBreakHyphen" => {
+                        put(self, "-");
+                        Frame::Skip
+                    }
+                    "sym" => {
+                        let ch = attr(el, "char")
+                            .and_then(|h| u32::from_str_radix(&h, 16).ok())
+                            .and_then(symbol);
+                        if let Some(c) = ch {
+                            put(self, c.encode_utf8(&mut [0; 4]));
+                        }
+                        Frame::Skip
+                    }
+                    "instrText" | "delText" => Frame::Skip,
+                    // Drawings and their alternate content: the text boxes'
+                    // paragraphs are paragraphs of their own.
+                    _ => self.drawing(name),
+                }
+            }
+            Frame::Drawing => self.drawing(name),
+        }
+    }
+
+    /// An element inside a run's drawing: a text box is read (unless it is
+    /// in another, or the anchoring paragraph is itself in one), a fallback
+    /// copy skipped.
+    fn drawing(&mut self, name: &str) -> Frame {
+        match name {
+            "Fallback" => Frame::Skip,
+            "txbxContent" if !self.in_box => {
+                self.in_box = true;
+                Frame::Box
+            }
+            "txbxContent" => Frame::Skip,
+            _ => Frame::Drawing,
+        }
+    }
+
+    fn end(&mut self, frame: Frame) {
+        match frame {
+            Frame::Box => self.in_box = false,
+            Frame::Run => {
+                if let Some(p) = self.para() {
+                    let r = p.run;
+                    let from = r.from.min(p.text.len());
+                    if p.text[from..].chars().any(|c| !c.is_whitespace()) {
+                        p.any_text = true;
+                        match r.bold {
+                            Some(b) => p.all_said_bold &= b,
+                            None => p.unsaid_bold = true,
+                        }
+                        match r.size {
+                            Some(s) => p.said_size = Some(p.said_size.map_or(s, |m| m.max(s))),
+                            None => p.unsaid_size = true,
+                        }
+                    }
+                }
+            }
+            Frame::Para => {
+                let state = if self.in_box {
+                    self.boxed.take()
+                } else {
+                    self.outer.take()
+                };
+                let Some(state) = state else {
+                    return;
+                };
+                let (para, inner) = self.finish(state);
+                let target = if self.in_box {
+                    self.outer.as_mut().map(|o| &mut o.inner)
+                } else {
+                    None
+                };
+                match target {
+                    Some(t) => {
+                        t.extend(para);
+                        t.extend(inner);
+                    }
+                    None => {
+                        self.out.extend(para);
+                        self.out.extend(inner);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A paragraph read whole: itself (unless it only anchors text boxes)
+    /// and the paragraphs of its text boxes.
+    fn finish(&self, p: ParaState) -> (Option<Paragraph>, Vec<Paragraph>) {
+        let base = self.styles.resolve(p.style.as_deref());
+        let all_bold = p.all_said_bold && (!p.unsaid_bold || base.bold == Some(true));
+        let size = match (p.said_size, p.unsaid_size.then_some(base.size).flatten()) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        let keep = p.inner.is_empty() || !p.text.trim().is_empty();
+        let para = Paragraph {
+            align: p.align.or(base.align).unwrap_or_default(),
+            list: base.list || p.list,
+            indent: p.indent,
+            bold: p.any_text && all_bold,
+            size,
+            text: p.text,
+        };
+        (keep.then_some(para), p.inner)
     }
 }
 

@@ -274,7 +274,7 @@ mod tests {
 
     fn run(text: &str) -> (Vec<String>, Vec<Notice>) {
         let mut notices = Vec::new();
-        let lines = logical_lines(from_text(text), &mut notices);
+        let lines = logical_lines(from_text(text).unwrap(), &mut notices);
         (lines.into_iter().map(|l| l.text).collect(), notices)
     }
 

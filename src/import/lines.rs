@@ -7,6 +7,20 @@
 //! White space inside a line is collapsed to single spaces.
 
 use super::docx::{Align, Paragraph};
+use crate::error::{Error, Result};
+
+/// The most lines of text a draft may have: a 1,000-page bulletin copied
+/// line by line out of its PDF has about 40,000.
+pub const MAX_LINES: usize = 200_000;
+
+fn too_many_lines() -> Error {
+    Error::Draft {
+        line: None,
+        message: format!(
+            "草稿有超过 {MAX_LINES} 行文字，比一期简报多得多：请确认选对了文件，或分成几期导入"
+        ),
+    }
+}
 
 /// What the layout of the draft says about a line.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -42,8 +56,8 @@ pub struct Line {
     pub hints: Hints,
 }
 
-/// The lines of a plain text.
-pub fn from_text(text: &str) -> Vec<Line> {
+/// The lines of a plain text (at most [`MAX_LINES`]).
+pub fn from_text(text: &str) -> Result<Vec<Line>> {
     let mut out = Vec::new();
     let mut pending = Hints::default();
     for (i, raw) in text.split('\n').enumerate() {
@@ -70,12 +84,16 @@ pub fn from_text(text: &str) -> Vec<Line> {
             };
             push(&mut out, &mut pending, i + 1, part, hints);
         }
+        if out.len() > MAX_LINES {
+            return Err(too_many_lines());
+        }
     }
-    out
+    Ok(out)
 }
 
-/// The lines of a .docx's paragraphs (each typed line break starts a line).
-pub fn from_paragraphs(paragraphs: Vec<Paragraph>) -> Vec<Line> {
+/// The lines of a .docx's paragraphs (each typed line break starts a line;
+/// at most [`MAX_LINES`]).
+pub fn from_paragraphs(paragraphs: Vec<Paragraph>) -> Result<Vec<Line>> {
     let mut out = Vec::new();
     let mut pending = Hints::default();
     for (i, p) in paragraphs.into_iter().enumerate() {
@@ -91,9 +109,12 @@ pub fn from_paragraphs(paragraphs: Vec<Paragraph>) -> Vec<Line> {
                 ..Hints::default()
             };
             push(&mut out, &mut pending, i + 1, part, hints);
+            if out.len() > MAX_LINES {
+                return Err(too_many_lines());
+            }
         }
     }
-    out
+    Ok(out)
 }
 
 /// Add the line `raw` (or record what it stands for when it is not text).
@@ -200,7 +221,7 @@ mod tests {
     fn blank_lines_page_numbers_and_separators_become_hints() {
         let text =
             "甲\r\n\r\n　　乙  丙\n— 3 —\n\u{C}丁\n━━━━━━\n戊\n- ★ 己\n第 2 页 共 7 页\n3/7\n庚";
-        let lines = from_text(text);
+        let lines = from_text(text).unwrap();
         assert_eq!(texts(&lines), ["甲", "乙 丙", "丁", "戊", "★ 己", "庚"]);
         assert_eq!(lines[1].no, 3);
         assert!(lines[1].hints.blank_before && lines[1].hints.indent);
@@ -247,7 +268,7 @@ mod tests {
                 ..Paragraph::default()
             },
         ];
-        let lines = from_paragraphs(ps);
+        let lines = from_paragraphs(ps).unwrap();
         assert_eq!(texts(&lines), ["标题上", "标题下", "正文"]);
         assert_eq!(lines.iter().map(|l| l.no).collect::<Vec<_>>(), [1, 1, 3]);
         assert!(lines[1].hints.same_paragraph && lines[1].hints.centred);

@@ -81,6 +81,13 @@ pub struct Imported {
 /// a 60-page bulletin about 150 KB.
 pub const MAX_DRAFT_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The largest text draft read: twice what fits in a bulletin's JSON
+/// ([`model::MAX_INPUT_BYTES`]); a 1,000-page bulletin's text is about 3 MB.
+pub const MAX_TEXT_DRAFT_BYTES: u64 = 8 * 1024 * 1024;
+
+pub use docx::{MAX_ATTRIBUTES, MAX_DEPTH, MAX_PARAGRAPHS, MAX_PART, MAX_SMALL_PART, MAX_TEXT};
+pub use lines::MAX_LINES;
+
 /// The error for a draft over [`MAX_DRAFT_BYTES`] (for callers that find
 /// out before reading it all).
 pub fn too_large() -> Error {
@@ -90,6 +97,26 @@ pub fn too_large() -> Error {
             "草稿超过上限 {} MB：简报草稿通常只有几 MB；请确认选对了文件",
             MAX_DRAFT_BYTES >> 20
         ),
+    }
+}
+
+/// The error for a text draft over [`MAX_TEXT_DRAFT_BYTES`] (for callers
+/// that find out before reading it all).
+pub fn text_too_large() -> Error {
+    Error::Draft {
+        line: None,
+        message: format!(
+            "文本草稿超过上限 {} MB：一期简报的文字通常不到 1 MB，最多 4 MB；请确认选对了文件，或分成几期导入",
+            MAX_TEXT_DRAFT_BYTES >> 20
+        ),
+    }
+}
+
+/// The most bytes worth reading of a draft of `kind` (when known).
+pub fn limit_for(kind: Option<Kind>) -> u64 {
+    match kind {
+        Some(Kind::Text) => MAX_TEXT_DRAFT_BYTES,
+        _ => MAX_DRAFT_BYTES,
     }
 }
 
@@ -105,9 +132,18 @@ pub fn import(bytes: &[u8], kind_hint: Option<Kind>) -> Result<Imported> {
     refuse_other_formats(bytes)?;
     let mut notices = Vec::new();
     let source = match kind_hint.unwrap_or_else(|| Kind::sniff(bytes)) {
-        Kind::Docx => lines::from_paragraphs(docx::paragraphs(bytes)?),
+        Kind::Docx => lines::from_paragraphs(docx::paragraphs(bytes)?)?,
         Kind::Text => {
+            if bytes.len() as u64 > MAX_TEXT_DRAFT_BYTES {
+                return Err(text_too_large());
+            }
             let decoded = decode::decode(bytes);
+            if decoded.cut {
+                notices.push(Notice {
+                    line: decoded.text.split('\n').count(),
+                    message: "文件在最后一个字的中间断了（文件可能不完整）：已按 UTF-8 读取并去掉了这个残缺的字，请核对草稿的结尾".to_string(),
+                });
+            }
             if decoded.replaced > 0 {
                 notices.push(Notice {
                     line: 1,
@@ -117,12 +153,22 @@ pub fn import(bytes: &[u8], kind_hint: Option<Kind>) -> Result<Imported> {
                     ),
                 });
             }
-            lines::from_text(&decoded.text)
+            lines::from_text(&decoded.text)?
         }
     };
     let logical = join::logical_lines(source, &mut notices);
     let bulletin = recognise::recognise(logical, &mut notices)?;
     let json = model::to_json(&bulletin);
+    if json.len() > model::MAX_INPUT_BYTES {
+        return Err(Error::Draft {
+            line: None,
+            message: format!(
+                "草稿的文字太多：导入后的 JSON 有 {:.1} MB，超过一期简报的上限 {} MB：请分成几期导入",
+                json.len() as f64 / (1 << 20) as f64,
+                model::MAX_INPUT_BYTES >> 20
+            ),
+        });
+    }
     // What recognise builds must meet the format's rules; a break of them is
     // reported as the draft's problem rather than written out.
     if let Err(e) = model::parse(json.as_bytes()) {
@@ -141,7 +187,17 @@ pub fn import(bytes: &[u8], kind_hint: Option<Kind>) -> Result<Imported> {
 
 /// Refuse, with advice, the formats that look like drafts but are not read.
 fn refuse_other_formats(bytes: &[u8]) -> Result<()> {
-    let message = if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+    let encrypted_package: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let message = if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
+        && bytes
+            .windows(encrypted_package.len())
+            .any(|w| w == encrypted_package)
+    {
+        "这是设了打开密码的 .docx（Word 加密后存为另一种格式）：请在 Word 或 WPS 中打开，去掉密码后另存为 .docx 再导入"
+    } else if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
         "这是旧版 Word 的 .doc（或 WPS 的 .wps）文件：请在 Word 或 WPS 中“另存为” .docx 后再导入"
     } else if bytes.starts_with(b"%PDF") {
         "这是 PDF 文件：请在阅读器中全选并复制文字，保存为 .txt 后再导入（或用 pdftotext 转成文字）"

@@ -64,6 +64,36 @@ pub fn half_width_marks(text: &str) -> Vec<(String, &'static str)> {
     found
 }
 
+/// Whether `c` is a default-ignorable code point (Unicode 16.0,
+/// DerivedCoreProperties.txt, `Default_Ignorable_Code_Point`): a character
+/// that draws nothing (soft hyphen, zero-width space and joiners,
+/// direction marks, word joiner, byte order mark, variation selectors,
+/// tags), so that two names that look the same can differ by one.
+pub fn is_default_ignorable(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F..=0x1160 | 0x17B4..=0x17B5
+        | 0x180B..=0x180F | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F
+        | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
+}
+
+/// The name of an invisible character, for messages: `U+200B（零宽空格）`.
+pub fn invisible_name(c: char) -> String {
+    let what = match c {
+        '\u{00AD}' => "软连字符",
+        '\u{200B}' => "零宽空格",
+        '\u{200C}' => "零宽不连字",
+        '\u{200D}' => "零宽连字",
+        '\u{200E}' | '\u{200F}' | '\u{061C}' => "方向标记",
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => "方向控制符",
+        '\u{2060}' => "零宽不换行",
+        '\u{FEFF}' => "字节顺序标记 BOM",
+        '\u{FE00}'..='\u{FE0F}' => "变体选择符",
+        _ => "看不见的字符",
+    };
+    format!("U+{:04X}（{what}）", c as u32)
+}
+
 /// How many spaces (full-width or not) a paragraph starts with.
 fn leading_spaces(p: &str) -> usize {
     p.chars()
@@ -71,8 +101,53 @@ fn leading_spaces(p: &str) -> usize {
         .count()
 }
 
-/// A warning for every text of `b` with half-width marks inside Chinese text.
+/// The warnings of the one-line texts that name the bulletin or its parts
+/// (name, issuer, series, titles, headings) holding invisible characters:
+/// the register compares names without them, and a reader cannot see them.
+fn invisible_characters(b: &Bulletin) -> Vec<Diagnostic> {
+    let mut lines: Vec<(Place, &str)> = vec![
+        (Place::new("$.masthead.name"), b.masthead.name.as_str()),
+        (Place::new("$.masthead.issuer"), b.masthead.issuer.as_str()),
+    ];
+    if let Some(s) = &b.masthead.supplement {
+        lines.push((Place::new("$.masthead.supplement"), s));
+    }
+    for (bi, block) in b.body.iter().enumerate() {
+        lines.push((block.place(bi, ".title"), block.title()));
+        if let Block::Section(s) = block {
+            for (ii, item) in s.items.iter().enumerate() {
+                if let ItemKind::Heading(h) | ItemKind::Lead(h) = &item.kind {
+                    lines.push((block.place(bi, &format!(".items[{ii}]")), h));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (place, text) in lines {
+        let mut found: Vec<char> = Vec::new();
+        for c in text.chars().filter(|&c| is_default_ignorable(c)) {
+            if !found.contains(&c) {
+                found.push(c);
+            }
+        }
+        if !found.is_empty() {
+            let names: Vec<String> = found.into_iter().map(invisible_name).collect();
+            out.push(Diagnostic::warning(
+                Some(place),
+                format!(
+                    "含有看不见的字符 {}：读者看不到它，登记时也不算它（与不含它的写法算同一个名称）；多半是复制粘贴带进来的，请删除",
+                    names.join("、")
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// A warning for every text of `b` with half-width marks inside Chinese
+/// text, and for names and titles holding invisible characters.
 pub fn lint(b: &Bulletin) -> Vec<Diagnostic> {
+    let mut invisible = invisible_characters(b);
     let mut texts: Vec<(Place, &str)> = vec![
         (Place::new("$.masthead.name"), b.masthead.name.as_str()),
         (Place::new("$.masthead.issuer"), b.masthead.issuer.as_str()),
@@ -166,12 +241,44 @@ pub fn lint(b: &Bulletin) -> Vec<Diagnostic> {
             )
         })
     }));
+    out.append(&mut invisible);
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_characters_in_names_and_titles_are_warned() {
+        for c in [
+            '\u{AD}', '\u{200B}', '\u{200C}', '\u{200E}', '\u{2060}', '\u{FEFF}',
+        ] {
+            assert!(is_default_ignorable(c), "{c:?}");
+        }
+        for c in ['a', '中', ' ', '\u{3000}', '　'] {
+            assert!(!is_default_ignorable(c), "{c:?}");
+        }
+        let mut b = crate::model::parse(
+            &std::fs::read(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/examples/yiyang-2024-01.json"
+            ))
+            .unwrap(),
+        )
+        .unwrap();
+        assert!(invisible_characters(&b).is_empty());
+        b.masthead.name.push('\u{AD}');
+        b.masthead.issuer.insert(3, '\u{200B}');
+        let w = lint(&b);
+        let paths: Vec<&str> = w
+            .iter()
+            .filter(|d| d.message.contains("看不见"))
+            .map(|d| d.place.as_ref().unwrap().path.as_str())
+            .collect();
+        assert_eq!(paths, ["$.masthead.name", "$.masthead.issuer"]);
+        assert!(w.iter().any(|d| d.message.contains("U+00AD（软连字符）")));
+    }
 
     #[test]
     fn half_width_marks_next_to_chinese_are_found() {

@@ -6,20 +6,22 @@
 //! | `POST /api/check` | bulletin JSON | [`Report`] (200; 500 when the server's fonts fail) |
 //! | `POST /api/preview?page=N` | bulletin JSON | `image/svg+xml` of page N (1-based; 1 when absent) |
 //! | `POST /api/render` | bulletin JSON | `application/pdf` |
-//! | `POST /api/import` | a draft: `text/plain` or the bytes of a .docx | `{"json", "notices": [{"line", "message"}]}` |
+//! | `POST /api/import` | a draft: `text/plain` or the bytes of a .docx | `{"json", "notices": [{"line", "message"}], "notices_total"}` (at most 1,000 notices listed) |
 //! | `POST /api/issue[?allow_warnings=true]` | bulletin JSON | the copy filed (201) |
 //! | `GET /api/archive[?q=…]` | — | the copies issued, or the sentences found |
 //! | `GET /api/archive/ID/pdf` | — | the issued PDF |
 //!
 //! A bulletin with errors gets 422 and the [`Report`]; an issue refused for
 //! its warnings 422 with them; an issue number already used 409; a body over
-//! [`MAX_BODY_BYTES`] 413; a malformed request (a bad query, an unknown
-//! draft type) 400; every refusal has a `message` in Chinese.
+//! [`MAX_BODY_BYTES`] 413; a body not sent in time 408; work that takes too
+//! long 503; a malformed request (a bad query, an unknown draft type) 400;
+//! every refusal has a `message` in Chinese, and none shows a path of the
+//! server's files (the log has them).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -29,12 +31,13 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use tokio::sync::Semaphore;
 
 use super::assets::{ASSETS, CONTENT_SECURITY_POLICY};
 use super::cache::{self, Recent};
+use super::guard::{self, Hosts, Seen};
 use super::report::{status_of, Report};
-use super::{guard, Log, MAX_BODY_BYTES};
+use super::work::{Failed, Pool};
+use super::{Limits, Log, MAX_BODY_BYTES};
 use crate::archive::{Archive, CopyQuery, Filter, IssueOptions};
 use crate::error::{Error, Place, Problem};
 use crate::import::{self, Kind};
@@ -51,11 +54,12 @@ pub struct App {
     archive: Archive,
     layouts: Recent<Laid>,
     outlines: svg::Outlines,
-    permits: Semaphore,
+    work: Pool,
     /// Issues are filed one at a time by this process (the archive's own
     /// lock also holds them apart from other processes).
     filing: Mutex<()>,
-    loopback_only: bool,
+    hosts: Hosts,
+    limits: Limits,
     log: Option<Log>,
 }
 
@@ -64,6 +68,8 @@ pub struct App {
 pub struct Refusal {
     status: StatusCode,
     body: serde_json::Value,
+    /// What the log is told besides the status (never the client).
+    detail: Option<String>,
 }
 
 impl Refusal {
@@ -71,6 +77,7 @@ impl Refusal {
         Refusal {
             status,
             body: json!({ "ok": false, "message": message.into() }),
+            detail: None,
         }
     }
 
@@ -79,10 +86,14 @@ impl Refusal {
     }
 
     /// A library error: the report of the bulletin's errors (or of the
-    /// warnings that refused it) with a summary message.
+    /// warnings that refused it) with a summary message. The server's own
+    /// trouble (fonts, archive files) is told without its paths.
     fn of(e: &Error) -> Refusal {
         let status =
             StatusCode::from_u16(status_of(e)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if matches!(e, Error::Io { .. } | Error::Font { .. }) {
+            return Refusal::server_trouble(e);
+        }
         let mut body = serde_json::to_value(Report::of_error(e)).unwrap_or_else(|_| json!({}));
         body["message"] = json!(e.to_string());
         if matches!(e, Error::Warnings(_)) {
@@ -90,14 +101,144 @@ impl Refusal {
         } else if matches!(e, Error::Archive { .. }) {
             body["refused"] = json!("archive");
         }
-        Refusal { status, body }
+        // The archive's messages may name its folders: the client is told
+        // the archive, the log the paths.
+        let mut detail = None;
+        if let Some(m) = body["message"].as_str() {
+            if m.contains('/') || m.contains('\\') {
+                detail = Some(m.to_string());
+                body["message"] = json!(without_paths(m));
+            }
+        }
+        if let Some(errors) = body["errors"].as_array_mut() {
+            for e in errors {
+                if let Some(m) = e["message"].as_str() {
+                    let clean = without_paths(m);
+                    e["message"] = json!(clean);
+                }
+            }
+        }
+        Refusal {
+            status,
+            body,
+            detail,
+        }
+    }
+}
+
+impl Refusal {
+    /// 500 for the server's own trouble: what failed, in words without the
+    /// server's paths; the log line (written by the gate) has the whole
+    /// message.
+    fn server_trouble(e: &Error) -> Refusal {
+        let what = match e {
+            Error::Font { .. } => "服务器的字体文件无法使用",
+            Error::Io { source, .. } => match source.kind() {
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                    "服务器的磁盘空间不足"
+                }
+                std::io::ErrorKind::PermissionDenied => "服务器没有读写档案库文件的权限",
+                _ => "服务器读写自己的文件时出错",
+            },
+            _ => "服务器出错",
+        };
+        let mut r = Refusal::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("{what}：请告诉管理员（服务器的日志中有详情）"),
+        );
+        r.detail = Some(e.to_string());
+        r
     }
 }
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        json_response(self.status, &self.body)
+        let mut resp = json_response(self.status, &self.body);
+        if let Some(d) = self.detail {
+            resp.extensions_mut().insert(Detail(d));
+        }
+        resp
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_paths;
+
+    #[test]
+    fn paths_are_taken_out_of_messages() {
+        for (m, want) in [
+            (
+                "无法创建 /srv/jianbao/archive/.tmp/x1：没有权限",
+                "无法创建 〈服务器上的路径〉：没有权限",
+            ),
+            (
+                "找不到 /tmp/a b（档案库）",
+                "找不到 〈服务器上的路径〉 b（档案库）",
+            ),
+            (
+                "文件 C:\\简报\\archive 无法读写",
+                "文件 〈服务器上的路径〉 无法读写",
+            ),
+            (
+                "副本（/tmp/档案/x）已改动",
+                "副本（〈服务器上的路径〉）已改动",
+            ),
+            ("text/plain 或 1/2 或 a:b", "text/plain 或 1/2 或 a:b"),
+            ("没有路径", "没有路径"),
+        ] {
+            assert_eq!(without_paths(m), want, "{m}");
+        }
+    }
+}
+
+/// What the gate writes to the log after the status (the client never sees it).
+#[derive(Debug, Clone)]
+struct Detail(String);
+
+/// `message` with every absolute path (a word starting with `/`, `\\` or a
+/// drive letter) replaced by 〈服务器上的路径〉.
+pub fn without_paths(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find(['/', '\\', ':']) {
+        // A drive letter (C:\) starts a path one character before the colon.
+        let (at, is_path) = match rest[start..].chars().next() {
+            Some(':') => {
+                let before = rest[..start].chars().next_back();
+                let drive = before.is_some_and(|c| c.is_ascii_alphabetic())
+                    && rest[start + 1..].starts_with(['\\', '/']);
+                (start.saturating_sub(1), drive)
+            }
+            _ => {
+                // A path starts after a space, an opening mark or the start.
+                let before = rest[..start].chars().next_back();
+                let starts = before
+                    .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '.' && c != '-' && c != '_');
+                (start, starts)
+            }
+        };
+        if !is_path {
+            let next = start + rest[start..].chars().next().map_or(1, char::len_utf8);
+            out.push_str(&rest[..next]);
+            rest = &rest[next..];
+            continue;
+        }
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail
+            .find(|c: char| {
+                c.is_whitespace()
+                    || "：，。；）)」”\"'（(".contains(c)
+                    || (!c.is_ascii() && !c.is_alphanumeric())
+            })
+            .unwrap_or(tail.len());
+        let end = if end == 0 { tail.len().min(1) } else { end };
+        out.push_str("〈服务器上的路径〉");
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn json_response(status: StatusCode, value: &impl Serialize) -> Response {
@@ -142,8 +283,9 @@ impl App {
     pub fn new(
         engine: Engine,
         archive: Archive,
-        loopback_only: bool,
-        workers: usize,
+        hosts: Hosts,
+        work: Pool,
+        limits: Limits,
         log: Option<Log>,
     ) -> App {
         App {
@@ -151,9 +293,10 @@ impl App {
             archive,
             layouts: Recent::new(LAYOUTS_KEPT),
             outlines: svg::Outlines::new(),
-            permits: Semaphore::new(workers.max(1)),
+            work,
             filing: Mutex::new(()),
-            loopback_only,
+            hosts,
+            limits,
             log,
         }
     }
@@ -200,22 +343,37 @@ impl App {
     }
 }
 
-/// Run `work` on a blocking thread once a permit is free.
+/// Run `work` on a thread of its own once a place is free (`work.rs`).
 async fn blocking<T: Send + 'static>(
     app: &Arc<App>,
     work: impl FnOnce(&App) -> T + Send + 'static,
 ) -> Result<T, Refusal> {
-    let busy = || Refusal::new(StatusCode::SERVICE_UNAVAILABLE, "服务器正在关闭");
-    let _permit = app.permits.acquire().await.map_err(|_| busy())?;
-    let app = app.clone();
-    tokio::task::spawn_blocking(move || work(&app))
-        .await
-        .map_err(|e| {
-            Refusal::new(
+    let a = app.clone();
+    app.work.run(move || work(&a)).await.map_err(|e| match e {
+        Failed::Deadline => {
+            let mut r = Refusal::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "这个请求处理了 {} 秒还没有完成，已放弃：内容可能太多（如很长的不能断开的字母或数字串）；请减少内容后再试",
+                    app.limits.work_deadline.as_secs()
+                ),
+            );
+            r.detail = Some("处理超时".into());
+            r
+        }
+        Failed::NoThread => Refusal::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "服务器暂时无法处理更多请求：请稍后再试",
+        ),
+        Failed::Panicked(what) => {
+            let mut r = Refusal::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                format!("服务器处理这个请求时出错（{e}）：请把这一期的 JSON 发给维护人员"),
-            )
-        })
+                "服务器处理这个请求时出错：请把这一期的 JSON 发给维护人员",
+            );
+            r.detail = Some(format!("程序错误：{what}"));
+            r
+        }
+    })
 }
 
 /// The routes of the server.
@@ -250,8 +408,10 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// Refuse requests from other sites (and, on loopback, to other names); set
-/// the page's security headers; log one line per request.
+/// Refuse requests to names the server does not answer to, from other
+/// sites and forms (`guard.rs`); read the body within its time and size;
+/// set the page's security headers; log one line per issue and per refused
+/// or failed request.
 async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
@@ -263,10 +423,18 @@ async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response
     let h = req.headers();
     let text = |name: header::HeaderName| h.get(name).and_then(|v| v.to_str().ok());
     let refused = guard::refuse(
-        app.loopback_only,
-        text(header::HOST),
-        text(header::ORIGIN),
-        h.get("sec-fetch-site").and_then(|v| v.to_str().ok()),
+        &app.hosts,
+        Seen {
+            host: text(header::HOST),
+            origin: text(header::ORIGIN),
+            fetch_site: h.get("sec-fetch-site").and_then(|v| v.to_str().ok()),
+            changes: !matches!(
+                method,
+                axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+            ),
+            content_type: text(header::CONTENT_TYPE),
+            custom_header: h.contains_key(guard::CUSTOM_HEADER),
+        },
     );
     // A body announced over the limit is refused before any of it is read
     // (a client that waits for `100 Continue` never sends it).
@@ -275,9 +443,16 @@ async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     let mut resp = match refused {
-        Some(why) => Refusal::new(StatusCode::FORBIDDEN, why).into_response(),
+        Some((status, why)) => Refusal::new(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN),
+            why,
+        )
+        .into_response(),
         None if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) => too_large().into_response(),
-        None => next.run(req).await,
+        None => match read_body(req, app.limits.body_timeout).await {
+            Ok(req) => next.run(req).await,
+            Err(r) => r.into_response(),
+        },
     };
     let headers = resp.headers_mut();
     headers.insert(
@@ -296,13 +471,43 @@ async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response
     // administrator looks for (edits and previews would drown it).
     let status = resp.status();
     if uri == "/api/issue" || status.is_client_error() || status.is_server_error() {
+        let detail = resp
+            .extensions()
+            .get::<Detail>()
+            .map_or(String::new(), |d| format!("：{}", d.0));
         app.log(&format!(
-            "{peer} {method} {uri} {} {} ms",
+            "{peer} {method} {uri} {} {} ms{detail}",
             status.as_u16(),
             ms(start.elapsed())
         ));
     }
     resp
+}
+
+/// The request with its body read whole, within `timeout` and
+/// [`MAX_BODY_BYTES`] (408 and 413 otherwise).
+async fn read_body(req: Request, timeout: Duration) -> Result<Request, Refusal> {
+    let (parts, body) = req.into_parts();
+    let read = axum::body::to_bytes(body, MAX_BODY_BYTES);
+    match tokio::time::timeout(timeout, read).await {
+        Ok(Ok(bytes)) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        Ok(Err(e)) => {
+            let over = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            Err(if over {
+                too_large()
+            } else {
+                Refusal::bad_request("请求的内容没有收完整：请重试")
+            })
+        }
+        Err(_) => Err(Refusal::new(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "请求的内容 {} 秒内没有收完：网络太慢或连接中断，请重试",
+                timeout.as_secs()
+            ),
+        )),
+    }
 }
 
 async fn not_found() -> Refusal {
@@ -327,17 +532,12 @@ async fn check(
 ) -> Result<Response, Refusal> {
     let b = body(b)?;
     let (status, report, took) = blocking(&app, move |app| match app.laid(&b) {
-        Ok((laid, took)) => (StatusCode::OK, Report::of_laid(&laid), took),
-        Err(e) => {
-            let status = if status_of(&e) == 500 {
-                StatusCode::INTERNAL_SERVER_ERROR
-            } else {
-                StatusCode::OK
-            };
-            (status, Report::of_error(&e), Duration::ZERO)
-        }
+        Ok((laid, took)) => Ok((StatusCode::OK, Report::of_laid(&laid), took)),
+        // The server's own trouble: told without its paths.
+        Err(e) if status_of(&e) == 500 => Err(Refusal::of(&e)),
+        Err(e) => Ok((StatusCode::OK, Report::of_error(&e), Duration::ZERO)),
     })
-    .await?;
+    .await??;
     let mut resp = json_response(status, &report);
     if let Ok(v) = HeaderValue::from_str(&format!("layout;dur={}", ms(took))) {
         resp.headers_mut().insert("server-timing", v);
@@ -465,19 +665,53 @@ async fn import_draft(
         }
     };
     let kind = by_name.or(by_type);
-    let imported = blocking(&app, move |_| import::import(&b, kind))
-        .await?
-        .map_err(|e| Refusal::of(&e))?;
-    let notices: Vec<_> = imported
-        .notices
-        .iter()
-        .map(|n| json!({ "line": n.line, "message": n.message }))
-        .collect();
-    Ok(json_response(
+    // The answer is written on the work's thread, straight from the
+    // importer's values (no JSON tree of them), with at most
+    // MAX_NOTICES_SHOWN notices and their count.
+    let body = blocking(&app, move |_| {
+        import::import(&b, kind).map(|imported| {
+            #[derive(Serialize)]
+            struct Shown<'a> {
+                line: usize,
+                message: &'a str,
+            }
+            #[derive(Serialize)]
+            struct Answer<'a> {
+                ok: bool,
+                json: &'a str,
+                notices: Vec<Shown<'a>>,
+                notices_total: usize,
+            }
+            let answer = Answer {
+                ok: true,
+                json: &imported.json,
+                notices: imported
+                    .notices
+                    .iter()
+                    .take(MAX_NOTICES_SHOWN)
+                    .map(|n| Shown {
+                        line: n.line,
+                        message: &n.message,
+                    })
+                    .collect(),
+                notices_total: imported.notices.len(),
+            };
+            serde_json::to_vec(&answer).unwrap_or_default()
+        })
+    })
+    .await?
+    .map_err(|e| Refusal::of(&e))?;
+    Ok((
         StatusCode::OK,
-        &json!({ "ok": true, "json": imported.json, "notices": notices }),
-    ))
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body,
+    )
+        .into_response())
 }
+
+/// The most import notices an answer lists (a draft can give one for
+/// each of 200,000 lines; a page cannot show them): the rest are counted.
+const MAX_NOTICES_SHOWN: usize = 1000;
 
 #[derive(Deserialize)]
 struct IssueQuery {
@@ -628,6 +862,12 @@ async fn archive_pdf(
         )));
     }
     let (pdf, name) = blocking(&app, move |app| {
+        if !app.archive.root().join("copies").exists() {
+            return Err(Refusal::new(
+                StatusCode::NOT_FOUND,
+                "档案库中还没有签发的简报",
+            ));
+        }
         let d = app
             .archive
             .find(&CopyQuery::Id(id))
@@ -637,9 +877,13 @@ async fn archive_pdf(
             })?;
         let limit = 256 * 1024 * 1024;
         let pdf = crate::files::read_regular(&d.pdf, limit).map_err(|e| {
+            let why = match &e {
+                crate::files::ReadError::Io(io) => crate::error::io_reason(io),
+                other => other.to_string(),
+            };
             Refusal::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                format!("这份副本的 PDF 无法读取（{e}）：运行 jianbao archive verify 检查档案库"),
+                format!("这份副本的 PDF 无法读取（{why}）：运行 jianbao archive verify 检查档案库"),
             )
         })?;
         if crate::archive::store::sha256_hex(&pdf) != d.record.pdf_sha256 {

@@ -6,13 +6,17 @@
 //! one page as SVG ([`crate::svg`]), render the PDF, import a draft, issue
 //! into the archive, list and search issued copies and open their PDFs. One
 //! [`Engine`] serves every request, so font files are read once; the work of
-//! a request (layout, rendering, filing) runs on blocking threads, at most
-//! as many at once as the machine has cores, while other requests wait.
+//! a request (layout, rendering, filing) runs on a thread of its own, at
+//! most as many at full priority as the machine has cores (`work.rs`).
 //!
 //! What the server accepts: bodies up to [`MAX_BODY_BYTES`], no file path
-//! from the client (a bulletin that names a template file is refused), no
-//! request that a browser marks as sent by another web site, and on the
-//! loopback interface only requests addressed to it (`guard.rs`).
+//! from the client (a bulletin that names a template file is refused), only
+//! requests addressed to a name it answers to, none that a browser marks as
+//! sent by another web site, and changes only as JSON or with the page's
+//! own header (`guard.rs`). What it bounds ([`Limits`], `conn.rs`): open
+//! connections, the time to send a request's head and body, to take an
+//! answer, and the time of a request's work; running out of file
+//! descriptors makes it wait, never stop.
 //!
 //! The library never prints: what the server has to say (one line for each
 //! issue and each refused or failed request) goes to the [`Log`] the caller
@@ -21,14 +25,17 @@
 mod api;
 mod assets;
 mod cache;
+mod conn;
 mod guard;
 mod report;
+mod work;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
-pub use guard::is_loopback_host;
+pub use guard::{host_name, is_loopback_host, Hosts, CUSTOM_HEADER};
 pub use report::{status_of, Entry, Report};
 
 use crate::Engine;
@@ -55,6 +62,66 @@ pub struct Config {
     pub font_dir: PathBuf,
     /// Where a line about each request goes, when anywhere.
     pub log: Option<Log>,
+    /// The names (or addresses) it answers to besides IP addresses and, on
+    /// loopback, loopback names: at least one when it listens on another
+    /// address (see [`guard`](Hosts)).
+    pub allowed_hosts: Vec<String>,
+    /// Connections, time-outs and the time of a request's work.
+    pub limits: Limits,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            addr: DEFAULT_ADDR.parse().expect("a socket address"),
+            archive: PathBuf::from("archive"),
+            font_dir: PathBuf::from("fonts"),
+            log: None,
+            allowed_hosts: Vec::new(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// What one server allows each client, and all of them together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Connections open at once; beyond them a new connection is answered
+    /// 503 and closed. Lowered at start-up to what the process's limit of
+    /// open files allows (with room for the archive and fonts), unless
+    /// [`Limits::exact_connections`].
+    pub max_connections: usize,
+    /// Keep [`Limits::max_connections`] as given, even above the limit of
+    /// open files (the administrator said so).
+    pub exact_connections: bool,
+    /// The time from a connection's start (or the end of its last answer)
+    /// to the end of a request's head; an idle connection is closed after
+    /// it.
+    pub header_timeout: Duration,
+    /// The time to send a request's body (408 after it).
+    pub body_timeout: Duration,
+    /// The time an answer may wait for the client to take it.
+    pub write_timeout: Duration,
+    /// The time after which a request's work gives up its place and runs at
+    /// the lowest priority (`work.rs`).
+    pub demote_after: Duration,
+    /// The time after which the client is told that its request took too
+    /// long (503).
+    pub work_deadline: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_connections: 256,
+            exact_connections: false,
+            header_timeout: Duration::from_secs(15),
+            body_timeout: Duration::from_secs(60),
+            write_timeout: Duration::from_secs(30),
+            demote_after: Duration::from_millis(500),
+            work_deadline: Duration::from_secs(60),
+        }
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -63,6 +130,8 @@ impl std::fmt::Debug for Config {
             .field("addr", &self.addr)
             .field("archive", &self.archive)
             .field("font_dir", &self.font_dir)
+            .field("allowed_hosts", &self.allowed_hosts)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -71,6 +140,8 @@ impl std::fmt::Debug for Config {
 pub struct Server {
     listener: TcpListener,
     app: Arc<api::App>,
+    limits: Limits,
+    log: Option<Log>,
 }
 
 impl std::fmt::Debug for Server {
@@ -88,20 +159,49 @@ pub fn is_loopback(addr: &SocketAddr) -> bool {
 
 impl Server {
     /// Bind to `config.addr` (port 0 picks a free port).
+    ///
+    /// Refused (`InvalidInput`) on an address other than loopback when no
+    /// allowed host is given: anyone's web page could otherwise reach it
+    /// through a name of its own (DNS rebinding).
     pub fn bind(config: Config) -> std::io::Result<Server> {
+        let loopback = is_loopback(&config.addr);
+        let mut names = Vec::new();
+        for h in &config.allowed_hosts {
+            match host_name(h.trim()) {
+                Some(n) => names.push(n),
+                None => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!("“{h}”不是主机名或 IP 地址"),
+                    ))
+                }
+            }
+        }
+        if !loopback && names.is_empty() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "在 {} 上监听时必须写明同事们在浏览器中用来打开它的名称或地址（只接受这些名称的请求，其他网站就无法借用自己的域名访问它）",
+                    config.addr
+                ),
+            ));
+        }
         let listener = TcpListener::bind(config.addr)?;
         listener.set_nonblocking(true)?;
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let app = api::App::new(
             Engine::new(&config.font_dir),
             crate::archive::Archive::new(&config.archive),
-            is_loopback(&config.addr),
-            workers,
-            config.log,
+            Hosts { loopback, names },
+            work::Pool::new(workers, config.limits),
+            config.limits,
+            config.log.clone(),
         );
         Ok(Server {
             listener,
             app: Arc::new(app),
+            limits: conn::fit_to_open_files(config.limits),
+            log: config.log,
         })
     }
 
@@ -121,18 +221,26 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Answer requests until the process ends (or an error of the listener).
+    /// The limits it keeps (connections lowered to what the process's
+    /// limit of open files allows).
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Answer requests until the process ends (or the runtime cannot start).
     pub fn run(self) -> std::io::Result<()> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .max_blocking_threads(64)
             .thread_name("jianbao-serve")
             .enable_io()
+            .enable_time()
             .build()?;
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(self.listener)?;
-            let app = api::router(self.app).into_make_service_with_connect_info::<SocketAddr>();
-            axum::serve(listener, app).await
+            let router = api::router(self.app);
+            conn::serve(listener, router, self.limits, self.log).await;
+            Ok(())
         })
     }
 }

@@ -173,10 +173,59 @@ fn parse_toml(label: &str, text: &str) -> Result<toml::Table> {
             template: label.to_string(),
             message: format!(
                 "TOML 格式错误{at}（{}）：检查这一处的引号、等号和方括号",
-                e.message().trim()
+                toml_message(e.message())
             ),
         }
     })
+}
+
+/// The TOML reader's message (English) said in Chinese: what is wrong, and
+/// the marks that were expected there.
+fn toml_message(message: &str) -> String {
+    let mut lines = message.trim().lines();
+    let first = lines.next().unwrap_or("").trim();
+    let marks = |line: &str| -> Vec<String> {
+        line.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .chain(line.contains("newline").then(|| "换行".to_string()))
+            .collect()
+    };
+    let what = if let Some(key) = first.strip_prefix("duplicate key") {
+        let key = key.trim().trim_matches('`');
+        format!("键 {key} 写了两次")
+    } else {
+        let said = [
+            ("invalid table header", "表头（方括号中的名称）写法不对"),
+            ("invalid string", "字符串写法不对"),
+            ("invalid basic string", "字符串写法不对"),
+            ("invalid literal string", "字符串写法不对"),
+            ("invalid key", "键名写法不对"),
+            ("invalid number", "数字写法不对"),
+            ("invalid integer", "数字写法不对"),
+            ("invalid float", "数字写法不对"),
+            ("invalid inline table", "行内表（花括号）写法不对"),
+            ("invalid array", "数组（方括号）写法不对"),
+            ("invalid boolean", "真假值应写 true 或 false"),
+            ("unexpected end of input", "文件在这里意外结束"),
+            ("unexpected eof", "文件在这里意外结束"),
+            ("key with no value", "键后面没有值"),
+        ]
+        .iter()
+        .find(|(en, _)| first.starts_with(en))
+        .map_or("写法不对", |(_, zh)| zh);
+        said.to_string()
+    };
+    let expected: Vec<String> = lines
+        .filter(|l| l.trim_start().starts_with("expected"))
+        .flat_map(marks)
+        .collect();
+    if expected.is_empty() {
+        what
+    } else {
+        format!("{what}，这里应是 {}", expected.join(" 或 "))
+    }
 }
 
 /// What `source` extends, if anything: a built-in name, or a file path
@@ -195,6 +244,35 @@ fn extends_of(source: &Source) -> Result<Option<TemplateRef>> {
             template: source.label.clone(),
             message: "extends 应是模板名或文件路径（字符串）".into(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod toml_messages {
+    use super::*;
+
+    #[test]
+    fn toml_errors_are_said_in_chinese() {
+        for (text, want) in [
+            ("[title\nx = 1\n", "表头"),
+            ("x = \n", "应是"),
+            ("x = 1\nx = 2\n", "写了两次"),
+            ("x = 1.2.3\n", "写法不对"),
+            ("x = [1, 2\n", "应是"),
+        ] {
+            let e = parse_toml("t.toml", text).unwrap_err().to_string();
+            assert!(e.contains(want), "{text:?}: {e}");
+            let english = e
+                .chars()
+                .filter(|c| c.is_ascii_alphabetic())
+                .collect::<String>();
+            assert!(
+                !["expected", "invalid", "duplicate", "unexpected"]
+                    .iter()
+                    .any(|w| english.contains(w)),
+                "{text:?}: {e}"
+            );
+        }
     }
 }
 

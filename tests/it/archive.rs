@@ -462,7 +462,10 @@ fn deleted_files_and_copies_are_reported_missing() {
     assert!(out.contains("2024年第2期"), "{out}");
     assert!(out.contains("整份副本"), "{out}");
     // … and after the index is rebuilt from the files, the register chain does.
-    expect(d, &["archive", "reindex"], 0);
+    // The index disagrees with the files: a rebuild is refused (it
+    // would lose the evidence) unless forced.
+    expect(d, &["archive", "reindex"], 1);
+    expect(d, &["archive", "reindex", "--force"], 0);
     let o = expect(d, &["archive", "verify"], 1);
     let out = stdout(&o);
     assert!(out.contains("登记第 2 号"), "{out}");
@@ -494,7 +497,10 @@ fn edited_manifest_is_reported() {
         .collect();
     m["pdf"]["sha256"] = Value::from(sha);
     fs::write(&mpath, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
-    expect(d, &["archive", "reindex"], 0);
+    // The index disagrees with the files: a rebuild is refused (it
+    // would lose the evidence) unless forced.
+    expect(d, &["archive", "reindex"], 1);
+    expect(d, &["archive", "reindex", "--force"], 0);
     let o = expect(d, &["archive", "verify"], 1);
     assert!(stdout(&o).contains("登记链"), "{}", stdout(&o));
 }
@@ -830,7 +836,10 @@ fn an_edited_last_manifest_stays_detectable_after_the_next_issue() {
     // Filing the next issue does not link to the edited manifest.
     let i2 = variant(d, "i2.json", NAME, 2, "南洞庭湖湿地保护修复持续推进");
     expect(d, &["issue", i2.to_str().unwrap(), "--allow-warnings"], 0);
-    expect(d, &["archive", "reindex"], 0);
+    // The index disagrees with the files: a rebuild is refused (it
+    // would lose the evidence) unless forced.
+    expect(d, &["archive", "reindex"], 1);
+    expect(d, &["archive", "reindex", "--force"], 0);
     let o = expect(d, &["archive", "verify"], 1);
     assert!(stdout(&o).contains("登记链"), "{}", stdout(&o));
 }

@@ -136,13 +136,19 @@ fn drafts_that_are_not_regular_files_or_too_large_are_refused() {
     }
     // Over the limit: exit 1 with the limit named, nothing written. (A
     // sparse file: its size is over the limit without writing 64 MB.)
-    let big = std::fs::File::create(d.join("big.txt")).unwrap();
-    big.set_len(jianbao::import::MAX_DRAFT_BYTES + 1).unwrap();
-    drop(big);
-    let o = run(d, &["import", "big.txt", "-o", "out.json"]);
-    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
-    assert!(err(&o).contains("超过上限 64 MB"), "{}", err(&o));
-    assert!(!d.join("out.json").exists());
+    for (name, limit) in [
+        ("big.docx", jianbao::import::MAX_DRAFT_BYTES),
+        ("big.txt", jianbao::import::MAX_TEXT_DRAFT_BYTES),
+    ] {
+        let big = std::fs::File::create(d.join(name)).unwrap();
+        big.set_len(limit + 1).unwrap();
+        drop(big);
+        let o = run(d, &["import", name, "-o", "out.json"]);
+        assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+        let said = format!("超过上限 {} MB", limit >> 20);
+        assert!(err(&o).contains(&said), "{}", err(&o));
+        assert!(!d.join("out.json").exists());
+    }
 }
 
 #[test]
@@ -265,4 +271,60 @@ fn a_huge_total_issue_is_refused_and_never_wraps() {
     assert_eq!(o.status.code(), Some(1), "{}", err(&o));
     assert!(err(&o).contains("上限"), "{}", err(&o));
     assert!(!d.join("next.json").exists());
+}
+
+#[test]
+fn a_body_face_cut_short_is_an_error_not_a_fallback_for_every_character() {
+    let t = TempDir::new("cut-face");
+    let d = t.path();
+    let fonts = d.join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    for e in std::fs::read_dir(root().join("fonts")).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), fonts.join(e.file_name())).unwrap();
+        }
+    }
+    let face = std::fs::read(root().join("fonts/FandolFang-Regular.otf")).unwrap();
+    std::fs::write(fonts.join("FandolFang-Regular.otf"), &face[..1000]).unwrap();
+    std::fs::write(d.join("in.json"), example()).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .current_dir(d)
+        .args(["check", "in.json", "--font-dir", "fonts"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("FandolFang-Regular.otf"), "{}", err(&o));
+    assert!(err(&o).contains("截断"), "{}", err(&o));
+    assert!(!err(&o).contains("提示"), "{}", err(&o));
+}
+
+#[test]
+fn messages_carry_no_english_words_of_the_system_or_the_toml_reader() {
+    let t = TempDir::new("english");
+    let d = t.path();
+    std::fs::write(d.join("in.json"), example()).unwrap();
+    std::fs::create_dir(d.join("out.pdf")).unwrap();
+    let o = run(d, &["render", "in.json", "-o", "out.pdf", "--force"]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let mut v = example_json();
+    for (name, toml) in [
+        ("a.toml", "extends = \"jianbao\"\n[title\nx = 1\n"),
+        ("b.toml", "extends = \"jianbao\"\n[title]\nx = \n"),
+        ("c.toml", "extends = \"jianbao\"\nextends = \"jianbao\"\n"),
+    ] {
+        std::fs::write(d.join(name), toml).unwrap();
+        v["template"] = json!(name);
+        write_json(d, "t.json", &v);
+        let o2 = run(d, &["check", "t.json"]);
+        assert_eq!(o2.status.code(), Some(1), "{name}: {}", err(&o2));
+        for english in ["expected", "invalid", "duplicate", "os error"] {
+            assert!(!err(&o2).contains(english), "{name}: {}", err(&o2));
+        }
+    }
+    for english in ["Is a directory", "os error"] {
+        assert!(!err(&o).contains(english), "{}", err(&o));
+    }
+    assert!(err(&o).contains("文件夹"), "{}", err(&o));
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr, missing_docs)]
 
 mod archive;
+mod archive_hostile;
 mod cli;
 mod common;
 mod corpus;
@@ -11,6 +12,7 @@ mod defaults;
 mod fonts;
 mod hostile;
 mod import;
+mod import_hostile;
 mod layout;
 mod newcomer;
 mod ofd;
@@ -19,5 +21,6 @@ mod pdf;
 mod pdftext;
 mod register;
 mod serve;
+mod serve_limits;
 mod snapshot;
 mod svg;

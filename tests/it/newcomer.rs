@@ -256,7 +256,10 @@ fn serve_answers_the_icon_the_browser_asks_for_and_logs_no_404() {
 #[test]
 fn serve_on_every_address_names_the_addresses_colleagues_can_open() {
     let t = TempDir::new("lan");
-    let (mut child, said) = serve(t.path(), &["--addr", "0.0.0.0:0"]);
+    let (mut child, said) = serve(
+        t.path(),
+        &["--addr", "0.0.0.0:0", "--allow-host", "jianbao.office.lan"],
+    );
     let _ = child.kill();
     let _ = child.wait();
     assert!(!said.contains("http://0.0.0.0"), "{said}");

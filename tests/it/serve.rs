@@ -7,25 +7,31 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use jianbao::serve::{Config, Server, MAX_BODY_BYTES};
+use jianbao::serve::{Config, Limits, Server, MAX_BODY_BYTES};
 use serde_json::{json, Value};
 
 use crate::common::{self, TempDir};
 
 /// A server on a free loopback port with an archive of its own, answering
 /// on a thread of the test process.
-struct Running {
-    addr: SocketAddr,
-    archive: TempDir,
+pub(crate) struct Running {
+    pub(crate) addr: SocketAddr,
+    pub(crate) archive: TempDir,
 }
 
 fn start() -> Running {
+    start_with(Config::default())
+}
+
+/// A server with `config`'s limits, hosts and log (its address, archive and
+/// fonts are the test's).
+pub(crate) fn start_with(config: Config) -> Running {
     let archive = TempDir::new("serve");
     let server = Server::bind(Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         archive: archive.join("archive"),
         font_dir: common::root().join("fonts"),
-        log: None,
+        ..config
     })
     .expect("bind a free loopback port");
     let addr = server.local_addr().unwrap();
@@ -33,23 +39,28 @@ fn start() -> Running {
     Running { addr, archive }
 }
 
+/// The default limits (for tests that lower some).
+pub(crate) fn limits() -> Limits {
+    Limits::default()
+}
+
 /// An HTTP answer.
 #[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
             panic!(
                 "{e}: {} {}",
@@ -59,13 +70,13 @@ impl Answer {
         })
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8(self.body.clone()).unwrap()
     }
 }
 
 /// Read an HTTP/1.1 answer (with a Content-Length or chunked) from `s`.
-fn read_answer(s: &mut impl BufRead) -> Answer {
+pub(crate) fn read_answer(s: &mut impl BufRead) -> Answer {
     let mut line = String::new();
     s.read_line(&mut line).unwrap();
     let status: u16 = line
@@ -116,7 +127,7 @@ fn read_answer(s: &mut impl BufRead) -> Answer {
 }
 
 /// One request on a new connection; `extra` headers may replace `Host`.
-fn request(
+pub(crate) fn request(
     addr: SocketAddr,
     method: &str,
     path: &str,
@@ -142,11 +153,11 @@ fn request(
     read_answer(&mut BufReader::new(s))
 }
 
-fn get(addr: SocketAddr, path: &str) -> Answer {
+pub(crate) fn get(addr: SocketAddr, path: &str) -> Answer {
     request(addr, "GET", path, &[], b"")
 }
 
-fn post(addr: SocketAddr, path: &str, body: &[u8]) -> Answer {
+pub(crate) fn post(addr: SocketAddr, path: &str, body: &[u8]) -> Answer {
     request(
         addr,
         "POST",
@@ -409,7 +420,10 @@ fn import_reads_text_and_docx_drafts() {
         s.addr,
         "POST",
         "/api/import",
-        &[("Content-Type", "text/plain; charset=utf-8")],
+        &[
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("X-Jianbao", "1"),
+        ],
         &seed,
     );
     assert_eq!(a.status, 200);
@@ -438,7 +452,13 @@ fn import_reads_text_and_docx_drafts() {
         ),
         ("/api/import", "application/octet-stream"),
     ] {
-        let a = request(s.addr, "POST", path, &[("Content-Type", ty)], &docx);
+        let a = request(
+            s.addr,
+            "POST",
+            path,
+            &[("Content-Type", ty), ("X-Jianbao", "1")],
+            &docx,
+        );
         assert_eq!(a.status, 200, "{path} {ty}");
         let r = a.json();
         assert_eq!(r["json"], want.json);
@@ -455,7 +475,7 @@ fn import_reads_text_and_docx_drafts() {
         s.addr,
         "POST",
         "/api/import",
-        &[("Content-Type", "text/plain")],
+        &[("Content-Type", "text/plain"), ("X-Jianbao", "1")],
         "随便写的几句话。\n没有报头。".as_bytes(),
     );
     assert_eq!(a.status, 422);
@@ -464,7 +484,7 @@ fn import_reads_text_and_docx_drafts() {
         s.addr,
         "POST",
         "/api/import",
-        &[("Content-Type", "application/pdf")],
+        &[("Content-Type", "application/pdf"), ("X-Jianbao", "1")],
         b"%PDF-1.7",
     );
     assert_eq!(a.status, 400);
@@ -473,7 +493,7 @@ fn import_reads_text_and_docx_drafts() {
         s.addr,
         "POST",
         "/api/import",
-        &[("Content-Type", "text/plain")],
+        &[("Content-Type", "text/plain"), ("X-Jianbao", "1")],
         b"",
     );
     assert_eq!(a.status, 400);
@@ -481,7 +501,7 @@ fn import_reads_text_and_docx_drafts() {
         s.addr,
         "POST",
         "/api/import?name=a&name=b",
-        &[("Content-Type", "text/plain")],
+        &[("Content-Type", "text/plain"), ("X-Jianbao", "1")],
         &seed,
     );
     assert_eq!(a.status, 400);
@@ -647,7 +667,7 @@ fn bodies_over_the_limit_get_413() {
     let addr = s.addr;
     let writer = std::thread::spawn(move || {
         let head = format!(
-            "POST /api/import HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            "POST /api/import HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain\r\nX-Jianbao: 1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
         );
         w.write_all(head.as_bytes())?;
         let chunk = vec![b'x'; 1024 * 1024];
@@ -678,7 +698,11 @@ fn requests_from_other_sites_are_refused() {
         s.addr,
         "POST",
         "/api/check",
-        &[("Origin", &own), ("Sec-Fetch-Site", "same-origin")],
+        &[
+            ("Origin", &own),
+            ("Sec-Fetch-Site", "same-origin"),
+            ("Content-Type", "application/json"),
+        ],
         &common::example(),
     );
     assert_eq!(ok.status, 200);
@@ -699,7 +723,7 @@ fn requests_from_other_sites_are_refused() {
             s.addr,
             "POST",
             "/api/issue",
-            &[(name, value)],
+            &[(name, value), ("Content-Type", "application/json")],
             &common::example(),
         );
         assert_eq!(a.status, 403, "{name}: {value}");
@@ -707,16 +731,16 @@ fn requests_from_other_sites_are_refused() {
     }
     // A name that is not this machine's (DNS rebinding) on a loopback server.
     let a = request(s.addr, "GET", "/", &[("Host", "evil.example:8080")], b"");
-    assert_eq!(a.status, 403);
+    assert_eq!(a.status, 421);
     // Nothing was filed.
     assert!(!s.archive.join("archive/copies").exists());
 }
 
 /// What a server process says on standard error after start-up.
-type Said = std::sync::Arc<std::sync::Mutex<String>>;
+pub(crate) type Said = std::sync::Arc<std::sync::Mutex<String>>;
 
 /// A server process, ended when dropped.
-struct Process(std::process::Child);
+pub(crate) struct Process(pub(crate) std::process::Child);
 
 impl Drop for Process {
     fn drop(&mut self) {
@@ -727,9 +751,18 @@ impl Drop for Process {
 
 /// `jianbao serve` with `args`, until it says where it listens: the process,
 /// its address, what it said so far and what it says later.
-fn spawn_cli(args: &[&str]) -> (Process, SocketAddr, String, Said) {
+pub(crate) fn spawn_cli(args: &[&str]) -> (Process, SocketAddr, String, Said) {
+    spawn_cli_in(Command::new(env!("CARGO_BIN_EXE_jianbao")), args)
+}
+
+/// [`spawn_cli`] through `command` (the binary, or a shell that limits it
+/// and runs it).
+pub(crate) fn spawn_cli_in(
+    mut command: Command,
+    args: &[&str],
+) -> (Process, SocketAddr, String, Said) {
     let archive = TempDir::new("serve-cli");
-    let child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+    let child = command
         .arg("serve")
         .args(args)
         .arg("--archive")
@@ -796,12 +829,13 @@ fn the_command_line_serves_on_loopback_and_warns_on_other_addresses() {
     assert!(!log.contains("/api/check"), "{log}");
     drop(child);
 
-    let (child, addr, said, _) = spawn_cli(&["--addr", "0.0.0.0:0"]);
+    let (child, addr, said, _) =
+        spawn_cli(&["--addr", "0.0.0.0:0", "--allow-host", "jianbao.office.lan"]);
     assert!(
         said.contains("警告") && said.contains("不只是本机"),
         "{said}"
     );
-    // Reached through loopback all the same; any Host is answered.
+    // Reached through loopback all the same, by the name it was told.
     let a = request(
         SocketAddr::from(([127, 0, 0, 1], addr.port())),
         "GET",

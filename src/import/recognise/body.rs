@@ -91,13 +91,14 @@ impl Reader<'_> {
         }
     }
 
-    /// Blocks and items without paragraphs, found at the end.
+    /// Blocks and items without paragraphs, found at the end (in one pass:
+    /// a draft of many empty titles takes time in proportion to them).
     pub(super) fn tidy_body(&mut self) {
-        let mut k = 0;
-        while k < self.d.body.len() {
-            let no = self.d.block_lines[k];
+        let body = std::mem::take(&mut self.d.body);
+        let lines = std::mem::take(&mut self.d.block_lines);
+        for (mut block, no) in body.into_iter().zip(lines) {
             let mut remove = false;
-            match &mut self.d.body[k] {
+            match &mut block {
                 Block::Section(s) => {
                     let title = s.title.clone();
                     let mut fixed = Vec::new();
@@ -136,11 +137,9 @@ impl Reader<'_> {
                     }
                 }
             }
-            if remove {
-                self.d.body.remove(k);
-                self.d.block_lines.remove(k);
-            } else {
-                k += 1;
+            if !remove {
+                self.d.body.push(block);
+                self.d.block_lines.push(no);
             }
         }
     }

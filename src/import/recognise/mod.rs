@@ -427,14 +427,14 @@ mod tests {
 
     fn read(text: &str) -> (Bulletin, Vec<Notice>) {
         let mut notices = Vec::new();
-        let lines = logical_lines(from_text(text), &mut notices);
+        let lines = logical_lines(from_text(text).unwrap(), &mut notices);
         let b = recognise(lines, &mut notices).unwrap_or_else(|e| panic!("{e}"));
         (b, notices)
     }
 
     fn error(text: &str) -> String {
         let mut notices = Vec::new();
-        let lines = logical_lines(from_text(text), &mut notices);
+        let lines = logical_lines(from_text(text).unwrap(), &mut notices);
         recognise(lines, &mut notices).unwrap_err().to_string()
     }
 

@@ -100,6 +100,11 @@ pub(super) fn text_problems(s: &str, kind: TextKind) -> Vec<String> {
     if s.chars().all(char::is_whitespace) {
         return vec!["只有空格（含全角空格），没有内容：请填写内容".to_string()];
     }
+    if s.chars()
+        .all(|c| c.is_whitespace() || crate::model::lint::is_default_ignorable(c))
+    {
+        return vec!["只有空格和看不见的字符（如零宽空格），没有内容：请填写内容".to_string()];
+    }
     let mut problems = Vec::new();
     let (limit, what) = match kind {
         TextKind::Line => (crate::model::MAX_LINE_CHARS, "一行的内容（标题、名称等）"),
