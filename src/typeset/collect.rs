@@ -1,9 +1,13 @@
 //! Inline layout, step 1 (collect): styled text → atoms, the unbreakable units
 //! of line breaking, each with its glyphs, width and line-breaking class.
+//! Two parts: [`segment`] cuts text into pieces (pure), [`shape`] looks up
+//! their glyphs through a [`Shaper`] and makes atoms.
 
 use super::{Inline, Typesetter};
+use crate::error::Place;
+use crate::fonts::GlyphInfo;
 use crate::layout::{FaceId, Rgb};
-use crate::template::Role;
+use crate::template::{CompositionStyle, Role};
 
 /// How an atom behaves at a line break (layout.md §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,44 +176,118 @@ pub struct Atoms {
     pub gaps: Vec<f32>,
 }
 
-impl Typesetter<'_> {
-    /// Turn the spans of `inline` into atoms, with the glue between them.
-    /// On the grid, Latin and digit runs take whole cells and no gap is
-    /// added beside them (the cells give the room); off the grid, a
-    /// quarter-字 gap separates them from Han characters (layout.md §5.3).
-    pub(crate) fn collect(&mut self, inline: &Inline) -> Atoms {
-        let atoms = self.collect_raw(inline);
-        let c = &self.template.composition;
-        let gap = match inline.cell {
-            Some(_) => 0.0,
-            None => c.latin_gap_zi * inline.size * inline.hscale,
-        };
-        finish(atoms, c.compress_punctuation || inline.tight, gap)
+/// A unit of text as the segmenter finds it, before any glyph is looked up
+/// (layout.md §5.1): what line breaking needs to know of the text alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// A full-width character, or `n = 2` of —— or …… (one unit of two cells).
+    Wide {
+        /// The character.
+        ch: char,
+        /// How many of it the unit holds (1, or 2 for a doubled mark).
+        n: usize,
+    },
+    /// A run of Latin letters, digits and signs ([`is_latin`]), set in the Latin role.
+    Latin(&'a str),
+    /// A space between Latin words.
+    Space,
+}
+
+/// Segment `text` into pieces: Latin runs, spaces and full-width units (step 1a
+/// of inline layout, pure: no fonts, no template).
+pub fn segment(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut it = text.char_indices().peekable();
+    while let Some((i, ch)) = it.next() {
+        if is_latin(ch) {
+            let mut end = i + ch.len_utf8();
+            while let Some(&(j, c)) = it.peek() {
+                if !is_latin(c) {
+                    break;
+                }
+                end = j + c.len_utf8();
+                it.next();
+            }
+            out.push(Piece::Latin(&text[i..end]));
+        } else if ch == ' ' {
+            out.push(Piece::Space);
+        } else if DOUBLED_UNITS.contains(ch) && it.peek().map(|&(_, c)| c) == Some(ch) {
+            it.next();
+            out.push(Piece::Wide { ch, n: 2 });
+        } else {
+            out.push(Piece::Wide { ch, n: 1 });
+        }
+    }
+    out
+}
+
+/// What the shaper needs from the fonts (step 1b of inline layout): glyph
+/// lookups, which role sets a role's Latin runs, and a place to record what
+/// it had to do. The [`Typesetter`] is one, with the fonts of a render;
+/// tests use fixed widths.
+pub trait Shaper {
+    /// The glyph for `ch` in `role` (text at `place`).
+    fn glyph(&mut self, ch: char, role: Role, place: &Place) -> GlyphInfo;
+    /// The role that sets the Latin runs of text in `role`.
+    fn latin_role(&self, role: Role) -> Role;
+    /// Record a warning about the text at `place`.
+    fn warn(&mut self, place: Option<Place>, message: String);
+}
+
+impl Shaper for Typesetter<'_> {
+    fn glyph(&mut self, ch: char, role: Role, place: &Place) -> GlyphInfo {
+        Typesetter::glyph(self, ch, role, place)
     }
 
-    /// The atoms of `inline`'s spans, each mark at its full width.
-    pub(crate) fn collect_raw(&mut self, inline: &Inline) -> Vec<Atom> {
-        let mut atoms: Vec<Atom> = Vec::new();
-        let cell = inline.cell.unwrap_or(inline.size) * inline.hscale;
-        let hang = inline.hang && self.template.composition.hanging_punctuation;
-        for span in &inline.spans {
-            let first = atoms.len();
-            let chars: Vec<char> = span.text.chars().collect();
-            let mut i = 0;
-            while i < chars.len() {
-                let ch = chars[i];
-                if is_latin(ch) {
-                    let start = i;
-                    while i < chars.len() && is_latin(chars[i]) {
-                        i += 1;
-                    }
-                    let role = self.fonts.set().latin_role(span.role);
-                    let run = &chars[start..i];
-                    let atom = self.latin_atom(run, role, inline, span.color);
+    fn latin_role(&self, role: Role) -> Role {
+        self.fonts.set().latin_role(role)
+    }
+
+    fn warn(&mut self, place: Option<Place>, message: String) {
+        Typesetter::warn(self, place, message)
+    }
+}
+
+impl Typesetter<'_> {
+    /// The atoms of `inline` with their glue ([`collect`]).
+    pub(crate) fn collect(&mut self, inline: &Inline) -> Atoms {
+        let c = &self.template.composition;
+        collect(self, c, inline)
+    }
+}
+
+/// Turn the spans of `inline` into atoms, with the glue between them.
+/// On the grid, Latin and digit runs take whole cells and no gap is
+/// added beside them (the cells give the room); off the grid, a
+/// quarter-字 gap separates them from Han characters (layout.md §5.3).
+pub fn collect(sh: &mut impl Shaper, c: &CompositionStyle, inline: &Inline) -> Atoms {
+    let atoms = shape(sh, c, inline);
+    let gap = match inline.cell {
+        Some(_) => 0.0,
+        None => c.latin_gap_zi * inline.size * inline.hscale,
+    };
+    finish(atoms, c.compress_punctuation || inline.tight, gap)
+}
+
+/// The atoms of `inline`'s spans, each mark at its full width: the pieces of
+/// [`segment`] with their glyphs looked up through `sh`.
+pub fn shape(sh: &mut impl Shaper, c: &CompositionStyle, inline: &Inline) -> Vec<Atom> {
+    let mut atoms: Vec<Atom> = Vec::new();
+    let cell = inline.cell.unwrap_or(inline.size) * inline.hscale;
+    let hang = inline.hang && c.hanging_punctuation;
+    let compress = c.compress_punctuation || inline.tight;
+    for span in &inline.spans {
+        let first = atoms.len();
+        for piece in segment(&span.text) {
+            match piece {
+                Piece::Latin(text) => {
+                    let run: Vec<char> = text.chars().collect();
+                    let role = sh.latin_role(span.role);
+                    let atom = latin_atom(sh, &run, role, inline, span.color);
                     let room = inline.measure
                         - inline.first_indent.max(inline.rest_indent)
                         - inline.right_indent;
-                    let mut cuts = latin_breaks(run);
+                    let mut cuts = latin_breaks(&run);
                     if atom.width > room {
                         // Longer than a line: it must break somewhere, at its
                         // break points if they do, else between any characters.
@@ -217,7 +295,7 @@ impl Typesetter<'_> {
                         if !fits {
                             cuts = (1..run.len()).collect();
                             let shown: String = run.iter().take(24).collect();
-                            self.warn(
+                            sh.warn(
                                 Some(inline.place.clone()),
                                 format!(
                                     "西文/数字串“{shown}…”比一行还长，又没有可断开的位置，只好在行末断开：请检查是否应加空格"
@@ -236,127 +314,122 @@ impl Typesetter<'_> {
                     } else {
                         atoms.extend(split_latin(&atom, &cuts));
                     }
-                    continue;
                 }
-                if ch == ' ' {
-                    let role = self.fonts.set().latin_role(span.role);
-                    let mut atom = self.latin_atom(&[' '], role, inline, span.color);
+                Piece::Space => {
+                    let role = sh.latin_role(span.role);
+                    let mut atom = latin_atom(sh, &[' '], role, inline, span.color);
                     atom.class = Class::Space;
                     atoms.push(atom);
-                    i += 1;
-                    continue;
                 }
-                // —— and ……: one unit of two cells.
-                let doubled = DOUBLED_UNITS.contains(ch) && chars.get(i + 1) == Some(&ch);
-                let n = if doubled { 2 } else { 1 };
-                let mut glyphs = Vec::with_capacity(n);
-                for k in 0..n {
-                    let g = self.cjk_glyph(ch, span.role, inline, span.color, cell);
-                    glyphs.push(AtomGlyph {
-                        offset: g.offset + k as f32 * cell,
-                        ..g
+                Piece::Wide { ch, n } => {
+                    let mut glyphs = Vec::with_capacity(n);
+                    for k in 0..n {
+                        let g = cjk_glyph(sh, ch, span.role, inline, span.color, cell);
+                        glyphs.push(AtomGlyph {
+                            offset: g.offset + k as f32 * cell,
+                            ..g
+                        });
+                    }
+                    let compress = compress && n == 1;
+                    let open = COMPRESSIBLE_OPEN.contains(ch);
+                    let squeezable = compress && (open || COMPRESSIBLE_CLOSE.contains(ch));
+                    atoms.push(Atom {
+                        class: class_of(ch),
+                        width: cell * n as f32,
+                        han: is_han(ch),
+                        squeeze: if squeezable { cell / 2.0 } else { 0.0 },
+                        squeeze_left: open,
+                        hang: hang && n == 1 && HANGING.contains(ch),
+                        glue: false,
+                        soft: false,
+                        glyphs,
                     });
                 }
-                let compress =
-                    (self.template.composition.compress_punctuation || inline.tight) && n == 1;
-                let open = COMPRESSIBLE_OPEN.contains(ch);
-                let squeezable = compress && (open || COMPRESSIBLE_CLOSE.contains(ch));
-                atoms.push(Atom {
-                    class: class_of(ch),
-                    width: cell * n as f32,
-                    han: is_han(ch),
-                    squeeze: if squeezable { cell / 2.0 } else { 0.0 },
-                    squeeze_left: open,
-                    hang: hang && n == 1 && HANGING.contains(ch),
-                    glue: false,
-                    soft: false,
-                    glyphs,
-                });
-                i += n;
-            }
-            if span.whole {
-                // Lines break before the span, never inside it.
-                for a in atoms.iter_mut().skip(first + 1) {
-                    a.glue = true;
-                }
             }
         }
-        atoms
-    }
-
-    /// A full-width glyph placed in its cell: marks narrower than the cell sit
-    /// against their text (opening marks right, closing marks left), others centred.
-    fn cjk_glyph(
-        &mut self,
-        ch: char,
-        role: Role,
-        inline: &Inline,
-        color: Rgb,
-        cell: f32,
-    ) -> AtomGlyph {
-        let g = self.glyph(ch, role, &inline.place);
-        let advance = g.advance * inline.size * inline.hscale;
-        let offset = if advance >= cell - 0.01 {
-            0.0
-        } else {
-            match class_of(ch) {
-                Class::Open => cell - advance,
-                Class::Close => 0.0,
-                _ => (cell - advance) / 2.0,
+        if span.whole {
+            // Lines break before the span, never inside it.
+            for a in atoms.iter_mut().skip(first + 1) {
+                a.glue = true;
             }
-        };
-        AtomGlyph {
-            face: g.face,
-            gid: g.gid,
-            size: inline.size,
-            hscale: inline.hscale,
-            color,
-            offset,
-            width: cell,
-            advance,
-            text: ch.to_string(),
         }
     }
+    atoms
+}
 
-    pub(crate) fn latin_atom(
-        &mut self,
-        chars: &[char],
-        role: Role,
-        inline: &Inline,
-        color: Rgb,
-    ) -> Atom {
-        let mut x = 0.0;
-        let glyphs = chars
-            .iter()
-            .map(|&ch| {
-                let g = self.glyph(ch, role, &inline.place);
-                let advance = g.advance * inline.size * inline.hscale;
-                let glyph = AtomGlyph {
-                    face: g.face,
-                    gid: g.gid,
-                    size: inline.size,
-                    hscale: inline.hscale,
-                    color,
-                    offset: x,
-                    width: advance,
-                    advance,
-                    text: ch.to_string(),
-                };
-                x += advance;
-                glyph
-            })
-            .collect();
-        Atom {
-            class: Class::Latin,
-            width: x,
-            han: false,
-            squeeze: 0.0,
-            squeeze_left: false,
-            hang: false,
-            glue: false,
-            soft: false,
-            glyphs,
+/// A full-width glyph placed in its cell: marks narrower than the cell sit
+/// against their text (opening marks right, closing marks left), others centred.
+fn cjk_glyph(
+    sh: &mut impl Shaper,
+    ch: char,
+    role: Role,
+    inline: &Inline,
+    color: Rgb,
+    cell: f32,
+) -> AtomGlyph {
+    let g = sh.glyph(ch, role, &inline.place);
+    let advance = g.advance * inline.size * inline.hscale;
+    let offset = if advance >= cell - 0.01 {
+        0.0
+    } else {
+        match class_of(ch) {
+            Class::Open => cell - advance,
+            Class::Close => 0.0,
+            _ => (cell - advance) / 2.0,
         }
+    };
+    AtomGlyph {
+        face: g.face,
+        gid: g.gid,
+        size: inline.size,
+        hscale: inline.hscale,
+        color,
+        offset,
+        width: cell,
+        advance,
+        text: ch.to_string(),
+    }
+}
+
+/// One atom of the glyphs of `chars` in `role`, each at its advance.
+pub fn latin_atom(
+    sh: &mut impl Shaper,
+    chars: &[char],
+    role: Role,
+    inline: &Inline,
+    color: Rgb,
+) -> Atom {
+    let mut x = 0.0;
+    let glyphs = chars
+        .iter()
+        .map(|&ch| {
+            let g = sh.glyph(ch, role, &inline.place);
+            let advance = g.advance * inline.size * inline.hscale;
+            let glyph = AtomGlyph {
+                face: g.face,
+                gid: g.gid,
+                size: inline.size,
+                hscale: inline.hscale,
+                color,
+                offset: x,
+                width: advance,
+                advance,
+                text: ch.to_string(),
+            };
+            x += advance;
+            glyph
+        })
+        .collect();
+    Atom {
+        class: Class::Latin,
+        width: x,
+        han: false,
+        squeeze: 0.0,
+        squeeze_left: false,
+        hang: false,
+        glue: false,
+        soft: false,
+        glyphs,
     }
 }
 
@@ -450,6 +523,86 @@ pub fn is_han(ch: char) -> bool {
         0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
 }
 
+/// Fixed widths in place of fonts, for the tests of inline layout: the
+/// real segmenter and shaper on text whose full-width characters are one em
+/// wide and Latin characters half an em.
+#[cfg(test)]
+pub(crate) mod fake {
+    use super::*;
+    use crate::typeset::finalize::Align;
+    use crate::typeset::{Inline, Span};
+
+    /// A shaper without fonts: every glyph from face 0, full-width characters
+    /// 1 em, Latin characters and spaces 0.5 em.
+    pub struct Fixed;
+
+    impl Shaper for Fixed {
+        fn glyph(&mut self, ch: char, _role: Role, _place: &Place) -> GlyphInfo {
+            GlyphInfo {
+                face: FaceId(0),
+                gid: ch as u16,
+                advance: if is_latin(ch) || ch == ' ' { 0.5 } else { 1.0 },
+                fallback: false,
+            }
+        }
+
+        fn latin_role(&self, role: Role) -> Role {
+            role
+        }
+
+        fn warn(&mut self, _place: Option<Place>, _message: String) {}
+    }
+
+    /// The composition of the built-in template, with or without GB
+    /// punctuation compression, without hanging.
+    pub fn composition(compress: bool) -> CompositionStyle {
+        CompositionStyle {
+            latin_gap_zi: 0.25,
+            compress_punctuation: compress,
+            hanging_punctuation: false,
+            widow_orphan: true,
+        }
+    }
+
+    /// `text` at 1 pt, one em a cell, on an unbounded measure.
+    pub fn inline(text: &str) -> Inline {
+        Inline {
+            spans: vec![Span {
+                text: text.into(),
+                role: Role::Body,
+                color: Rgb(0.0, 0.0, 0.0),
+                whole: false,
+            }],
+            size: 1.0,
+            cell: None,
+            hscale: 1.0,
+            measure: 1000.0,
+            first_indent: 0.0,
+            rest_indent: 0.0,
+            right_indent: 0.0,
+            align: Align::Justify,
+            balance: false,
+            hang: false,
+            tight: false,
+            place: Place::new("$.test"),
+        }
+    }
+
+    /// The atoms of `text` as [`collect`] makes them with [`Fixed`] widths:
+    /// a 0.25 em Han–Latin gap, and adjacent marks shared when `compress`.
+    pub fn atoms(text: &str, compress: bool) -> Atoms {
+        collect(&mut Fixed, &composition(compress), &inline(text))
+    }
+
+    /// The text of atoms `r`.
+    pub fn text(a: &Atoms, r: std::ops::Range<usize>) -> String {
+        a.atoms[r]
+            .iter()
+            .flat_map(|x| x.glyphs.iter().map(|g| g.text.as_str()))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,6 +623,28 @@ mod tests {
         assert_eq!(class_of('5'), Class::Latin);
         assert_eq!(class_of('%'), Class::Latin);
         assert_eq!(class_of(' '), Class::Space);
+    }
+
+    #[test]
+    fn the_segmenter_keeps_runs_and_doubled_marks_whole() {
+        use Piece::*;
+        assert_eq!(
+            segment("一PM2.5 值——12.5%……"),
+            [
+                Wide { ch: '一', n: 1 },
+                Latin("PM2.5"),
+                Space,
+                Wide { ch: '值', n: 1 },
+                Wide { ch: '—', n: 2 },
+                Latin("12.5%"),
+                Wide { ch: '…', n: 2 },
+            ]
+        );
+        assert_eq!(
+            segment("—…"),
+            [Wide { ch: '—', n: 1 }, Wide { ch: '…', n: 1 }]
+        );
+        assert!(segment("").is_empty());
     }
 
     #[test]

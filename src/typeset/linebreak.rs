@@ -252,51 +252,14 @@ fn best_split(
 
 #[cfg(test)]
 mod tests {
-    use super::super::collect::{
-        class_of, finish, is_han, is_latin, Atom, COMPRESSIBLE_CLOSE, COMPRESSIBLE_OPEN,
-        DOUBLED_UNITS,
-    };
+    use super::super::collect::fake;
     use super::*;
 
-    /// The atoms of `text` on a grid of cells of width 1, Latin characters
-    /// 0.5 wide, with the glue of the real collect step ([`finish`]): a 0.25
-    /// Han–Latin gap, and adjacent marks shared when `compress`.
+    /// The atoms of `text` from the real segmenter and shaper, with fixed
+    /// widths: full-width characters 1, Latin characters 0.5, a 0.25 gap
+    /// between Han and Latin.
     fn atoms_with(text: &str, compress: bool) -> Atoms {
-        let chars: Vec<char> = text.chars().collect();
-        let mut atoms = Vec::new();
-        let mut i = 0;
-        let atom = |class: Class, width: f32, ch: char| Atom {
-            class,
-            width,
-            han: is_han(ch),
-            squeeze: if compress
-                && (COMPRESSIBLE_CLOSE.contains(ch) || COMPRESSIBLE_OPEN.contains(ch))
-            {
-                0.5
-            } else {
-                0.0
-            },
-            squeeze_left: COMPRESSIBLE_OPEN.contains(ch),
-            hang: false,
-            glue: false,
-            soft: false,
-            glyphs: vec![],
-        };
-        while i < chars.len() {
-            if is_latin(chars[i]) {
-                let s = i;
-                while i < chars.len() && is_latin(chars[i]) {
-                    i += 1;
-                }
-                atoms.push(atom(Class::Latin, 0.5 * (i - s) as f32, chars[s]));
-                continue;
-            }
-            let doubled = DOUBLED_UNITS.contains(chars[i]) && chars.get(i + 1) == Some(&chars[i]);
-            let n = if doubled { 2 } else { 1 };
-            atoms.push(atom(class_of(chars[i]), n as f32, chars[i]));
-            i += n;
-        }
-        finish(atoms, compress, 0.25)
+        fake::atoms(text, compress)
     }
 
     fn atoms(text: &str) -> Atoms {
@@ -419,10 +382,22 @@ mod tests {
         for run in ["2024", "12.5%", "PM2.5"] {
             let text = format!("一二{run}三");
             let a = atoms(&text);
+            // The run is one atom: 一, 二, the run, 三.
+            assert_eq!(a.atoms.len(), 4, "{run}");
+            assert_eq!(fake::text(&a, 2..3), run);
+            // On a measure too short for 二 and the run together, the run
+            // moves down whole; every line starts and ends between atoms.
             let lines = first_fit(&a, |_| 3.0);
-            let pos = lines.iter().position(|l| l.atoms.contains(&2)).unwrap();
-            assert!(lines[pos].atoms.contains(&2), "{run} split");
-            assert_eq!(a.atoms[2].class, Class::Latin);
+            let texts: Vec<String> = lines
+                .iter()
+                .map(|l| fake::text(&a, l.atoms.clone()))
+                .collect();
+            assert_eq!(texts.concat(), text, "text preserved");
+            assert!(
+                texts.iter().any(|t| t.contains(run)),
+                "{run} split: {texts:?}"
+            );
+            assert_eq!(texts[0], "一二", "{run}: {texts:?}");
         }
     }
 

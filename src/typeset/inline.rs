@@ -1,0 +1,311 @@
+//! Inline layout: a block of styled text ([`Inline`]) set in lines ([`Line`])
+//! by the three steps [`collect`](super::collect) → [`linebreak`](super::linebreak)
+//! → [`finalize`](super::finalize), and the helpers the composers of the
+//! masthead, body and footer use (one-line pairs, natural widths, word starts).
+
+use super::collect::Atoms;
+use super::finalize::{self, Align};
+use super::{linebreak, words, Typesetter};
+use crate::error::Place;
+use crate::layout::{GlyphRun, Rgb, Tag};
+use crate::template::{Role, Template, TextStyle};
+
+/// A piece of text in one role and colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    /// The text.
+    pub text: String,
+    /// The role of its CJK characters (Latin runs use the role's Latin role).
+    pub role: Role,
+    /// Its colour.
+    pub color: Rgb,
+    /// Whether lines may break only before it, never inside it (a name of
+    /// the footer's lists).
+    pub whole: bool,
+}
+
+/// A block of text to set in lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inline {
+    /// The styled text.
+    pub spans: Vec<Span>,
+    /// Font size.
+    pub size: f32,
+    /// Grid cell width for full-width characters (body text); `None`: one em.
+    pub cell: Option<f32>,
+    /// Horizontal scale (1 = 100 %).
+    pub hscale: f32,
+    /// Width of the box the lines are set in.
+    pub measure: f32,
+    /// Indent of the first line from the box's left edge.
+    pub first_indent: f32,
+    /// Indent of the other lines from the box's left edge.
+    pub rest_indent: f32,
+    /// Indent of all lines from the box's right edge.
+    pub right_indent: f32,
+    /// How lines are placed.
+    pub align: Align,
+    /// Whether lines are balanced (titles) instead of filled first-fit.
+    pub balance: bool,
+    /// Whether a line-end mark may hang past the right edge (when the
+    /// template's composition allows it): justified text, not titles.
+    pub hang: bool,
+    /// Whether marks are compressed whatever the template says (the tight
+    /// setting of a paragraph, for the footer's fitting).
+    pub tight: bool,
+    /// Where the text comes from, for messages.
+    pub place: Place,
+}
+
+/// A span of `text` in `role`, in the text colour of `t`.
+pub fn span_in(t: &Template, text: impl Into<String>, role: Role) -> Span {
+    Span {
+        text: text.into(),
+        role,
+        color: t.text_color,
+        whole: false,
+    }
+}
+
+/// `spans` at `size`, flush left on the type area's full measure of `t`, one
+/// em a character (off the grid), without indents, not balanced.
+pub fn inline_in(t: &Template, spans: Vec<Span>, size: f32, place: Place) -> Inline {
+    Inline {
+        spans,
+        size,
+        cell: None,
+        hscale: 1.0,
+        measure: t.page.type_width,
+        first_indent: 0.0,
+        rest_indent: 0.0,
+        right_indent: 0.0,
+        align: Align::Left,
+        balance: false,
+        hang: false,
+        tight: false,
+        place,
+    }
+}
+
+/// One span of `text` in `style`, as [`inline_in`] sets it.
+pub fn text_in(t: &Template, text: &str, style: TextStyle, place: Place) -> Inline {
+    inline_in(t, vec![span_in(t, text, style.role)], style.size, place)
+}
+
+impl Typesetter<'_> {
+    /// A span of `text` in `role`, in the text colour.
+    pub fn span(&self, text: impl Into<String>, role: Role) -> Span {
+        span_in(self.template, text, role)
+    }
+
+    /// See [`inline_in`].
+    pub fn inline(&self, spans: Vec<Span>, size: f32, place: Place) -> Inline {
+        inline_in(self.template, spans, size, place)
+    }
+
+    /// See [`text_in`].
+    pub fn text(&self, text: &str, style: TextStyle, place: Place) -> Inline {
+        text_in(self.template, text, style, place)
+    }
+}
+
+/// A set line: glyph runs with x measured from the type area's left edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// What the line is.
+    pub tag: Tag,
+    /// The runs, left to right.
+    pub runs: Vec<GlyphRun>,
+    /// Whether it was spread to the full measure.
+    pub justified: bool,
+    /// What spreading added to each gap between its characters (0 when not spread).
+    pub spread: f32,
+    /// Whether it is the last line of its text block.
+    pub last: bool,
+    /// Whether its last glyph hangs past the right edge of its measure.
+    pub hanging: bool,
+    /// Where the line's atoms start and where the last one inside the
+    /// measure ends (a hanging mark is past the end), from the box's left edge.
+    pub span: (f32, f32),
+    /// The size whose em box is centred in the line's grid cells.
+    pub size: f32,
+}
+
+/// Two texts on one line of the type area, for [`Typesetter::left_right`]:
+/// the issuer and date of the masthead, the 印发 line of the footer.
+#[derive(Debug, Clone)]
+pub struct LeftRight<'s> {
+    /// The text flush left, and where it comes from.
+    pub left: (&'s str, Place),
+    /// The text flush right, and where it comes from.
+    pub right: (&'s str, Place),
+    /// Their style.
+    pub style: TextStyle,
+    /// How far each is in from its edge of the type area.
+    pub indent: f32,
+    /// The least room between them.
+    pub min_gap: f32,
+    /// The narrowest horizontal scale the left text may be compressed to.
+    pub min_scale: f32,
+    /// The line's tag.
+    pub tag: Tag,
+}
+
+impl Typesetter<'_> {
+    /// Set `inline` in lines tagged `tag`; x is measured from the box's left edge.
+    pub fn set(&mut self, inline: &Inline, tag: Tag) -> Vec<Line> {
+        let atoms = self.collect(inline);
+        let (lines, forced) = lay_out(atoms, inline, tag);
+        if forced {
+            self.warn(
+                Some(inline.place.clone()),
+                "有一行无法按禁则断开或有过长的西文/数字串，超出了版心宽度；可在其中加空格或改写"
+                    .into(),
+            );
+        }
+        lines
+    }
+
+    /// Set `inline` as [`Typesetter::set`] does, without recording that a
+    /// break had to be forced (for an alternative setting of text already
+    /// set, whose problems are reported once).
+    pub fn set_quietly(&mut self, inline: &Inline, tag: Tag) -> Vec<Line> {
+        let atoms = self.collect(inline);
+        lay_out(atoms, inline, tag).0
+    }
+
+    /// The natural width of `inline`'s text on one line.
+    pub fn width(&mut self, inline: &Inline) -> f32 {
+        let atoms = self.collect(inline);
+        linebreak::natural_width(&atoms, 0..atoms.atoms.len())
+    }
+
+    /// `o.left` flush left and `o.right` flush right on one line of the type
+    /// area (see [`LeftRight`]). When they do not fit, the left text is
+    /// compressed horizontally, down to `o.min_scale`; `None` when even that
+    /// does not fit. Returns the line and the scale used.
+    pub fn left_right(&mut self, o: LeftRight<'_>) -> Option<(Line, f32)> {
+        let LeftRight {
+            left,
+            right,
+            style,
+            indent,
+            min_gap,
+            min_scale,
+            tag,
+        } = o;
+        let t = self.template;
+        let one = |text: &str, place: Place, align: Align| Inline {
+            first_indent: indent,
+            rest_indent: indent,
+            right_indent: indent,
+            align,
+            ..text_in(t, text, style, place)
+        };
+        let mut l = one(left.0, left.1, Align::Left);
+        let r = one(right.0, right.1, Align::Right);
+        let width = self.width(&l);
+        let room = t.page.type_width - 2.0 * indent - min_gap - self.width(&r);
+        let scale = if width <= room + 0.01 {
+            1.0
+        } else if room >= width * min_scale {
+            room / width
+        } else {
+            return None;
+        };
+        l.hscale = scale;
+        let mut line = self.set(&l, tag).into_iter().next()?;
+        for right in self.set(&r, tag) {
+            line.span.1 = right.span.1;
+            line.runs.extend(right.runs);
+        }
+        Some((line, scale))
+    }
+}
+
+/// Line-break and finalize the atoms of `inline` (steps 2 and 3 of inline
+/// layout): the lines, and whether a break had to be forced.
+pub(super) fn lay_out(mut atoms: Atoms, inline: &Inline, tag: Tag) -> (Vec<Line>, bool) {
+    if atoms.atoms.is_empty() {
+        return (Vec::new(), false);
+    }
+    let avail = |n: usize| {
+        let indent = if n == 0 {
+            inline.first_indent
+        } else {
+            inline.rest_indent
+        };
+        inline.measure - indent - inline.right_indent
+    };
+    let ranges = if inline.balance {
+        // Word boundaries only when the text needs more than one line.
+        let words = (linebreak::natural_width(&atoms, 0..atoms.atoms.len()) > avail(0))
+            .then(|| word_starts(&atoms));
+        // "Near-equal lines": within four characters of each other.
+        let tolerance = 4.0 * inline.size * inline.hscale;
+        linebreak::balanced(&atoms, avail, words.as_deref(), tolerance)
+    } else {
+        linebreak::first_fit(&atoms, avail)
+    };
+    let forced = ranges.iter().any(|r| r.forced);
+    for r in &ranges {
+        for &(k, amount) in &r.squeezed {
+            atoms.atoms[k].compress(amount);
+        }
+    }
+    let count = ranges.len();
+    let lines = ranges
+        .into_iter()
+        .enumerate()
+        .map(|(n, r)| {
+            let last = n + 1 == count;
+            let indent = if n == 0 {
+                inline.first_indent
+            } else {
+                inline.rest_indent
+            };
+            let (xs, spread) = finalize::atom_positions(
+                &atoms,
+                r.atoms.clone(),
+                indent,
+                avail(n),
+                inline.align,
+                last,
+                r.hanging,
+            );
+            let inside = xs.len() - usize::from(r.hanging && xs.len() > 1);
+            let span = match inside.checked_sub(1) {
+                Some(k) => (xs[0], xs[k] + atoms.atoms[r.atoms.start + k].width),
+                None => (0.0, 0.0),
+            };
+            Line {
+                tag,
+                runs: finalize::runs(&atoms, r.atoms, &xs),
+                justified: spread > 0.0,
+                spread,
+                last,
+                hanging: r.hanging,
+                span,
+                size: inline.size,
+            }
+        })
+        .collect();
+    (lines, forced)
+}
+
+/// Whether a word begins at each atom ([`words::boundaries`] of the atoms' text).
+fn word_starts(atoms: &Atoms) -> Vec<bool> {
+    let mut text = String::new();
+    let mut starts = Vec::with_capacity(atoms.atoms.len());
+    for a in &atoms.atoms {
+        starts.push(text.len());
+        for g in &a.glyphs {
+            text.push_str(&g.text);
+        }
+    }
+    let bounds = words::boundaries(&text);
+    starts
+        .into_iter()
+        .map(|at| bounds.binary_search(&at).is_ok())
+        .collect()
+}
