@@ -5,6 +5,7 @@
 //! office would check a printed page by.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use crate::common::*;
 use jianbao::layout::{Item, Layout, Tag, TextLine};
@@ -26,8 +27,14 @@ fn corpus_dir() -> PathBuf {
     root().join("tests/data/corpus")
 }
 
-/// Every bulletin of the corpus, laid out: (file name, input, result).
-fn corpus() -> Vec<(String, serde_json::Value, Laid)> {
+/// Every bulletin of the corpus, laid out once for all the tests that read
+/// them: (file name, input, result).
+pub fn corpus() -> &'static [(String, serde_json::Value, Laid)] {
+    static CORPUS: OnceLock<Vec<(String, serde_json::Value, Laid)>> = OnceLock::new();
+    CORPUS.get_or_init(lay_out_corpus)
+}
+
+fn lay_out_corpus() -> Vec<(String, serde_json::Value, Laid)> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -240,8 +247,7 @@ fn every_multi_line_title_name_and_guide_item_breaks_between_words() {
 
 #[test]
 fn the_sixty_page_bulletin_has_sixty_pages() {
-    let corpus = corpus();
-    let (_, _, laid) = corpus
+    let (_, _, laid) = corpus()
         .iter()
         .find(|(n, _, _)| n.starts_with("13-"))
         .unwrap();
