@@ -24,6 +24,8 @@ pub mod serve;
 pub mod suggest;
 pub mod svg;
 pub mod template;
+#[cfg(test)]
+mod testgen;
 pub mod typeset;
 pub mod units;
 

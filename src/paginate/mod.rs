@@ -638,4 +638,99 @@ mod tests {
         assert!(w.diagnostics[0].message.contains("强行分页"));
         assert_eq!(placed(&w.output, Tag::Title).len(), 30, "nothing lost");
     }
+
+    /// A random flow: paragraphs of 1–9 lines, titles of one or two grid
+    /// lines (kept with what follows) after blank lines a fitting may
+    /// remove, blank lines that vanish at a page top; and a random footer.
+    fn random_typeset(rng: &mut crate::testgen::Rng) -> Typeset {
+        let mut flow = Vec::new();
+        for _ in 0..rng.range(1, 14) {
+            if rng.chance(0.3) {
+                let mut blank = FlowLine::blank();
+                blank.spare = true;
+                flow.push(blank);
+                let mut t = title();
+                t.grid_lines = rng.range(1, 3) as u32;
+                flow.push(t);
+            }
+            flow.extend(paragraph(rng.range(1, 10)));
+            if rng.chance(0.1) {
+                flow.push(FlowLine::blank());
+            }
+        }
+        let footer: Vec<usize> = (0..rng.range(0, 5)).map(|_| rng.range(1, 3)).collect();
+        typeset(flow, &footer)
+    }
+
+    #[test]
+    fn pagination_keeps_every_rule_on_random_flows() {
+        let t = template("");
+        let g = Grid::of(&t);
+        let first = first_line(&t);
+        let mut rng = crate::testgen::Rng::new(9704);
+        for case in 0..1500 {
+            let ts = random_typeset(&mut rng);
+            let flow: Vec<&FlowLine> = ts.flow.iter().collect();
+            let mut sink = Sink::new();
+            let (pages, _) = fill(&flow, first, g.lines, &mut sink);
+            let forced = !sink.clone().into_diagnostics().is_empty();
+            // Nothing lost, nothing twice, in order; only blank lines at a
+            // page top are left out.
+            let order: Vec<usize> = pages.iter().flatten().map(|&(k, _)| k).collect();
+            assert!(order.windows(2).all(|w| w[0] < w[1]), "case {case}: order");
+            for (k, fl) in ts.flow.iter().enumerate() {
+                if !order.contains(&k) {
+                    assert!(
+                        fl.line.is_none() && fl.drop_at_top,
+                        "case {case}: line {k} lost"
+                    );
+                }
+            }
+            for (p, page) in pages.iter().enumerate() {
+                // No line off the grid.
+                for &(k, at) in page {
+                    assert!(
+                        at + ts.flow[k].grid_lines <= g.lines,
+                        "case {case}: off the grid"
+                    );
+                    assert!(p > 0 || at >= first, "case {case}: into the masthead");
+                }
+                // A page ends only where a page may end.
+                if p + 1 < pages.len() && !forced {
+                    let &(k, _) = page.last().expect("no empty page");
+                    assert!(
+                        ts.flow[k].break_after,
+                        "case {case}: page {} ends after line {k}",
+                        p + 1
+                    );
+                }
+            }
+            // The footer on the last page, on the bottom edge, below the text.
+            let l = paginate(&ts, &t, info()).output;
+            let footer = footer_lines(&l);
+            let last = l.pages.len() - 1;
+            assert!(
+                footer.iter().all(|&(p, _)| p == last),
+                "case {case}: footer pages"
+            );
+            if !footer.is_empty() {
+                let rules = rules(&l.pages[last]);
+                let top = rules[usize::from(last == 0)].y;
+                assert!(
+                    (rules.last().unwrap().y - g.bottom()).abs() < 0.01,
+                    "case {case}"
+                );
+                for (p, line) in l.lines() {
+                    if p == last && line.tag != Tag::Footer {
+                        if let Some(n) = line.grid_line {
+                            assert!(
+                                g.cell_top(n + 1) <= top + 0.01,
+                                "case {case}: text under the footer"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

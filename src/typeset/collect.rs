@@ -594,6 +594,19 @@ pub(crate) mod fake {
         collect(&mut Fixed, &composition(compress), &inline(text))
     }
 
+    /// The atoms of `text` set on a `measure` of that many ems, line-end
+    /// marks hanging when `hang`.
+    pub fn atoms_in(text: &str, compress: bool, hang: bool, measure: f32) -> Atoms {
+        let mut c = composition(compress);
+        c.hanging_punctuation = hang;
+        let inline = Inline {
+            measure,
+            hang,
+            ..inline(text)
+        };
+        collect(&mut Fixed, &c, &inline)
+    }
+
     /// The text of atoms `r`.
     pub fn text(a: &Atoms, r: std::ops::Range<usize>) -> String {
         a.atoms[r]

@@ -479,4 +479,154 @@ mod tests {
         let a = atoms("陈竞率队实地调研");
         assert_eq!(balanced(&a, |_| 20.0, None, 0.0).len(), 1);
     }
+
+    /// A random text of Han characters, marks of every class, doubled marks,
+    /// digit and Latin runs (long ones, URLs) and Latin phrases with spaces.
+    fn random_text(rng: &mut crate::testgen::Rng) -> String {
+        const PIECES: &[&str] = &[
+            "生",
+            "态",
+            "环",
+            "境",
+            "保",
+            "护",
+            "督",
+            "察",
+            "。",
+            "，",
+            "、",
+            "；",
+            "：",
+            "？",
+            "！",
+            "”",
+            "’",
+            "）",
+            "】",
+            "》",
+            "…",
+            "·",
+            "“",
+            "‘",
+            "（",
+            "【",
+            "《",
+            "——",
+            "……",
+            "2024",
+            "12.5%",
+            "PM2.5",
+            "GDP",
+            "μg/m³",
+            "https://www.example.gov.cn/sthjj/zwgk/tzgg/t20240705_1234567.html",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ",
+            "School of Environment",
+        ];
+        let n = rng.range(1, 80);
+        (0..n)
+            .map(|_| {
+                // Mostly Han text, as in a bulletin.
+                if rng.chance(0.5) {
+                    "环"
+                } else {
+                    rng.pick(PIECES)
+                }
+            })
+            .collect()
+    }
+
+    /// Check the line-breaking invariants on `lines` of atoms `a` set in `m`:
+    /// every atom but spaces at line edges on exactly one line, in order; no
+    /// line starting with a line-start-prohibited mark or ending with a
+    /// line-end-prohibited one, and no run split where it may not be, unless
+    /// the break was forced; no line over the measure unless forced (a
+    /// hanging mark and squeezed marks counted as they are set).
+    fn check_lines(a: &Atoms, lines: &[LineRange], m: f32, case: &str) {
+        let mut at = 0;
+        for (k, l) in lines.iter().enumerate() {
+            assert!(!l.atoms.is_empty(), "{case}: empty line {k}");
+            assert!(
+                a.atoms[at..l.atoms.start]
+                    .iter()
+                    .all(|x| x.class == Class::Space),
+                "{case}: atoms lost before line {k}"
+            );
+            at = l.atoms.end;
+            let prev_forced = k > 0 && lines[k - 1].forced;
+            if !l.forced && !prev_forced && k > 0 {
+                assert!(
+                    can_break_before(a, l.atoms.start),
+                    "{case}: line {k} starts where no break is allowed: {:?}",
+                    fake::text(a, l.atoms.clone())
+                );
+            }
+            if !l.forced && k + 1 < lines.len() {
+                assert_ne!(
+                    a.atoms[l.atoms.end - 1].class,
+                    Class::Open,
+                    "{case}: line {k} ends with an opening mark"
+                );
+            }
+            let mut w =
+                natural_width(a, l.atoms.clone()) - l.squeezed.iter().map(|s| s.1).sum::<f32>();
+            if l.hanging {
+                let last = l.atoms.end - 1;
+                assert!(
+                    a.atoms[last].hang,
+                    "{case}: line {k} hangs a mark that may not hang"
+                );
+                w -= a.atoms[last].width + a.gaps[last];
+            }
+            if !l.forced {
+                assert!(
+                    w <= m + EPS,
+                    "{case}: line {k} is {w} wide on a measure of {m}"
+                );
+            }
+        }
+        assert!(
+            a.atoms[at..].iter().all(|x| x.class == Class::Space),
+            "{case}: atoms lost at the end"
+        );
+    }
+
+    #[test]
+    fn first_fit_keeps_every_rule_on_random_text() {
+        let mut rng = crate::testgen::Rng::new(20);
+        for seed in 0..3000 {
+            let text = random_text(&mut rng);
+            let m = rng.range(2, 30) as f32;
+            let (compress, hang) = (rng.chance(0.3), rng.chance(0.5));
+            let a = fake::atoms_in(&text, compress, hang, m);
+            let case = format!("case {seed} ({text:?} on {m}, compress {compress}, hang {hang})");
+            let lines = first_fit(&a, |_| m);
+            check_lines(&a, &lines, m, &case);
+            // The text is preserved: the lines and the spaces between them.
+            let joined: String = lines
+                .iter()
+                .map(|l| fake::text(&a, l.atoms.clone()))
+                .collect();
+            // (Spaces at line edges are dropped; the others are kept.)
+            assert_eq!(joined.replace(' ', ""), text.replace(' ', ""), "{case}");
+        }
+    }
+
+    #[test]
+    fn balanced_lines_keep_every_rule_on_random_text() {
+        let mut rng = crate::testgen::Rng::new(21);
+        for seed in 0..800 {
+            let text = random_text(&mut rng);
+            let m = rng.range(4, 30) as f32;
+            let a = fake::atoms_in(&text, false, false, m);
+            let case = format!("case {seed} ({text:?} on {m})");
+            let words: Vec<bool> = (0..a.atoms.len()).map(|_| rng.chance(0.4)).collect();
+            let lines = balanced(&a, |_| m, Some(&words), 4.0);
+            check_lines(&a, &lines, m, &case);
+            assert_eq!(
+                lines.len(),
+                first_fit(&a, |_| m).len(),
+                "{case}: as few lines as first-fit"
+            );
+        }
+    }
 }
