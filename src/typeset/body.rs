@@ -93,7 +93,7 @@ fn paragraph(ts: &mut Typesetter<'_>, inline: &Inline, tag: Tag, out: &mut Flow)
     let lines = paragraph_lines(ts.set(inline, tag), wo);
     if !ts.template.composition.compress_punctuation && lines.len() > 1 {
         let squeezed = Inline {
-            tight: true,
+            compress: Some(true),
             ..inline.clone()
         };
         let tight_lines = paragraph_lines(ts.set_quietly(&squeezed, tag), wo);
@@ -213,8 +213,9 @@ fn guide(b: &Bulletin, ts: &mut Typesetter<'_>, out: &mut Flow) {
         inline.first_indent = g.indent + inset;
         inline.rest_indent = g.indent + inset + bullet_width;
         inline.right_indent = inset;
-        // An item that wraps does so in balanced lines, between words.
-        inline.balance = true;
+        // An item that wraps does so at the full measure, between words,
+        // its continuation lines hanging after the bullet (layout.md §3.2).
+        inline.words = true;
         inline.align = Align::Left;
         lines.extend(paragraph_lines(
             ts.set(&inline, Tag::GuideItem),
@@ -243,6 +244,7 @@ fn article(block: &Block, bi: usize, a: &Article, ts: &mut Typesetter<'_>, out: 
     inline.cell = None;
     inline.align = Align::Center;
     inline.balance = true;
+    inline.words = true;
     out.lines.extend(keep_with_next(
         ts.set(&inline, Tag::Title),
         t.title.grid_lines,
@@ -286,6 +288,7 @@ fn section(block: &Block, bi: usize, s: &Section, ts: &mut Typesetter<'_>, out: 
         block.place(bi, ".title"),
     );
     inline.align = Align::Left;
+    inline.words = true;
     out.lines.extend(keep_with_next(
         ts.set(&inline, Tag::Section),
         1,
@@ -304,6 +307,7 @@ fn section(block: &Block, bi: usize, s: &Section, ts: &mut Typesetter<'_>, out: 
                 inline.first_indent = it.heading_indent;
                 inline.rest_indent = it.heading_indent;
                 inline.align = Align::Left;
+                inline.words = true;
                 out.lines.extend(keep_with_next(
                     ts.set(&inline, Tag::ItemHeading),
                     1,
@@ -336,7 +340,9 @@ fn section(block: &Block, bi: usize, s: &Section, ts: &mut Typesetter<'_>, out: 
 pub fn footer(b: &Bulletin, ts: &mut Typesetter<'_>) -> Vec<Vec<Line>> {
     let t = ts.template;
     let f = &t.footer;
+    // The 版记 is never compressed: its names line up under the label.
     let plain = |text: String, place: &str| Inline {
+        compress: Some(false),
         first_indent: f.indent,
         rest_indent: f.indent,
         right_indent: f.indent,
@@ -386,11 +392,21 @@ pub fn footer(b: &Bulletin, ts: &mut Typesetter<'_>) -> Vec<Vec<Line>> {
         indent: f.indent,
         min_gap: f.text.size,
         min_scale: f.imprint_min_scale,
+        squeeze_right: true,
         tag: Tag::Footer,
     });
     match fitted {
-        Some((line, scale)) => {
-            if scale < 1.0 {
+        Some((line, scale, right_scale)) => {
+            if right_scale < 1.0 {
+                ts.notice(
+                    Some(Place::new("$.imprint.issuer")),
+                    format!(
+                        "印发机关与日期放不下一行：印发机关横向压缩到 {:.0}%，日期和份数压缩到 {:.0}%",
+                        scale * 100.0,
+                        right_scale * 100.0
+                    ),
+                );
+            } else if scale < 1.0 {
                 ts.notice(
                     Some(Place::new("$.imprint.issuer")),
                     format!(
@@ -442,7 +458,9 @@ pub fn footer(b: &Bulletin, ts: &mut Typesetter<'_>) -> Vec<Vec<Line>> {
 
 /// The spans of a 报/送/发 list: each name, with the separator after it, one
 /// span kept whole (lines break only between names, layout.md §6.2); the
-/// label rides with the first name. A name wider than `room` may break inside.
+/// label rides with the first name. A name wider than `room` breaks only
+/// after a 、 or ， inside it (「各乡镇（街道）党（工）委、/ 人民政府（办事处）」),
+/// each part whole, never inside a word of it.
 fn name_spans(
     ts: &mut Typesetter<'_>,
     label: &str,
@@ -453,22 +471,49 @@ fn name_spans(
 ) -> Vec<Span> {
     let count = names.len();
     let style = ts.template.footer.text;
-    names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let text = format!(
-                "{}{name}{}",
-                if i == 0 { label } else { "" },
-                if i + 1 < count { separator } else { "" }
-            );
-            let width = ts.width(&ts.text(&text, style, Place::new("$.distribution")));
-            Span {
-                whole: width <= room,
+    let mut out = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let text = format!(
+            "{}{name}{}",
+            if i == 0 { label } else { "" },
+            if i + 1 < count { separator } else { "" }
+        );
+        let width = |ts: &mut Typesetter<'_>, text: &str| {
+            let inline = Inline {
+                compress: Some(false),
+                ..ts.text(text, style, Place::new("$.distribution"))
+            };
+            ts.width(&inline)
+        };
+        if width(ts, &text) <= room {
+            out.push(Span {
+                whole: true,
                 ..ts.span(text, role)
+            });
+            continue;
+        }
+        // Parts ending after 、 or ，; a part still wider than a line may
+        // break anywhere.
+        let mut part = String::new();
+        let mut parts = Vec::new();
+        for ch in text.chars() {
+            part.push(ch);
+            if "、，,；".contains(ch) {
+                parts.push(std::mem::take(&mut part));
             }
-        })
-        .collect()
+        }
+        if !part.is_empty() {
+            parts.push(part);
+        }
+        for p in parts {
+            let whole = width(ts, &p) <= room;
+            out.push(Span {
+                whole,
+                ..ts.span(p, role)
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -3,11 +3,12 @@
 //! Two parts: [`segment`] cuts text into pieces (pure), [`shape`] looks up
 //! their glyphs through a [`Shaper`] and makes atoms.
 
+use super::finalize::Align;
 use super::{Inline, Typesetter};
 use crate::error::Place;
 use crate::fonts::GlyphInfo;
 use crate::layout::{FaceId, Rgb};
-use crate::template::{CompositionStyle, Role};
+use crate::template::{CompositionStyle, GridLatin, Role};
 
 /// How an atom behaves at a line break (layout.md §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +121,8 @@ pub struct Atom {
     /// Whether the atom is a Han character (for the Han–Latin gap).
     pub han: bool,
     /// How much of its width it may give up under punctuation compression
-    /// (the blank half of a mark's cell); 0 when compression is off.
+    /// (the blank half of a mark's cell); 0 for the 版记, which is never
+    /// compressed.
     pub squeeze: f32,
     /// Whether the blank half is on the left (opening marks) rather than the right.
     pub squeeze_left: bool,
@@ -133,6 +135,13 @@ pub struct Atom {
     /// Whether a line may break before it although it continues a Latin run
     /// (a break point of a URL, or of a run too long for a line).
     pub soft: bool,
+    /// Whether a line may end after it, inside its Latin run, when the line
+    /// would otherwise be spread past the stretch limits: a syllable
+    /// boundary of an English word ([`hyphen_points`]), or any character
+    /// of a URL.
+    pub split: bool,
+    /// The hyphen drawn after it when a line ends at its `split`.
+    pub hyphen: Option<Box<AtomGlyph>>,
     /// Its glyphs.
     pub glyphs: Vec<AtomGlyph>,
 }
@@ -174,6 +183,33 @@ pub struct Atoms {
     pub atoms: Vec<Atom>,
     /// `gaps[i]` is the space between atom `i - 1` and atom `i` (0 for `i == 0`).
     pub gaps: Vec<f32>,
+    /// The most justification may add to the line's gaps (unlimited for
+    /// text that is not justified).
+    pub stretch: Stretch,
+    /// Whether marks are compressed as a rule (GB punctuation compression);
+    /// without it, a mark gives up its blank half only to keep a line
+    /// within the stretch limits.
+    pub compress: bool,
+}
+
+/// The most justification may add (layout.md §5.2), in pt: beyond it a line
+/// is loose, which line breaking avoids by hyphenating and `check` reports.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stretch {
+    /// Between two characters (a Han character, a mark, a Latin run).
+    pub letter: f32,
+    /// To a space between Latin words.
+    pub word: f32,
+}
+
+impl Default for Stretch {
+    /// No limit.
+    fn default() -> Stretch {
+        Stretch {
+            letter: f32::INFINITY,
+            word: f32::INFINITY,
+        }
+    }
 }
 
 /// A unit of text as the segmenter finds it, before any glyph is looked up
@@ -256,17 +292,31 @@ impl Typesetter<'_> {
     }
 }
 
-/// Turn the spans of `inline` into atoms, with the glue between them.
-/// On the grid, Latin and digit runs take whole cells and no gap is
-/// added beside them (the cells give the room); off the grid, a
-/// quarter-字 gap separates them from Han characters (layout.md §5.3).
+/// Turn the spans of `inline` into atoms, with the glue between them: a
+/// quarter-字 gap between a Han character and a Latin or digit run
+/// (layout.md §5.3: Word's autospace), 字 being the grid cell on the grid and
+/// the text size elsewhere; none when the runs are set in whole cells
+/// ([`GridLatin::Cells`]: the cells give the room).
 pub fn collect(sh: &mut impl Shaper, c: &CompositionStyle, inline: &Inline) -> Atoms {
     let atoms = shape(sh, c, inline);
-    let gap = match inline.cell {
-        Some(_) => 0.0,
-        None => c.latin_gap_zi * inline.size * inline.hscale,
+    let zi = inline.cell.unwrap_or(inline.size) * inline.hscale;
+    let gap = match (inline.cell, c.grid_latin) {
+        _ if !inline.autospace => 0.0,
+        (Some(_), GridLatin::Cells) => 0.0,
+        _ => c.latin_gap_zi * zi,
     };
-    finish(atoms, c.compress_punctuation || inline.tight, gap)
+    let mut atoms = finish(
+        atoms,
+        inline.compress.unwrap_or(c.compress_punctuation),
+        gap,
+    );
+    if inline.align == Align::Justify {
+        atoms.stretch = Stretch {
+            letter: c.max_letter_spacing_zi * zi,
+            word: c.max_word_spacing_zi * zi,
+        };
+    }
+    atoms
 }
 
 /// The atoms of `inline`'s spans, each mark at its full width: the pieces of
@@ -275,7 +325,8 @@ pub fn shape(sh: &mut impl Shaper, c: &CompositionStyle, inline: &Inline) -> Vec
     let mut atoms: Vec<Atom> = Vec::new();
     let cell = inline.cell.unwrap_or(inline.size) * inline.hscale;
     let hang = inline.hang && c.hanging_punctuation;
-    let compress = c.compress_punctuation || inline.tight;
+    // Marks may give up their blank half unless compression is refused.
+    let compress = inline.compress != Some(false);
     for span in &inline.spans {
         let first = atoms.len();
         for piece in segment(&span.text) {
@@ -283,7 +334,13 @@ pub fn shape(sh: &mut impl Shaper, c: &CompositionStyle, inline: &Inline) -> Vec
                 Piece::Latin(text) => {
                     let run: Vec<char> = text.chars().collect();
                     let role = sh.latin_role(span.role);
-                    let atom = latin_atom(sh, &run, role, inline, span.color);
+                    let mut atom = latin_atom(sh, &run, role, inline, span.color);
+                    let on_grid = inline.cell.is_some();
+                    if on_grid && c.grid_latin == GridLatin::Word {
+                        // Word's grid adds the cell's difference from the
+                        // font size to every character, digits included.
+                        adjust(&mut atom, cell - inline.size * inline.hscale);
+                    }
                     let room = inline.measure
                         - inline.first_indent.max(inline.rest_indent)
                         - inline.right_indent;
@@ -291,8 +348,7 @@ pub fn shape(sh: &mut impl Shaper, c: &CompositionStyle, inline: &Inline) -> Vec
                     if atom.width > room {
                         // Longer than a line: it must break somewhere, at its
                         // break points if they do, else between any characters.
-                        let fits = split_latin(&atom, &cuts).iter().all(|p| p.width <= room);
-                        if !fits {
+                        if !pieces_fit(&atom, &cuts, room) {
                             cuts = (1..run.len()).collect();
                             let shown: String = run.iter().take(24).collect();
                             sh.warn(
@@ -303,28 +359,71 @@ pub fn shape(sh: &mut impl Shaper, c: &CompositionStyle, inline: &Inline) -> Vec
                             );
                         }
                     }
-                    if cuts.is_empty() {
-                        let mut atom = atom;
-                        if inline.cell.is_some() && run.iter().any(|c| c.is_alphanumeric()) {
-                            // On the grid a run takes whole cells; a lone mark
-                            // such as the "/" of 微克/立方米 keeps its own width.
-                            snap_to_cells(&mut atom, cell, cell - inline.size * inline.hscale);
+                    if !cuts.is_empty() {
+                        let every: Vec<usize> = (1..run.len()).collect();
+                        let mut pieces = split_latin(atom, &every);
+                        // The break points proper; between them, any
+                        // character may end a line that would be too loose.
+                        for (k, p) in pieces.iter_mut().enumerate() {
+                            p.soft = cuts.binary_search(&k).is_ok();
                         }
+                        let last = pieces.len() - 1;
+                        for p in &mut pieces[..last] {
+                            p.split = true;
+                        }
+                        atoms.extend(pieces);
+                    } else if on_grid
+                        && c.grid_latin == GridLatin::Cells
+                        && run.iter().any(|c| c.is_alphanumeric())
+                    {
+                        // Whole cells; a lone mark such as the "/" of
+                        // 微克/立方米 keeps its own width.
+                        snap_to_cells(&mut atom, cell, cell - inline.size * inline.hscale);
                         atoms.push(atom);
                     } else {
-                        atoms.extend(split_latin(&atom, &cuts));
+                        let points = if c.hyphenate {
+                            hyphen_points(&run)
+                        } else {
+                            Vec::new()
+                        };
+                        if points.is_empty() {
+                            atoms.push(atom);
+                        } else {
+                            let hyphen = latin_atom(sh, &['-'], role, inline, span.color);
+                            let mut pieces = split_latin(atom, &points);
+                            for p in &mut pieces {
+                                p.soft = false;
+                            }
+                            let last = pieces.len() - 1;
+                            for p in &mut pieces[..last] {
+                                p.split = true;
+                                p.hyphen = hyphen.glyphs.first().cloned().map(Box::new);
+                            }
+                            atoms.extend(pieces);
+                        }
                     }
                 }
                 Piece::Space => {
                     let role = sh.latin_role(span.role);
                     let mut atom = latin_atom(sh, &[' '], role, inline, span.color);
                     atom.class = Class::Space;
+                    if inline.cell.is_some() && c.grid_latin == GridLatin::Word {
+                        adjust(&mut atom, cell - inline.size * inline.hscale);
+                    }
                     atoms.push(atom);
                 }
                 Piece::Wide { ch, n } => {
                     let mut glyphs = Vec::with_capacity(n);
                     for k in 0..n {
-                        let g = cjk_glyph(sh, ch, span.role, inline, span.color, cell);
+                        let mut g = cjk_glyph(sh, ch, span.role, inline, span.color, cell);
+                        if "—―".contains(ch) && g.advance > 0.0 && g.advance < cell - 0.01 {
+                            // A dash narrower than its cell (the bold faces'
+                            // proportional —) is drawn wider to fill it, so
+                            // that 「——」 is one bar in the title's own face.
+                            g.hscale *= cell / g.advance;
+                            g.advance = cell;
+                            g.offset = 0.0;
+                        }
                         glyphs.push(AtomGlyph {
                             offset: g.offset + k as f32 * cell,
                             ..g
@@ -342,6 +441,8 @@ pub fn shape(sh: &mut impl Shaper, c: &CompositionStyle, inline: &Inline) -> Vec
                         hang: hang && n == 1 && HANGING.contains(ch),
                         glue: false,
                         soft: false,
+                        split: false,
+                        hyphen: None,
                         glyphs,
                     });
                 }
@@ -429,37 +530,94 @@ pub fn latin_atom(
         hang: false,
         glue: false,
         soft: false,
+        split: false,
+        hyphen: None,
         glyphs,
     }
 }
 
 /// The pieces of a Latin run cut before the characters `cuts` (offsets, each
-/// glyph being one character): atoms that may begin a line.
-pub fn split_latin(atom: &Atom, cuts: &[usize]) -> Vec<Atom> {
+/// glyph being one character): atoms that may begin a line. Linear in the
+/// run's length: each glyph is moved once.
+pub fn split_latin(mut atom: Atom, cuts: &[usize]) -> Vec<Atom> {
+    let glyphs = std::mem::take(&mut atom.glyphs);
     let mut pieces = Vec::with_capacity(cuts.len() + 1);
+    let mut rest = glyphs.into_iter();
     let mut start = 0;
-    for end in cuts.iter().copied().chain([atom.glyphs.len()]) {
-        let glyphs = &atom.glyphs[start..end.min(atom.glyphs.len())];
-        let Some(first) = glyphs.first() else {
+    let total = rest.len();
+    for end in cuts.iter().copied().chain([total]) {
+        let end = end.min(total);
+        if end <= start {
             continue;
-        };
-        let x0 = first.offset;
-        let mut piece = Atom {
+        }
+        let mut glyphs: Vec<AtomGlyph> = rest.by_ref().take(end - start).collect();
+        let x0 = glyphs[0].offset;
+        for g in &mut glyphs {
+            g.offset -= x0;
+        }
+        pieces.push(Atom {
             soft: start > 0,
-            glyphs: glyphs
-                .iter()
-                .map(|g| AtomGlyph {
-                    offset: g.offset - x0,
-                    ..g.clone()
-                })
-                .collect(),
+            width: glyphs.iter().map(|g| g.width).sum(),
+            glyphs,
+            split: false,
+            hyphen: None,
             ..atom.clone()
-        };
-        piece.width = glyphs.iter().map(|g| g.width).sum();
-        pieces.push(piece);
+        });
         start = end;
     }
     pieces
+}
+
+/// Whether every piece of `atom` cut before `cuts` is at most `room` wide,
+/// without making the pieces.
+fn pieces_fit(atom: &Atom, cuts: &[usize], room: f32) -> bool {
+    let mut start = 0;
+    let n = atom.glyphs.len();
+    cuts.iter().copied().chain([n]).all(|end| {
+        let end = end.min(n).max(start);
+        let w: f32 = atom.glyphs[start..end].iter().map(|g| g.width).sum();
+        start = end;
+        w <= room
+    })
+}
+
+/// Where an English word may be hyphenated (layout.md §5.7): the character
+/// offsets of its syllable boundaries by the US English patterns, for a run
+/// of ASCII letters of six or more (with trailing punctuation); none for
+/// anything else (numbers, units, abbreviations in capitals).
+pub fn hyphen_points(run: &[char]) -> Vec<usize> {
+    let letters = run
+        .iter()
+        .position(|c| !c.is_ascii_alphabetic())
+        .unwrap_or(run.len());
+    if letters < 6
+        || !run[letters..].iter().all(|c| ".,;:!?)'\"".contains(*c))
+        || run[..letters].iter().all(|c| c.is_ascii_uppercase())
+    {
+        return Vec::new();
+    }
+    let word: String = run[..letters].iter().collect();
+    let mut at = 0;
+    let mut points = Vec::new();
+    for syllable in hypher::hyphenate(&word, hypher::Lang::English) {
+        if at > 0 {
+            points.push(at);
+        }
+        at += syllable.chars().count();
+    }
+    points
+}
+
+/// A Latin run as Word sets it on the grid: every glyph's width changed by
+/// `by` (the grid's per-character adjustment, layout.md §5.3).
+pub fn adjust(atom: &mut Atom, by: f32) {
+    let mut x = 0.0;
+    for g in &mut atom.glyphs {
+        g.offset = x;
+        g.width = (g.advance + by).max(0.0);
+        x += g.width;
+    }
+    atom.width = x;
 }
 
 /// A Latin or digit run on the character grid, as office suites set it
@@ -497,7 +655,12 @@ pub fn finish(mut atoms: Vec<Atom>, compress: bool, latin_gap: f32) -> Atoms {
             gaps[i] = latin_gap;
         }
     }
-    Atoms { atoms, gaps }
+    Atoms {
+        atoms,
+        gaps,
+        stretch: Stretch::default(),
+        compress,
+    }
 }
 
 /// Adjacent marks share one blank half (GB/T 15834, clreq §3.1.6): a closing
@@ -529,7 +692,6 @@ pub fn is_han(ch: char) -> bool {
 #[cfg(test)]
 pub(crate) mod fake {
     use super::*;
-    use crate::typeset::finalize::Align;
     use crate::typeset::{Inline, Span};
 
     /// A shaper without fonts: every glyph from face 0, full-width characters
@@ -554,13 +716,29 @@ pub(crate) mod fake {
     }
 
     /// The composition of the built-in template, with or without GB
-    /// punctuation compression, without hanging.
+    /// punctuation compression, without hanging; lines may be spread by up
+    /// to a cell a gap (the rules of line breaking apart from looseness:
+    /// [`composition_limited`] has the template's limits).
     pub fn composition(compress: bool) -> CompositionStyle {
+        CompositionStyle {
+            max_letter_spacing_zi: 1.0,
+            max_word_spacing_zi: 1.0,
+            ..composition_limited(compress)
+        }
+    }
+
+    /// [`composition`] with the built-in template's stretch limits (⅛ 字).
+    pub fn composition_limited(compress: bool) -> CompositionStyle {
         CompositionStyle {
             latin_gap_zi: 0.25,
             compress_punctuation: compress,
             hanging_punctuation: false,
             widow_orphan: true,
+            grid_latin: GridLatin::Word,
+            max_letter_spacing_zi: 0.125,
+            max_word_spacing_zi: 0.125,
+            hyphenate: true,
+            avoid_lone_characters: true,
         }
     }
 
@@ -582,8 +760,10 @@ pub(crate) mod fake {
             right_indent: 0.0,
             align: Align::Justify,
             balance: false,
+            words: false,
             hang: false,
-            tight: false,
+            compress: None,
+            autospace: true,
             place: Place::new("$.test"),
         }
     }
@@ -597,7 +777,7 @@ pub(crate) mod fake {
     /// The atoms of `text` set on a `measure` of that many ems, line-end
     /// marks hanging when `hang`.
     pub fn atoms_in(text: &str, compress: bool, hang: bool, measure: f32) -> Atoms {
-        let mut c = composition(compress);
+        let mut c = composition_limited(compress);
         c.hanging_punctuation = hang;
         let inline = Inline {
             measure,

@@ -3,7 +3,7 @@
 //! → [`finalize`](super::finalize), and the helpers the composers of the
 //! masthead, body and footer use (one-line pairs, natural widths, word starts).
 
-use super::collect::Atoms;
+use super::collect::{self, Atoms};
 use super::finalize::{self, Align};
 use super::{linebreak, words, Typesetter};
 use crate::error::Place;
@@ -47,12 +47,20 @@ pub struct Inline {
     pub align: Align,
     /// Whether lines are balanced (titles) instead of filled first-fit.
     pub balance: bool,
+    /// Whether lines break only between words, and after a 「，」 (or before
+    /// a 「——」) when a break there fits two lines (titles, headings, guide
+    /// entries: GB/T 9704-2012 §7.3.1, 回行时要做到词意完整).
+    pub words: bool,
     /// Whether a line-end mark may hang past the right edge (when the
     /// template's composition allows it): justified text, not titles.
     pub hang: bool,
-    /// Whether marks are compressed whatever the template says (the tight
-    /// setting of a paragraph, for the footer's fitting).
-    pub tight: bool,
+    /// Whether marks are compressed (GB punctuation compression): `None` as
+    /// the template says, `Some(true)` whatever it says (the tight setting of
+    /// a paragraph, for the footer's fitting), `Some(false)` never (the 版记).
+    pub compress: Option<bool>,
+    /// Whether the template's gap between Han characters and Latin or
+    /// digit runs is set (off for a 印发 date squeezed into its line).
+    pub autospace: bool,
     /// Where the text comes from, for messages.
     pub place: Place,
 }
@@ -81,8 +89,10 @@ pub fn inline_in(t: &Template, spans: Vec<Span>, size: f32, place: Place) -> Inl
         right_indent: 0.0,
         align: Align::Left,
         balance: false,
+        words: false,
         hang: false,
-        tight: false,
+        compress: None,
+        autospace: true,
         place,
     }
 }
@@ -147,6 +157,10 @@ pub struct LeftRight<'s> {
     pub min_gap: f32,
     /// The narrowest horizontal scale the left text may be compressed to.
     pub min_scale: f32,
+    /// Whether the right text may be compressed too, down to `min_scale`,
+    /// when the left one at `min_scale` is not enough (the 印发 line, GB/T
+    /// 9704-2012 §7.4.3: one line).
+    pub squeeze_right: bool,
     /// The line's tag.
     pub tag: Tag,
 }
@@ -155,7 +169,22 @@ impl Typesetter<'_> {
     /// Set `inline` in lines tagged `tag`; x is measured from the box's left edge.
     pub fn set(&mut self, inline: &Inline, tag: Tag) -> Vec<Line> {
         let atoms = self.collect(inline);
-        let (lines, forced) = lay_out(atoms, inline, tag);
+        let limit = atoms.stretch.letter;
+        let lone = self.template.composition.avoid_lone_characters;
+        let (lines, forced) = lay_out(atoms, inline, tag, lone);
+        if let Some(worst) = lines
+            .iter()
+            .map(|l| l.spread)
+            .filter(|&s| s > limit + 0.01)
+            .reduce(f32::max)
+        {
+            self.warn(
+                Some(inline.place.clone()),
+                format!(
+                    "有一行字距被拉开 {worst:.1}pt（模板上限 {limit:.1}pt）才能排满：通常是行末放不下的一长串数字或西文，可改写、加空格或把它移到句中"
+                ),
+            );
+        }
         if forced {
             self.warn(
                 Some(inline.place.clone()),
@@ -171,7 +200,8 @@ impl Typesetter<'_> {
     /// set, whose problems are reported once).
     pub fn set_quietly(&mut self, inline: &Inline, tag: Tag) -> Vec<Line> {
         let atoms = self.collect(inline);
-        lay_out(atoms, inline, tag).0
+        let lone = self.template.composition.avoid_lone_characters;
+        lay_out(atoms, inline, tag, lone).0
     }
 
     /// The natural width of `inline`'s text on one line.
@@ -181,10 +211,12 @@ impl Typesetter<'_> {
     }
 
     /// `o.left` flush left and `o.right` flush right on one line of the type
-    /// area (see [`LeftRight`]). When they do not fit, the left text is
-    /// compressed horizontally, down to `o.min_scale`; `None` when even that
-    /// does not fit. Returns the line and the scale used.
-    pub fn left_right(&mut self, o: LeftRight<'_>) -> Option<(Line, f32)> {
+    /// area (see [`LeftRight`]), never punctuation-compressed. When they do
+    /// not fit, the left text is compressed horizontally, down to
+    /// `o.min_scale`, then (with `o.squeeze_right`) the right text too;
+    /// `None` when even that does not fit. Returns the line and the scales
+    /// of the left and the right text.
+    pub fn left_right(&mut self, o: LeftRight<'_>) -> Option<(Line, f32, f32)> {
         let LeftRight {
             left,
             right,
@@ -192,6 +224,7 @@ impl Typesetter<'_> {
             indent,
             min_gap,
             min_scale,
+            squeeze_right,
             tag,
         } = o;
         let t = self.template;
@@ -200,44 +233,69 @@ impl Typesetter<'_> {
             rest_indent: indent,
             right_indent: indent,
             align,
+            compress: Some(false),
             ..text_in(t, text, style, place)
         };
         let mut l = one(left.0, left.1, Align::Left);
-        let r = one(right.0, right.1, Align::Right);
+        let mut r = one(right.0, right.1, Align::Right);
         let width = self.width(&l);
-        let room = t.page.type_width - 2.0 * indent - min_gap - self.width(&r);
-        let scale = if width <= room + 0.01 {
-            1.0
+        let right_width = self.width(&r);
+        let avail = t.page.type_width - 2.0 * indent - min_gap;
+        let room = avail - right_width;
+        let (scale, right_scale) = if width <= room + 0.01 {
+            (1.0, 1.0)
         } else if room >= width * min_scale {
-            room / width
+            (room / width, 1.0)
+        } else if squeeze_right {
+            // The date's autospace goes first, then its width, down to min_scale.
+            r.autospace = false;
+            let right_width = self.width(&r);
+            if avail - width * min_scale >= right_width * min_scale {
+                (
+                    min_scale,
+                    ((avail - width * min_scale) / right_width).min(1.0),
+                )
+            } else {
+                return None;
+            }
         } else {
             return None;
         };
         l.hscale = scale;
+        r.hscale = right_scale;
         let mut line = self.set(&l, tag).into_iter().next()?;
         for right in self.set(&r, tag) {
             line.span.1 = right.span.1;
             line.runs.extend(right.runs);
         }
-        Some((line, scale))
+        Some((line, scale, right_scale))
     }
 }
 
 /// Line-break and finalize the atoms of `inline` (steps 2 and 3 of inline
-/// layout): the lines, and whether a break had to be forced.
-pub(super) fn lay_out(mut atoms: Atoms, inline: &Inline, tag: Tag) -> (Vec<Line>, bool) {
+/// layout): the lines, and whether a break had to be forced. With `lone`, a
+/// justified paragraph's last line is never one character alone.
+pub(super) fn lay_out(
+    mut atoms: Atoms,
+    inline: &Inline,
+    tag: Tag,
+    lone: bool,
+) -> (Vec<Line>, bool) {
     if atoms.atoms.is_empty() {
         return (Vec::new(), false);
     }
-    let avail = |n: usize| {
-        let indent = if n == 0 {
+    let indent = |n: usize| {
+        if n == 0 {
             inline.first_indent
         } else {
             inline.rest_indent
-        };
-        inline.measure - indent - inline.right_indent
+        }
     };
-    let ranges = if inline.balance {
+    let avail = |n: usize| inline.measure - indent(n) - inline.right_indent;
+    if inline.words {
+        keep_words(&mut atoms);
+    }
+    let mut ranges = if inline.balance {
         // Word boundaries only when the text needs more than one line.
         let words = (linebreak::natural_width(&atoms, 0..atoms.atoms.len()) > avail(0))
             .then(|| word_starts(&atoms));
@@ -245,8 +303,15 @@ pub(super) fn lay_out(mut atoms: Atoms, inline: &Inline, tag: Tag) -> (Vec<Line>
         let tolerance = 4.0 * inline.size * inline.hscale;
         linebreak::balanced(&atoms, avail, words.as_deref(), tolerance)
     } else {
-        linebreak::first_fit(&atoms, avail)
+        let mut ranges = linebreak::first_fit(&atoms, avail);
+        if lone && inline.align == Align::Justify {
+            linebreak::avoid_lone(&atoms, &mut ranges, avail);
+        }
+        ranges
     };
+    if inline.words {
+        linebreak::strong_break(&atoms, &mut ranges, avail);
+    }
     let forced = ranges.iter().any(|r| r.forced);
     for r in &ranges {
         for &(k, amount) in &r.squeezed {
@@ -259,29 +324,41 @@ pub(super) fn lay_out(mut atoms: Atoms, inline: &Inline, tag: Tag) -> (Vec<Line>
         .enumerate()
         .map(|(n, r)| {
             let last = n + 1 == count;
-            let indent = if n == 0 {
-                inline.first_indent
+            let hyphen = if r.hyphen {
+                atoms.atoms[r.atoms.end - 1].hyphen.as_deref()
             } else {
-                inline.rest_indent
+                None
             };
             let (xs, spread) = finalize::atom_positions(
                 &atoms,
                 r.atoms.clone(),
-                indent,
-                avail(n),
-                inline.align,
-                last,
-                r.hanging,
+                finalize::Setting {
+                    indent: indent(n),
+                    measure: avail(n),
+                    align: inline.align,
+                    last,
+                    hanging: r.hanging,
+                    tail: hyphen.map_or(0.0, |h| h.width),
+                    shrink: r.shrink,
+                },
             );
             let inside = xs.len() - usize::from(r.hanging && xs.len() > 1);
             let span = match inside.checked_sub(1) {
-                Some(k) => (xs[0], xs[k] + atoms.atoms[r.atoms.start + k].width),
+                Some(k) => (
+                    xs[0],
+                    xs[k] + atoms.atoms[r.atoms.start + k].width + hyphen.map_or(0.0, |h| h.width),
+                ),
                 None => (0.0, 0.0),
             };
+            let mut runs = finalize::runs(&atoms, r.atoms.clone(), &xs);
+            if let (Some(h), Some(&x)) = (hyphen, xs.last()) {
+                let at = x + atoms.atoms[r.atoms.end - 1].width;
+                finalize::push_glyph(&mut runs, h, at);
+            }
             Line {
                 tag,
-                runs: finalize::runs(&atoms, r.atoms, &xs),
-                justified: spread > 0.0,
+                runs,
+                justified: spread != 0.0,
                 spread,
                 last,
                 hanging: r.hanging,
@@ -291,6 +368,24 @@ pub(super) fn lay_out(mut atoms: Atoms, inline: &Inline, tag: Tag) -> (Vec<Line>
         })
         .collect();
     (lines, forced)
+}
+
+/// Lines of a title, heading or guide entry break only between words and
+/// never end with 「——」: every other atom is glued to the one before.
+fn keep_words(atoms: &mut Atoms) {
+    let starts = word_starts(atoms);
+    let mut after_dash = false;
+    for (a, start) in atoms.atoms.iter_mut().zip(starts) {
+        if !start || after_dash {
+            a.glue = true;
+        }
+        after_dash = is_dash(a);
+    }
+}
+
+/// Whether an atom is the unit 「——」.
+pub(super) fn is_dash(a: &collect::Atom) -> bool {
+    a.glyphs.len() == 2 && a.glyphs.iter().all(|g| g.text == "—" || g.text == "―")
 }
 
 /// Whether a word begins at each atom ([`words::boundaries`] of the atoms' text).

@@ -6,6 +6,9 @@ use std::ops::Range;
 
 use super::collect::{Atoms, Class};
 
+/// Marks of a line squeezed to make it fit: (atom, width taken away).
+pub type Squeezes = Vec<(usize, f32)>;
+
 /// Tolerance for "fits": lengths are sums of f32 cell widths.
 const EPS: f32 = 0.01;
 
@@ -21,6 +24,12 @@ pub struct LineRange {
     pub squeezed: Vec<(usize, f32)>,
     /// Whether the line's last atom is a mark hanging past the measure.
     pub hanging: bool,
+    /// Whether the line ends inside an English word, with a hyphen drawn
+    /// after its last atom.
+    pub hyphen: bool,
+    /// Whether the line is set tighter than its natural width (a lone last
+    /// character taken back, within the stretch limit).
+    pub shrink: bool,
 }
 
 /// Whether a line may break between atom `k - 1` and atom `k`.
@@ -52,6 +61,19 @@ fn trim(a: &Atoms, mut r: Range<usize>) -> Range<usize> {
     r
 }
 
+/// The autospace before atom `i` when a line starts there with a Han
+/// character after a Latin or digit run: Word measures the character with
+/// its autospace even at a line's start, where it is not drawn (the line is
+/// spread instead). This is what makes the example's fifth page end,
+/// 「…召开2024 / 年第二次…督察工作 / 部署会」, fall where the office copy's did.
+pub fn carried_gap(a: &Atoms, i: usize) -> f32 {
+    if i > 0 && i < a.atoms.len() && a.atoms[i].han && a.atoms[i - 1].class == Class::Latin {
+        a.gaps[i]
+    } else {
+        0.0
+    }
+}
+
 /// First-fit line breaking. `measure(n)` is the width available to line `n`.
 ///
 /// Each line takes as many atoms as fit. When the atom after the last one is
@@ -74,7 +96,7 @@ pub fn first_fit(a: &Atoms, measure: impl Fn(usize) -> f32) -> Vec<LineRange> {
         }
         let m = measure(lines.len());
         let mut j = i;
-        let mut w = 0.0;
+        let mut w = carried_gap(a, i);
         while j < n {
             let add = a.atoms[j].width + if j > i { a.gaps[j] } else { 0.0 };
             // Trailing spaces do not count against the measure.
@@ -112,21 +134,220 @@ pub fn first_fit(a: &Atoms, measure: impl Fn(usize) -> f32) -> Vec<LineRange> {
                 }
             }
         }
+        let mut hyphen = false;
+        if !forced && !hanging && j < n && squeezed.is_empty() && too_loose(a, i..j, m) {
+            // Too loose to spread within the limits: end inside the word or
+            // URL that did not fit, else take it in by squeezing marks.
+            if let Some(k) = split_break(a, i, j, m) {
+                j = k;
+                hyphen = true;
+            } else if let Some((end, sq, hang)) = squeeze_loose(a, i, j, m) {
+                j = end;
+                squeezed = sq;
+                hanging = hang;
+            }
+        }
         lines.push(LineRange {
             atoms: trim(a, i..j),
             forced,
             squeezed,
             hanging,
+            hyphen,
+            shrink: false,
         });
         i = j;
     }
     lines
 }
 
+/// Counts of a line's stretchable places: (spaces between Latin words,
+/// gaps between characters), as justification uses them (finalize).
+fn stretchable(a: &Atoms, r: Range<usize>) -> (usize, usize) {
+    let spaces = r
+        .clone()
+        .filter(|&i| a.atoms[i].class == Class::Space)
+        .count();
+    let letters = (r.start + 1..r.end)
+        .filter(|&i| {
+            let (p, q) = (a.atoms[i - 1].class, a.atoms[i].class);
+            !(p == Class::Space || q == Class::Space || (p == Class::Latin && q == Class::Latin))
+        })
+        .count();
+    (spaces, letters)
+}
+
+/// Whether atoms `r` set on measure `m` would be spread past the atoms'
+/// stretch limits (layout.md §5.2).
+pub fn too_loose(a: &Atoms, r: Range<usize>, m: f32) -> bool {
+    let r = trim(a, r);
+    if r.len() < 2 {
+        return false;
+    }
+    let free = m - natural_width(a, r.clone());
+    let (spaces, letters) = stretchable(a, r);
+    free > spaces as f32 * a.stretch.word + letters as f32 * a.stretch.letter + EPS
+}
+
+/// For a line from `i` whose first-fit end `j` leaves it too loose: the
+/// latest split point of the Latin run after `j` (a syllable boundary of an
+/// English word, any character of a URL) at which the line, with its
+/// hyphen, still fits `m` (layout.md §5.7).
+fn split_break(a: &Atoms, i: usize, j: usize, m: f32) -> Option<usize> {
+    let mut best = None;
+    // (With the spaces before the word: they are inside the line now.)
+    let mut w = natural_width(a, i..j);
+    for k in j..a.atoms.len() {
+        w += a.atoms[k].width + if k > i { a.gaps[k] } else { 0.0 };
+        if w > m + EPS {
+            break;
+        }
+        if a.atoms[k].split {
+            let hyphen = a.atoms[k].hyphen.as_ref().map_or(0.0, |h| h.width);
+            if w + hyphen <= m + EPS {
+                best = Some(k + 1);
+            }
+        }
+    }
+    best
+}
+
+/// For a line from `i` whose first-fit end `j` leaves it too loose: the end
+/// of the unit after `j` (up to the next legal break) taken in by squeezing
+/// marks of the line (the last first, each by its blank half), its last
+/// mark hanging when it may; with the squeezes and whether it hangs.
+/// Compress before you stretch (clreq §3.1.6), also where compression is
+/// not the rule.
+fn squeeze_loose(a: &Atoms, i: usize, j: usize, m: f32) -> Option<(usize, Squeezes, bool)> {
+    let n = a.atoms.len();
+    let mut end = j + 1;
+    while end < n && !can_break_before(a, end) {
+        end += 1;
+    }
+    let hang = end - j > 1 && a.atoms[end - 1].hang;
+    let inside = i..end - usize::from(hang);
+    let mut need = natural_width(a, trim(a, inside.clone())) - m;
+    let mut squeezed = Vec::new();
+    for k in inside.rev() {
+        if need <= EPS {
+            break;
+        }
+        let take = a.atoms[k].squeeze.min(need);
+        if take > 0.0 {
+            squeezed.push((k, take));
+            need -= take;
+        }
+    }
+    (need <= EPS).then_some((end, squeezed, hang))
+}
+
+/// Two lines of a title, heading or guide entry broken at a strong point
+/// when one fits both lines in their measures (`measure(n)` for line `n`):
+/// after a 「，」「；」「：」, or before a 「——」 (a subtitle's dash opens the
+/// second line), the most even such break.
+pub fn strong_break(a: &Atoms, lines: &mut [LineRange], measure: impl Fn(usize) -> f32) {
+    if lines.len() != 2 {
+        return;
+    }
+    let n = a.atoms.len();
+    let text = |k: usize| a.atoms[k].glyphs.first().map_or("", |g| g.text.as_str());
+    let strong = |p: usize| {
+        matches!(text(p - 1), "，" | "；" | "：")
+            || (a.atoms[p].glyphs.len() == 2 && matches!(text(p), "—" | "―"))
+    };
+    let best = (1..n)
+        .filter(|&p| {
+            strong(p) && a.atoms[p].class != Class::Close && a.atoms[p - 1].class != Class::Open
+        })
+        .filter_map(|p| {
+            let (x, y) = (trim(a, 0..p), trim(a, p..n));
+            let (w1, w2) = (natural_width(a, x.clone()), natural_width(a, y.clone()));
+            (!x.is_empty() && !y.is_empty() && w1 <= measure(0) + EPS && w2 <= measure(1) + EPS)
+                .then_some((x, y, (w1 - w2).abs()))
+        })
+        .min_by(|p, q| p.2.total_cmp(&q.2));
+    if let Some((x, y, _)) = best {
+        lines[0].atoms = x;
+        lines[1].atoms = y;
+        lines[0].hanging = false;
+        lines[1].hanging = false;
+    }
+}
+
+/// What a line holds for a reader counting 孤字: its Han characters and
+/// other full-width signs, and its Latin and digit runs, each run one.
+fn units(a: &Atoms, r: Range<usize>) -> usize {
+    r.clone()
+        .filter(|&k| match a.atoms[k].class {
+            Class::Ideo => true,
+            Class::Latin => k == r.start || a.atoms[k - 1].class != Class::Latin,
+            _ => false,
+        })
+        .count()
+}
+
+/// A paragraph's last line of one character and its marks (孤字, layout.md
+/// §5.8): taken back into the line before when setting that line tighter,
+/// by at most the letter stretch limit a gap, holds it (a line-end mark may
+/// hang); else the line before gives it what follows its last legal break,
+/// when that leaves the line before within its stretch limits and the last
+/// line within its measure (`measure(n)` for line `n`).
+pub fn avoid_lone(a: &Atoms, lines: &mut Vec<LineRange>, measure: impl Fn(usize) -> f32) {
+    let n = lines.len();
+    if n < 2 || units(a, lines[n - 1].atoms.clone()) > 1 || lines[n - 2].forced {
+        return;
+    }
+    let (prev, last) = (&lines[n - 2], &lines[n - 1]);
+    if prev.squeezed.is_empty() && !prev.hyphen {
+        let whole = prev.atoms.start..last.atoms.end;
+        let hang = whole.len() > 1 && a.atoms[whole.end - 1].hang;
+        let inside = whole.start..whole.end - usize::from(hang);
+        let over = natural_width(a, inside.clone()) - measure(n - 2);
+        let (_, letters) = stretchable(a, inside);
+        if over <= letters as f32 * a.stretch.letter {
+            lines[n - 2] = LineRange {
+                atoms: whole,
+                forced: false,
+                squeezed: Vec::new(),
+                hanging: hang && over > 0.0,
+                hyphen: false,
+                shrink: over > 0.0,
+            };
+            lines.pop();
+            return;
+        }
+    }
+    let Some(k) = (prev.atoms.start + 2..prev.atoms.end)
+        .rev()
+        .find(|&k| can_break_before(a, k) && a.atoms[k].class != Class::Space)
+    else {
+        return;
+    };
+    let head = trim(a, prev.atoms.start..k);
+    let tail = trim(a, k..last.atoms.end);
+    if natural_width(a, tail.clone()) > measure(n - 1) + EPS
+        || too_loose(a, head.clone(), measure(n - 2))
+    {
+        return;
+    }
+    let squeezed = prev.squeezed.iter().copied().filter(|s| s.0 < k).collect();
+    lines[n - 2] = LineRange {
+        atoms: head,
+        forced: false,
+        squeezed,
+        hanging: false,
+        hyphen: false,
+        shrink: false,
+    };
+    lines[n - 1].atoms = tail;
+}
+
 /// Under punctuation compression: the end of a line from `i` that takes the
 /// atoms from `j` up to the next legal break, when squeezing the line's marks
 /// (the last first) makes them fit in `m`; with the squeezes.
 fn squeeze_in(a: &Atoms, i: usize, j: usize, w: f32, m: f32) -> Option<(usize, Vec<(usize, f32)>)> {
+    if !a.compress {
+        return None;
+    }
     let mut end = j;
     let mut width = w;
     while end < a.atoms.len() && !can_break_before(a, end) {
@@ -245,6 +466,8 @@ fn best_split(
                 forced: false,
                 squeezed: Vec::new(),
                 hanging: false,
+                hyphen: false,
+                shrink: false,
             })
             .collect(),
     )
@@ -552,7 +775,9 @@ mod tests {
                 "{case}: atoms lost before line {k}"
             );
             at = l.atoms.end;
-            let prev_forced = k > 0 && lines[k - 1].forced;
+            // A forced line, or one ending at a split of a word or URL
+            // (drawn with its hyphen), lets the next start anywhere.
+            let prev_forced = k > 0 && (lines[k - 1].forced || lines[k - 1].hyphen);
             if !l.forced && !prev_forced && k > 0 {
                 assert!(
                     can_break_before(a, l.atoms.start),
@@ -569,6 +794,11 @@ mod tests {
             }
             let mut w =
                 natural_width(a, l.atoms.clone()) - l.squeezed.iter().map(|s| s.1).sum::<f32>();
+            if l.hyphen {
+                let last = &a.atoms[l.atoms.end - 1];
+                assert!(last.split, "{case}: line {k} ends at no split point");
+                w += last.hyphen.as_ref().map_or(0.0, |h| h.width);
+            }
             if l.hanging {
                 let last = l.atoms.end - 1;
                 assert!(

@@ -210,9 +210,10 @@ fn issuer_line(b: &Bulletin, ts: &mut Typesetter<'_>) -> Result<Line> {
             indent: m.issuer_indent_zi * size,
             min_gap: m.issuer_min_gap_zi * size,
             min_scale: if last_try { m.name_min_scale } else { 1.0 },
+            squeeze_right: false,
             tag: Tag::Issuer,
         });
-        if let Some((line, scale)) = fitted {
+        if let Some((line, scale, _)) = fitted {
             if size < m.issuer.size || scale < 1.0 {
                 ts.notice(
                     Some(Place::new("$.masthead.issuer")),

@@ -67,6 +67,8 @@ impl PageNumbers {
             hang: false,
             glue: false,
             soft: false,
+            split: false,
+            hyphen: None,
             glyphs: Vec::new(),
         };
         PageNumbers {
@@ -81,8 +83,10 @@ impl PageNumbers {
                 right_indent: 0.0,
                 align: Align::Left,
                 balance: false,
+                words: false,
                 hang: false,
-                tight: false,
+                compress: None,
+                autospace: true,
                 place: Place::new("page_number"),
             },
             dash: Vec::new(),
@@ -115,7 +119,7 @@ impl PageNumbers {
         atoms.extend([self.space.clone(), digits, self.space.clone()]);
         atoms.extend(self.dash.iter().cloned());
         let atoms = collect::finish(atoms, self.compress, self.latin_gap);
-        let (mut lines, _) = lay_out(atoms, &self.inline, Tag::PageNumber);
+        let (mut lines, _) = lay_out(atoms, &self.inline, Tag::PageNumber, false);
         lines.pop().unwrap_or(Line {
             tag: Tag::PageNumber,
             runs: Vec::new(),

@@ -19,9 +19,9 @@ const TYPE_BOTTOM: f32 = (37.0 + 225.0) * MM;
 const TYPE_WIDTH: f32 = 156.0 * MM;
 const PITCH: f32 = 225.0 * MM / 22.0;
 const CELL: f32 = 156.0 * MM / 28.0;
-/// The most justification may add between two characters (a looser line is
-/// one an office would set again).
-const LOOSE: f32 = 6.0;
+/// The most justification may add between two characters: the built-in
+/// template's limit, ⅛ 字 (a looser line is one an office would set again).
+const LOOSE: f32 = CELL / 8.0 + 0.01;
 
 fn corpus_dir() -> PathBuf {
     root().join("tests/data/corpus")
@@ -98,12 +98,6 @@ fn every_bulletin_keeps_the_grid_the_prohibitions_and_no_loose_line() {
     for (name, _, laid) in corpus() {
         let l = &laid.layout;
         let left_of = |p: usize| l.pages[p].type_left;
-        // Under punctuation compression, marks may take half a cell.
-        let step = if laid.template.composition.compress_punctuation {
-            0.5
-        } else {
-            1.0
-        };
         let grid_text = lines_of(l, Tag::Paragraph)
             .into_iter()
             .chain(lines_of(l, Tag::Note));
@@ -138,15 +132,6 @@ fn every_bulletin_keeps_the_grid_the_prohibitions_and_no_loose_line() {
                 assert!(
                     (line.span.1 - right).abs() < 0.01,
                     "{name}: short full line: {text}"
-                );
-            }
-            if !line.justified {
-                // Whole cells: characters one each, digit and Latin runs centred in whole cells.
-                let cells = (line.span.1 - line.span.0) / CELL / step;
-                let contains_split_latin = text.contains(['/', '@']);
-                assert!(
-                    contains_split_latin || (cells - cells.round()).abs() < 0.01,
-                    "{name}: {cells} cells: {text}"
                 );
             }
         }
@@ -213,8 +198,8 @@ fn every_footer_keeps_with_the_text_unless_there_was_no_room_at_its_compact_pitc
             }
         }
     }
-    eprintln!("footers alone on their page: {alone:?}");
-    assert!(alone.len() < 10, "{alone:?}");
+    // Never alone, unless the template puts it on an even page of its own.
+    assert!(alone.iter().all(|n| n.starts_with("15-")), "{alone:?}");
 }
 
 #[test]

@@ -66,7 +66,9 @@ fn every_corpus_layout_is_pinned() {
             .and_then(|f| f.strip_suffix(".layout.txt"))
         {
             assert!(
-                corpus.iter().any(|(n, _, _)| n.trim_end_matches(".json") == stem),
+                corpus
+                    .iter()
+                    .any(|(n, _, _)| n.trim_end_matches(".json") == stem),
                 "{file} pins a bulletin the corpus does not have"
             );
         }
