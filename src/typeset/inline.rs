@@ -185,6 +185,19 @@ impl Typesetter<'_> {
                 ),
             );
         }
+        if lone
+            && inline.align == Align::Justify
+            && lines.len() > 1
+            && lines
+                .last()
+                .is_some_and(|l| text_units(&crate::layout::runs_text(&l.runs)) < 2)
+        {
+            self.warn(
+                Some(inline.place.clone()),
+                "段落最后一行只有一个字（或一个西文/数字串），前一行又无法在字距上限内让出或收回：可改写这段的最后一句"
+                    .into(),
+            );
+        }
         if forced {
             self.warn(
                 Some(inline.place.clone()),
@@ -368,6 +381,26 @@ pub(super) fn lay_out(
         })
         .collect();
     (lines, forced)
+}
+
+/// What a line's text holds for a reader counting 孤字: Han characters and
+/// other full-width signs one each, a run of Latin letters and digits one,
+/// marks and spaces nothing.
+pub fn text_units(text: &str) -> usize {
+    let mut n = 0;
+    let mut in_run = false;
+    for ch in text.chars() {
+        let latin = collect::is_latin(ch);
+        match collect::class_of(ch) {
+            _ if latin => {
+                n += usize::from(!in_run);
+            }
+            collect::Class::Ideo => n += 1,
+            _ => {}
+        }
+        in_run = latin;
+    }
+    n
 }
 
 /// Lines of a title, heading or guide entry break only between words and

@@ -275,7 +275,7 @@ pub fn strong_break(a: &Atoms, lines: &mut [LineRange], measure: impl Fn(usize) 
 
 /// What a line holds for a reader counting 孤字: its Han characters and
 /// other full-width signs, and its Latin and digit runs, each run one.
-fn units(a: &Atoms, r: Range<usize>) -> usize {
+pub fn units(a: &Atoms, r: Range<usize>) -> usize {
     r.clone()
         .filter(|&k| match a.atoms[k].class {
             Class::Ideo => true,
@@ -316,19 +316,21 @@ pub fn avoid_lone(a: &Atoms, lines: &mut Vec<LineRange>, measure: impl Fn(usize)
             return;
         }
     }
-    let Some(k) = (prev.atoms.start + 2..prev.atoms.end)
+    // The latest legal break that gives the last line two characters at
+    // least, keeps it within its measure and the line before within its
+    // stretch limits.
+    let Some((k, head, tail)) = (prev.atoms.start + 2..prev.atoms.end)
         .rev()
-        .find(|&k| can_break_before(a, k) && a.atoms[k].class != Class::Space)
+        .filter(|&k| can_break_before(a, k) && a.atoms[k].class != Class::Space)
+        .map(|k| (k, trim(a, prev.atoms.start..k), trim(a, k..last.atoms.end)))
+        .filter(|(_, _, tail)| units(a, tail.clone()) >= 2)
+        .find(|(_, head, tail)| {
+            natural_width(a, tail.clone()) <= measure(n - 1) + EPS
+                && !too_loose(a, head.clone(), measure(n - 2))
+        })
     else {
         return;
     };
-    let head = trim(a, prev.atoms.start..k);
-    let tail = trim(a, k..last.atoms.end);
-    if natural_width(a, tail.clone()) > measure(n - 1) + EPS
-        || too_loose(a, head.clone(), measure(n - 2))
-    {
-        return;
-    }
     let squeezed = prev.squeezed.iter().copied().filter(|s| s.0 < k).collect();
     lines[n - 2] = LineRange {
         atoms: head,

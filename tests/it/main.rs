@@ -15,6 +15,7 @@ mod parts;
 mod pdf;
 mod pdftext;
 mod register;
+mod rules;
 mod serve;
 mod snapshot;
 mod svg;
