@@ -190,6 +190,10 @@ pub struct Atoms {
     /// without it, a mark gives up its blank half only to keep a line
     /// within the stretch limits.
     pub compress: bool,
+    /// The grid cell, for text on the character grid: squeezing never puts
+    /// more full-width characters on a line than it has cells (GB/T
+    /// 9704-2012 §5.2.3, 每行28字).
+    pub cell: Option<f32>,
 }
 
 /// The most justification may add (layout.md §5.2), in pt: beyond it a line
@@ -310,6 +314,7 @@ pub fn collect(sh: &mut impl Shaper, c: &CompositionStyle, inline: &Inline) -> A
         inline.compress.unwrap_or(c.compress_punctuation),
         gap,
     );
+    atoms.cell = inline.cell.map(|c| c * inline.hscale);
     if inline.align == Align::Justify {
         atoms.stretch = Stretch {
             letter: c.max_letter_spacing_zi * zi,
@@ -660,6 +665,7 @@ pub fn finish(mut atoms: Vec<Atom>, compress: bool, latin_gap: f32) -> Atoms {
         gaps,
         stretch: Stretch::default(),
         compress,
+        cell: None,
     }
 }
 

@@ -196,6 +196,7 @@ mod tests {
             gaps: gaps.to_vec(),
             stretch: Default::default(),
             compress: false,
+            cell: None,
         }
     }
 

@@ -237,7 +237,7 @@ fn squeeze_loose(a: &Atoms, i: usize, j: usize, m: f32) -> Option<(usize, Squeez
             need -= take;
         }
     }
-    (need <= EPS).then_some((end, squeezed, hang))
+    (need <= EPS && within_grid(a, i..end - usize::from(hang), m)).then_some((end, squeezed, hang))
 }
 
 /// Two lines of a title, heading or guide entry broken at a strong point
@@ -273,6 +273,24 @@ pub fn strong_break(a: &Atoms, lines: &mut [LineRange], measure: impl Fn(usize) 
     }
 }
 
+/// Whether atoms `r`, squeezed or set tighter, still count no more cells
+/// than a line of measure `m` has (off the grid: always): a full-width
+/// character one cell, Latin glyphs their own advances (before the grid's
+/// adjustment), as a reader counting 每行28字 does (GB/T 9704-2012 §5.2.3).
+fn within_grid(a: &Atoms, r: Range<usize>, m: f32) -> bool {
+    let Some(cell) = a.cell else {
+        return true;
+    };
+    let cells: f32 = a.atoms[r]
+        .iter()
+        .map(|x| match x.class {
+            Class::Ideo | Class::Open | Class::Close => x.glyphs.len().max(1) as f32,
+            _ => x.glyphs.iter().map(|g| g.advance).sum::<f32>() / cell,
+        })
+        .sum();
+    cells <= (m / cell + EPS).floor() + EPS
+}
+
 /// What a line holds for a reader counting 孤字: its Han characters and
 /// other full-width signs, and its Latin and digit runs, each run one.
 pub fn units(a: &Atoms, r: Range<usize>) -> usize {
@@ -302,8 +320,8 @@ pub fn avoid_lone(a: &Atoms, lines: &mut Vec<LineRange>, measure: impl Fn(usize)
         let hang = whole.len() > 1 && a.atoms[whole.end - 1].hang;
         let inside = whole.start..whole.end - usize::from(hang);
         let over = natural_width(a, inside.clone()) - measure(n - 2);
-        let (_, letters) = stretchable(a, inside);
-        if over <= letters as f32 * a.stretch.letter {
+        let (_, letters) = stretchable(a, inside.clone());
+        if over <= letters as f32 * a.stretch.letter && within_grid(a, inside, measure(n - 2)) {
             lines[n - 2] = LineRange {
                 atoms: whole,
                 forced: false,

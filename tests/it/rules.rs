@@ -282,11 +282,12 @@ fn titles_break_after_a_comma_and_open_their_second_line_with_the_dash() {
 
 #[test]
 fn no_paragraph_ends_with_a_lone_character() {
-    // 26 + 28 characters fill two lines; the 55th would stand alone.
-    let pulled = format!("{}好。", han(54));
-    // A line before that ends with a number cannot be set tighter enough:
-    // it gives its last characters instead.
-    let pushed = format!("{}12.5%，{}到。", han(22), han(25));
+    // Line 2 holds three digits and 25 characters, 4 pt short of full
+    // (26.5 cells as a reader counts them): 好 would stand alone on line 3.
+    let pulled = format!("{}1{}2{}3{}好。", han(26), han(8), han(8), han(9));
+    // 26 + 28 characters fill two lines: taking 好 back would put 29
+    // characters on a 28-cell line, so line 2 gives one instead.
+    let pushed = format!("{}好。", han(54));
     let laid = layout_value(&article(&[&pulled, &pushed]));
     let lines = paragraph_lines(&laid.layout);
     let mut paragraphs: Vec<Vec<&TextLine>> = vec![Vec::new()];
@@ -299,7 +300,9 @@ fn no_paragraph_ends_with_a_lone_character() {
     paragraphs.pop();
     assert_eq!(paragraphs.len(), 2);
     // The first: taken back into two lines, the second set tighter (within
-    // the limit), its 。 hanging.
+    // the limit), its 。 hanging; the second gives a character.
+    assert_eq!(paragraphs[1].len(), 3);
+    assert_eq!(paragraphs[1][2].text().chars().count(), 3);
     let p = &paragraphs[0];
     assert_eq!(
         p.len(),
