@@ -101,6 +101,18 @@ fn digits_take_their_own_width_and_a_quarter_zi_beside_han_never_beside_marks() 
 }
 
 #[test]
+fn a_sign_alone_between_han_characters_takes_no_autospace() {
+    let laid = layout_value(&article(&["新增污水处理能力2万吨/日。"]));
+    let line = paragraph_lines(&laid.layout)[0];
+    let gs = glyphs(line);
+    let k = gs.iter().position(|g| g.text == "/").unwrap();
+    assert!(close(gap(gs[k - 1], gs[k]), 0.0, 0.01), "吨/");
+    assert!(close(gap(gs[k], gs[k + 1]), 0.0, 0.01), "/日");
+    let two = gs.iter().position(|g| g.text == "2").unwrap();
+    assert!(close(gap(gs[two - 1], gs[two]), AUTOSPACE, 0.01), "力2");
+}
+
+#[test]
 fn a_number_at_a_line_start_or_end_sits_on_the_edge() {
     // Line 2 starts with 2024: no gap before it. The paragraph's first line
     // holds 26 cells after its indent.
