@@ -305,7 +305,9 @@ pub(super) fn lay_out(
         }
     };
     let avail = |n: usize| inline.measure - indent(n) - inline.right_indent;
-    if inline.words {
+    // Words matter only where a line ends inside the text (and finding
+    // them costs a dictionary pass).
+    if inline.words && linebreak::natural_width(&atoms, 0..atoms.atoms.len()) > avail(0) {
         keep_words(&mut atoms);
     }
     let mut ranges = if inline.balance {
