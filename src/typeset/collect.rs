@@ -652,17 +652,12 @@ pub fn finish(mut atoms: Vec<Atom>, compress: bool, latin_gap: f32) -> Atoms {
     if compress {
         compress_pairs(&mut atoms);
     }
-    // A run of signs alone (the "/" of 万吨/日) takes no autospace.
-    let run = |a: &Atom| {
-        a.class == Class::Latin
-            && a.glyphs
-                .iter()
-                .any(|g| g.text.chars().any(char::is_alphanumeric))
-    };
+    // Any run, a sign alone included (the "/" of 万吨/日), as Word's
+    // autospace treats ASCII text: every Han–Latin gap of a line the same.
     let mut gaps = vec![0.0; atoms.len()];
     for i in 1..atoms.len() {
         let (a, b) = (&atoms[i - 1], &atoms[i]);
-        let mixed = (a.han && run(b)) || (run(a) && b.han);
+        let mixed = (a.han && b.class == Class::Latin) || (a.class == Class::Latin && b.han);
         if mixed {
             gaps[i] = latin_gap;
         }
