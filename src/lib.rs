@@ -25,6 +25,8 @@ pub mod serve;
 pub mod suggest;
 pub mod svg;
 pub mod template;
+#[cfg(test)]
+mod testgen;
 pub mod typeset;
 pub mod units;
 

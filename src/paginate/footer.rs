@@ -2,7 +2,7 @@
 //! last page, the fitting that keeps it there when a little room is missing,
 //! and its lines and rules at the bottom of the type area.
 
-use super::{fill, place_line, Grid, Placed};
+use super::{fill, fill_breaking, place_line, Grid, Placed};
 use crate::diag::Sink;
 use crate::error::Place;
 use crate::layout::{Item, Page, Rule};
@@ -41,7 +41,20 @@ pub(super) fn plan<'f>(
 ) -> Plan<'f> {
     let f = &t.footer;
     let lines: usize = ts.footer.iter().map(Vec::len).sum();
-    let room = |end: u32| g.bottom() - g.cell_top(end) - f.gap_before;
+    // The room under the last page's text: below its last grid line (and
+    // `gap_before`), and at least `min_gap` below its last baseline.
+    let room = |flow: &[&FlowLine], placed: &[Placed], end: u32| {
+        let mut top = g.cell_top(end) + f.gap_before;
+        let last = placed.last().and_then(|p| {
+            p.iter()
+                .rev()
+                .find_map(|&(k, at)| flow[k].line.as_ref().map(|l| (k, at, l.size)))
+        });
+        if let Some((k, at, size)) = last {
+            top = top.max(g.baseline(at, flow[k].grid_lines, size) + f.min_gap);
+        }
+        g.bottom() - top
+    };
     let need = |pitch: f32| lines as f32 * pitch;
     let mut scratch = Sink::new();
     let all: Vec<&FlowLine> = ts.flow.iter().collect();
@@ -55,7 +68,40 @@ pub(super) fn plan<'f>(
             fits,
         }
     };
-    if lines == 0 || need(f.line_pitch) <= room(end) + EPS {
+    // The footer on a page of its own, unless the body's last lines can
+    // go with it (layout.md §6.2).
+    let alone = |placed: Vec<Placed>, sink: &mut Sink| {
+        if !f.carry_over || f.even_page {
+            return simple(placed, false, sink);
+        }
+        let Some(at) = carry_point(&all, &placed) else {
+            return simple(placed, false, sink);
+        };
+        let mut s = Sink::new();
+        let (moved, end) = fill_breaking(&all, first, g.lines, &mut s, Some(at));
+        if moved.len() != placed.len() + 1 || need(f.line_pitch) > room(&all, &moved, end) + EPS {
+            return simple(placed, false, sink);
+        }
+        let carried = moved.last().map_or(0, |p| {
+            p.iter().filter(|&&(k, _)| all[k].line.is_some()).count()
+        });
+        sink.extend(s.into_diagnostics());
+        sink.notice(
+            Some(Place::new("$.distribution")),
+            format!(
+                "版记在第 {} 页放不下，为免版记单独成页，正文最后 {carried} 行移到第 {} 页与版记同页",
+                placed.len(),
+                moved.len()
+            ),
+        );
+        Plan {
+            flow: all.clone(),
+            placed: moved,
+            pitch: f.line_pitch,
+            fits: true,
+        }
+    };
+    if lines == 0 || need(f.line_pitch) <= room(&all, &placed, end) + EPS {
         return simple(placed, true, sink);
     }
     // On an odd page under even_page, the footer moves to a page of its own anyway.
@@ -64,7 +110,7 @@ pub(super) fn plan<'f>(
         return simple(placed, false, sink);
     };
     if !f.fit || (f.even_page && odd_last) {
-        return simple(placed, false, sink);
+        return alone(placed, sink);
     }
 
     let mut done = Vec::new();
@@ -89,7 +135,7 @@ pub(super) fn plan<'f>(
         }
     }
     // 2. The blank lines before titles and sections on the last page.
-    if need(f.line_pitch) > room(best.1) + EPS {
+    if need(f.line_pitch) > room(&flow, &best.0, best.1) + EPS {
         let spares = flow[k0..].iter().filter(|l| l.spare).count();
         if spares > 0 {
             let mut kept = flow[..k0].to_vec();
@@ -104,10 +150,11 @@ pub(super) fn plan<'f>(
     }
     // 3. The footer's pitch, down to its minimum.
     let mut pitch = f.line_pitch;
-    if need(pitch) > room(best.1) + EPS {
-        pitch = room(best.1) / lines as f32;
+    let left = room(&flow, &best.0, best.1);
+    if need(pitch) > left + EPS {
+        pitch = left / lines as f32;
         if pitch + EPS < f.min_line_pitch {
-            return simple(placed, false, sink);
+            return alone(placed, sink);
         }
         done.push(format!(
             "版记行距由 {:.1}pt 缩为 {:.1}pt",
@@ -129,6 +176,22 @@ pub(super) fn plan<'f>(
         pitch,
         fits: true,
     }
+}
+
+/// Where the body's last lines begin that go to a new page with the footer
+/// when it would stand alone there: the latest place on the last page
+/// after which a page may end and from which two text lines at least
+/// follow (two lines of the last paragraph, or more); `None` when there is
+/// none, or it would leave the page before empty.
+fn carry_point(flow: &[&FlowLine], placed: &[Placed]) -> Option<usize> {
+    let page = placed.last()?;
+    (1..page.len()).rev().find_map(|c| {
+        let text = page[c..]
+            .iter()
+            .filter(|&&(k, _)| flow[k].line.is_some())
+            .count();
+        (flow[page[c - 1].0].break_after && text >= 2).then_some(page[c].0)
+    })
 }
 
 /// Put the footer at the bottom of the last page of `pages`, or of a new page

@@ -133,12 +133,28 @@ pub(crate) type Placed = Vec<(usize, u32)>;
 /// Distribute the flow over pages: `first` is the first free grid line of page 1.
 /// Returns the placed lines of each page and the first free line of the last page.
 fn fill(flow: &[&FlowLine], first: u32, lines: u32, sink: &mut Sink) -> (Vec<Placed>, u32) {
+    fill_breaking(flow, first, lines, sink, None)
+}
+
+/// [`fill`], with a page also ending before flow line `force` when given
+/// (the 版记's carried lines, [`footer`]).
+fn fill_breaking(
+    flow: &[&FlowLine],
+    first: u32,
+    lines: u32,
+    sink: &mut Sink,
+    force: Option<usize>,
+) -> (Vec<Placed>, u32) {
     let mut pages: Vec<Placed> = Vec::new();
     let mut cur: Placed = Vec::new();
     let mut pos = first;
     let mut i = 0;
     while i < flow.len() {
         let fl = flow[i];
+        if Some(i) == force && !cur.is_empty() {
+            pages.push(std::mem::take(&mut cur));
+            pos = 0;
+        }
         if cur.is_empty() && fl.drop_at_top {
             i += 1;
             continue;
@@ -234,6 +250,22 @@ pub fn paginate(typeset: &Typeset, t: &Template, info: DocInfo) -> Warned<Layout
             type_left: left,
             items,
         });
+    }
+
+    // The guide is a front-page element (layout.md §3.5).
+    let late = placed
+        .iter()
+        .skip(1)
+        .flatten()
+        .filter(|&&(k, _)| flow[k].guide && flow[k].line.is_some())
+        .count();
+    if late > 0 {
+        sink.warn(
+            Some(Place::new("$.guide")),
+            format!(
+                "导读在第1页排不下，有 {late} 行排到了第2页：请缩短导读条目（导读可写成比标题短的条目），或减少条目"
+            ),
+        );
     }
 
     footer::place(&mut pages, typeset, t, &g, &plan);
@@ -490,7 +522,8 @@ mod tests {
 
     #[test]
     fn a_footer_that_cannot_be_fitted_goes_to_a_new_page_untouched() {
-        let t = template("");
+        // (The first rule directly under the grid line, nothing carried over.)
+        let t = template("[footer]\nmin_gap = \"0行\"\ncarry_over = false\n");
         let room = (22 - first_line(&t)) as usize;
         // Two free lines (58 pt) for four footer lines: 14.5 pt each is under
         // the minimum pitch.
@@ -532,7 +565,8 @@ mod tests {
 
     #[test]
     fn fitting_compresses_first_then_drops_blank_lines_then_tightens_the_pitch() {
-        let t = template("");
+        // (The first rule directly under the grid line, nothing carried over.)
+        let t = template("[footer]\nmin_gap = \"0行\"\ncarry_over = false\n");
         let g = Grid::of(&t);
         let room = (22 - first_line(&t)) as usize;
         // The flow ends 6 lines after `before`; six footer lines need 139 pt
@@ -590,7 +624,7 @@ mod tests {
         assert_eq!(placed(&w.output, Tag::Paragraph).len(), lines_for(1) + 4);
 
         // Fitting off in the template: a new page at once.
-        let off = template("[footer]\nfit = false\n");
+        let off = template("[footer]\nfit = false\ncarry_over = false\n");
         let w = paginate(&fitting_flow(lines_for(4), true), &off, info());
         assert_eq!(w.output.pages.len(), 2);
     }
@@ -637,5 +671,151 @@ mod tests {
         assert!(w.diagnostics[0].is_warning());
         assert!(w.diagnostics[0].message.contains("强行分页"));
         assert_eq!(placed(&w.output, Tag::Title).len(), 30, "nothing lost");
+    }
+
+    /// A random flow: paragraphs of 1–9 lines, titles of one or two grid
+    /// lines (kept with what follows) after blank lines a fitting may
+    /// remove, blank lines that vanish at a page top; and a random footer.
+    fn random_typeset(rng: &mut crate::testgen::Rng) -> Typeset {
+        let mut flow = Vec::new();
+        for _ in 0..rng.range(1, 14) {
+            if rng.chance(0.3) {
+                let mut blank = FlowLine::blank();
+                blank.spare = true;
+                flow.push(blank);
+                let mut t = title();
+                t.grid_lines = rng.range(1, 3) as u32;
+                flow.push(t);
+            }
+            flow.extend(paragraph(rng.range(1, 10)));
+            if rng.chance(0.1) {
+                flow.push(FlowLine::blank());
+            }
+        }
+        let footer: Vec<usize> = (0..rng.range(0, 5)).map(|_| rng.range(1, 3)).collect();
+        typeset(flow, &footer)
+    }
+
+    #[test]
+    fn pagination_keeps_every_rule_on_random_flows() {
+        let t = template("");
+        let g = Grid::of(&t);
+        let first = first_line(&t);
+        let mut rng = crate::testgen::Rng::new(9704);
+        for case in 0..1500 {
+            let ts = random_typeset(&mut rng);
+            let flow: Vec<&FlowLine> = ts.flow.iter().collect();
+            let mut sink = Sink::new();
+            let (pages, _) = fill(&flow, first, g.lines, &mut sink);
+            let forced = !sink.clone().into_diagnostics().is_empty();
+            // Nothing lost, nothing twice, in order; only blank lines at a
+            // page top are left out.
+            let order: Vec<usize> = pages.iter().flatten().map(|&(k, _)| k).collect();
+            assert!(order.windows(2).all(|w| w[0] < w[1]), "case {case}: order");
+            for (k, fl) in ts.flow.iter().enumerate() {
+                if !order.contains(&k) {
+                    assert!(
+                        fl.line.is_none() && fl.drop_at_top,
+                        "case {case}: line {k} lost"
+                    );
+                }
+            }
+            for (p, page) in pages.iter().enumerate() {
+                // No line off the grid.
+                for &(k, at) in page {
+                    assert!(
+                        at + ts.flow[k].grid_lines <= g.lines,
+                        "case {case}: off the grid"
+                    );
+                    assert!(p > 0 || at >= first, "case {case}: into the masthead");
+                }
+                // A page ends only where a page may end.
+                if p + 1 < pages.len() && !forced {
+                    let &(k, _) = page.last().expect("no empty page");
+                    assert!(
+                        ts.flow[k].break_after,
+                        "case {case}: page {} ends after line {k}",
+                        p + 1
+                    );
+                }
+            }
+            // The footer on the last page, on the bottom edge, below the text.
+            let l = paginate(&ts, &t, info()).output;
+            let footer = footer_lines(&l);
+            let last = l.pages.len() - 1;
+            assert!(
+                footer.iter().all(|&(p, _)| p == last),
+                "case {case}: footer pages"
+            );
+            if !footer.is_empty() {
+                let rules = rules(&l.pages[last]);
+                let top = rules[usize::from(last == 0)].y;
+                assert!(
+                    (rules.last().unwrap().y - g.bottom()).abs() < 0.01,
+                    "case {case}"
+                );
+                for (p, line) in l.lines() {
+                    if p == last && line.tag != Tag::Footer {
+                        if let Some(n) = line.grid_line {
+                            assert!(
+                                g.cell_top(n + 1) <= top + 0.01,
+                                "case {case}: text under the footer"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_footer_that_would_stand_alone_takes_the_last_two_lines_with_it() {
+        let t = template("");
+        let room = (22 - first_line(&t)) as usize;
+        // Page 1 full with a 5-line paragraph at its end: the footer cannot
+        // fit under it; two lines of the paragraph go to page 2 with it.
+        let mut flow = paragraph(room - 5);
+        flow.extend(paragraph(5));
+        let w = paginate(&typeset(flow, &[2, 1, 1]), &t, info());
+        let l = &w.output;
+        assert_eq!(l.pages.len(), 2);
+        let lines = placed(l, Tag::Paragraph);
+        assert_eq!(lines.iter().filter(|p| p.0 == 1).count(), 2, "{lines:?}");
+        assert_eq!(
+            lines[room - 2],
+            (1, 0),
+            "page 2 starts with the carried lines"
+        );
+        assert!(footer_lines(l).iter().all(|&(p, _)| p == 1));
+        let notes = fitting(&w);
+        assert!(notes[0].contains("正文最后 2 行移到第 2 页"), "{notes:?}");
+        // The template may ask for the footer alone instead.
+        let alone = template("[footer]\ncarry_over = false\n");
+        let mut flow = paragraph(room - 5);
+        flow.extend(paragraph(5));
+        let l = paginate(&typeset(flow, &[2, 1, 1]), &alone, info()).output;
+        assert!(placed(&l, Tag::Paragraph).iter().all(|p| p.0 == 0));
+    }
+
+    #[test]
+    fn the_footer_keeps_half_a_line_below_the_last_baseline() {
+        let t = template("");
+        let g = Grid::of(&t);
+        let room = (22 - first_line(&t)) as usize;
+        // Text up to five lines above the bottom: 4.8 lines of footer would fit
+        // under the last grid line, but not half a line below the baseline.
+        for free in 4..8 {
+            let l = paginate(&typeset(paragraph(room - free), &[2, 2, 1, 1]), &t, info()).output;
+            let last = l.pages.len() - 1;
+            let top = rules(&l.pages[last])[usize::from(last == 0)].y;
+            let text = l
+                .lines()
+                .filter(|(p, x)| *p == last && x.tag == Tag::Paragraph)
+                .map(|(_, x)| x.baseline)
+                .fold(0.0_f32, f32::max);
+            if text > 0.0 {
+                assert!(top - text >= g.pitch / 2.0 - 0.01, "{free}: {}", top - text);
+            }
+        }
     }
 }

@@ -306,7 +306,8 @@ pub struct ItemStyle {
 /// Composition (line-breaking) parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompositionStyle {
-    /// Gap between a Han character and a Latin run, in em of the text size.
+    /// Gap between a Han character and a Latin run, in 字 (the grid cell on
+    /// the grid, the text size elsewhere).
     pub latin_gap_zi: f32,
     /// Whether punctuation is compressed (GB/T 15834 style).
     pub compress_punctuation: bool,
@@ -314,6 +315,30 @@ pub struct CompositionStyle {
     pub hanging_punctuation: bool,
     /// Whether widow and orphan control is on.
     pub widow_orphan: bool,
+    /// How digit and Latin runs sit on the character grid.
+    pub grid_latin: GridLatin,
+    /// The most justification may add between two characters of a line, in 字.
+    pub max_letter_spacing_zi: f32,
+    /// The most justification may add to a space between Latin words, in 字.
+    pub max_word_spacing_zi: f32,
+    /// Whether English words may be hyphenated to keep a line within the
+    /// spacing limits.
+    pub hyphenate: bool,
+    /// Whether a paragraph's last line of one character (孤字) is avoided.
+    pub avoid_lone_characters: bool,
+}
+
+/// How digit and Latin runs sit on the character grid (layout.md §5.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GridLatin {
+    /// As Word and WPS set them on a grid of 每行28字 (`docGrid
+    /// linesAndChars`): each glyph at its own advance plus the grid's
+    /// per-character adjustment (cell − font size), and the ¼ 字 gap
+    /// between a Han character and the run (autospace).
+    Word,
+    /// As LibreOffice sets them on a character grid: the run centred in the
+    /// fewest whole cells that hold it, no gap.
+    Cells,
 }
 
 /// Footer (版记) parameters.
@@ -345,6 +370,9 @@ pub struct FooterStyle {
     pub thin_rule: f32,
     /// Space kept free between the body and the footer's first rule.
     pub gap_before: f32,
+    /// The least room between the last text line's baseline and the
+    /// footer's first rule (half a line: no text touches the rule).
+    pub min_gap: f32,
     /// The footer's own line pitch.
     pub line_pitch: f32,
     /// The smallest pitch the fitting may tighten the footer to.
@@ -352,6 +380,9 @@ pub struct FooterStyle {
     /// Whether a footer that would stand alone on a new page may be fitted
     /// on the last page by tightening it (layout.md §6.2).
     pub fit: bool,
+    /// Whether, when the footer would stand alone on a new page, the body's
+    /// last lines go with it (layout.md §6.2).
+    pub carry_over: bool,
     /// Whether the footer page is made even with a blank page.
     pub even_page: bool,
 }

@@ -311,6 +311,18 @@ pub enum NotePosition {
 mod defaults {
     use super::{Abs, Role};
 
+    pub fn max_spacing() -> super::Zi {
+        super::Zi(0.125)
+    }
+
+    pub fn yes() -> bool {
+        true
+    }
+
+    pub fn half_line() -> super::Len {
+        super::Len(crate::units::Length::Hang(0.5))
+    }
+
     pub fn copy_number_label() -> String {
         "编号：".into()
     }
@@ -398,6 +410,30 @@ pub struct Composition {
     pub compress_punctuation: bool,
     pub hanging_punctuation: bool,
     pub widow_orphan: bool,
+    /// Added in 0.2.
+    #[serde(default)]
+    pub grid_latin: GridLatin,
+    /// Added in 0.2.
+    #[serde(default = "defaults::max_spacing")]
+    pub max_letter_spacing: Zi,
+    /// Added in 0.2.
+    #[serde(default = "defaults::max_spacing")]
+    pub max_word_spacing: Zi,
+    /// Added in 0.2.
+    #[serde(default = "defaults::yes")]
+    pub hyphenate: bool,
+    /// Added in 0.2.
+    #[serde(default = "defaults::yes")]
+    pub avoid_lone_characters: bool,
+}
+
+/// How digit and Latin runs sit on the character grid, as templates write it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GridLatin {
+    #[default]
+    Word,
+    Cells,
 }
 
 #[derive(Deserialize)]
@@ -423,9 +459,15 @@ pub struct Footer {
     #[serde(deserialize_with = "pt::<0, 20, _>")]
     pub thin_rule: Abs,
     pub gap_before: Len,
+    /// Added in 0.2.
+    #[serde(default = "defaults::half_line")]
+    pub min_gap: Len,
     pub line_pitch: Len,
     pub min_line_pitch: Len,
     pub fit: bool,
+    /// Added in 0.2.
+    #[serde(default = "defaults::yes")]
+    pub carry_over: bool,
     pub even_page: bool,
 }
 

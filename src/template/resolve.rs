@@ -211,6 +211,14 @@ fn build(r: raw::Template, sha256: String) -> Result<Template, String> {
         compress_punctuation: r.composition.compress_punctuation,
         hanging_punctuation: r.composition.hanging_punctuation,
         widow_orphan: r.composition.widow_orphan,
+        grid_latin: match r.composition.grid_latin {
+            raw::GridLatin::Word => GridLatin::Word,
+            raw::GridLatin::Cells => GridLatin::Cells,
+        },
+        max_letter_spacing_zi: r.composition.max_letter_spacing.0,
+        max_word_spacing_zi: r.composition.max_word_spacing.0,
+        hyphenate: r.composition.hyphenate,
+        avoid_lone_characters: r.composition.avoid_lone_characters,
     };
     let f = &r.footer;
     let footer_size = f.size.0;
@@ -231,9 +239,11 @@ fn build(r: raw::Template, sha256: String) -> Result<Template, String> {
         thick_rule: f.thick_rule.0,
         thin_rule: f.thin_rule.0,
         gap_before: pt(f.gap_before, footer_size, &grid),
+        min_gap: pt(f.min_gap, footer_size, &grid),
         line_pitch: pt(f.line_pitch, footer_size, &grid),
         min_line_pitch: pt(f.min_line_pitch, footer_size, &grid),
         fit: f.fit,
+        carry_over: f.carry_over,
         even_page: f.even_page,
     };
     let n = &r.page_number;

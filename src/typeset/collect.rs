@@ -1,9 +1,14 @@
 //! Inline layout, step 1 (collect): styled text → atoms, the unbreakable units
 //! of line breaking, each with its glyphs, width and line-breaking class.
+//! Two parts: [`segment`] cuts text into pieces (pure), [`shape`] looks up
+//! their glyphs through a [`Shaper`] and makes atoms.
 
+use super::finalize::Align;
 use super::{Inline, Typesetter};
+use crate::error::Place;
+use crate::fonts::GlyphInfo;
 use crate::layout::{FaceId, Rgb};
-use crate::template::Role;
+use crate::template::{CompositionStyle, GridLatin, Role};
 
 /// How an atom behaves at a line break (layout.md §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +121,8 @@ pub struct Atom {
     /// Whether the atom is a Han character (for the Han–Latin gap).
     pub han: bool,
     /// How much of its width it may give up under punctuation compression
-    /// (the blank half of a mark's cell); 0 when compression is off.
+    /// (the blank half of a mark's cell); 0 for the 版记, which is never
+    /// compressed.
     pub squeeze: f32,
     /// Whether the blank half is on the left (opening marks) rather than the right.
     pub squeeze_left: bool,
@@ -129,6 +135,13 @@ pub struct Atom {
     /// Whether a line may break before it although it continues a Latin run
     /// (a break point of a URL, or of a run too long for a line).
     pub soft: bool,
+    /// Whether a line may end after it, inside its Latin run, when the line
+    /// would otherwise be spread past the stretch limits: a syllable
+    /// boundary of an English word ([`hyphen_points`]), or any character
+    /// of a URL.
+    pub split: bool,
+    /// The hyphen drawn after it when a line ends at its `split`.
+    pub hyphen: Option<Box<AtomGlyph>>,
     /// Its glyphs.
     pub glyphs: Vec<AtomGlyph>,
 }
@@ -170,54 +183,180 @@ pub struct Atoms {
     pub atoms: Vec<Atom>,
     /// `gaps[i]` is the space between atom `i - 1` and atom `i` (0 for `i == 0`).
     pub gaps: Vec<f32>,
+    /// The most justification may add to the line's gaps (unlimited for
+    /// text that is not justified).
+    pub stretch: Stretch,
+    /// Whether marks are compressed as a rule (GB punctuation compression);
+    /// without it, a mark gives up its blank half only to keep a line
+    /// within the stretch limits.
+    pub compress: bool,
+    /// The grid cell, for text on the character grid: squeezing never puts
+    /// more full-width characters on a line than it has cells (GB/T
+    /// 9704-2012 §5.2.3, 每行28字).
+    pub cell: Option<f32>,
+}
+
+/// The most justification may add (layout.md §5.2), in pt: beyond it a line
+/// is loose, which line breaking avoids by hyphenating and `check` reports.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stretch {
+    /// Between two characters (a Han character, a mark, a Latin run).
+    pub letter: f32,
+    /// To a space between Latin words.
+    pub word: f32,
+}
+
+impl Default for Stretch {
+    /// No limit.
+    fn default() -> Stretch {
+        Stretch {
+            letter: f32::INFINITY,
+            word: f32::INFINITY,
+        }
+    }
+}
+
+/// A unit of text as the segmenter finds it, before any glyph is looked up
+/// (layout.md §5.1): what line breaking needs to know of the text alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// A full-width character, or `n = 2` of —— or …… (one unit of two cells).
+    Wide {
+        /// The character.
+        ch: char,
+        /// How many of it the unit holds (1, or 2 for a doubled mark).
+        n: usize,
+    },
+    /// A run of Latin letters, digits and signs ([`is_latin`]), set in the Latin role.
+    Latin(&'a str),
+    /// A space between Latin words.
+    Space,
+}
+
+/// Segment `text` into pieces: Latin runs, spaces and full-width units (step 1a
+/// of inline layout, pure: no fonts, no template).
+pub fn segment(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut it = text.char_indices().peekable();
+    while let Some((i, ch)) = it.next() {
+        if is_latin(ch) {
+            let mut end = i + ch.len_utf8();
+            while let Some(&(j, c)) = it.peek() {
+                if !is_latin(c) {
+                    break;
+                }
+                end = j + c.len_utf8();
+                it.next();
+            }
+            out.push(Piece::Latin(&text[i..end]));
+        } else if ch == ' ' {
+            out.push(Piece::Space);
+        } else if DOUBLED_UNITS.contains(ch) && it.peek().map(|&(_, c)| c) == Some(ch) {
+            it.next();
+            out.push(Piece::Wide { ch, n: 2 });
+        } else {
+            out.push(Piece::Wide { ch, n: 1 });
+        }
+    }
+    out
+}
+
+/// What the shaper needs from the fonts (step 1b of inline layout): glyph
+/// lookups, which role sets a role's Latin runs, and a place to record what
+/// it had to do. The [`Typesetter`] is one, with the fonts of a render;
+/// tests use fixed widths.
+pub trait Shaper {
+    /// The glyph for `ch` in `role` (text at `place`).
+    fn glyph(&mut self, ch: char, role: Role, place: &Place) -> GlyphInfo;
+    /// The role that sets the Latin runs of text in `role`.
+    fn latin_role(&self, role: Role) -> Role;
+    /// Record a warning about the text at `place`.
+    fn warn(&mut self, place: Option<Place>, message: String);
+}
+
+impl Shaper for Typesetter<'_> {
+    fn glyph(&mut self, ch: char, role: Role, place: &Place) -> GlyphInfo {
+        Typesetter::glyph(self, ch, role, place)
+    }
+
+    fn latin_role(&self, role: Role) -> Role {
+        self.fonts.set().latin_role(role)
+    }
+
+    fn warn(&mut self, place: Option<Place>, message: String) {
+        Typesetter::warn(self, place, message)
+    }
 }
 
 impl Typesetter<'_> {
-    /// Turn the spans of `inline` into atoms, with the glue between them.
-    /// On the grid, Latin and digit runs take whole cells and no gap is
-    /// added beside them (the cells give the room); off the grid, a
-    /// quarter-字 gap separates them from Han characters (layout.md §5.3).
+    /// The atoms of `inline` with their glue ([`collect`]).
     pub(crate) fn collect(&mut self, inline: &Inline) -> Atoms {
-        let atoms = self.collect_raw(inline);
         let c = &self.template.composition;
-        let gap = match inline.cell {
-            Some(_) => 0.0,
-            None => c.latin_gap_zi * inline.size * inline.hscale,
-        };
-        finish(atoms, c.compress_punctuation || inline.tight, gap)
+        collect(self, c, inline)
     }
+}
 
-    /// The atoms of `inline`'s spans, each mark at its full width.
-    pub(crate) fn collect_raw(&mut self, inline: &Inline) -> Vec<Atom> {
-        let mut atoms: Vec<Atom> = Vec::new();
-        let cell = inline.cell.unwrap_or(inline.size) * inline.hscale;
-        let hang = inline.hang && self.template.composition.hanging_punctuation;
-        for span in &inline.spans {
-            let first = atoms.len();
-            let chars: Vec<char> = span.text.chars().collect();
-            let mut i = 0;
-            while i < chars.len() {
-                let ch = chars[i];
-                if is_latin(ch) {
-                    let start = i;
-                    while i < chars.len() && is_latin(chars[i]) {
-                        i += 1;
+/// Turn the spans of `inline` into atoms, with the glue between them: a
+/// quarter-字 gap between a Han character and a Latin or digit run
+/// (layout.md §5.3: Word's autospace), 字 being the grid cell on the grid and
+/// the text size elsewhere; none when the runs are set in whole cells
+/// ([`GridLatin::Cells`]: the cells give the room).
+pub fn collect(sh: &mut impl Shaper, c: &CompositionStyle, inline: &Inline) -> Atoms {
+    let atoms = shape(sh, c, inline);
+    let zi = inline.cell.unwrap_or(inline.size) * inline.hscale;
+    let gap = match (inline.cell, c.grid_latin) {
+        _ if !inline.autospace => 0.0,
+        (Some(_), GridLatin::Cells) => 0.0,
+        _ => c.latin_gap_zi * zi,
+    };
+    let mut atoms = finish(
+        atoms,
+        inline.compress.unwrap_or(c.compress_punctuation),
+        gap,
+    );
+    atoms.cell = inline.cell.map(|c| c * inline.hscale);
+    if inline.align == Align::Justify {
+        atoms.stretch = Stretch {
+            letter: c.max_letter_spacing_zi * zi,
+            word: c.max_word_spacing_zi * zi,
+        };
+    }
+    atoms
+}
+
+/// The atoms of `inline`'s spans, each mark at its full width: the pieces of
+/// [`segment`] with their glyphs looked up through `sh`.
+pub fn shape(sh: &mut impl Shaper, c: &CompositionStyle, inline: &Inline) -> Vec<Atom> {
+    let mut atoms: Vec<Atom> = Vec::new();
+    let cell = inline.cell.unwrap_or(inline.size) * inline.hscale;
+    let hang = inline.hang && c.hanging_punctuation;
+    // Marks may give up their blank half unless compression is refused.
+    let compress = inline.compress != Some(false);
+    for span in &inline.spans {
+        let first = atoms.len();
+        for piece in segment(&span.text) {
+            match piece {
+                Piece::Latin(text) => {
+                    let run: Vec<char> = text.chars().collect();
+                    let role = sh.latin_role(span.role);
+                    let mut atom = latin_atom(sh, &run, role, inline, span.color);
+                    let on_grid = inline.cell.is_some();
+                    if on_grid && c.grid_latin == GridLatin::Word {
+                        // Word's grid adds the cell's difference from the
+                        // font size to every character, digits included.
+                        adjust(&mut atom, cell - inline.size * inline.hscale);
                     }
-                    let role = self.fonts.set().latin_role(span.role);
-                    let run = &chars[start..i];
-                    let atom = self.latin_atom(run, role, inline, span.color);
                     let room = inline.measure
                         - inline.first_indent.max(inline.rest_indent)
                         - inline.right_indent;
-                    let mut cuts = latin_breaks(run);
+                    let mut cuts = latin_breaks(&run);
                     if atom.width > room {
                         // Longer than a line: it must break somewhere, at its
                         // break points if they do, else between any characters.
-                        let fits = split_latin(&atom, &cuts).iter().all(|p| p.width <= room);
-                        if !fits {
+                        if !pieces_fit(&atom, &cuts, room) {
                             cuts = (1..run.len()).collect();
                             let shown: String = run.iter().take(24).collect();
-                            self.warn(
+                            sh.warn(
                                 Some(inline.place.clone()),
                                 format!(
                                     "西文/数字串“{shown}…”比一行还长，又没有可断开的位置，只好在行末断开：请检查是否应加空格"
@@ -225,168 +364,265 @@ impl Typesetter<'_> {
                             );
                         }
                     }
-                    if cuts.is_empty() {
-                        let mut atom = atom;
-                        if inline.cell.is_some() && run.iter().any(|c| c.is_alphanumeric()) {
-                            // On the grid a run takes whole cells; a lone mark
-                            // such as the "/" of 微克/立方米 keeps its own width.
-                            snap_to_cells(&mut atom, cell, cell - inline.size * inline.hscale);
+                    if !cuts.is_empty() {
+                        let every: Vec<usize> = (1..run.len()).collect();
+                        let mut pieces = split_latin(atom, &every);
+                        // The break points proper; between them, any
+                        // character may end a line that would be too loose.
+                        for (k, p) in pieces.iter_mut().enumerate() {
+                            p.soft = cuts.binary_search(&k).is_ok();
                         }
+                        let last = pieces.len() - 1;
+                        for p in &mut pieces[..last] {
+                            p.split = true;
+                        }
+                        atoms.extend(pieces);
+                    } else if on_grid
+                        && c.grid_latin == GridLatin::Cells
+                        && run.iter().any(|c| c.is_alphanumeric())
+                    {
+                        // Whole cells; a lone mark such as the "/" of
+                        // 微克/立方米 keeps its own width.
+                        snap_to_cells(&mut atom, cell, cell - inline.size * inline.hscale);
                         atoms.push(atom);
                     } else {
-                        atoms.extend(split_latin(&atom, &cuts));
+                        let points = if c.hyphenate {
+                            hyphen_points(&run)
+                        } else {
+                            Vec::new()
+                        };
+                        if points.is_empty() {
+                            atoms.push(atom);
+                        } else {
+                            let hyphen = latin_atom(sh, &['-'], role, inline, span.color);
+                            let mut pieces = split_latin(atom, &points);
+                            for p in &mut pieces {
+                                p.soft = false;
+                            }
+                            let last = pieces.len() - 1;
+                            for p in &mut pieces[..last] {
+                                p.split = true;
+                                p.hyphen = hyphen.glyphs.first().cloned().map(Box::new);
+                            }
+                            atoms.extend(pieces);
+                        }
                     }
-                    continue;
                 }
-                if ch == ' ' {
-                    let role = self.fonts.set().latin_role(span.role);
-                    let mut atom = self.latin_atom(&[' '], role, inline, span.color);
+                Piece::Space => {
+                    let role = sh.latin_role(span.role);
+                    let mut atom = latin_atom(sh, &[' '], role, inline, span.color);
                     atom.class = Class::Space;
+                    if inline.cell.is_some() && c.grid_latin == GridLatin::Word {
+                        adjust(&mut atom, cell - inline.size * inline.hscale);
+                    }
                     atoms.push(atom);
-                    i += 1;
-                    continue;
                 }
-                // —— and ……: one unit of two cells.
-                let doubled = DOUBLED_UNITS.contains(ch) && chars.get(i + 1) == Some(&ch);
-                let n = if doubled { 2 } else { 1 };
-                let mut glyphs = Vec::with_capacity(n);
-                for k in 0..n {
-                    let g = self.cjk_glyph(ch, span.role, inline, span.color, cell);
-                    glyphs.push(AtomGlyph {
-                        offset: g.offset + k as f32 * cell,
-                        ..g
+                Piece::Wide { ch, n } => {
+                    let mut glyphs = Vec::with_capacity(n);
+                    for k in 0..n {
+                        let mut g = cjk_glyph(sh, ch, span.role, inline, span.color, cell);
+                        if "—―".contains(ch) && g.advance > 0.0 && g.advance < cell - 0.01 {
+                            // A dash narrower than its cell (the bold faces'
+                            // proportional —) is drawn wider to fill it, so
+                            // that 「——」 is one bar in the title's own face.
+                            g.hscale *= cell / g.advance;
+                            g.advance = cell;
+                            g.offset = 0.0;
+                        }
+                        glyphs.push(AtomGlyph {
+                            offset: g.offset + k as f32 * cell,
+                            ..g
+                        });
+                    }
+                    let compress = compress && n == 1;
+                    let open = COMPRESSIBLE_OPEN.contains(ch);
+                    let squeezable = compress && (open || COMPRESSIBLE_CLOSE.contains(ch));
+                    atoms.push(Atom {
+                        class: class_of(ch),
+                        width: cell * n as f32,
+                        han: is_han(ch),
+                        squeeze: if squeezable { cell / 2.0 } else { 0.0 },
+                        squeeze_left: open,
+                        hang: hang && n == 1 && HANGING.contains(ch),
+                        glue: false,
+                        soft: false,
+                        split: false,
+                        hyphen: None,
+                        glyphs,
                     });
                 }
-                let compress =
-                    (self.template.composition.compress_punctuation || inline.tight) && n == 1;
-                let open = COMPRESSIBLE_OPEN.contains(ch);
-                let squeezable = compress && (open || COMPRESSIBLE_CLOSE.contains(ch));
-                atoms.push(Atom {
-                    class: class_of(ch),
-                    width: cell * n as f32,
-                    han: is_han(ch),
-                    squeeze: if squeezable { cell / 2.0 } else { 0.0 },
-                    squeeze_left: open,
-                    hang: hang && n == 1 && HANGING.contains(ch),
-                    glue: false,
-                    soft: false,
-                    glyphs,
-                });
-                i += n;
-            }
-            if span.whole {
-                // Lines break before the span, never inside it.
-                for a in atoms.iter_mut().skip(first + 1) {
-                    a.glue = true;
-                }
             }
         }
-        atoms
-    }
-
-    /// A full-width glyph placed in its cell: marks narrower than the cell sit
-    /// against their text (opening marks right, closing marks left), others centred.
-    fn cjk_glyph(
-        &mut self,
-        ch: char,
-        role: Role,
-        inline: &Inline,
-        color: Rgb,
-        cell: f32,
-    ) -> AtomGlyph {
-        let g = self.glyph(ch, role, &inline.place);
-        let advance = g.advance * inline.size * inline.hscale;
-        let offset = if advance >= cell - 0.01 {
-            0.0
-        } else {
-            match class_of(ch) {
-                Class::Open => cell - advance,
-                Class::Close => 0.0,
-                _ => (cell - advance) / 2.0,
+        if span.whole {
+            // Lines break before the span, never inside it.
+            for a in atoms.iter_mut().skip(first + 1) {
+                a.glue = true;
             }
-        };
-        AtomGlyph {
-            face: g.face,
-            gid: g.gid,
-            size: inline.size,
-            hscale: inline.hscale,
-            color,
-            offset,
-            width: cell,
-            advance,
-            text: ch.to_string(),
         }
     }
+    atoms
+}
 
-    pub(crate) fn latin_atom(
-        &mut self,
-        chars: &[char],
-        role: Role,
-        inline: &Inline,
-        color: Rgb,
-    ) -> Atom {
-        let mut x = 0.0;
-        let glyphs = chars
-            .iter()
-            .map(|&ch| {
-                let g = self.glyph(ch, role, &inline.place);
-                let advance = g.advance * inline.size * inline.hscale;
-                let glyph = AtomGlyph {
-                    face: g.face,
-                    gid: g.gid,
-                    size: inline.size,
-                    hscale: inline.hscale,
-                    color,
-                    offset: x,
-                    width: advance,
-                    advance,
-                    text: ch.to_string(),
-                };
-                x += advance;
-                glyph
-            })
-            .collect();
-        Atom {
-            class: Class::Latin,
-            width: x,
-            han: false,
-            squeeze: 0.0,
-            squeeze_left: false,
-            hang: false,
-            glue: false,
-            soft: false,
-            glyphs,
+/// A full-width glyph placed in its cell: marks narrower than the cell sit
+/// against their text (opening marks right, closing marks left), others centred.
+fn cjk_glyph(
+    sh: &mut impl Shaper,
+    ch: char,
+    role: Role,
+    inline: &Inline,
+    color: Rgb,
+    cell: f32,
+) -> AtomGlyph {
+    let g = sh.glyph(ch, role, &inline.place);
+    let advance = g.advance * inline.size * inline.hscale;
+    let offset = if advance >= cell - 0.01 {
+        0.0
+    } else {
+        match class_of(ch) {
+            Class::Open => cell - advance,
+            Class::Close => 0.0,
+            _ => (cell - advance) / 2.0,
         }
+    };
+    AtomGlyph {
+        face: g.face,
+        gid: g.gid,
+        size: inline.size,
+        hscale: inline.hscale,
+        color,
+        offset,
+        width: cell,
+        advance,
+        text: ch.to_string(),
+    }
+}
+
+/// One atom of the glyphs of `chars` in `role`, each at its advance.
+pub fn latin_atom(
+    sh: &mut impl Shaper,
+    chars: &[char],
+    role: Role,
+    inline: &Inline,
+    color: Rgb,
+) -> Atom {
+    let mut x = 0.0;
+    let glyphs = chars
+        .iter()
+        .map(|&ch| {
+            let g = sh.glyph(ch, role, &inline.place);
+            let advance = g.advance * inline.size * inline.hscale;
+            let glyph = AtomGlyph {
+                face: g.face,
+                gid: g.gid,
+                size: inline.size,
+                hscale: inline.hscale,
+                color,
+                offset: x,
+                width: advance,
+                advance,
+                text: ch.to_string(),
+            };
+            x += advance;
+            glyph
+        })
+        .collect();
+    Atom {
+        class: Class::Latin,
+        width: x,
+        han: false,
+        squeeze: 0.0,
+        squeeze_left: false,
+        hang: false,
+        glue: false,
+        soft: false,
+        split: false,
+        hyphen: None,
+        glyphs,
     }
 }
 
 /// The pieces of a Latin run cut before the characters `cuts` (offsets, each
-/// glyph being one character): atoms that may begin a line.
-pub fn split_latin(atom: &Atom, cuts: &[usize]) -> Vec<Atom> {
+/// glyph being one character): atoms that may begin a line. Linear in the
+/// run's length: each glyph is moved once.
+pub fn split_latin(mut atom: Atom, cuts: &[usize]) -> Vec<Atom> {
+    let glyphs = std::mem::take(&mut atom.glyphs);
     let mut pieces = Vec::with_capacity(cuts.len() + 1);
+    let mut rest = glyphs.into_iter();
     let mut start = 0;
-    for end in cuts.iter().copied().chain([atom.glyphs.len()]) {
-        let glyphs = &atom.glyphs[start..end.min(atom.glyphs.len())];
-        let Some(first) = glyphs.first() else {
+    let total = rest.len();
+    for end in cuts.iter().copied().chain([total]) {
+        let end = end.min(total);
+        if end <= start {
             continue;
-        };
-        let x0 = first.offset;
-        let mut piece = Atom {
+        }
+        let mut glyphs: Vec<AtomGlyph> = rest.by_ref().take(end - start).collect();
+        let x0 = glyphs[0].offset;
+        for g in &mut glyphs {
+            g.offset -= x0;
+        }
+        pieces.push(Atom {
             soft: start > 0,
-            glyphs: glyphs
-                .iter()
-                .map(|g| AtomGlyph {
-                    offset: g.offset - x0,
-                    ..g.clone()
-                })
-                .collect(),
+            width: glyphs.iter().map(|g| g.width).sum(),
+            glyphs,
+            split: false,
+            hyphen: None,
             ..atom.clone()
-        };
-        piece.width = glyphs.iter().map(|g| g.width).sum();
-        pieces.push(piece);
+        });
         start = end;
     }
     pieces
+}
+
+/// Whether every piece of `atom` cut before `cuts` is at most `room` wide,
+/// without making the pieces.
+fn pieces_fit(atom: &Atom, cuts: &[usize], room: f32) -> bool {
+    let mut start = 0;
+    let n = atom.glyphs.len();
+    cuts.iter().copied().chain([n]).all(|end| {
+        let end = end.min(n).max(start);
+        let w: f32 = atom.glyphs[start..end].iter().map(|g| g.width).sum();
+        start = end;
+        w <= room
+    })
+}
+
+/// Where an English word may be hyphenated (layout.md §5.7): the character
+/// offsets of its syllable boundaries by the US English patterns, for a run
+/// of ASCII letters of six or more (with trailing punctuation); none for
+/// anything else (numbers, units, abbreviations in capitals).
+pub fn hyphen_points(run: &[char]) -> Vec<usize> {
+    let letters = run
+        .iter()
+        .position(|c| !c.is_ascii_alphabetic())
+        .unwrap_or(run.len());
+    if letters < 6
+        || !run[letters..].iter().all(|c| ".,;:!?)'\"".contains(*c))
+        || run[..letters].iter().all(|c| c.is_ascii_uppercase())
+    {
+        return Vec::new();
+    }
+    let word: String = run[..letters].iter().collect();
+    let mut at = 0;
+    let mut points = Vec::new();
+    for syllable in hypher::hyphenate(&word, hypher::Lang::English) {
+        if at > 0 {
+            points.push(at);
+        }
+        at += syllable.chars().count();
+    }
+    points
+}
+
+/// A Latin run as Word sets it on the grid: every glyph's width changed by
+/// `by` (the grid's per-character adjustment, layout.md §5.3).
+pub fn adjust(atom: &mut Atom, by: f32) {
+    let mut x = 0.0;
+    for g in &mut atom.glyphs {
+        g.offset = x;
+        g.width = (g.advance + by).max(0.0);
+        x += g.width;
+    }
+    atom.width = x;
 }
 
 /// A Latin or digit run on the character grid, as office suites set it
@@ -416,6 +652,8 @@ pub fn finish(mut atoms: Vec<Atom>, compress: bool, latin_gap: f32) -> Atoms {
     if compress {
         compress_pairs(&mut atoms);
     }
+    // Any run, a sign alone included (the "/" of 万吨/日), as Word's
+    // autospace treats ASCII text: every Han–Latin gap of a line the same.
     let mut gaps = vec![0.0; atoms.len()];
     for i in 1..atoms.len() {
         let (a, b) = (&atoms[i - 1], &atoms[i]);
@@ -424,7 +662,13 @@ pub fn finish(mut atoms: Vec<Atom>, compress: bool, latin_gap: f32) -> Atoms {
             gaps[i] = latin_gap;
         }
     }
-    Atoms { atoms, gaps }
+    Atoms {
+        atoms,
+        gaps,
+        stretch: Stretch::default(),
+        compress,
+        cell: None,
+    }
 }
 
 /// Adjacent marks share one blank half (GB/T 15834, clreq §3.1.6): a closing
@@ -450,6 +694,116 @@ pub fn is_han(ch: char) -> bool {
         0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
 }
 
+/// Fixed widths in place of fonts, for the tests of inline layout: the
+/// real segmenter and shaper on text whose full-width characters are one em
+/// wide and Latin characters half an em.
+#[cfg(test)]
+pub(crate) mod fake {
+    use super::*;
+    use crate::typeset::{Inline, Span};
+
+    /// A shaper without fonts: every glyph from face 0, full-width characters
+    /// 1 em, Latin characters and spaces 0.5 em.
+    pub struct Fixed;
+
+    impl Shaper for Fixed {
+        fn glyph(&mut self, ch: char, _role: Role, _place: &Place) -> GlyphInfo {
+            GlyphInfo {
+                face: FaceId(0),
+                gid: ch as u16,
+                advance: if is_latin(ch) || ch == ' ' { 0.5 } else { 1.0 },
+                fallback: false,
+            }
+        }
+
+        fn latin_role(&self, role: Role) -> Role {
+            role
+        }
+
+        fn warn(&mut self, _place: Option<Place>, _message: String) {}
+    }
+
+    /// The composition of the built-in template, with or without GB
+    /// punctuation compression, without hanging; lines may be spread by up
+    /// to a cell a gap (the rules of line breaking apart from looseness:
+    /// [`composition_limited`] has the template's limits).
+    pub fn composition(compress: bool) -> CompositionStyle {
+        CompositionStyle {
+            max_letter_spacing_zi: 1.0,
+            max_word_spacing_zi: 1.0,
+            ..composition_limited(compress)
+        }
+    }
+
+    /// [`composition`] with the built-in template's stretch limits (⅛ 字).
+    pub fn composition_limited(compress: bool) -> CompositionStyle {
+        CompositionStyle {
+            latin_gap_zi: 0.25,
+            compress_punctuation: compress,
+            hanging_punctuation: false,
+            widow_orphan: true,
+            grid_latin: GridLatin::Word,
+            max_letter_spacing_zi: 0.125,
+            max_word_spacing_zi: 0.125,
+            hyphenate: true,
+            avoid_lone_characters: true,
+        }
+    }
+
+    /// `text` at 1 pt, one em a cell, on an unbounded measure.
+    pub fn inline(text: &str) -> Inline {
+        Inline {
+            spans: vec![Span {
+                text: text.into(),
+                role: Role::Body,
+                color: Rgb(0.0, 0.0, 0.0),
+                whole: false,
+            }],
+            size: 1.0,
+            cell: None,
+            hscale: 1.0,
+            measure: 1000.0,
+            first_indent: 0.0,
+            rest_indent: 0.0,
+            right_indent: 0.0,
+            align: Align::Justify,
+            balance: false,
+            words: false,
+            hang: false,
+            compress: None,
+            autospace: true,
+            place: Place::new("$.test"),
+        }
+    }
+
+    /// The atoms of `text` as [`collect`] makes them with [`Fixed`] widths:
+    /// a 0.25 em Han–Latin gap, and adjacent marks shared when `compress`.
+    pub fn atoms(text: &str, compress: bool) -> Atoms {
+        collect(&mut Fixed, &composition(compress), &inline(text))
+    }
+
+    /// The atoms of `text` set on a `measure` of that many ems, line-end
+    /// marks hanging when `hang`.
+    pub fn atoms_in(text: &str, compress: bool, hang: bool, measure: f32) -> Atoms {
+        let mut c = composition_limited(compress);
+        c.hanging_punctuation = hang;
+        let inline = Inline {
+            measure,
+            hang,
+            ..inline(text)
+        };
+        collect(&mut Fixed, &c, &inline)
+    }
+
+    /// The text of atoms `r`.
+    pub fn text(a: &Atoms, r: std::ops::Range<usize>) -> String {
+        a.atoms[r]
+            .iter()
+            .flat_map(|x| x.glyphs.iter().map(|g| g.text.as_str()))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,6 +824,28 @@ mod tests {
         assert_eq!(class_of('5'), Class::Latin);
         assert_eq!(class_of('%'), Class::Latin);
         assert_eq!(class_of(' '), Class::Space);
+    }
+
+    #[test]
+    fn the_segmenter_keeps_runs_and_doubled_marks_whole() {
+        use Piece::*;
+        assert_eq!(
+            segment("一PM2.5 值——12.5%……"),
+            [
+                Wide { ch: '一', n: 1 },
+                Latin("PM2.5"),
+                Space,
+                Wide { ch: '值', n: 1 },
+                Wide { ch: '—', n: 2 },
+                Latin("12.5%"),
+                Wide { ch: '…', n: 2 },
+            ]
+        );
+        assert_eq!(
+            segment("—…"),
+            [Wide { ch: '—', n: 1 }, Wide { ch: '…', n: 1 }]
+        );
+        assert!(segment("").is_empty());
     }
 
     #[test]

@@ -6,6 +6,9 @@ use std::ops::Range;
 
 use super::collect::{Atoms, Class};
 
+/// Marks of a line squeezed to make it fit: (atom, width taken away).
+pub type Squeezes = Vec<(usize, f32)>;
+
 /// Tolerance for "fits": lengths are sums of f32 cell widths.
 const EPS: f32 = 0.01;
 
@@ -21,6 +24,12 @@ pub struct LineRange {
     pub squeezed: Vec<(usize, f32)>,
     /// Whether the line's last atom is a mark hanging past the measure.
     pub hanging: bool,
+    /// Whether the line ends inside an English word, with a hyphen drawn
+    /// after its last atom.
+    pub hyphen: bool,
+    /// Whether the line is set tighter than its natural width (a lone last
+    /// character taken back, within the stretch limit).
+    pub shrink: bool,
 }
 
 /// Whether a line may break between atom `k - 1` and atom `k`.
@@ -52,6 +61,19 @@ fn trim(a: &Atoms, mut r: Range<usize>) -> Range<usize> {
     r
 }
 
+/// The autospace before atom `i` when a line starts there with a Han
+/// character after a Latin or digit run: Word measures the character with
+/// its autospace even at a line's start, where it is not drawn (the line is
+/// spread instead). This is what makes the example's fifth page end,
+/// 「…召开2024 / 年第二次…督察工作 / 部署会」, fall where the office copy's did.
+pub fn carried_gap(a: &Atoms, i: usize) -> f32 {
+    if i > 0 && i < a.atoms.len() && a.atoms[i].han && a.atoms[i - 1].class == Class::Latin {
+        a.gaps[i]
+    } else {
+        0.0
+    }
+}
+
 /// First-fit line breaking. `measure(n)` is the width available to line `n`.
 ///
 /// Each line takes as many atoms as fit. When the atom after the last one is
@@ -74,7 +96,7 @@ pub fn first_fit(a: &Atoms, measure: impl Fn(usize) -> f32) -> Vec<LineRange> {
         }
         let m = measure(lines.len());
         let mut j = i;
-        let mut w = 0.0;
+        let mut w = carried_gap(a, i);
         while j < n {
             let add = a.atoms[j].width + if j > i { a.gaps[j] } else { 0.0 };
             // Trailing spaces do not count against the measure.
@@ -112,21 +134,240 @@ pub fn first_fit(a: &Atoms, measure: impl Fn(usize) -> f32) -> Vec<LineRange> {
                 }
             }
         }
+        let mut hyphen = false;
+        if !forced && !hanging && j < n && squeezed.is_empty() && too_loose(a, i..j, m) {
+            // Too loose to spread within the limits: end inside the word or
+            // URL that did not fit, else take it in by squeezing marks.
+            if let Some(k) = split_break(a, i, j, m) {
+                j = k;
+                hyphen = true;
+            } else if let Some((end, sq, hang)) = squeeze_loose(a, i, j, m) {
+                j = end;
+                squeezed = sq;
+                hanging = hang;
+            }
+        }
         lines.push(LineRange {
             atoms: trim(a, i..j),
             forced,
             squeezed,
             hanging,
+            hyphen,
+            shrink: false,
         });
         i = j;
     }
     lines
 }
 
+/// Counts of a line's stretchable places: (spaces between Latin words,
+/// gaps between characters), as justification uses them (finalize).
+fn stretchable(a: &Atoms, r: Range<usize>) -> (usize, usize) {
+    let spaces = r
+        .clone()
+        .filter(|&i| a.atoms[i].class == Class::Space)
+        .count();
+    let letters = (r.start + 1..r.end)
+        .filter(|&i| {
+            let (p, q) = (a.atoms[i - 1].class, a.atoms[i].class);
+            !(p == Class::Space || q == Class::Space || (p == Class::Latin && q == Class::Latin))
+        })
+        .count();
+    (spaces, letters)
+}
+
+/// Whether atoms `r` set on measure `m` would be spread past the atoms'
+/// stretch limits (layout.md §5.2).
+pub fn too_loose(a: &Atoms, r: Range<usize>, m: f32) -> bool {
+    let r = trim(a, r);
+    if r.len() < 2 {
+        return false;
+    }
+    let free = m - natural_width(a, r.clone());
+    let (spaces, letters) = stretchable(a, r);
+    free > spaces as f32 * a.stretch.word + letters as f32 * a.stretch.letter + EPS
+}
+
+/// For a line from `i` whose first-fit end `j` leaves it too loose: the
+/// latest split point of the Latin run after `j` (a syllable boundary of an
+/// English word, any character of a URL) at which the line, with its
+/// hyphen, still fits `m` (layout.md §5.7).
+fn split_break(a: &Atoms, i: usize, j: usize, m: f32) -> Option<usize> {
+    let mut best = None;
+    // (With the spaces before the word: they are inside the line now.)
+    let mut w = natural_width(a, i..j);
+    for k in j..a.atoms.len() {
+        w += a.atoms[k].width + if k > i { a.gaps[k] } else { 0.0 };
+        if w > m + EPS {
+            break;
+        }
+        if a.atoms[k].split {
+            let hyphen = a.atoms[k].hyphen.as_ref().map_or(0.0, |h| h.width);
+            if w + hyphen <= m + EPS {
+                best = Some(k + 1);
+            }
+        }
+    }
+    best
+}
+
+/// For a line from `i` whose first-fit end `j` leaves it too loose: the end
+/// of the unit after `j` (up to the next legal break) taken in by squeezing
+/// marks of the line (the last first, each by its blank half), its last
+/// mark hanging when it may; with the squeezes and whether it hangs.
+/// Compress before you stretch (clreq §3.1.6), also where compression is
+/// not the rule.
+fn squeeze_loose(a: &Atoms, i: usize, j: usize, m: f32) -> Option<(usize, Squeezes, bool)> {
+    let n = a.atoms.len();
+    let mut end = j + 1;
+    while end < n && !can_break_before(a, end) {
+        end += 1;
+    }
+    let hang = end - j > 1 && a.atoms[end - 1].hang;
+    let inside = i..end - usize::from(hang);
+    let mut need = natural_width(a, trim(a, inside.clone())) - m;
+    let mut squeezed = Vec::new();
+    for k in inside.rev() {
+        if need <= EPS {
+            break;
+        }
+        let take = a.atoms[k].squeeze.min(need);
+        if take > 0.0 {
+            squeezed.push((k, take));
+            need -= take;
+        }
+    }
+    (need <= EPS && within_grid(a, i..end - usize::from(hang), m)).then_some((end, squeezed, hang))
+}
+
+/// Two lines of a title, heading or guide entry broken at a strong point
+/// when one fits both lines in their measures (`measure(n)` for line `n`):
+/// after a 「，」「；」「：」, or before a 「——」 (a subtitle's dash opens the
+/// second line), the most even such break.
+pub fn strong_break(a: &Atoms, lines: &mut [LineRange], measure: impl Fn(usize) -> f32) {
+    if lines.len() != 2 {
+        return;
+    }
+    let n = a.atoms.len();
+    let text = |k: usize| a.atoms[k].glyphs.first().map_or("", |g| g.text.as_str());
+    let strong = |p: usize| {
+        matches!(text(p - 1), "，" | "；" | "：")
+            || (a.atoms[p].glyphs.len() == 2 && matches!(text(p), "—" | "―"))
+    };
+    let best = (1..n)
+        .filter(|&p| {
+            strong(p) && a.atoms[p].class != Class::Close && a.atoms[p - 1].class != Class::Open
+        })
+        .filter_map(|p| {
+            let (x, y) = (trim(a, 0..p), trim(a, p..n));
+            let (w1, w2) = (natural_width(a, x.clone()), natural_width(a, y.clone()));
+            (!x.is_empty() && !y.is_empty() && w1 <= measure(0) + EPS && w2 <= measure(1) + EPS)
+                .then_some((x, y, (w1 - w2).abs()))
+        })
+        .min_by(|p, q| p.2.total_cmp(&q.2));
+    if let Some((x, y, _)) = best {
+        lines[0].atoms = x;
+        lines[1].atoms = y;
+        lines[0].hanging = false;
+        lines[1].hanging = false;
+    }
+}
+
+/// Whether atoms `r`, squeezed or set tighter, still count no more cells
+/// than a line of measure `m` has (off the grid: always): a full-width
+/// character one cell, Latin glyphs their own advances (before the grid's
+/// adjustment), as a reader counting 每行28字 does (GB/T 9704-2012 §5.2.3).
+fn within_grid(a: &Atoms, r: Range<usize>, m: f32) -> bool {
+    let Some(cell) = a.cell else {
+        return true;
+    };
+    let cells: f32 = a.atoms[r]
+        .iter()
+        .map(|x| match x.class {
+            Class::Ideo | Class::Open | Class::Close => x.glyphs.len().max(1) as f32,
+            _ => x.glyphs.iter().map(|g| g.advance).sum::<f32>() / cell,
+        })
+        .sum();
+    cells <= (m / cell + EPS).floor() + EPS
+}
+
+/// What a line holds for a reader counting 孤字: its Han characters and
+/// other full-width signs, and its Latin and digit runs, each run one.
+pub fn units(a: &Atoms, r: Range<usize>) -> usize {
+    r.clone()
+        .filter(|&k| match a.atoms[k].class {
+            Class::Ideo => true,
+            Class::Latin => k == r.start || a.atoms[k - 1].class != Class::Latin,
+            _ => false,
+        })
+        .count()
+}
+
+/// A paragraph's last line of one character and its marks (孤字, layout.md
+/// §5.8): taken back into the line before when setting that line tighter,
+/// by at most the letter stretch limit a gap, holds it (a line-end mark may
+/// hang); else the line before gives it what follows its last legal break,
+/// when that leaves the line before within its stretch limits and the last
+/// line within its measure (`measure(n)` for line `n`).
+pub fn avoid_lone(a: &Atoms, lines: &mut Vec<LineRange>, measure: impl Fn(usize) -> f32) {
+    let n = lines.len();
+    if n < 2 || units(a, lines[n - 1].atoms.clone()) > 1 || lines[n - 2].forced {
+        return;
+    }
+    let (prev, last) = (&lines[n - 2], &lines[n - 1]);
+    if prev.squeezed.is_empty() && !prev.hyphen {
+        let whole = prev.atoms.start..last.atoms.end;
+        let hang = whole.len() > 1 && a.atoms[whole.end - 1].hang;
+        let inside = whole.start..whole.end - usize::from(hang);
+        let over = natural_width(a, inside.clone()) - measure(n - 2);
+        let (_, letters) = stretchable(a, inside.clone());
+        if over <= letters as f32 * a.stretch.letter && within_grid(a, inside, measure(n - 2)) {
+            lines[n - 2] = LineRange {
+                atoms: whole,
+                forced: false,
+                squeezed: Vec::new(),
+                hanging: hang && over > 0.0,
+                hyphen: false,
+                shrink: over > 0.0,
+            };
+            lines.pop();
+            return;
+        }
+    }
+    // The latest legal break that gives the last line two characters at
+    // least, keeps it within its measure and the line before within its
+    // stretch limits.
+    let Some((k, head, tail)) = (prev.atoms.start + 2..prev.atoms.end)
+        .rev()
+        .filter(|&k| can_break_before(a, k) && a.atoms[k].class != Class::Space)
+        .map(|k| (k, trim(a, prev.atoms.start..k), trim(a, k..last.atoms.end)))
+        .filter(|(_, _, tail)| units(a, tail.clone()) >= 2)
+        .find(|(_, head, tail)| {
+            natural_width(a, tail.clone()) <= measure(n - 1) + EPS
+                && !too_loose(a, head.clone(), measure(n - 2))
+        })
+    else {
+        return;
+    };
+    let squeezed = prev.squeezed.iter().copied().filter(|s| s.0 < k).collect();
+    lines[n - 2] = LineRange {
+        atoms: head,
+        forced: false,
+        squeezed,
+        hanging: false,
+        hyphen: false,
+        shrink: false,
+    };
+    lines[n - 1].atoms = tail;
+}
+
 /// Under punctuation compression: the end of a line from `i` that takes the
 /// atoms from `j` up to the next legal break, when squeezing the line's marks
 /// (the last first) makes them fit in `m`; with the squeezes.
 fn squeeze_in(a: &Atoms, i: usize, j: usize, w: f32, m: f32) -> Option<(usize, Vec<(usize, f32)>)> {
+    if !a.compress {
+        return None;
+    }
     let mut end = j;
     let mut width = w;
     while end < a.atoms.len() && !can_break_before(a, end) {
@@ -245,6 +486,8 @@ fn best_split(
                 forced: false,
                 squeezed: Vec::new(),
                 hanging: false,
+                hyphen: false,
+                shrink: false,
             })
             .collect(),
     )
@@ -252,51 +495,14 @@ fn best_split(
 
 #[cfg(test)]
 mod tests {
-    use super::super::collect::{
-        class_of, finish, is_han, is_latin, Atom, COMPRESSIBLE_CLOSE, COMPRESSIBLE_OPEN,
-        DOUBLED_UNITS,
-    };
+    use super::super::collect::fake;
     use super::*;
 
-    /// The atoms of `text` on a grid of cells of width 1, Latin characters
-    /// 0.5 wide, with the glue of the real collect step ([`finish`]): a 0.25
-    /// Han–Latin gap, and adjacent marks shared when `compress`.
+    /// The atoms of `text` from the real segmenter and shaper, with fixed
+    /// widths: full-width characters 1, Latin characters 0.5, a 0.25 gap
+    /// between Han and Latin.
     fn atoms_with(text: &str, compress: bool) -> Atoms {
-        let chars: Vec<char> = text.chars().collect();
-        let mut atoms = Vec::new();
-        let mut i = 0;
-        let atom = |class: Class, width: f32, ch: char| Atom {
-            class,
-            width,
-            han: is_han(ch),
-            squeeze: if compress
-                && (COMPRESSIBLE_CLOSE.contains(ch) || COMPRESSIBLE_OPEN.contains(ch))
-            {
-                0.5
-            } else {
-                0.0
-            },
-            squeeze_left: COMPRESSIBLE_OPEN.contains(ch),
-            hang: false,
-            glue: false,
-            soft: false,
-            glyphs: vec![],
-        };
-        while i < chars.len() {
-            if is_latin(chars[i]) {
-                let s = i;
-                while i < chars.len() && is_latin(chars[i]) {
-                    i += 1;
-                }
-                atoms.push(atom(Class::Latin, 0.5 * (i - s) as f32, chars[s]));
-                continue;
-            }
-            let doubled = DOUBLED_UNITS.contains(chars[i]) && chars.get(i + 1) == Some(&chars[i]);
-            let n = if doubled { 2 } else { 1 };
-            atoms.push(atom(class_of(chars[i]), n as f32, chars[i]));
-            i += n;
-        }
-        finish(atoms, compress, 0.25)
+        fake::atoms(text, compress)
     }
 
     fn atoms(text: &str) -> Atoms {
@@ -419,10 +625,22 @@ mod tests {
         for run in ["2024", "12.5%", "PM2.5"] {
             let text = format!("一二{run}三");
             let a = atoms(&text);
+            // The run is one atom: 一, 二, the run, 三.
+            assert_eq!(a.atoms.len(), 4, "{run}");
+            assert_eq!(fake::text(&a, 2..3), run);
+            // On a measure too short for 二 and the run together, the run
+            // moves down whole; every line starts and ends between atoms.
             let lines = first_fit(&a, |_| 3.0);
-            let pos = lines.iter().position(|l| l.atoms.contains(&2)).unwrap();
-            assert!(lines[pos].atoms.contains(&2), "{run} split");
-            assert_eq!(a.atoms[2].class, Class::Latin);
+            let texts: Vec<String> = lines
+                .iter()
+                .map(|l| fake::text(&a, l.atoms.clone()))
+                .collect();
+            assert_eq!(texts.concat(), text, "text preserved");
+            assert!(
+                texts.iter().any(|t| t.contains(run)),
+                "{run} split: {texts:?}"
+            );
+            assert_eq!(texts[0], "一二", "{run}: {texts:?}");
         }
     }
 
@@ -503,5 +721,162 @@ mod tests {
     fn one_line_titles_stay_whole() {
         let a = atoms("陈竞率队实地调研");
         assert_eq!(balanced(&a, |_| 20.0, None, 0.0).len(), 1);
+    }
+
+    /// A random text of Han characters, marks of every class, doubled marks,
+    /// digit and Latin runs (long ones, URLs) and Latin phrases with spaces.
+    fn random_text(rng: &mut crate::testgen::Rng) -> String {
+        const PIECES: &[&str] = &[
+            "生",
+            "态",
+            "环",
+            "境",
+            "保",
+            "护",
+            "督",
+            "察",
+            "。",
+            "，",
+            "、",
+            "；",
+            "：",
+            "？",
+            "！",
+            "”",
+            "’",
+            "）",
+            "】",
+            "》",
+            "…",
+            "·",
+            "“",
+            "‘",
+            "（",
+            "【",
+            "《",
+            "——",
+            "……",
+            "2024",
+            "12.5%",
+            "PM2.5",
+            "GDP",
+            "μg/m³",
+            "https://www.example.gov.cn/sthjj/zwgk/tzgg/t20240705_1234567.html",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ",
+            "School of Environment",
+        ];
+        let n = rng.range(1, 80);
+        (0..n)
+            .map(|_| {
+                // Mostly Han text, as in a bulletin.
+                if rng.chance(0.5) {
+                    "环"
+                } else {
+                    rng.pick(PIECES)
+                }
+            })
+            .collect()
+    }
+
+    /// Check the line-breaking invariants on `lines` of atoms `a` set in `m`:
+    /// every atom but spaces at line edges on exactly one line, in order; no
+    /// line starting with a line-start-prohibited mark or ending with a
+    /// line-end-prohibited one, and no run split where it may not be, unless
+    /// the break was forced; no line over the measure unless forced (a
+    /// hanging mark and squeezed marks counted as they are set).
+    fn check_lines(a: &Atoms, lines: &[LineRange], m: f32, case: &str) {
+        let mut at = 0;
+        for (k, l) in lines.iter().enumerate() {
+            assert!(!l.atoms.is_empty(), "{case}: empty line {k}");
+            assert!(
+                a.atoms[at..l.atoms.start]
+                    .iter()
+                    .all(|x| x.class == Class::Space),
+                "{case}: atoms lost before line {k}"
+            );
+            at = l.atoms.end;
+            // A forced line, or one ending at a split of a word or URL
+            // (drawn with its hyphen), lets the next start anywhere.
+            let prev_forced = k > 0 && (lines[k - 1].forced || lines[k - 1].hyphen);
+            if !l.forced && !prev_forced && k > 0 {
+                assert!(
+                    can_break_before(a, l.atoms.start),
+                    "{case}: line {k} starts where no break is allowed: {:?}",
+                    fake::text(a, l.atoms.clone())
+                );
+            }
+            if !l.forced && k + 1 < lines.len() {
+                assert_ne!(
+                    a.atoms[l.atoms.end - 1].class,
+                    Class::Open,
+                    "{case}: line {k} ends with an opening mark"
+                );
+            }
+            let mut w =
+                natural_width(a, l.atoms.clone()) - l.squeezed.iter().map(|s| s.1).sum::<f32>();
+            if l.hyphen {
+                let last = &a.atoms[l.atoms.end - 1];
+                assert!(last.split, "{case}: line {k} ends at no split point");
+                w += last.hyphen.as_ref().map_or(0.0, |h| h.width);
+            }
+            if l.hanging {
+                let last = l.atoms.end - 1;
+                assert!(
+                    a.atoms[last].hang,
+                    "{case}: line {k} hangs a mark that may not hang"
+                );
+                w -= a.atoms[last].width + a.gaps[last];
+            }
+            if !l.forced {
+                assert!(
+                    w <= m + EPS,
+                    "{case}: line {k} is {w} wide on a measure of {m}"
+                );
+            }
+        }
+        assert!(
+            a.atoms[at..].iter().all(|x| x.class == Class::Space),
+            "{case}: atoms lost at the end"
+        );
+    }
+
+    #[test]
+    fn first_fit_keeps_every_rule_on_random_text() {
+        let mut rng = crate::testgen::Rng::new(20);
+        for seed in 0..3000 {
+            let text = random_text(&mut rng);
+            let m = rng.range(2, 30) as f32;
+            let (compress, hang) = (rng.chance(0.3), rng.chance(0.5));
+            let a = fake::atoms_in(&text, compress, hang, m);
+            let case = format!("case {seed} ({text:?} on {m}, compress {compress}, hang {hang})");
+            let lines = first_fit(&a, |_| m);
+            check_lines(&a, &lines, m, &case);
+            // The text is preserved: the lines and the spaces between them.
+            let joined: String = lines
+                .iter()
+                .map(|l| fake::text(&a, l.atoms.clone()))
+                .collect();
+            // (Spaces at line edges are dropped; the others are kept.)
+            assert_eq!(joined.replace(' ', ""), text.replace(' ', ""), "{case}");
+        }
+    }
+
+    #[test]
+    fn balanced_lines_keep_every_rule_on_random_text() {
+        let mut rng = crate::testgen::Rng::new(21);
+        for seed in 0..800 {
+            let text = random_text(&mut rng);
+            let m = rng.range(4, 30) as f32;
+            let a = fake::atoms_in(&text, false, false, m);
+            let case = format!("case {seed} ({text:?} on {m})");
+            let words: Vec<bool> = (0..a.atoms.len()).map(|_| rng.chance(0.4)).collect();
+            let lines = balanced(&a, |_| m, Some(&words), 4.0);
+            check_lines(&a, &lines, m, &case);
+            assert_eq!(
+                lines.len(),
+                first_fit(&a, |_| m).len(),
+                "{case}: as few lines as first-fit"
+            );
+        }
     }
 }

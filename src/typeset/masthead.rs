@@ -1,7 +1,7 @@
 //! The masthead's lines (layout.md §2): marking, the bulletin name fitted to
 //! the measure, the issue line, and issuer and date on one line.
 
-use super::{Align, Inline, Line, MastheadLines, Span, Typesetter};
+use super::{Align, Inline, LeftRight, Line, MastheadLines, Span, Typesetter};
 use crate::error::{Error, Place, Result};
 use crate::layout::Tag;
 use crate::model::Bulletin;
@@ -203,16 +203,17 @@ fn issuer_line(b: &Bulletin, ts: &mut Typesetter<'_>) -> Result<Line> {
     for (i, size) in sizes.into_iter().enumerate() {
         let last_try = i + 1 == sizes.len();
         let style = crate::template::TextStyle { size, ..m.issuer };
-        let fitted = ts.left_right(
-            (&b.masthead.issuer, Place::new("$.masthead.issuer")),
-            (&date, Place::new("$.masthead.date")),
+        let fitted = ts.left_right(LeftRight {
+            left: (&b.masthead.issuer, Place::new("$.masthead.issuer")),
+            right: (&date, Place::new("$.masthead.date")),
             style,
-            m.issuer_indent_zi * size,
-            m.issuer_min_gap_zi * size,
-            if last_try { m.name_min_scale } else { 1.0 },
-            Tag::Issuer,
-        );
-        if let Some((line, scale)) = fitted {
+            indent: m.issuer_indent_zi * size,
+            min_gap: m.issuer_min_gap_zi * size,
+            min_scale: if last_try { m.name_min_scale } else { 1.0 },
+            squeeze_right: false,
+            tag: Tag::Issuer,
+        });
+        if let Some((line, scale, _)) = fitted {
             if size < m.issuer.size || scale < 1.0 {
                 ts.notice(
                     Some(Place::new("$.masthead.issuer")),

@@ -398,7 +398,8 @@ fn a_footer_that_does_not_fit_moves_to_a_new_page() {
     assert_eq!(short.layout.pages.len(), 1);
     // Body text filling page 1 down to line 20 pushes the 3-line footer
     // (报, 送, 印发) to page 2: one free line (29 pt) is less than three at
-    // the smallest pitch.
+    // the smallest pitch. It does not go alone: the paragraph's last two
+    // lines go with it (layout.md §6.2).
     let mut v = minimal(json!([{"type": "article", "title": "长讯", "paragraphs": []}]));
     let first = short
         .layout
@@ -412,14 +413,15 @@ fn a_footer_that_does_not_fit_moves_to_a_new_page() {
     let text = han(26 + 28 * (lines_to_20 - 1));
     v["body"][0]["paragraphs"] = json!([text]);
     let laid = layout_value(&v);
-    let last_body = laid
+    let body: Vec<_> = laid
         .layout
         .lines()
         .filter(|(_, l)| l.tag == Tag::Paragraph)
-        .last()
-        .unwrap();
-    assert_eq!(last_body.0, 0);
-    assert_eq!(last_body.1.grid_line, Some(20));
+        .map(|(p, l)| (p, l.grid_line.unwrap()))
+        .collect();
+    assert_eq!(body.len(), lines_to_20);
+    assert_eq!(body[body.len() - 3], (0, 18), "page 1 ends two lines early");
+    assert_eq!(&body[body.len() - 2..], &[(1, 0), (1, 1)]);
     assert_eq!(
         laid.layout
             .lines()
@@ -427,29 +429,22 @@ fn a_footer_that_does_not_fit_moves_to_a_new_page() {
             .count(),
         3
     );
-    assert_eq!(
-        laid.layout.pages.len(),
-        2,
-        "a 3-line footer cannot fit below line 20"
-    );
+    assert_eq!(laid.layout.pages.len(), 2);
     assert!(laid
         .layout
         .lines()
         .filter(|(_, l)| l.tag == Tag::Footer)
         .all(|(p, _)| p == 1));
+    assert!(laid
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("正文最后 2 行移到第 2 页")));
     // Two lines less of body (three free) and it fits on page 1 at its own
-    // pitch; one line less (two free), and it fits by a tighter pitch.
+    // pitch, half a line below the last baseline.
     v["body"][0]["paragraphs"] = json!([han(26 + 28 * (lines_to_20 - 3))]);
     let laid = layout_value(&v);
     assert_eq!(laid.layout.pages.len(), 1);
     assert!(laid.diagnostics.iter().all(|d| !d.message.contains("版记")));
-    v["body"][0]["paragraphs"] = json!([han(26 + 28 * (lines_to_20 - 2))]);
-    let laid = layout_value(&v);
-    assert_eq!(laid.layout.pages.len(), 1);
-    assert!(laid
-        .diagnostics
-        .iter()
-        .any(|d| d.message.contains("版记行距")));
 }
 
 #[test]
@@ -802,8 +797,21 @@ fn the_printing_line_is_one_line_or_the_date_moves_flush_right() {
         .diagnostics
         .iter()
         .any(|d| d.message.contains("横向压缩") && !d.is_warning()));
-    // Too long even compressed: the issuer alone, the date and copies
-    // flush right on the next line.
+    // Longer still: the issuer at its least scale, then the date too
+    // (GB/T 9704-2012 §7.4.3: one line), with a notice.
+    let (lines, laid) = footer_of(json!({}), json!({ "issuer": issuer, "copies": 160 }));
+    let k = date_line(&lines);
+    assert!(
+        lines[k].starts_with(issuer) && lines[k].ends_with("（共印160份）"),
+        "{lines:?}"
+    );
+    assert!(laid
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("日期和份数压缩到")));
+    // Too long even so: the issuer alone, the date and copies flush right
+    // on the next line.
+    let issuer = "某县配合中央生态环境保护督察协调联络专班综合协调组";
     let (lines, laid) = footer_of(json!({}), json!({ "issuer": issuer, "copies": 160 }));
     let k = date_line(&lines);
     assert_eq!(lines[k - 1], issuer);

@@ -20,6 +20,7 @@ mod parts;
 mod pdf;
 mod pdftext;
 mod register;
+mod rules;
 mod serve;
 mod serve_limits;
 mod snapshot;

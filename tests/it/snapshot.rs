@@ -1,5 +1,6 @@
-//! Pinned layouts: the text dump of the example's layout is kept in
-//! `tests/it/snapshots/` and every change to it shows up as a diff in review.
+//! Pinned layouts: the text dumps of the example's layout and of every
+//! bulletin of the layout corpus (`tests/data/corpus/`) are kept in
+//! `tests/it/snapshots/`, and every change to them shows up as a diff in review.
 //! Set `JIANBAO_UPDATE_SNAPSHOTS=1` to rewrite the files after a deliberate
 //! layout change, then read the diff before committing it.
 
@@ -47,4 +48,29 @@ fn check_snapshot(name: &str, dump: &str) {
 fn the_example_layout_is_pinned() {
     let laid = layout(&example());
     check_snapshot("yiyang-2024-01", &laid.layout.dump());
+}
+
+#[test]
+fn every_corpus_layout_is_pinned() {
+    let corpus = crate::corpus::corpus();
+    for (name, _, laid) in corpus {
+        let name = name.trim_end_matches(".json");
+        check_snapshot(&format!("corpus-{name}"), &laid.layout.dump());
+    }
+    // No pinned file is left over from a bulletin the corpus no longer has.
+    let dir = root().join("tests/it/snapshots");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some(stem) = file
+            .strip_prefix("corpus-")
+            .and_then(|f| f.strip_suffix(".layout.txt"))
+        {
+            assert!(
+                corpus
+                    .iter()
+                    .any(|(n, _, _)| n.trim_end_matches(".json") == stem),
+                "{file} pins a bulletin the corpus does not have"
+            );
+        }
+    }
 }
