@@ -1121,6 +1121,18 @@ fn a_copy_filed_by_the_direct_writer_rerenders_byte_for_byte() {
 }
 
 #[test]
+fn a_copy_filed_with_an_ofd_rerenders_byte_for_byte() {
+    // tests/data/archive-ofd: `issue --ofd` of the direct writer's fixture
+    // input, filed before the OFD's writer was recorded (ofd/zip.rs, flate2).
+    let manifest = a_filed_copy_rerenders_byte_for_byte("archive-ofd", true);
+    assert_eq!(manifest["ofd"]["file"], "issued.ofd", "{manifest}");
+    assert_eq!(
+        manifest["writer"], "jianbao-1/libdeflate-1.26/6",
+        "{manifest}"
+    );
+}
+
+#[test]
 fn issue_records_the_writer_and_layout_and_files_an_ofd_beside_the_pdf() {
     let t = TempDir::new("ofdcopy");
     let d = t.path();
