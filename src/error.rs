@@ -132,6 +132,15 @@ pub enum Error {
         /// What is wrong and what to do, in Chinese.
         message: String,
     },
+    /// An artefact (PDF, OFD, SVG) could not be written from a layout that
+    /// was made: a fault of the program or a limit of the format, never of
+    /// the input's content.
+    Output {
+        /// Which artefact: `PDF`, `OFD`, `SVG`.
+        output: &'static str,
+        /// What went wrong, in Chinese.
+        message: String,
+    },
     /// A draft given to `import` cannot be read as a bulletin (no masthead,
     /// no body, a file that is not a draft).
     Draft {
@@ -146,7 +155,17 @@ impl Error {
     /// Whether the error is about the input's content (exit code 1) rather than
     /// about files or usage (exit code 2).
     pub fn is_content_error(&self) -> bool {
-        !matches!(self, Error::Io { .. } | Error::Font { .. })
+        match self {
+            Error::Io { .. } | Error::Font { .. } | Error::Output { .. } => false,
+            Error::Syntax { .. }
+            | Error::Invalid(_)
+            | Error::MissingGlyphs(_)
+            | Error::Template { .. }
+            | Error::Layout { .. }
+            | Error::Warnings(_)
+            | Error::Archive { .. }
+            | Error::Draft { .. } => true,
+        }
     }
 
     /// Shorthand for an I/O error on `path`.
@@ -226,6 +245,10 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Archive { message } => f.write_str(message),
+            Error::Output { output, message } => write!(
+                f,
+                "无法写出 {output}：{message}。这不是输入的问题：请把这一期的 JSON 发给维护人员"
+            ),
             Error::Draft {
                 line: Some(line),
                 message,

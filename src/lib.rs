@@ -5,8 +5,9 @@
 //! [`model`] (JSON → [`model::Bulletin`]) → [`template`] (→ [`template::Template`],
 //! every length in pt) → [`fonts`] (role → chain of faces: [`fonts::FontSet`]) →
 //! [`typeset`] (lines of positioned glyph runs: [`typeset::Typeset`]) →
-//! [`paginate`] (pages of positioned items: [`layout::Layout`]) → [`render`]
-//! (PDF bytes) or [`ofd`] (OFD bytes). [`Engine`] runs them in order.
+//! [`paginate`] (pages of positioned items: [`layout::Layout`]) → [`output`]
+//! (PDF, OFD or SVG bytes, through one door: [`output::write`]). [`Engine`]
+//! runs them in order.
 
 pub mod archive;
 pub mod diag;
@@ -16,13 +17,11 @@ pub mod fonts;
 pub mod import;
 pub mod layout;
 pub mod model;
-pub mod ofd;
+pub mod output;
 pub mod paginate;
 pub mod par;
-pub mod render;
 pub mod serve;
 pub mod suggest;
-pub mod svg;
 pub mod template;
 pub mod typeset;
 pub mod units;
@@ -49,8 +48,6 @@ pub struct Options {
     /// The folder relative template paths in the input are taken from
     /// (the input file's folder).
     pub base_dir: PathBuf,
-    /// PDF output options.
-    pub render: render::RenderOptions,
 }
 
 /// A laid-out bulletin, with everything that went into it.
@@ -121,10 +118,15 @@ impl Engine {
         })
     }
 
-    /// Lay out and render `json` to PDF bytes.
-    pub fn render(&self, json: &[u8], opts: &Options) -> Result<(Laid, Vec<u8>)> {
+    /// Lay out `json` and write it as `output` with the current writer.
+    pub fn render(
+        &self,
+        json: &[u8],
+        opts: &Options,
+        output: output::Output,
+    ) -> Result<(Laid, Vec<u8>)> {
         let laid = self.layout(json, opts)?;
-        let pdf = render::render(&laid.layout, &laid.fonts, opts.render)?;
-        Ok((laid, pdf))
+        let bytes = output::write(&laid, output, output::Writer::current(output))?;
+        Ok((laid, bytes))
     }
 }

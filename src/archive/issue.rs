@@ -15,6 +15,7 @@ use super::*;
 use crate::diag::Diagnostic;
 use crate::error::Place;
 use crate::model::TemplateRef;
+use crate::output::{self, pdf::PdfWriter, Output, Writer};
 use crate::{Engine, Options};
 
 impl Archive {
@@ -37,11 +38,14 @@ impl Archive {
                 });
             }
         }
-        let mut opts = opts.clone();
-        opts.render.pdfa = true;
-        let (laid, pdf) = engine.render(input, &opts)?;
+        let pdf_writer = PdfWriter::CURRENT;
+        let (laid, pdf) = engine.render(input, opts, Output::Pdf { pdfa: true })?;
         let ofd = if issue_opts.ofd {
-            Some(crate::ofd::render(&laid.layout, &laid.fonts)?)
+            Some(output::write(
+                &laid,
+                Output::Ofd,
+                Writer::current(Output::Ofd),
+            )?)
         } else {
             None
         };
@@ -77,7 +81,7 @@ impl Archive {
             pages: laid.layout.pages.len(),
             tool: Tool::current(),
             pdfa: true,
-            writer: Some(opts.render.writer.name()),
+            writer: Some(pdf_writer.name()),
             layout_sha256: Some(sha256_hex(laid.layout.dump().as_bytes())),
             input: FileRecord {
                 file: INPUT_FILE.to_string(),

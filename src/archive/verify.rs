@@ -10,7 +10,7 @@ use super::store::{
     self, sha256_hex, FoundCopy, INPUT_FILE, MANIFEST_FILE, OFD_FILE, PDF_FILE, TEMPLATE_FILE,
 };
 use super::*;
-use crate::render::PdfWriter;
+use crate::output::{self, pdf::PdfWriter, Output, Writer};
 use crate::Engine;
 
 impl Archive {
@@ -375,13 +375,13 @@ impl Archive {
         let render = || -> Result<(crate::Laid, Vec<u8>, Option<Vec<u8>>)> {
             let bulletin = crate::model::parse(&input)?;
             let laid = engine.layout_bulletin(bulletin, template?)?;
-            let opts = crate::render::RenderOptions {
-                pdfa: m.pdfa,
-                writer: writer.unwrap_or_default(),
-            };
-            let pdf = crate::render::render(&laid.layout, &laid.fonts, opts)?;
+            let pdf = output::write(
+                &laid,
+                Output::Pdf { pdfa: m.pdfa },
+                Writer::Pdf(writer.unwrap_or_default()),
+            )?;
             let ofd = match &m.ofd {
-                Some(_) => Some(crate::ofd::render(&laid.layout, &laid.fonts)?),
+                Some(_) => Some(output::write(&laid, Output::Ofd, Writer::Ofd)?),
                 None => None,
             };
             Ok((laid, pdf, ofd))

@@ -39,7 +39,8 @@ use crate::archive::{Archive, CopyQuery, Filter, IssueOptions};
 use crate::error::{Error, Place, Problem};
 use crate::import::{self, Kind};
 use crate::model::TemplateRef;
-use crate::{svg, Engine, Laid, Options};
+use crate::output::{self, Output, Writer};
+use crate::{Engine, Laid, Options};
 
 /// How many layouts are kept for the previews that follow a check.
 const LAYOUTS_KEPT: usize = 8;
@@ -50,7 +51,7 @@ pub struct App {
     engine: Engine,
     archive: Archive,
     layouts: Recent<Laid>,
-    outlines: svg::Outlines,
+    outputs: output::Cache,
     permits: Semaphore,
     /// Issues are filed one at a time by this process (the archive's own
     /// lock also holds them apart from other processes).
@@ -150,7 +151,7 @@ impl App {
             engine,
             archive,
             layouts: Recent::new(LAYOUTS_KEPT),
-            outlines: svg::Outlines::new(),
+            outputs: output::Cache::new(),
             permits: Semaphore::new(workers.max(1)),
             filing: Mutex::new(()),
             loopback_only,
@@ -190,7 +191,8 @@ impl App {
     /// Lay out `example` and draw its first page (fonts and outlines read).
     pub fn warm_up(&self, example: &[u8]) -> Result<(), Error> {
         let (laid, _) = self.laid(example)?;
-        svg::page_with(&laid.layout, &laid.fonts, 0, &self.outlines).map(drop)
+        let first = Output::SvgPage(0);
+        output::write_cached(&laid, first, Writer::current(first), &self.outputs).map(drop)
     }
 
     fn log(&self, line: &str) {
@@ -378,7 +380,8 @@ async fn preview(
             return Err(r);
         }
         let start = Instant::now();
-        let svg = svg::page_with(&laid.layout, &laid.fonts, page - 1, &app.outlines)
+        let one = Output::SvgPage(page - 1);
+        let svg = output::write_cached(&laid, one, Writer::current(one), &app.outputs)
             .map_err(|e| Refusal::of(&e))?;
         let timing = format!("layout;dur={}, svg;dur={}", ms(took), ms(start.elapsed()));
         Ok::<_, Refusal>((svg, timing))
@@ -403,7 +406,8 @@ async fn render(
     let b = body(b)?;
     let pdf = blocking(&app, move |app| {
         let (laid, _) = app.laid(&b)?;
-        crate::render::render(&laid.layout, &laid.fonts, Default::default())
+        let pdf = Output::Pdf { pdfa: false };
+        output::write(&laid, pdf, Writer::current(pdf))
     })
     .await?
     .map_err(|e| Refusal::of(&e))?;

@@ -3,7 +3,7 @@
 //!
 //! The page (the files of `web/`, compiled into the program) edits the
 //! bulletin's JSON and talks to a small JSON API (`api.rs`): check, preview
-//! one page as SVG ([`crate::svg`]), render the PDF, import a draft, issue
+//! one page as SVG ([`crate::output`]), render the PDF, import a draft, issue
 //! into the archive, list and search issued copies and open their PDFs. One
 //! [`Engine`] serves every request, so font files are read once; the work of
 //! a request (layout, rendering, filing) runs on blocking threads, at most

@@ -1112,7 +1112,7 @@ fn a_copy_filed_through_printpdf_with_libdeflate_rerenders_byte_for_byte() {
 fn a_copy_filed_by_the_direct_writer_rerenders_byte_for_byte() {
     // tests/data/archive-direct: a copy filed by jianbao's own writer, the
     // current one when it was filed. A change to the direct writer's bytes
-    // without a new `render::deflate::DIRECT` fails here.
+    // without a new `output::pdf::deflate::DIRECT` fails here.
     let manifest = a_filed_copy_rerenders_byte_for_byte("archive-direct", true);
     assert_eq!(
         manifest["writer"], "jianbao-1/libdeflate-1.26/6",
@@ -1144,7 +1144,7 @@ fn issue_records_the_writer_and_layout_and_files_an_ofd_beside_the_pdf() {
         serde_json::from_slice(&fs::read(copy.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(
         manifest["writer"].as_str(),
-        Some(jianbao::render::PdfWriter::CURRENT.name().as_str()),
+        Some(jianbao::output::pdf::PdfWriter::CURRENT.name().as_str()),
         "{manifest}"
     );
     assert!(

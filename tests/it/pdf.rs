@@ -233,14 +233,9 @@ fn the_file_structure_is_sound() {
     // object of the cross-reference table readable, every reference
     // resolving, every stream decodable, every page with its resources.
     for pdf in [render(&example()), {
-        let opts = jianbao::Options {
-            render: jianbao::render::RenderOptions {
-                pdfa: true,
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        engine().render(&example(), &opts).unwrap().1
+        let opts = jianbao::Options::default();
+        let pdfa = jianbao::output::Output::Pdf { pdfa: true };
+        engine().render(&example(), &opts, pdfa).unwrap().1
     }] {
         let d = doc(&pdf);
         assert!(!d.objects.is_empty());
@@ -348,7 +343,7 @@ fn glyphs_are_where_the_layout_put_them(laid: &jianbao::Laid, pdf: &[u8], what: 
 
 #[test]
 fn every_glyph_is_drawn_where_the_layout_put_it_by_every_writer() {
-    use jianbao::render::{render as write_pdf, PdfWriter, RenderOptions};
+    use jianbao::output::{pdf::PdfWriter, write, Output, Writer};
     let corpus = root().join("tests/data/corpus");
     let inputs = [
         ("example".to_string(), example()),
@@ -373,8 +368,7 @@ fn every_glyph_is_drawn_where_the_layout_put_it_by_every_writer() {
             PdfWriter::Libdeflate(9),
             PdfWriter::Legacy,
         ] {
-            let opts = RenderOptions { pdfa: true, writer };
-            let pdf = write_pdf(&laid.layout, &laid.fonts, opts).unwrap();
+            let pdf = write(&laid, Output::Pdf { pdfa: true }, Writer::Pdf(writer)).unwrap();
             glyphs_are_where_the_layout_put_them(
                 &laid,
                 &pdf,

@@ -317,7 +317,7 @@ fn previews_are_the_svg_of_the_same_layout() {
             a.header("content-type"),
             Some("image/svg+xml; charset=utf-8")
         );
-        let want = jianbao::svg::page(&laid.layout, &laid.fonts, page - 1).unwrap();
+        let want = jianbao::output::svg::page(&laid.layout, &laid.fonts, page - 1).unwrap();
         assert_eq!(a.text(), want, "page {page}");
         assert!(a.header("server-timing").unwrap().contains("svg;dur="));
     }
@@ -374,7 +374,7 @@ fn concurrent_previews_of_one_bulletin_are_all_right() {
         assert_eq!(a.status, 200, "page {p}");
         assert_eq!(
             a.text(),
-            jianbao::svg::page(&laid.layout, &laid.fonts, p - 1).unwrap()
+            jianbao::output::svg::page(&laid.layout, &laid.fonts, p - 1).unwrap()
         );
     }
 }

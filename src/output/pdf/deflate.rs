@@ -167,7 +167,7 @@ mod tests {
 
     #[test]
     fn the_writer_names_the_libdeflate_that_is_built() {
-        let lock = include_str!("../../Cargo.lock");
+        let lock = include_str!("../../../Cargo.lock");
         let at = lock
             .find("name = \"libdeflater\"\nversion = \"")
             .expect("libdeflater in Cargo.lock");

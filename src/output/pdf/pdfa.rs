@@ -14,7 +14,7 @@ use crate::layout::DocInfo;
 pub const OUTPUT_CONDITION: &str = "sRGB IEC61966-2.1";
 
 /// The sRGB profile of the output intent (assets/icc/README.md).
-const SRGB_ICC: &[u8] = include_bytes!("../../assets/icc/sRGB-jianbao.icc");
+const SRGB_ICC: &[u8] = include_bytes!("../../../assets/icc/sRGB-jianbao.icc");
 
 /// Add the PDF/A objects to `doc`; returns the catalog entries that refer to them.
 ///

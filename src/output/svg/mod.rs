@@ -1,5 +1,5 @@
 //! SVG: one page of the layout as an SVG image, for previews (`jianbao serve`).
-//! A second back end beside [`crate::render`]: it reads the same [`Layout`]
+//! A second back end beside [`crate::output::pdf`]: it reads the same [`Layout`]
 //! and makes no layout decision of its own.
 //!
 //! Text is drawn as glyph outlines: every glyph the page uses is defined once

@@ -1,0 +1,120 @@
+//! Every artefact made from a layout goes through one door: [`write`] takes
+//! the laid-out bulletin, what to make of it ([`Output`]) and which version
+//! of the code makes it ([`Writer`]), and returns the bytes. The command
+//! line, the server and the archive all call it; a new back end is one
+//! folder here and one arm of [`Output`] and [`Writer`].
+//!
+//! The back ends, each a translator of the [`Layout`](crate::layout::Layout)
+//! that makes no decision of its own:
+//!
+//! | output | folder | what |
+//! |---|---|---|
+//! | [`Output::Pdf`] | `pdf/` | PDF, or PDF/A-2b as issued copies are (jianbao's own writer on lopdf) |
+//! | [`Output::Ofd`] | `ofd/` | an OFD package (GB/T 33190-2016) |
+//! | [`Output::SvgPage`] | `svg/` | one page as SVG, for the web page's previews |
+//!
+//! A writer is what an artefact's bytes depend on besides the layout and the
+//! font files: the archive records it with every file it keeps, so that a
+//! copy can be written again byte for byte.
+
+pub mod ofd;
+pub mod pdf;
+pub mod svg;
+
+use crate::error::{Error, Result};
+use crate::Laid;
+
+/// What to make of a laid-out bulletin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Output {
+    /// A PDF; with `pdfa`, PDF/A-2b (XMP metadata, an sRGB output intent),
+    /// as issued copies are.
+    Pdf {
+        /// Write PDF/A-2b.
+        pdfa: bool,
+    },
+    /// An OFD package (GB/T 33190-2016).
+    Ofd,
+    /// Page `n` (0-based) as an SVG document, for previews.
+    SvgPage(usize),
+}
+
+impl Output {
+    /// The output's name in messages: `PDF`, `OFD`, `SVG`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Output::Pdf { .. } => "PDF",
+            Output::Ofd => "OFD",
+            Output::SvgPage(_) => "SVG",
+        }
+    }
+
+    /// The usual file extension of the output.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Output::Pdf { .. } => "pdf",
+            Output::Ofd => "ofd",
+            Output::SvgPage(_) => "svg",
+        }
+    }
+}
+
+/// The version of the code that writes an output: an artefact's bytes are a
+/// function of the layout, the font files and its writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Writer {
+    /// A PDF writer.
+    Pdf(pdf::PdfWriter),
+    /// The OFD writer.
+    Ofd,
+    /// The SVG writer of previews (never filed).
+    Svg,
+}
+
+impl Writer {
+    /// The writer new artefacts of `output` are made with.
+    pub fn current(output: Output) -> Writer {
+        match output {
+            Output::Pdf { .. } => Writer::Pdf(pdf::PdfWriter::CURRENT),
+            Output::Ofd => Writer::Ofd,
+            Output::SvgPage(_) => Writer::Svg,
+        }
+    }
+}
+
+/// What writers keep between artefacts: the glyph outlines of SVG pages.
+#[derive(Debug, Default)]
+pub struct Cache {
+    outlines: svg::Outlines,
+}
+
+impl Cache {
+    /// An empty cache.
+    pub fn new() -> Cache {
+        Cache::default()
+    }
+}
+
+/// The bytes of `output` of `laid`, written by `writer`.
+pub fn write(laid: &Laid, output: Output, writer: Writer) -> Result<Vec<u8>> {
+    write_cached(laid, output, writer, &Cache::new())
+}
+
+/// [`write`], keeping what can serve later artefacts in `cache`.
+pub fn write_cached(laid: &Laid, output: Output, writer: Writer, cache: &Cache) -> Result<Vec<u8>> {
+    match (output, writer) {
+        (Output::Pdf { pdfa }, Writer::Pdf(writer)) => pdf::render(
+            &laid.layout,
+            &laid.fonts,
+            pdf::RenderOptions { pdfa, writer },
+        ),
+        (Output::Ofd, Writer::Ofd) => ofd::render(&laid.layout, &laid.fonts),
+        (Output::SvgPage(n), Writer::Svg) => {
+            svg::page_with(&laid.layout, &laid.fonts, n, &cache.outlines).map(String::into_bytes)
+        }
+        (output, writer) => Err(Error::Output {
+            output: output.name(),
+            message: format!("写出方式 {writer:?} 不能写这种文件"),
+        }),
+    }
+}
