@@ -12,6 +12,15 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, FixedOffset};
 
+/// The version of the layout rules: how typesetting and pagination turn a
+/// bulletin and a template into a [`Layout`]. Any change to what they make of
+/// an input that was laid out before (line breaking, spacing, pagination) is
+/// a new number here. The archive records it with every copy: a copy filed
+/// under other rules is not expected to lay out the same way again, and
+/// `verify` proves it by its files' hashes instead (ARCHITECTURE.md,
+/// "Deterministic output").
+pub const RULES: u32 = 1;
+
 /// Index of a face in the font set of a render (and in [`Layout::faces`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FaceId(pub u16);

@@ -106,7 +106,7 @@ impl Record {
             pages: m.pages,
             title: m.title.clone(),
             issued_at: m.issued_at.clone(),
-            pdf_sha256: m.pdf.sha256.clone(),
+            pdf_sha256: m.pdf().sha256.clone(),
             input_sha256: m.input.sha256.clone(),
             manifest_sha256: manifest_sha256.to_string(),
             revision: m.revision,

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::manifest::{
-    CopyRef, FileRecord, FontRecord, Key, Supersedes, TemplateRecord, Tool, FORMAT,
+    CopyRef, FileRecord, FontRecord, Key, OutputRecord, Supersedes, TemplateRecord, Tool, FORMAT,
 };
 use super::register::{self, Known};
 use super::store::{self, sha256_hex, FoundCopy, INPUT_FILE, OFD_FILE, PDF_FILE, TEMPLATE_FILE};
@@ -15,7 +15,7 @@ use super::*;
 use crate::diag::Diagnostic;
 use crate::error::Place;
 use crate::model::TemplateRef;
-use crate::output::{self, pdf::PdfWriter, Output, Writer};
+use crate::output::{self, Output, Writer};
 use crate::{Engine, Options};
 
 impl Archive {
@@ -38,14 +38,14 @@ impl Archive {
                 });
             }
         }
-        let pdf_writer = PdfWriter::CURRENT;
-        let (laid, pdf) = engine.render(input, opts, Output::Pdf { pdfa: true })?;
+        let issued = Output::Pdf { pdfa: true };
+        let (laid, pdf) = engine.render(input, opts, issued)?;
+        let mut outputs = vec![output_record(PDF_FILE, Writer::current(issued), &pdf)];
         let ofd = if issue_opts.ofd {
-            Some(output::write(
-                &laid,
-                Output::Ofd,
-                Writer::current(Output::Ofd),
-            )?)
+            let writer = Writer::current(Output::Ofd);
+            let ofd = output::write(&laid, Output::Ofd, writer)?;
+            outputs.push(output_record(OFD_FILE, writer, &ofd));
+            Some(ofd)
         } else {
             None
         };
@@ -81,23 +81,14 @@ impl Archive {
             pages: laid.layout.pages.len(),
             tool: Tool::current(),
             pdfa: true,
-            writer: Some(pdf_writer.name()),
-            layout_sha256: Some(sha256_hex(laid.layout.dump().as_bytes())),
+            rules: crate::layout::RULES,
+            layout: Some(output::fingerprint(&laid.layout)),
             input: FileRecord {
                 file: INPUT_FILE.to_string(),
                 bytes: input.len() as u64,
                 sha256: sha256_hex(input),
             },
-            pdf: FileRecord {
-                file: PDF_FILE.to_string(),
-                bytes: pdf.len() as u64,
-                sha256: sha256_hex(&pdf),
-            },
-            ofd: ofd.as_ref().map(|o| FileRecord {
-                file: OFD_FILE.to_string(),
-                bytes: o.len() as u64,
-                sha256: sha256_hex(o),
-            }),
+            outputs,
             template: TemplateRecord {
                 name: template.name.clone(),
                 reference,
@@ -157,7 +148,7 @@ impl Archive {
             manifest.supersedes = Some(Supersedes {
                 copy: old.copy_ref(),
                 dir: f.rel.clone(),
-                pdf_sha256: old.pdf.sha256.clone(),
+                pdf_sha256: old.pdf().sha256.clone(),
                 manifest_sha256: sha.clone(),
                 reason: issue_opts
                     .supersedes
@@ -322,7 +313,7 @@ fn corrected_copy<'a>(
     }
     let hits: Vec<(&FoundCopy, &Manifest)> = manifests(found)
         .into_iter()
-        .filter(|(_, m)| m.pdf.sha256.starts_with(&id))
+        .filter(|(_, m)| m.pdf().sha256.starts_with(&id))
         .collect();
     let (f, old) = match hits.as_slice() {
         [one] => *one,
@@ -360,11 +351,21 @@ fn corrected_copy<'a>(
             m.id()
         ));
     }
-    if old.pdf.sha256 == new.pdf.sha256 {
+    if old.pdf().sha256 == new.pdf().sha256 {
         return fail(format!(
             "这一期排出的 PDF 与编号 {} 的副本逐字节相同：没有需要更正的内容",
             old.id()
         ));
     }
     Ok((f, old, sha))
+}
+
+/// The record of an output file of a copy.
+fn output_record(file: &str, writer: Writer, bytes: &[u8]) -> OutputRecord {
+    OutputRecord {
+        file: file.to_string(),
+        writer: writer.name(),
+        bytes: bytes.len() as u64,
+        sha256: sha256_hex(bytes),
+    }
 }

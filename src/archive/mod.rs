@@ -164,16 +164,56 @@ impl Status {
     }
 }
 
+/// How a filed output was compared when its copy was laid out again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Compared {
+    /// Written again by its recorded writer, compared byte for byte.
+    Bytes,
+    /// Its writer is no longer in this program: the layout's fingerprint
+    /// was compared with the one recorded.
+    Layout,
+    /// Nothing could be compared: the layout rules changed since it was
+    /// filed, or no fingerprint this program can make was recorded. The
+    /// file's hash (checked with every copy) is what proves it.
+    Hashes,
+}
+
+/// One output of a copy, laid out again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputCheck {
+    /// Its file in the copy.
+    pub file: String,
+    /// The writer recorded for it.
+    pub writer: String,
+    /// How it was compared.
+    pub compared: Compared,
+    /// Whether what was compared is the same (false for [`Compared::Hashes`]).
+    pub same: bool,
+}
+
+/// The layout rules a copy was filed under, when they are not this program's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RulesChanged {
+    /// The rules recorded with the copy.
+    pub filed: u32,
+    /// This program's ([`crate::layout::RULES`]).
+    pub now: u32,
+}
+
 /// The result of rendering an archived input again.
 #[derive(Debug, Clone)]
 pub struct Rerender {
-    /// Whether the new PDF is byte for byte the issued one (and the OFD,
-    /// when one was filed); with [`Rerender::by_layout`], whether the layout
-    /// is the one filed.
+    /// Each output of the copy: how it was compared and whether it is the same.
+    pub outputs: Vec<OutputCheck>,
+    /// The weakest comparison of [`Rerender::outputs`]: [`Compared::Bytes`]
+    /// when every output was written again.
+    pub compared: Compared,
+    /// Whether every output that could be compared is the same (bytes or
+    /// layout), and at least one could be.
     pub identical: bool,
-    /// The copy's PDF writer is one this program no longer has: the layout
-    /// was compared instead of the bytes.
-    pub by_layout: bool,
+    /// The copy was filed under other layout rules than this program's: it
+    /// was not laid out again, its files' hashes prove it.
+    pub rules_changed: Option<RulesChanged>,
     /// Whether template, fonts and program were the same as when issued (so
     /// that identical bytes are expected).
     pub same_inputs: bool,
@@ -182,6 +222,33 @@ pub struct Rerender {
     pub failed: bool,
     /// What differs (template, fonts, program) or what failed.
     pub notes: Vec<String>,
+}
+
+impl Rerender {
+    /// A re-render that failed for `why`.
+    fn failed(why: String) -> Rerender {
+        Rerender {
+            outputs: Vec::new(),
+            compared: Compared::Hashes,
+            identical: false,
+            rules_changed: None,
+            same_inputs: false,
+            failed: true,
+            notes: vec![why],
+        }
+    }
+
+    /// Whether it shows a difference that must not be: different bytes or
+    /// a different layout although template, fonts and program were the
+    /// same as when the copy was filed, or no re-render at all.
+    pub fn is_failure(&self) -> bool {
+        self.failed
+            || (self.same_inputs
+                && self
+                    .outputs
+                    .iter()
+                    .any(|o| o.compared != Compared::Hashes && !o.same))
+    }
 }
 
 /// One copy in a verification report.
@@ -232,11 +299,9 @@ impl VerifyReport {
     /// Whether some copy could not be laid out again, or gave different
     /// bytes although template, fonts and program were the same.
     pub fn rerender_failed(&self) -> bool {
-        self.copies.iter().any(|c| {
-            c.rerender
-                .as_ref()
-                .is_some_and(|r| r.failed || (r.same_inputs && !r.identical))
-        })
+        self.copies
+            .iter()
+            .any(|c| c.rerender.as_ref().is_some_and(Rerender::is_failure))
     }
 }
 

@@ -10,7 +10,8 @@ use super::store::{
     self, sha256_hex, FoundCopy, INPUT_FILE, MANIFEST_FILE, OFD_FILE, PDF_FILE, TEMPLATE_FILE,
 };
 use super::*;
-use crate::output::{self, pdf::PdfWriter, Output, Writer};
+use crate::layout::RULES;
+use crate::output::{self, Output, Writer};
 use crate::Engine;
 
 impl Archive {
@@ -203,13 +204,8 @@ impl Archive {
             let done = crate::par::map(&jobs, |(_, dir, m)| self.rerender(engine, dir, m));
             for ((i, _, _), r) in jobs.iter().zip(done) {
                 // A copy whose thread died is not proved: say so.
-                checks[*i].rerender = Some(r.unwrap_or_else(|| Rerender {
-                    identical: false,
-                    by_layout: false,
-                    same_inputs: false,
-                    failed: true,
-                    notes: vec!["重新排版意外中止".into()],
-                }));
+                checks[*i].rerender =
+                    Some(r.unwrap_or_else(|| Rerender::failed("重新排版意外中止".into())));
             }
         }
         report.copies = checks;
@@ -271,9 +267,17 @@ impl Archive {
         if let Some(s) = &m.supersedes {
             check.corrects = Some((manifest::short_id(&s.pdf_sha256), s.reason.clone()));
         }
-        let mut files = vec![(&m.input, INPUT_FILE), (&m.pdf, PDF_FILE)];
+        let pdf = m.pdf().file_record();
+        let ofd = m.ofd().map(|o| o.file_record());
+        let mut files = vec![(&m.input, INPUT_FILE), (&pdf, PDF_FILE)];
         files.extend(m.template.file.as_ref().map(|t| (t, TEMPLATE_FILE)));
-        files.extend(m.ofd.as_ref().map(|o| (o, OFD_FILE)));
+        files.extend(ofd.as_ref().map(|o| (o, OFD_FILE)));
+        if m.outputs.len() > 1 + usize::from(ofd.is_some()) {
+            check.status = check.status.max(Status::Changed);
+            check
+                .problems
+                .push("清单中有本程序不认识的输出文件：清单被改动过".into());
+        }
         for (rec, file) in files {
             // The file names are fixed: a manifest cannot point elsewhere.
             if rec.file != file {
@@ -313,7 +317,7 @@ impl Archive {
                 .filter(|n| {
                     let kept = [INPUT_FILE, PDF_FILE, MANIFEST_FILE];
                     let kept_template = n == TEMPLATE_FILE && m.template.file.is_some();
-                    let kept_ofd = n == OFD_FILE && m.ofd.is_some();
+                    let kept_ofd = n == OFD_FILE && m.ofd().is_some();
                     !(kept.contains(&n.as_str()) || kept_template || kept_ofd)
                 })
                 .collect();
@@ -328,70 +332,90 @@ impl Archive {
         check
     }
 
-    /// Render an archived input again and compare with the issued PDF.
+    /// Lay an archived input out again and compare what it makes with the
+    /// files issued: each output byte for byte when its writer is still in
+    /// this program, else the layout's fingerprint; neither when the copy was
+    /// filed under other layout rules (its hashes prove it then).
     fn rerender(&self, engine: &Engine, rel: &str, m: &Manifest) -> Rerender {
+        let by_hashes = |compared: Compared| -> Vec<OutputCheck> {
+            m.outputs
+                .iter()
+                .map(|o| OutputCheck {
+                    file: o.file.clone(),
+                    writer: o.writer.clone(),
+                    compared,
+                    same: false,
+                })
+                .collect()
+        };
+        if m.rules != RULES {
+            return Rerender {
+                outputs: by_hashes(Compared::Hashes),
+                compared: Compared::Hashes,
+                identical: false,
+                rules_changed: Some(RulesChanged {
+                    filed: m.rules,
+                    now: RULES,
+                }),
+                same_inputs: false,
+                failed: false,
+                notes: vec![format!(
+                    "排版规则自归档以来已经改变（归档时第 {} 版，本程序第 {RULES} 版）：重新排版不会得到原来的版面，不作比较；这份副本以各文件的哈希核对",
+                    m.rules
+                )],
+            };
+        }
         let dir = self.store.path(rel);
         let mut notes = Vec::new();
-        let failed = |why: String| Rerender {
-            identical: false,
-            by_layout: false,
-            same_inputs: false,
-            failed: true,
-            notes: vec![why],
-        };
         let limit = crate::model::MAX_INPUT_BYTES as u64;
         let input = match crate::files::read_regular(&dir.join(INPUT_FILE), limit) {
             Ok(b) => b,
-            Err(e) => return failed(format!("输入无法读取：{e}")),
+            Err(e) => return Rerender::failed(format!("输入无法读取：{e}")),
         };
         // The template the copy keeps (or the built-in one, or, for copies
-        // filed before templates were kept, the file it names).
-        let template = match (&m.template.file, m.template.builtin) {
-            (Some(_), _) => {
+        // filed before templates were kept, the file it names), and whether
+        // it is the one the copy was filed with.
+        let (template, same_template) = match (&m.template.file, m.template.builtin) {
+            (Some(kept), _) => {
                 let path = dir.join(TEMPLATE_FILE);
                 match crate::files::read_regular(&path, crate::template::MAX_TEMPLATE_BYTES) {
-                    Ok(text) => crate::template::from_str(
-                        &path.display().to_string(),
-                        &String::from_utf8_lossy(&text),
+                    // The kept text is the merged template: the same as filed
+                    // when its hash is the one recorded for it.
+                    Ok(text) => (
+                        crate::template::from_str(
+                            &path.display().to_string(),
+                            &String::from_utf8_lossy(&text),
+                        ),
+                        Some(sha256_hex(&text) == kept.sha256),
                     ),
-                    Err(e) => return failed(format!("{TEMPLATE_FILE} 无法读取：{e}")),
+                    Err(e) => return Rerender::failed(format!("{TEMPLATE_FILE} 无法读取：{e}")),
                 }
             }
-            (None, true) => crate::template::load(
-                &crate::model::TemplateRef::Builtin(m.template.reference.clone()),
-                &dir,
+            (None, true) => (
+                crate::template::load(
+                    &crate::model::TemplateRef::Builtin(m.template.reference.clone()),
+                    &dir,
+                    None,
+                ),
                 None,
             ),
-            (None, false) => crate::template::load(
-                &crate::model::TemplateRef::File(PathBuf::from(&m.template.reference)),
-                &dir,
+            (None, false) => (
+                crate::template::load(
+                    &crate::model::TemplateRef::File(PathBuf::from(&m.template.reference)),
+                    &dir,
+                    None,
+                ),
                 None,
             ),
         };
-        // The writer the copy was made with: copies filed before it was
-        // recorded were all written as `legacy`.
-        let recorded = m.writer.clone().unwrap_or_else(|| PdfWriter::Legacy.name());
-        let writer = PdfWriter::from_name(&recorded);
-        let render = || -> Result<(crate::Laid, Vec<u8>, Option<Vec<u8>>)> {
-            let bulletin = crate::model::parse(&input)?;
-            let laid = engine.layout_bulletin(bulletin, template?)?;
-            let pdf = output::write(
-                &laid,
-                Output::Pdf { pdfa: m.pdfa },
-                Writer::Pdf(writer.unwrap_or_default()),
-            )?;
-            let ofd = match &m.ofd {
-                Some(_) => Some(output::write(&laid, Output::Ofd, Writer::Ofd)?),
-                None => None,
-            };
-            Ok((laid, pdf, ofd))
-        };
-        let (laid, pdf, ofd) = match render() {
-            Ok(x) => x,
-            Err(e) => return failed(format!("无法重新排版：{e}")),
+        let laid = match crate::model::parse(&input)
+            .and_then(|bulletin| engine.layout_bulletin(bulletin, template?))
+        {
+            Ok(laid) => laid,
+            Err(e) => return Rerender::failed(format!("无法重新排版：{e}")),
         };
         let mut same = true;
-        if laid.template.sha256 != m.template.sha256 {
+        if !same_template.unwrap_or(laid.template.sha256 == m.template.sha256) {
             same = false;
             notes.push(format!("模板 {} 与归档时不同", m.template.name));
         }
@@ -427,41 +451,69 @@ impl Archive {
                 m.tool.name, m.tool.version, tool.name, tool.version
             ));
         }
-        let layout_same = m
-            .layout_sha256
-            .as_ref()
-            .map(|sha| *sha == sha256_hex(laid.layout.dump().as_bytes()));
-        let identical = match writer {
-            Some(_) => {
-                let pdf_same = sha256_hex(&pdf) == m.pdf.sha256;
-                let ofd_same = match (&m.ofd, &ofd) {
-                    (Some(rec), Some(o)) => sha256_hex(o) == rec.sha256,
-                    _ => true,
-                };
-                if !ofd_same {
-                    notes.push(format!("{OFD_FILE} 重新排版后不同"));
-                }
-                pdf_same && ofd_same
-            }
-            None => {
-                // The bytes cannot be made again: compare the layout.
-                notes.push(format!(
-                    "PDF 的写出方式“{recorded}”本程序不再支持，无法逐字节比较；{}",
-                    match layout_same {
-                        Some(true) => "已比较版面：与归档时相同",
-                        Some(false) => "已比较版面：与归档时不同",
-                        None => "清单中没有版面摘要，无法比较",
+        // The layout, where a fingerprint this program can make was recorded.
+        let layout_same = m.layout.as_ref().and_then(|f| {
+            output::fingerprint_of(f.version, &laid.layout).map(|now| now.sha256 == f.sha256)
+        });
+        let mut outputs = Vec::new();
+        for o in &m.outputs {
+            let kind = match o.file.as_str() {
+                PDF_FILE => Output::Pdf { pdfa: m.pdfa },
+                _ => Output::Ofd,
+            };
+            let check = |compared, same| OutputCheck {
+                file: o.file.clone(),
+                writer: o.writer.clone(),
+                compared,
+                same,
+            };
+            match Writer::from_name(&o.writer) {
+                Some(writer) => match output::write(&laid, kind, writer) {
+                    Ok(bytes) => {
+                        let same_bytes = sha256_hex(&bytes) == o.sha256;
+                        if !same_bytes {
+                            notes.push(format!("{} 重新排版后字节不同", o.file));
+                        }
+                        outputs.push(check(Compared::Bytes, same_bytes));
                     }
-                ));
-                layout_same == Some(true)
+                    Err(e) => return Rerender::failed(format!("{} 无法写出：{e}", o.file)),
+                },
+                None => {
+                    // The bytes cannot be made again: compare the layout.
+                    notes.push(format!(
+                        "{} 的写出方式“{}”本程序已不再有，无法逐字节比较；{}",
+                        o.file,
+                        o.writer,
+                        match layout_same {
+                            Some(true) => "已比较版面：与归档时相同",
+                            Some(false) => "已比较版面：与归档时不同",
+                            None => "清单中没有本程序能比较的版面摘要，以文件哈希核对",
+                        }
+                    ));
+                    outputs.push(match layout_same {
+                        Some(same) => check(Compared::Layout, same),
+                        None => check(Compared::Hashes, false),
+                    });
+                }
             }
-        };
-        if layout_same == Some(false) && writer.is_some() {
+        }
+        if layout_same == Some(false) && outputs.iter().any(|o| o.compared == Compared::Bytes) {
             notes.push("版面与归档时不同".into());
         }
+        let compared = outputs
+            .iter()
+            .map(|o| o.compared)
+            .max()
+            .unwrap_or(Compared::Hashes);
+        let identical = outputs.iter().any(|o| o.compared != Compared::Hashes)
+            && outputs
+                .iter()
+                .all(|o| o.compared == Compared::Hashes || o.same);
         Rerender {
+            outputs,
+            compared,
             identical,
-            by_layout: writer.is_none(),
+            rules_changed: None,
             same_inputs: same,
             failed: false,
             notes,

@@ -8,7 +8,8 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 use clap::{ArgGroup, Args, Subcommand};
 use jianbao::archive::{
-    Archive, CopyQuery, Correction, Filter, IssueOptions, NextNote, Status, VerifyReport,
+    Archive, Compared, CopyQuery, Correction, Filter, IssueOptions, NextNote, OutputCheck,
+    Rerender, Status, VerifyReport,
 };
 use jianbao::model::Date;
 use jianbao::Engine;
@@ -197,9 +198,9 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
     }
     outln!("  编号：{}", m.id())?;
     outln!("  目录：{}", filed.dir.display())?;
-    outln!("  PDF：{}", filed.dir.join(&m.pdf.file).display())?;
-    outln!("  PDF SHA-256：{}", m.pdf.sha256)?;
-    if let Some(o) = &m.ofd {
+    outln!("  PDF：{}", filed.dir.join(&m.pdf().file).display())?;
+    outln!("  PDF SHA-256：{}", m.pdf().sha256)?;
+    if let Some(o) = m.ofd() {
         outln!("  OFD：{}", filed.dir.join(&o.file).display())?;
         outln!("  OFD SHA-256：{}", o.sha256)?;
     }
@@ -368,6 +369,10 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
     match &d.manifest {
         Some(m) => {
             outln!("  程序：      {} {}", m.tool.name, m.tool.version)?;
+            outln!("  排版规则：  第 {} 版", m.rules)?;
+            for o in &m.outputs {
+                outln!("  {}：写出方式 {}", o.file, o.writer)?;
+            }
             outln!(
                 "  模板：      {}（{}，SHA-256 {}）",
                 m.template.name,
@@ -406,6 +411,34 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What re-rendering a copy showed, in a few words.
+fn rerender_summary(r: &Rerender) -> String {
+    let word = |o: &OutputCheck| match (o.compared, o.same) {
+        (Compared::Bytes, true) => "逐字节相同",
+        (Compared::Bytes, false) => "字节不同",
+        (Compared::Layout, true) => "版面相同（字节无法比较）",
+        (Compared::Layout, false) => "版面不同",
+        (Compared::Hashes, _) => "未比较，以哈希核对",
+    };
+    if r.failed {
+        return "失败".into();
+    }
+    if r.rules_changed.is_some() {
+        return "未比较：排版规则已变，以哈希核对".into();
+    }
+    let words: Vec<&str> = r.outputs.iter().map(word).collect();
+    if words.windows(2).all(|w| w[0] == w[1]) {
+        words.first().copied().unwrap_or("未比较").to_string()
+    } else {
+        r.outputs
+            .iter()
+            .zip(&words)
+            .map(|(o, w)| format!("{} {w}", o.file))
+            .collect::<Vec<_>>()
+            .join("，")
+    }
+}
+
 fn print_report(report: &VerifyReport) -> std::io::Result<()> {
     for c in &report.copies {
         let id = c.id.as_deref().unwrap_or("            ");
@@ -417,19 +450,8 @@ fn print_report(report: &VerifyReport) -> std::io::Result<()> {
             line.push_str(&format!("  更正本，取代 {old}（{reason}）"));
         }
         if let Some(r) = &c.rerender {
-            line.push_str(if r.by_layout && !r.failed {
-                if r.identical {
-                    "  重新排版：版面相同（字节无法比较）"
-                } else {
-                    "  重新排版：版面不同"
-                }
-            } else if r.identical {
-                "  重新排版：逐字节相同"
-            } else if r.failed {
-                "  重新排版：失败"
-            } else {
-                "  重新排版：字节不同"
-            });
+            line.push_str("  重新排版：");
+            line.push_str(&rerender_summary(r));
         }
         outln!("{line}")?;
         for p in &c.problems {
@@ -458,19 +480,23 @@ fn print_report(report: &VerifyReport) -> std::io::Result<()> {
         .filter_map(|c| c.rerender.as_ref())
         .collect();
     if !rerendered.is_empty() {
+        let (mut same, mut by_layout, mut differ, mut failed, mut hashes) = (0, 0, 0, 0, 0);
+        for r in &rerendered {
+            let by = |c: Compared| r.outputs.iter().any(|o| o.compared == c);
+            if r.failed {
+                failed += 1;
+            } else if r.identical {
+                same += 1;
+                by_layout += usize::from(by(Compared::Layout));
+            } else if !by(Compared::Bytes) && !by(Compared::Layout) {
+                hashes += 1;
+            } else {
+                differ += 1;
+            }
+        }
         outln!(
-            "重新排版 {} 份：相同 {}（其中只比较版面 {}），不同 {}，失败 {}",
+            "重新排版 {} 份：相同 {same}（其中只比较版面 {by_layout}），不同 {differ}，失败 {failed}，只核对哈希 {hashes}",
             rerendered.len(),
-            rerendered.iter().filter(|r| r.identical).count(),
-            rerendered
-                .iter()
-                .filter(|r| r.identical && r.by_layout)
-                .count(),
-            rerendered
-                .iter()
-                .filter(|r| !r.identical && !r.failed)
-                .count(),
-            rerendered.iter().filter(|r| r.failed).count(),
         )?;
     }
     if let Some((seq, sha)) = &report.head {

@@ -14,12 +14,20 @@
 //! | [`Output::SvgPage`] | `svg/` | one page as SVG, for the web page's previews |
 //!
 //! A writer is what an artefact's bytes depend on besides the layout and the
-//! font files: the archive records it with every file it keeps, so that a
-//! copy can be written again byte for byte.
+//! font files: the version of jianbao's code and of every crate that decides
+//! bytes (`deps.rs`). The archive records it with every file it keeps, so
+//! that a copy can be written again byte for byte; a writer this program no
+//! longer has is compared by the layout's [`fingerprint`], a hash of a frozen
+//! canonical text of the layout (`fingerprint.rs`), apart from the
+//! `Layout::dump` that tests and people read.
 
+pub mod deps;
+mod fingerprint;
 pub mod ofd;
 pub mod pdf;
 pub mod svg;
+
+pub use fingerprint::{fingerprint, fingerprint_of, Fingerprint};
 
 use crate::error::{Error, Result};
 use crate::Laid;
@@ -65,8 +73,8 @@ impl Output {
 pub enum Writer {
     /// A PDF writer.
     Pdf(pdf::PdfWriter),
-    /// The OFD writer.
-    Ofd,
+    /// An OFD writer.
+    Ofd(ofd::OfdWriter),
     /// The SVG writer of previews (never filed).
     Svg,
 }
@@ -76,8 +84,31 @@ impl Writer {
     pub fn current(output: Output) -> Writer {
         match output {
             Output::Pdf { .. } => Writer::Pdf(pdf::PdfWriter::CURRENT),
-            Output::Ofd => Writer::Ofd,
+            Output::Ofd => Writer::Ofd(ofd::OfdWriter::CURRENT),
             Output::SvgPage(_) => Writer::Svg,
+        }
+    }
+
+    /// The name the archive records: the kind of output, the writer's
+    /// version and every crate its bytes depend on, e.g.
+    /// `pdf/jianbao-1/libdeflate-1.26/6/allsorts-0.17.2/lopdf-0.44.0/miniz_oxide-0.9.1`.
+    pub fn name(&self) -> String {
+        match self {
+            Writer::Pdf(w) => format!("pdf/{}", w.name()),
+            Writer::Ofd(w) => format!("ofd/{}", w.name()),
+            Writer::Svg => "svg/1".into(),
+        }
+    }
+
+    /// The writer of a recorded name, if this program can still write it
+    /// (the same version, built with the same crates).
+    pub fn from_name(name: &str) -> Option<Writer> {
+        let (kind, rest) = name.split_once('/')?;
+        match kind {
+            "pdf" => pdf::PdfWriter::from_name(rest).map(Writer::Pdf),
+            "ofd" => ofd::OfdWriter::from_name(rest).map(Writer::Ofd),
+            "svg" => (rest == "1").then_some(Writer::Svg),
+            _ => None,
         }
     }
 }
@@ -108,7 +139,7 @@ pub fn write_cached(laid: &Laid, output: Output, writer: Writer, cache: &Cache) 
             &laid.fonts,
             pdf::RenderOptions { pdfa, writer },
         ),
-        (Output::Ofd, Writer::Ofd) => ofd::render(&laid.layout, &laid.fonts),
+        (Output::Ofd, Writer::Ofd(_)) => ofd::render(&laid.layout, &laid.fonts),
         (Output::SvgPage(n), Writer::Svg) => {
             svg::page_with(&laid.layout, &laid.fonts, n, &cache.outlines).map(String::into_bytes)
         }
@@ -116,5 +147,23 @@ pub fn write_cached(laid: &Laid, output: Output, writer: Writer, cache: &Cache) 
             output: output.name(),
             message: format!("写出方式 {writer:?} 不能写这种文件"),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writer_names_say_the_output_and_round_trip() {
+        for output in [Output::Pdf { pdfa: true }, Output::Ofd, Output::SvgPage(0)] {
+            let w = Writer::current(output);
+            let name = w.name();
+            assert!(name.starts_with(output.extension()), "{name}");
+            assert_eq!(Writer::from_name(&name), Some(w));
+        }
+        assert_eq!(Writer::from_name("jianbao-1/libdeflate-1.26/6"), None);
+        assert_eq!(Writer::from_name("ofd"), None);
+        assert_eq!(Writer::from_name("png/1"), None);
     }
 }

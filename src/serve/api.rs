@@ -549,7 +549,7 @@ async fn issue(
             "pages": m.pages,
             "sequence": m.sequence,
             "issued_at": m.issued_at,
-            "pdf_sha256": m.pdf.sha256,
+            "pdf_sha256": m.pdf().sha256,
             "warnings": filed.warnings,
             "notices": filed.notices,
             "notes": filed.notes,

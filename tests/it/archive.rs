@@ -1020,6 +1020,9 @@ fn a_template_file_is_kept_with_the_copy_and_rerenders_after_it_moved() {
         "{}",
         stdout(&o)
     );
+    // Nothing changed: the kept template is the one filed (issue 23, item 13:
+    // every copy with a template file was said to have another template).
+    assert!(!stdout(&o).contains("与归档时不同"), "{}", stdout(&o));
     // The kept template is checked like the other files.
     set_writable(&copy.join("template.toml"));
     fs::write(copy.join("template.toml"), kept.replace("centre", "none")).unwrap();
@@ -1142,22 +1145,36 @@ fn issue_records_the_writer_and_layout_and_files_an_ofd_beside_the_pdf() {
     let copy = issued_dir(d, &o);
     let manifest: Value =
         serde_json::from_slice(&fs::read(copy.join("manifest.json")).unwrap()).unwrap();
+    // Every output with its writer, the layout's fingerprint and rules.
+    use jianbao::output::{Output, Writer};
+    let outputs = manifest["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), 2, "{manifest}");
+    assert_eq!(outputs[0]["file"], "issued.pdf");
     assert_eq!(
-        manifest["writer"].as_str(),
-        Some(jianbao::output::pdf::PdfWriter::CURRENT.name().as_str()),
-        "{manifest}"
+        outputs[0]["writer"].as_str(),
+        Some(Writer::current(Output::Pdf { pdfa: true }).name().as_str())
     );
     assert!(
-        manifest["writer"]
+        outputs[0]["writer"]
             .as_str()
-            .is_some_and(|w| w.starts_with("jianbao-")),
+            .is_some_and(|w| w.starts_with("pdf/jianbao-") && w.contains("/allsorts-")),
         "{manifest}"
     );
-    assert_eq!(manifest["layout_sha256"].as_str().map(str::len), Some(64));
+    assert_eq!(outputs[1]["file"], "issued.ofd");
+    assert_eq!(
+        outputs[1]["writer"].as_str(),
+        Some(Writer::current(Output::Ofd).name().as_str())
+    );
+    assert_eq!(manifest["rules"], jianbao::layout::RULES);
+    assert_eq!(manifest["layout"]["version"], 1);
+    assert_eq!(
+        manifest["layout"]["sha256"].as_str().map(str::len),
+        Some(64)
+    );
+    assert!(manifest.get("writer").is_none() && manifest.get("pdf").is_none());
     let ofd = fs::read(copy.join("issued.ofd")).unwrap();
     assert!(ofd.starts_with(b"PK"), "an OFD is a ZIP package");
-    assert_eq!(manifest["ofd"]["file"], "issued.ofd");
-    assert_eq!(manifest["ofd"]["bytes"], ofd.len() as u64);
+    assert_eq!(outputs[1]["bytes"], ofd.len() as u64);
     // Re-rendered, both files come out the same.
     let o = expect(d, &["archive", "verify", "--rerender"], 0);
     assert!(
@@ -1205,4 +1222,42 @@ fn new_says_when_a_name_is_new_to_the_archive() {
     );
     let v: Value = serde_json::from_slice(&fs::read(d.join("b.json")).unwrap()).unwrap();
     assert_eq!(v["masthead"]["issue"], 1);
+}
+
+#[test]
+fn a_copy_filed_under_other_layout_rules_is_proved_by_its_hashes() {
+    // The layout rules change (layout::RULES): a copy filed under the old
+    // ones would not lay out the same again, and that is not a failure.
+    let (t, copy) = archive_with_example("rules");
+    let d = t.path();
+    let path = copy.join("manifest.json");
+    let mut m: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    let filed = jianbao::layout::RULES + 1;
+    m["rules"] = filed.into();
+    set_writable(&path);
+    fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    // As if it had been filed so: the index is rebuilt from the files.
+    fs::remove_file(d.join("archive/index.sqlite")).unwrap();
+    let o = expect(d, &["archive", "verify", "--rerender"], 0);
+    let out = stdout(&o);
+    assert!(
+        out.contains("完好") && out.contains("重新排版：未比较：排版规则已变，以哈希核对"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "排版规则自归档以来已经改变（归档时第 {filed} 版，本程序第 {} 版）",
+            jianbao::layout::RULES
+        )),
+        "{out}"
+    );
+    assert!(out.contains("失败 0，只核对哈希 1"), "{out}");
+    // Its hashes are still checked.
+    let pdf = copy.join("issued.pdf");
+    set_writable(&pdf);
+    let mut bytes = fs::read(&pdf).unwrap();
+    bytes.push(b'\n');
+    fs::write(&pdf, bytes).unwrap();
+    let o = expect(d, &["archive", "verify", "--rerender"], 1);
+    assert!(stdout(&o).contains("issued.pdf 已改动"), "{}", stdout(&o));
 }

@@ -91,7 +91,7 @@ fn expand(delta: &str) -> Vec<f64> {
 
 fn render_ofd(json: &[u8]) -> (Laid, Vec<u8>) {
     let laid = layout(json);
-    let ofd = jianbao::output::write(&laid, Output::Ofd, Writer::Ofd)
+    let ofd = jianbao::output::write(&laid, Output::Ofd, Writer::current(Output::Ofd))
         .unwrap_or_else(|e| panic!("OFD render failed: {e}"));
     (laid, ofd)
 }
@@ -668,7 +668,7 @@ fn a_guide_frame_is_a_closed_path_around_the_layouts_rectangle() {
             _ => None,
         })
         .expect("the template asks for a frame");
-    let ofd = jianbao::output::write(&laid, Output::Ofd, Writer::Ofd).unwrap();
+    let ofd = jianbao::output::write(&laid, Output::Ofd, Writer::current(Output::Ofd)).unwrap();
     let doc = open_doc(&ofd);
     let p = roxmltree::Document::parse(&doc.pages[0].1).unwrap();
     let path = all(p.root_element(), "PathObject")

@@ -33,9 +33,48 @@ pub use fonts::{OfficeName, OFFICE_NAMES};
 use crate::error::Result;
 use crate::fonts::{FaceId, FontSet};
 use crate::layout::{Bookmark, Layout};
+use crate::output::deps;
 
 use fonts::Embedded;
 use xml::{mm, Xml};
+
+/// The version of the OFD writer's output: any change to the bytes it
+/// writes for a layout is a new number here (copies made by the old one are
+/// then compared by their layout).
+pub const VERSION: u32 = 0;
+
+/// What else the OFD's bytes depend on: allsorts (every face is subset by
+/// it), miniz_oxide (the package's parts are deflated through flate2).
+const DEPS: [deps::Dependency; 2] = [deps::ALLSORTS, deps::MINIZ_OXIDE];
+
+/// What the name of the OFDs filed before their writer was recorded (`0`)
+/// stands for: the crates every such copy was made with.
+const UNNAMED_DEPS: &str = "/allsorts-0.17.2/miniz_oxide-0.9.1";
+
+/// The OFD writer, as the archive records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OfdWriter(());
+
+impl OfdWriter {
+    /// The writer of this program.
+    pub const CURRENT: OfdWriter = OfdWriter(());
+
+    /// The name the archive records (after `ofd/`): the version and the
+    /// crates, `0/allsorts-0.17.2/miniz_oxide-0.9.1`.
+    pub fn name(self) -> String {
+        deps::name(&VERSION.to_string(), &DEPS)
+    }
+
+    /// The writer of a recorded name, if this program can still write it.
+    pub fn from_name(name: &str) -> Option<OfdWriter> {
+        let full = if name.contains('/') {
+            name.to_string()
+        } else {
+            format!("{name}{UNNAMED_DEPS}")
+        };
+        (full == OfdWriter::CURRENT.name()).then_some(OfdWriter::CURRENT)
+    }
+}
 
 /// The document's folder in the package.
 const DOC: &str = "Doc_0";
@@ -277,6 +316,18 @@ mod tests {
             y: 72.0,
             children,
         }
+    }
+
+    #[test]
+    fn writer_names_spell_out_the_crates() {
+        let name = OfdWriter::CURRENT.name();
+        assert!(name.starts_with(&format!("{VERSION}/allsorts-")), "{name}");
+        assert_eq!(OfdWriter::from_name(&name), Some(OfdWriter::CURRENT));
+        assert_eq!(OfdWriter::from_name("9"), None);
+        assert_eq!(
+            OfdWriter::from_name(&name.replace("allsorts-", "allsorts-9")),
+            None
+        );
     }
 
     #[test]

@@ -7,6 +7,8 @@ use std::io::Write;
 
 use lopdf::{Object, Stream};
 
+use crate::output::deps;
+
 /// How the streams of a PDF are compressed. A copy's bytes depend on it, so
 /// the archive records it (manifest `writer`) and a re-render uses the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,12 +30,18 @@ pub enum PdfWriter {
 /// one are compared by their layout rather than reported as changed.
 pub const DIRECT: u32 = 1;
 
-/// The version of the `libdeflater` crate, which builds the libdeflate it
-/// ships (Cargo.lock pins it; a test checks the two agree). Its output may
-/// change with its version, so the version is part of the writer's name:
-/// updating the crate means a new name here, and copies written by the old
-/// one are then compared by their layout.
-pub const LIBDEFLATE: &str = "1.26";
+/// The version of libdeflate (`output::deps`); part of the writers' names.
+pub const LIBDEFLATE: &str = deps::LIBDEFLATE.version;
+
+/// What else the direct writer's bytes depend on, in the order its name
+/// gives them: allsorts (faces with subroutines), lopdf (the objects and
+/// their streams), miniz_oxide (lopdf's object and cross-reference streams).
+const DIRECT_DEPS: [deps::Dependency; 3] = [deps::ALLSORTS, deps::LOPDF, deps::MINIZ_OXIDE];
+
+/// What names recorded before they spelled out [`DIRECT_DEPS`] stand for
+/// (`jianbao-1/libdeflate-1.26/6`, filed by versions before 0.2): the
+/// versions every such copy was made with.
+const UNNAMED_DEPS: &str = "/allsorts-0.17.2/lopdf-0.44.0/miniz_oxide-0.9.1";
 
 /// The level of [`PdfWriter::CURRENT`]: measured on the example and the
 /// 60-page bench bulletin (bench/peer.py), see README, Performance. Level 6
@@ -47,29 +55,43 @@ impl PdfWriter {
     /// The writer new copies are made with.
     pub const CURRENT: PdfWriter = PdfWriter::Direct(CURRENT_LEVEL);
 
-    /// The name the archive records: `legacy`, `libdeflate-1.26/9` (printpdf's
-    /// document), or `jianbao-1/libdeflate-1.26/9` (the direct writer).
+    /// The name the archive records (after `pdf/`): `legacy`,
+    /// `libdeflate-1.26/9` (printpdf's document), or
+    /// `jianbao-1/libdeflate-1.26/6/allsorts-0.17.2/lopdf-0.44.0/miniz_oxide-0.9.1`
+    /// (the direct writer at level 6, and the crates its bytes depend on).
     pub fn name(self) -> String {
         match self {
             PdfWriter::Legacy => "legacy".into(),
             PdfWriter::Libdeflate(level) => format!("libdeflate-{LIBDEFLATE}/{level}"),
-            PdfWriter::Direct(level) => format!("jianbao-{DIRECT}/libdeflate-{LIBDEFLATE}/{level}"),
+            PdfWriter::Direct(level) => deps::name(
+                &format!("jianbao-{DIRECT}/libdeflate-{LIBDEFLATE}/{level}"),
+                &DIRECT_DEPS,
+            ),
         }
     }
 
-    /// The writer of a recorded name, if this program can still write it.
+    /// The writer of a recorded name, if this program can still write it:
+    /// the same version of the direct writer, built with the same crates.
     pub fn from_name(name: &str) -> Option<PdfWriter> {
         if name == "legacy" {
             return Some(PdfWriter::Legacy);
         }
         let direct = format!("jianbao-{DIRECT}/");
-        let (rest, make): (&str, fn(u8) -> PdfWriter) = match name.strip_prefix(&direct) {
-            Some(rest) => (rest, PdfWriter::Direct),
-            None => (name, PdfWriter::Libdeflate),
-        };
-        let rest = rest.strip_prefix("libdeflate-")?.strip_prefix(LIBDEFLATE)?;
+        if name.starts_with(&direct) {
+            // A name recorded before the crates were spelled out stands for
+            // the versions of then.
+            let full = if name.contains("/allsorts-") {
+                name.to_string()
+            } else {
+                format!("{name}{UNNAMED_DEPS}")
+            };
+            return (1..=12).map(PdfWriter::Direct).find(|w| w.name() == full);
+        }
+        let rest = name.strip_prefix("libdeflate-")?.strip_prefix(LIBDEFLATE)?;
         let level: u8 = rest.strip_prefix('/')?.parse().ok()?;
-        (1..=12).contains(&level).then(|| make(level))
+        (1..=12)
+            .contains(&level)
+            .then_some(PdfWriter::Libdeflate(level))
     }
 }
 
@@ -155,27 +177,28 @@ mod tests {
         }
         assert_eq!(
             PdfWriter::CURRENT.name(),
-            format!("jianbao-{DIRECT}/libdeflate-{LIBDEFLATE}/{CURRENT_LEVEL}")
+            format!(
+                "jianbao-{DIRECT}/libdeflate-{LIBDEFLATE}/{CURRENT_LEVEL}/allsorts-{}/lopdf-{}/miniz_oxide-{}",
+                deps::ALLSORTS.version,
+                deps::LOPDF.version,
+                deps::MINIZ_OXIDE.version
+            )
         );
+        // Names recorded before the crates were spelled out: the crates of then.
+        let unnamed = format!("jianbao-{DIRECT}/libdeflate-{LIBDEFLATE}/6");
+        let then = PdfWriter::CURRENT.name() == format!("{unnamed}{UNNAMED_DEPS}");
+        assert_eq!(PdfWriter::from_name(&unnamed).is_some(), then);
+        // Another version of a crate is another writer.
+        let moved = PdfWriter::CURRENT
+            .name()
+            .replace("/allsorts-", "/allsorts-9");
+        assert_eq!(PdfWriter::from_name(&moved), None);
         assert_eq!(PdfWriter::from_name("jianbao-0/libdeflate-1.26/9"), None);
         assert_eq!(PdfWriter::from_name("jianbao-1/legacy"), None);
         assert_eq!(PdfWriter::from_name("libdeflate-1.26/0"), None);
         assert_eq!(PdfWriter::from_name("libdeflate-1.26/13"), None);
         assert_eq!(PdfWriter::from_name("libdeflate-1.19/9"), None);
         assert_eq!(PdfWriter::from_name("zopfli-15"), None);
-    }
-
-    #[test]
-    fn the_writer_names_the_libdeflate_that_is_built() {
-        let lock = include_str!("../../../Cargo.lock");
-        let at = lock
-            .find("name = \"libdeflater\"\nversion = \"")
-            .expect("libdeflater in Cargo.lock");
-        let version = &lock[at..].lines().nth(1).unwrap_or_default();
-        assert!(
-            version.starts_with(&format!("version = \"{LIBDEFLATE}.")),
-            "Cargo.lock has libdeflater {version}: name a new PdfWriter for it"
-        );
     }
 
     #[test]
