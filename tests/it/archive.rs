@@ -1065,11 +1065,11 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Verify, re-rendering, the one copy of the archive fixture `fixture`
-/// (filed by an earlier version, its index rebuilt from the files): it must
-/// come out byte for byte; unless `current`, although today's writer makes
-/// other bytes of the same input. Returns the copy's manifest.
-fn a_filed_copy_rerenders_byte_for_byte(fixture: &str, current: bool) -> Value {
+/// The one copy of the archive fixture `fixture` (filed by an earlier
+/// version; its index is rebuilt from the files): its manifest, the layout
+/// rules it was filed under, whether today's writer makes the same PDF of
+/// its input, and what `verify --rerender` says of it (which must pass).
+fn verify_fixture(fixture: &str) -> (Value, u32, bool, String) {
     let t = TempDir::new("oldcopy");
     let d = t.path();
     copy_tree(&repo().join("tests/data").join(fixture), &d.join("archive"));
@@ -1082,44 +1082,89 @@ fn a_filed_copy_rerenders_byte_for_byte(fixture: &str, current: bool) -> Value {
         .join("2024-012");
     let manifest: Value =
         serde_json::from_slice(&fs::read(copy.join("manifest.json")).unwrap()).unwrap();
-    // Today's writer makes other bytes of the same input: the old ones can
-    // only be made again by the writer the copy was made with.
+    let rules = manifest["rules"].as_u64().unwrap_or(1) as u32;
     fs::copy(copy.join("input.json"), d.join("in.json")).unwrap();
     expect(d, &["render", "--pdfa", "in.json", "-o", "now.pdf"], 0);
     let issued = fs::read(copy.join("issued.pdf")).unwrap();
-    assert_eq!(fs::read(d.join("now.pdf")).unwrap() == issued, current);
+    let same_now = fs::read(d.join("now.pdf")).unwrap() == issued;
     let o = expect(d, &["archive", "verify", "--rerender"], 0);
     let out = stdout(&o);
-    assert!(out.contains("重新排版：逐字节相同"), "{out}");
-    assert!(out.contains("相同 1（其中只比较版面 0）"), "{out}");
-    manifest
+    assert!(
+        out.contains("完好") && out.contains("已改动 0，缺失 0"),
+        "{out}"
+    );
+    (manifest, rules, same_now, out)
 }
 
-#[test]
-fn a_copy_filed_before_writers_were_recorded_rerenders_byte_for_byte() {
-    // tests/data/archive-legacy: a copy filed by the version before the
-    // manifest recorded its PDF writer (lopdf's deflate, level 9).
-    let manifest = a_filed_copy_rerenders_byte_for_byte("archive-legacy", false);
-    assert!(manifest.get("writer").is_none(), "{manifest}");
-}
-
-#[test]
-fn a_copy_filed_through_printpdf_with_libdeflate_rerenders_byte_for_byte() {
-    // tests/data/archive-libdeflate: a copy filed by the version before
-    // jianbao wrote its own PDF objects (printpdf's document, libdeflate 9).
-    let manifest = a_filed_copy_rerenders_byte_for_byte("archive-libdeflate", false);
-    assert_eq!(manifest["writer"], "libdeflate-1.26/9", "{manifest}");
+/// What `verify --rerender` says of a copy filed under other layout rules.
+fn proved_by_hashes_as_the_rules_changed(rules: u32, out: &str) {
+    assert!(
+        out.contains("重新排版：未比较：排版规则已变，以哈希核对")
+            && out.contains(&format!(
+                "归档时第 {rules} 版，本程序第 {} 版",
+                jianbao::layout::RULES
+            ))
+            && out.contains("只核对哈希 1"),
+        "{out}"
+    );
 }
 
 #[test]
 fn a_copy_filed_by_the_direct_writer_rerenders_byte_for_byte() {
     // tests/data/archive-direct: a copy filed by jianbao's own writer, the
-    // current one when it was filed. A change to the direct writer's bytes
-    // without a new `output::pdf::deflate::DIRECT` fails here.
-    let manifest = a_filed_copy_rerenders_byte_for_byte("archive-direct", true);
+    // current one. A change to the writer's bytes without a new writer name
+    // (output::pdf::deflate::DIRECT, a crate of output/deps.rs) fails here.
+    let (manifest, rules, same_now, out) = verify_fixture("archive-direct");
     assert_eq!(
-        manifest["writer"], "jianbao-1/libdeflate-1.26/6",
-        "{manifest}"
+        rules,
+        jianbao::layout::RULES,
+        "the layout rules changed: file tests/data/archive-direct again under the new rules \
+         (ARCHITECTURE.md, Filed copies are proved again)"
+    );
+    assert_eq!(manifest["writer"], "jianbao-1/libdeflate-1.26/6");
+    assert!(
+        same_now,
+        "today's writer makes other bytes of the same layout"
+    );
+    assert!(out.contains("重新排版：逐字节相同"), "{out}");
+    assert!(out.contains("相同 1（其中只比较版面 0）"), "{out}");
+}
+
+#[test]
+fn a_copy_filed_before_writers_were_recorded_is_proved_by_its_hashes() {
+    // tests/data/archive-legacy: filed through printpdf before the manifest
+    // recorded a writer or a layout. printpdf is gone: the copy cannot be
+    // written again nor its layout compared; its files' hashes prove it.
+    let (manifest, rules, same_now, out) = verify_fixture("archive-legacy");
+    assert!(manifest.get("writer").is_none() && manifest.get("layout_sha256").is_none());
+    assert!(!same_now, "today's writer makes other bytes");
+    if rules != jianbao::layout::RULES {
+        return proved_by_hashes_as_the_rules_changed(rules, &out);
+    }
+    assert!(
+        out.contains("重新排版：未比较，以哈希核对")
+            && out.contains("写出方式“pdf/legacy”本程序已不再有")
+            && out.contains("清单中没有本程序能比较的版面摘要")
+            && out.contains("相同 0（其中只比较版面 0），不同 0，失败 0，只核对哈希 1"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_copy_filed_through_printpdf_with_libdeflate_is_compared_by_its_layout() {
+    // tests/data/archive-libdeflate: printpdf's document with libdeflate 9,
+    // and the layout's hash. printpdf is gone: the layout is compared.
+    let (manifest, rules, same_now, out) = verify_fixture("archive-libdeflate");
+    assert_eq!(manifest["writer"], "libdeflate-1.26/9", "{manifest}");
+    assert!(!same_now, "today's writer makes other bytes");
+    if rules != jianbao::layout::RULES {
+        return proved_by_hashes_as_the_rules_changed(rules, &out);
+    }
+    assert!(
+        out.contains("重新排版：版面相同（字节无法比较）")
+            && out.contains("写出方式“pdf/libdeflate-1.26/9”本程序已不再有")
+            && out.contains("相同 1（其中只比较版面 1）"),
+        "{out}"
     );
 }
 
@@ -1127,12 +1172,15 @@ fn a_copy_filed_by_the_direct_writer_rerenders_byte_for_byte() {
 fn a_copy_filed_with_an_ofd_rerenders_byte_for_byte() {
     // tests/data/archive-ofd: `issue --ofd` of the direct writer's fixture
     // input, filed before the OFD's writer was recorded (ofd/zip.rs, flate2).
-    let manifest = a_filed_copy_rerenders_byte_for_byte("archive-ofd", true);
+    let (manifest, rules, same_now, out) = verify_fixture("archive-ofd");
     assert_eq!(manifest["ofd"]["file"], "issued.ofd", "{manifest}");
-    assert_eq!(
-        manifest["writer"], "jianbao-1/libdeflate-1.26/6",
-        "{manifest}"
-    );
+    assert_eq!(manifest["writer"], "jianbao-1/libdeflate-1.26/6");
+    if rules != jianbao::layout::RULES {
+        return proved_by_hashes_as_the_rules_changed(rules, &out);
+    }
+    assert!(same_now);
+    assert!(out.contains("重新排版：逐字节相同"), "{out}");
+    assert!(out.contains("相同 1（其中只比较版面 0）"), "{out}");
 }
 
 #[test]

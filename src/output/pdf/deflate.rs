@@ -3,26 +3,17 @@
 //! the archive as a [`PdfWriter`] so that a copy can be written again byte for
 //! byte.
 
-use std::io::Write;
-
 use lopdf::{Object, Stream};
 
 use crate::output::deps;
 
-/// How the streams of a PDF are compressed. A copy's bytes depend on it, so
-/// the archive records it (manifest `writer`) and a re-render uses the same.
+/// The PDF writer: jianbao's own objects (version [`DIRECT`]) with their
+/// streams compressed by libdeflate at a level. A copy's bytes depend on it,
+/// so the archive records it and a re-render uses the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PdfWriter {
-    /// Every copy filed before the manifest recorded a writer: what lopdf's
-    /// own `Document::compress` writes (flate2 with miniz_oxide at level 9,
-    /// kept only when it saves more than 19 bytes).
-    Legacy,
-    /// Copies filed with printpdf's document and libdeflate (the version
-    /// [`LIBDEFLATE`] names) at the given level.
-    Libdeflate(u8),
-    /// jianbao's own PDF objects (version [`DIRECT`]) with libdeflate at the
-    /// given level: the current writer.
-    Direct(u8),
+pub struct PdfWriter {
+    /// The libdeflate level, 1–12.
+    level: u8,
 }
 
 /// The version of the direct writer's output: any change to the bytes it
@@ -53,45 +44,37 @@ const CURRENT_LEVEL: u8 = 6;
 
 impl PdfWriter {
     /// The writer new copies are made with.
-    pub const CURRENT: PdfWriter = PdfWriter::Direct(CURRENT_LEVEL);
+    pub const CURRENT: PdfWriter = PdfWriter {
+        level: CURRENT_LEVEL,
+    };
 
-    /// The name the archive records (after `pdf/`): `legacy`,
-    /// `libdeflate-1.26/9` (printpdf's document), or
-    /// `jianbao-1/libdeflate-1.26/6/allsorts-0.17.2/lopdf-0.44.0/miniz_oxide-0.9.1`
-    /// (the direct writer at level 6, and the crates its bytes depend on).
+    /// The name the archive records (after `pdf/`): the direct writer's
+    /// version, libdeflate's and the level, then the other crates its bytes
+    /// depend on:
+    /// `jianbao-1/libdeflate-1.26/6/allsorts-0.17.2/lopdf-0.44.0/miniz_oxide-0.9.1`.
     pub fn name(self) -> String {
-        match self {
-            PdfWriter::Legacy => "legacy".into(),
-            PdfWriter::Libdeflate(level) => format!("libdeflate-{LIBDEFLATE}/{level}"),
-            PdfWriter::Direct(level) => deps::name(
-                &format!("jianbao-{DIRECT}/libdeflate-{LIBDEFLATE}/{level}"),
-                &DIRECT_DEPS,
-            ),
-        }
+        deps::name(
+            &format!("jianbao-{DIRECT}/libdeflate-{LIBDEFLATE}/{}", self.level),
+            &DIRECT_DEPS,
+        )
     }
 
     /// The writer of a recorded name, if this program can still write it:
     /// the same version of the direct writer, built with the same crates.
+    /// Names of writers this program no longer has (`legacy`,
+    /// `libdeflate-1.26/9`: printpdf's document, removed in version 0.2)
+    /// give `None`.
     pub fn from_name(name: &str) -> Option<PdfWriter> {
-        if name == "legacy" {
-            return Some(PdfWriter::Legacy);
-        }
-        let direct = format!("jianbao-{DIRECT}/");
-        if name.starts_with(&direct) {
-            // A name recorded before the crates were spelled out stands for
-            // the versions of then.
-            let full = if name.contains("/allsorts-") {
-                name.to_string()
-            } else {
-                format!("{name}{UNNAMED_DEPS}")
-            };
-            return (1..=12).map(PdfWriter::Direct).find(|w| w.name() == full);
-        }
-        let rest = name.strip_prefix("libdeflate-")?.strip_prefix(LIBDEFLATE)?;
-        let level: u8 = rest.strip_prefix('/')?.parse().ok()?;
+        // A name recorded before the crates were spelled out stands for
+        // the versions of then.
+        let full = if name.contains("/allsorts-") {
+            name.to_string()
+        } else {
+            format!("{name}{UNNAMED_DEPS}")
+        };
         (1..=12)
-            .contains(&level)
-            .then_some(PdfWriter::Libdeflate(level))
+            .map(|level| PdfWriter { level })
+            .find(|w| w.name() == full)
     }
 }
 
@@ -99,19 +82,6 @@ impl Default for PdfWriter {
     fn default() -> Self {
         PdfWriter::CURRENT
     }
-}
-
-/// Deflate `content` in the zlib format as lopdf does (flate2, miniz_oxide,
-/// level 9); `None` when it does not save more than 19 bytes (the length of
-/// `/Filter /FlateDecode`).
-fn deflate_legacy(content: &[u8]) -> Option<Vec<u8>> {
-    let mut enc = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(content.len() / 2),
-        flate2::Compression::best(),
-    );
-    enc.write_all(content).ok()?;
-    let out = enc.finish().ok()?;
-    (out.len() + 19 < content.len()).then_some(out)
 }
 
 /// Deflate `content` in the zlib format with libdeflate; `None` as above.
@@ -127,12 +97,7 @@ fn deflate_libdeflate(content: &[u8], level: u8) -> Option<Vec<u8>> {
 /// `content` deflated as `writer` does (zlib format), `None` when that
 /// does not save more than 19 bytes and the stream stays as it is.
 pub fn deflate(content: &[u8], writer: PdfWriter) -> Option<Vec<u8>> {
-    match writer {
-        PdfWriter::Legacy => deflate_legacy(content),
-        PdfWriter::Libdeflate(level) | PdfWriter::Direct(level) => {
-            deflate_libdeflate(content, level)
-        }
-    }
+    deflate_libdeflate(content, writer.level)
 }
 
 /// Compress every stream of `doc` that may be compressed and is not yet, on
@@ -167,10 +132,8 @@ mod tests {
     #[test]
     fn writer_names_round_trip_and_unknown_names_are_refused() {
         for w in [
-            PdfWriter::Legacy,
-            PdfWriter::Libdeflate(1),
-            PdfWriter::Libdeflate(9),
-            PdfWriter::Direct(6),
+            PdfWriter { level: 1 },
+            PdfWriter { level: 9 },
             PdfWriter::CURRENT,
         ] {
             assert_eq!(PdfWriter::from_name(&w.name()), Some(w));
@@ -195,6 +158,9 @@ mod tests {
         assert_eq!(PdfWriter::from_name(&moved), None);
         assert_eq!(PdfWriter::from_name("jianbao-0/libdeflate-1.26/9"), None);
         assert_eq!(PdfWriter::from_name("jianbao-1/legacy"), None);
+        // printpdf's writers are gone.
+        assert_eq!(PdfWriter::from_name("legacy"), None);
+        assert_eq!(PdfWriter::from_name("libdeflate-1.26/9"), None);
         assert_eq!(PdfWriter::from_name("libdeflate-1.26/0"), None);
         assert_eq!(PdfWriter::from_name("libdeflate-1.26/13"), None);
         assert_eq!(PdfWriter::from_name("libdeflate-1.19/9"), None);
@@ -203,36 +169,16 @@ mod tests {
 
     #[test]
     fn compression_is_kept_only_when_it_pays_and_reads_back() {
-        assert!(deflate_legacy(b"short").is_none());
         assert!(deflate_libdeflate(b"short", 9).is_none());
         let long = "简报".repeat(200);
-        for out in [
-            deflate_legacy(long.as_bytes()).unwrap(),
-            deflate_libdeflate(long.as_bytes(), CURRENT_LEVEL).unwrap(),
-        ] {
+        {
+            let out = deflate_libdeflate(long.as_bytes(), CURRENT_LEVEL).unwrap();
             assert!(out.len() + 19 < long.len());
             let mut back = Vec::new();
             std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&out[..]), &mut back)
                 .unwrap();
             assert_eq!(back, long.as_bytes());
         }
-    }
-
-    #[test]
-    fn legacy_is_what_lopdf_writes() {
-        let make = || {
-            let mut doc = lopdf::Document::with_version("1.7");
-            for k in 0..9u32 {
-                let content: Vec<u8> = (0..4000u32).map(|i| ((i * (k + 3)) % 251) as u8).collect();
-                doc.add_object(Stream::new(lopdf::Dictionary::new(), content));
-            }
-            doc
-        };
-        let mut ours = make();
-        let mut theirs = make();
-        compress(&mut ours, PdfWriter::Legacy);
-        theirs.compress();
-        assert_eq!(ours.objects, theirs.objects);
     }
 
     #[test]

@@ -1,16 +1,15 @@
-//! Rendering: the layout → PDF bytes. New copies are written by jianbao's
-//! own writer (`direct`); the printpdf writer (`legacy`, the only module
-//! that knows printpdf) stays for copies filed before, which are written
-//! again as they were made. Neither makes layout decisions: every position,
-//! size and colour comes from the [`Layout`]; they translate, subset fonts
-//! and write the document's metadata.
+//! PDF: the layout → PDF bytes, written by jianbao's own writer (`direct`,
+//! on lopdf's document model), which makes no layout decision: every
+//! position, size and colour comes from the [`Layout`]; it translates,
+//! subsets fonts and writes the document's metadata (`pdfa.rs` for PDF/A-2b)
+//! and compresses its streams (`deflate.rs`, with the [`PdfWriter`] a copy
+//! records).
 //!
 //! Deterministic: fonts get fixed resource names, the trailer ID is derived
 //! from the file's content, dates come from the bulletin.
 
 mod deflate;
 mod direct;
-mod legacy;
 mod pdfa;
 
 pub use deflate::PdfWriter;
@@ -23,7 +22,7 @@ use crate::fonts::FontSet;
 use crate::layout::{Bookmark, Layout};
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
-/// A writer's document, before the parts every writer adds (information,
+/// The writer's document, before the parts [`finish`] adds (information,
 /// bookmarks, PDF/A): its pages in order and its catalog.
 struct Built {
     /// The document.
@@ -136,16 +135,8 @@ fn save(doc: &mut lopdf::Document) -> Result<Vec<u8>> {
 
 /// Render `layout` to PDF bytes with the faces of `fonts`.
 pub fn render(layout: &Layout, fonts: &FontSet, opts: RenderOptions) -> Result<Vec<u8>> {
-    let (mut built, producer) = match opts.writer {
-        PdfWriter::Direct(_) => (
-            direct::document(layout, fonts, opts.writer)?,
-            format!("jianbao {}", env!("CARGO_PKG_VERSION")),
-        ),
-        PdfWriter::Legacy | PdfWriter::Libdeflate(_) => (
-            legacy::document(layout, fonts)?,
-            format!("jianbao {} (printpdf 0.12)", env!("CARGO_PKG_VERSION")),
-        ),
-    };
+    let mut built = direct::document(layout, fonts, opts.writer)?;
+    let producer = format!("jianbao {}", env!("CARGO_PKG_VERSION"));
     let Built {
         doc,
         pages,
@@ -154,7 +145,7 @@ pub fn render(layout: &Layout, fonts: &FontSet, opts: RenderOptions) -> Result<V
     finish(doc, layout, opts, pages, *catalog, &producer)
 }
 
-/// What every writer adds to its document: the information dictionary,
+/// What is added to the writer's document: the information dictionary,
 /// bookmarks, catalog entries and PDF/A parts; then the streams not yet
 /// compressed are, and the file is written with its content-derived ID.
 fn finish(
@@ -165,7 +156,7 @@ fn finish(
     catalog_id: ObjectId,
     producer: &str,
 ) -> Result<Vec<u8>> {
-    // Document information (layout.md §8.2), replacing printpdf's.
+    // Document information (layout.md §8.2).
     let info = &layout.info;
     let mut dict = Dictionary::new();
     dict.set("Title", text_string(&info.title));
@@ -178,8 +169,6 @@ fn finish(
     dict.set("ModDate", pdf_date(info.created));
     let info_id = pdf.add_object(Object::Dictionary(dict));
     pdf.trailer.set("Info", info_id);
-    // printpdf's own information dictionary (nothing for the direct writer).
-    pdfa::remove_stale_info(pdf);
 
     // Bookmarks, nested (layout.md §8.3).
     let outlines_id = pdf.new_object_id();

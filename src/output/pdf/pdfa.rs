@@ -52,26 +52,6 @@ pub fn add(
     ]
 }
 
-/// printpdf's own information dictionary, replaced by the one `render`
-/// writes, stays behind unreferenced, with an empty `/GTS_PDFXVersion` (a
-/// PDF/X claim). Remove it, so that the file holds no stale identification.
-pub fn remove_stale_info(doc: &mut lopdf::Document) {
-    let current = doc.trailer.get(b"Info").and_then(Object::as_reference).ok();
-    let stale: Vec<lopdf::ObjectId> = doc
-        .objects
-        .iter()
-        .filter(|(id, o)| {
-            Some(**id) != current
-                && o.as_dict()
-                    .is_ok_and(|d| d.has(b"GTS_PDFXVersion") && !d.has(b"Type"))
-        })
-        .map(|(id, _)| *id)
-        .collect();
-    for id in stale {
-        doc.objects.remove(&id);
-    }
-}
-
 fn literal(s: &str) -> Object {
     Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
 }
