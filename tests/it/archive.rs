@@ -1169,9 +1169,11 @@ fn a_copy_filed_through_printpdf_with_libdeflate_is_compared_by_its_layout() {
 }
 
 #[test]
-fn a_copy_filed_with_an_ofd_rerenders_byte_for_byte() {
+fn a_copy_filed_with_an_ofd_before_the_ofd_writer_changed_still_verifies() {
     // tests/data/archive-ofd: `issue --ofd` of the direct writer's fixture
-    // input, filed before the OFD's writer was recorded (ofd/zip.rs, flate2).
+    // input, filed before the OFD's writer was recorded (`ofd/0`: jianbao's
+    // own ZIP writer, since replaced by the zip crate, `ofd/1`). The PDF is
+    // written again byte for byte, the OFD compared by its layout.
     let (manifest, rules, same_now, out) = verify_fixture("archive-ofd");
     assert_eq!(manifest["ofd"]["file"], "issued.ofd", "{manifest}");
     assert_eq!(manifest["writer"], "jianbao-1/libdeflate-1.26/6");
@@ -1179,8 +1181,22 @@ fn a_copy_filed_with_an_ofd_rerenders_byte_for_byte() {
         return proved_by_hashes_as_the_rules_changed(rules, &out);
     }
     assert!(same_now);
-    assert!(out.contains("重新排版：逐字节相同"), "{out}");
-    assert!(out.contains("相同 1（其中只比较版面 0）"), "{out}");
+    assert!(
+        out.contains("重新排版：issued.pdf 逐字节相同，issued.ofd 版面相同（字节无法比较）")
+            && out.contains("issued.ofd 的写出方式“ofd/0”本程序已不再有")
+            && out.contains("相同 1（其中只比较版面 1）"),
+        "{out}"
+    );
+    // Today's OFD of the same input is another file.
+    let copy = repo().join("tests/data/archive-ofd/copies/某县工作动态-5bf4bbab/2024-012");
+    let t = TempDir::new("ofdnow");
+    let o = t.path().join("now.ofd");
+    fs::copy(copy.join("input.json"), t.path().join("in.json")).unwrap();
+    expect(t.path(), &["render", "in.json", "-o", "now.ofd"], 0);
+    assert_ne!(
+        fs::read(o).unwrap(),
+        fs::read(copy.join("issued.ofd")).unwrap()
+    );
 }
 
 #[test]
