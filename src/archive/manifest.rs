@@ -529,8 +529,11 @@ mod tests {
             m.layout.as_ref().unwrap().sha256,
             "c11e997e5336a2a1c3ff4e61d1da68f77d270e90fe986428d5baea6c5e662e43"
         );
-        let direct = Manifest::from_bytes(&fixture("archive-direct")).unwrap();
-        assert_eq!(direct.pdf(), m.pdf());
+        // A manifest of the current format reads as it was written.
+        let now = fixture("archive-direct");
+        let direct = Manifest::from_bytes(&now).unwrap();
+        assert_eq!(direct.outputs.len(), 2);
+        assert_eq!(direct.to_bytes(), now);
         // Written again, a manifest takes the current form and reads back the same.
         let again = Manifest::from_bytes(&m.to_bytes()).unwrap();
         assert_eq!(again, m);

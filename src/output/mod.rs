@@ -26,6 +26,7 @@ mod fingerprint;
 pub mod ofd;
 pub mod pdf;
 pub mod svg;
+pub mod xml;
 
 pub use fingerprint::{fingerprint, fingerprint_of, Fingerprint};
 

@@ -1110,10 +1110,12 @@ fn proved_by_hashes_as_the_rules_changed(rules: u32, out: &str) {
 }
 
 #[test]
-fn a_copy_filed_by_the_direct_writer_rerenders_byte_for_byte() {
-    // tests/data/archive-direct: a copy filed by jianbao's own writer, the
-    // current one. A change to the writer's bytes without a new writer name
-    // (output::pdf::deflate::DIRECT, a crate of output/deps.rs) fails here.
+fn a_copy_filed_by_the_current_writers_rerenders_byte_for_byte() {
+    // tests/data/archive-direct: `issue --ofd`, filed by the current PDF and
+    // OFD writers. A change to their bytes without a new writer name
+    // (output::pdf::deflate::DIRECT, output::ofd::VERSION, a crate of
+    // output/deps.rs) fails here.
+    use jianbao::output::{Output, Writer};
     let (manifest, rules, same_now, out) = verify_fixture("archive-direct");
     assert_eq!(
         rules,
@@ -1121,7 +1123,20 @@ fn a_copy_filed_by_the_direct_writer_rerenders_byte_for_byte() {
         "the layout rules changed: file tests/data/archive-direct again under the new rules \
          (ARCHITECTURE.md, Filed copies are proved again)"
     );
-    assert_eq!(manifest["writer"], "jianbao-1/libdeflate-1.26/6");
+    let writers: Vec<&str> = manifest["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["writer"].as_str().unwrap())
+        .collect();
+    let now = [
+        Writer::current(Output::Pdf { pdfa: true }).name(),
+        Writer::current(Output::Ofd).name(),
+    ];
+    assert_eq!(
+        writers, now,
+        "the fixture was filed by other writers: file it again with the current ones"
+    );
     assert!(
         same_now,
         "today's writer makes other bytes of the same layout"
@@ -1170,19 +1185,21 @@ fn a_copy_filed_through_printpdf_with_libdeflate_is_compared_by_its_layout() {
 
 #[test]
 fn a_copy_filed_with_an_ofd_before_the_ofd_writer_changed_still_verifies() {
-    // tests/data/archive-ofd: `issue --ofd` of the direct writer's fixture
-    // input, filed before the OFD's writer was recorded (`ofd/0`: jianbao's
-    // own ZIP writer, since replaced by the zip crate, `ofd/1`). The PDF is
-    // written again byte for byte, the OFD compared by its layout.
+    // tests/data/archive-ofd: `issue --ofd` of the current fixture's input,
+    // filed by version 0.1: the PDF by the direct writer 1, the OFD before
+    // its writer was recorded (`ofd/0`: jianbao's own ZIP writer, since
+    // replaced by the zip crate). Both writers are gone: the layout is
+    // compared.
     let (manifest, rules, same_now, out) = verify_fixture("archive-ofd");
     assert_eq!(manifest["ofd"]["file"], "issued.ofd", "{manifest}");
     assert_eq!(manifest["writer"], "jianbao-1/libdeflate-1.26/6");
+    assert!(!same_now, "today's writer makes other bytes");
     if rules != jianbao::layout::RULES {
         return proved_by_hashes_as_the_rules_changed(rules, &out);
     }
-    assert!(same_now);
     assert!(
-        out.contains("重新排版：issued.pdf 逐字节相同，issued.ofd 版面相同（字节无法比较）")
+        out.contains("重新排版：版面相同（字节无法比较）")
+            && out.contains("issued.pdf 的写出方式“pdf/jianbao-1/libdeflate-1.26/6”本程序已不再有")
             && out.contains("issued.ofd 的写出方式“ofd/0”本程序已不再有")
             && out.contains("相同 1（其中只比较版面 1）"),
         "{out}"

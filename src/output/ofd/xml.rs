@@ -1,9 +1,10 @@
 //! Writing the package's XML: elements of the OFD namespace with the `ofd:`
 //! prefix (the namespace `http://www.ofdspec.org/2016` of the schemas of
-//! GB/T 33190-2016 Annex A),
-//! escaped text, and lengths in millimetres written to the micrometre.
+//! GB/T 33190-2016 Annex A), escaped as every XML of jianbao is
+//! ([`crate::output::xml`]), and lengths in millimetres written to the
+//! micrometre.
 
-use std::fmt::Write as _;
+use crate::output::xml;
 
 /// The OFD namespace (target namespace of the schemas of GB/T 33190-2016 Annex A).
 pub const NAMESPACE: &str = "http://www.ofdspec.org/2016";
@@ -41,102 +42,38 @@ pub fn mm(pt: f32) -> String {
     mm_of_um(um(pt))
 }
 
-/// An XML document being written.
-pub struct Xml {
-    out: String,
-    open: Vec<&'static str>,
-    /// Whether the element just opened has not been closed with `>` yet.
-    pending: bool,
-}
+/// An OFD part being written: the shared writer of [`crate::output::xml`]
+/// with the `ofd:` prefix on every element, its root declaring the namespace.
+pub struct Xml(xml::Xml);
 
 impl Xml {
     /// A document whose root element is `ofd:{root}`, declaring the namespace.
     pub fn new(root: &'static str, attrs: &[(&str, &str)]) -> Xml {
-        let mut x = Xml {
-            out: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
-            open: Vec::new(),
-            pending: false,
-        };
+        let mut x = xml::Xml::with_declaration("ofd:");
         let mut all = vec![("xmlns:ofd", NAMESPACE)];
         all.extend_from_slice(attrs);
         x.open(root, &all);
-        x
-    }
-
-    fn settle(&mut self) {
-        if self.pending {
-            self.out.push('>');
-            self.pending = false;
-        }
-    }
-
-    fn start(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        self.settle();
-        let _ = write!(self.out, "<ofd:{name}");
-        for (k, v) in attrs {
-            let _ = write!(self.out, " {k}=\"{}\"", escape(v));
-        }
-    }
-
-    /// Open `ofd:{name}`; its content follows until [`Xml::close`].
-    pub fn open(&mut self, name: &'static str, attrs: &[(&str, &str)]) {
-        self.start(name, attrs);
-        self.pending = true;
-        self.open.push(name);
-    }
-
-    /// Close the element opened last.
-    pub fn close(&mut self) {
-        let Some(name) = self.open.pop() else { return };
-        if self.pending {
-            self.out.push_str("/>");
-            self.pending = false;
-        } else {
-            let _ = write!(self.out, "</ofd:{name}>");
-        }
-    }
-
-    /// An element without content.
-    pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        self.start(name, attrs);
-        self.out.push_str("/>");
-    }
-
-    /// An element holding `text`.
-    pub fn text(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
-        self.start(name, attrs);
-        let _ = write!(self.out, ">{}</ofd:{name}>", escape(text));
+        Xml(x)
     }
 
     /// Close every open element and return the document's bytes.
-    pub fn finish(mut self) -> Vec<u8> {
-        while !self.open.is_empty() {
-            self.close();
-        }
-        self.out.into_bytes()
+    pub fn finish(self) -> Vec<u8> {
+        self.0.finish().into_bytes()
     }
 }
 
-/// `s` escaped for XML content and attribute values. Characters XML 1.0 does
-/// not allow (C0 controls other than tab and line breaks, U+FFFE, U+FFFF)
-/// become U+FFFD; line breaks and tabs are written as character references so
-/// that attribute values keep them.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
+impl std::ops::Deref for Xml {
+    type Target = xml::Xml;
+
+    fn deref(&self) -> &xml::Xml {
+        &self.0
     }
-    out
+}
+
+impl std::ops::DerefMut for Xml {
+    fn deref_mut(&mut self) -> &mut xml::Xml {
+        &mut self.0
+    }
 }
 
 #[cfg(test)]
@@ -175,11 +112,5 @@ mod tests {
              <ofd:T N=\"a&quot;&lt;b&gt;&amp;\">x&lt;y &amp; z</ofd:T><ofd:E/><ofd:Empty/>\
              </ofd:Content></ofd:Page>"
         );
-    }
-
-    #[test]
-    fn characters_xml_cannot_hold_are_replaced() {
-        assert_eq!(escape("a\u{1}b\u{FFFF}"), "a\u{FFFD}b\u{FFFD}");
-        assert_eq!(escape("a\nb"), "a&#10;b");
     }
 }

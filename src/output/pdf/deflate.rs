@@ -19,7 +19,9 @@ pub struct PdfWriter {
 /// The version of the direct writer's output: any change to the bytes it
 /// writes for a layout is a new number here, so that copies made by the old
 /// one are compared by their layout rather than reported as changed.
-pub const DIRECT: u32 = 1;
+/// 1: the first (copies of version 0.1); 2: the XMP packet of PDF/A written
+/// element by element with the escaper every XML of jianbao uses.
+pub const DIRECT: u32 = 2;
 
 /// The version of libdeflate (`output::deps`); part of the writers' names.
 pub const LIBDEFLATE: &str = deps::LIBDEFLATE.version;
