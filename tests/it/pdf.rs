@@ -368,3 +368,48 @@ fn every_glyph_is_drawn_where_the_layout_put_it() {
         glyphs_are_where_the_layout_put_them(&laid, &pdf, &name);
     }
 }
+
+#[test]
+fn a_bulletin_of_a_thousand_pages_is_written_with_its_id() {
+    // The documented limit (MAX_PAGES): bulletins of about 121 pages or more
+    // once failed with "trailer ID placeholder not found" (issue 23).
+    let sixty: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root().join("tests/data/corpus/13-sixty-pages.json")).unwrap(),
+    )
+    .unwrap();
+    let blocks = sixty["body"].as_array().unwrap();
+    let mut big = sixty.clone();
+    // 17 times the 60-page body, less a few articles: just under the limit.
+    let body: Vec<_> = blocks.iter().cycle().take(17 * blocks.len() - 8).collect();
+    big["body"] = serde_json::json!(body);
+    let laid = layout_value(&big);
+    let pages = laid.layout.pages.len();
+    assert!((950..=jianbao::MAX_PAGES).contains(&pages), "{pages} pages");
+    let pdfa = jianbao::output::Output::Pdf { pdfa: true };
+    let pdf = jianbao::output::write(&laid, pdfa, jianbao::output::Writer::current(pdfa))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d = doc(&pdf);
+    assert_eq!(d.get_pages().len(), pages);
+    // The ID: twice the first 16 bytes of the SHA-256 of the file written
+    // with an ID of zeros.
+    let id = d.trailer.get(b"ID").unwrap().as_array().unwrap();
+    let hex: String = id[0]
+        .as_str()
+        .unwrap()
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    assert_eq!(id[0], id[1]);
+    let at = pdf
+        .windows(34)
+        .position(|w| w == format!("<{hex}>").as_bytes())
+        .expect("the ID in the file");
+    let mut zeroed = pdf.clone();
+    for k in [at, at + 34] {
+        zeroed[k + 1..k + 33].copy_from_slice(&[b'0'; 32]);
+    }
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(&zeroed);
+    let want: String = digest[..16].iter().map(|b| format!("{b:02X}")).collect();
+    assert_eq!(hex, want);
+}
