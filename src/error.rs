@@ -80,6 +80,33 @@ impl fmt::Display for MissingGlyph {
     }
 }
 
+/// Something the user can do about a refusal or a note of the archive.
+/// The library says which; a front end says how (a command, a button, words).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "hint", rename_all = "snake_case")]
+pub enum Hint {
+    /// Give this issue the next number (a skeleton of the next issue can be
+    /// made from the archive).
+    NextIssue {
+        /// 简报名称.
+        name: String,
+    },
+    /// File this issue as a correction of the copy `id`, which stays as it
+    /// was issued.
+    Supersede {
+        /// The id of the copy to correct.
+        id: String,
+    },
+    /// Say why the copy is corrected.
+    GiveReason,
+    /// Look up a copy's id in the list of issued copies.
+    List,
+    /// Check the archive's copies against their manifests and the register.
+    Verify,
+    /// Rebuild the archive's index from its files.
+    Reindex,
+}
+
 /// Every way the library can fail.
 #[derive(Debug)]
 pub enum Error {
@@ -132,6 +159,15 @@ pub enum Error {
         /// What is wrong and what to do, in Chinese.
         message: String,
     },
+    /// The archive refuses an operation, and says what the user can do
+    /// about it as typed hints, which each front end words its own way (the
+    /// command line as a command, the web page in words).
+    Refused {
+        /// What is refused and why, in Chinese, naming no command or flag.
+        message: String,
+        /// What the user can do, most likely first.
+        hints: Vec<Hint>,
+    },
     /// An artefact (PDF, OFD, SVG) could not be written from a layout that
     /// was made: a fault of the program or a limit of the format, never of
     /// the input's content.
@@ -164,6 +200,7 @@ impl Error {
             | Error::Layout { .. }
             | Error::Warnings(_)
             | Error::Archive { .. }
+            | Error::Refused { .. }
             | Error::Draft { .. } => true,
         }
     }
@@ -244,7 +281,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Archive { message } => f.write_str(message),
+            Error::Archive { message } | Error::Refused { message, .. } => f.write_str(message),
             Error::Output { output, message } => write!(
                 f,
                 "无法写出 {output}：{message}。这不是输入的问题：请把这一期的 JSON 发给维护人员"

@@ -29,7 +29,7 @@ pub mod units;
 use std::path::{Path, PathBuf};
 
 pub use diag::{Diagnostic, Severity, Sink, Warned};
-pub use error::{Error, MissingGlyph, Place, Problem, Result};
+pub use error::{Error, Hint, MissingGlyph, Place, Problem, Result};
 
 use fonts::{FontLibrary, FontSet};
 use layout::Layout;

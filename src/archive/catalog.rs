@@ -184,7 +184,10 @@ mod tests {
             rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
             None,
         );
-        assert!(matches!(index_error(corrupt), Error::Archive { .. }));
+        match index_error(corrupt) {
+            Error::Refused { hints, .. } => assert_eq!(hints, [crate::error::Hint::Reindex]),
+            e => panic!("{e:?}"),
+        }
     }
 
     #[test]

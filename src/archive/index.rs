@@ -52,7 +52,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5(
 ";
 
 /// One copy in the catalogue.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Record {
     /// Its directory relative to the archive.
     pub dir: String,

@@ -13,7 +13,7 @@ use super::register::{self, Known};
 use super::store::{self, sha256_hex, FoundCopy, INPUT_FILE, OFD_FILE, PDF_FILE, TEMPLATE_FILE};
 use super::*;
 use crate::diag::Diagnostic;
-use crate::error::Place;
+use crate::error::{Hint, Place};
 use crate::model::TemplateRef;
 use crate::output::{self, Output, Writer};
 use crate::{Engine, Options};
@@ -33,8 +33,9 @@ impl Archive {
     ) -> Result<Filed> {
         if let Some(c) = &issue_opts.supersedes {
             if c.reason.trim().is_empty() {
-                return Err(Error::Archive {
-                    message: "更正要写明理由：--reason \"……\"（记入清单，日后可查）".into(),
+                return Err(Error::Refused {
+                    message: "更正要写明理由（记入清单，日后可查）".into(),
+                    hints: vec![Hint::GiveReason],
                 });
             }
         }
@@ -206,12 +207,24 @@ impl Archive {
         );
         let taken = used.contains(&this.key()) && shared.as_ref() != Some(&this.key());
         if taken || found.iter().any(|f| f.rel == rel) {
-            return Err(Error::Archive {
+            // The copy of that number on disk (its latest correction), which
+            // this issue could correct instead.
+            let filed = manifests(&found)
+                .into_iter()
+                .filter(|(_, x)| x.copy_ref().key() == this.key())
+                .max_by_key(|(_, x)| x.revision)
+                .map(|(_, x)| x.id());
+            let mut hints = vec![Hint::NextIssue {
+                name: m.name.clone(),
+            }];
+            hints.extend(filed.map(|id| Hint::Supersede { id }));
+            return Err(Error::Refused {
                 message: format!(
-                    "《{}》{}已经归档过：期号不能重复使用；请改用下一期的期号（jianbao new 可生成下一期），用 jianbao archive show 查看已归档的那一期，或用 --supersedes 编号 --reason 理由 签发它的更正本",
+                    "《{}》{}已经归档过：期号不能重复使用；请改用下一期的期号，或签发已归档那一期的更正本",
                     m.name,
                     super::manifest::issue_label(year, m.supplement.as_deref(), m.issue, None)
                 ),
+                hints,
             });
         }
 
@@ -303,13 +316,16 @@ fn corrected_copy<'a>(
     c: &Correction,
     new: &Manifest,
 ) -> Result<(&'a FoundCopy, &'a Manifest, String)> {
-    let fail = |message: String| Err(Error::Archive { message });
+    let fail = |message: String, hints: Vec<Hint>| Err(Error::Refused { message, hints });
     let id = c.id.trim().to_ascii_lowercase();
     if id.len() < 4 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return fail(format!(
-            "“{}”不是编号：--supersedes 要写 jianbao archive list 显示的编号（至少 4 位）",
-            c.id
-        ));
+        return fail(
+            format!(
+                "“{}”不是编号：更正要写所更正副本的编号（已归档各期列表中的十六进制串，至少 4 位）",
+                c.id
+            ),
+            vec![Hint::List],
+        );
     }
     let hits: Vec<(&FoundCopy, &Manifest)> = manifests(found)
         .into_iter()
@@ -318,44 +334,54 @@ fn corrected_copy<'a>(
     let (f, old) = match hits.as_slice() {
         [one] => *one,
         [] => {
-            return fail(format!(
-                "档案库中没有编号为 {id} 的副本：用 jianbao archive list 查看要更正的那一期的编号"
-            ))
+            return fail(
+                format!("档案库中没有编号为 {id} 的副本：请查看要更正的那一期的编号"),
+                vec![Hint::List],
+            )
         }
-        _ => return fail(format!("编号 {id} 对应多份副本：请多写几位")),
+        _ => return fail(format!("编号 {id} 对应多份副本：请多写几位"), vec![]),
     };
     let Some(sha) = f.manifest_sha256.clone() else {
-        return fail(format!(
-            "编号 {id} 的副本的清单无法读取：先运行 jianbao archive verify"
-        ));
+        return fail(
+            format!("编号 {id} 的副本的清单无法读取：请先核对档案库"),
+            vec![Hint::Verify],
+        );
     };
     let series = |m: &Manifest| super::manifest::series_key(&m.name, m.supplement.as_deref());
     if series(old) != series(new) {
-        return fail(format!(
-            "要更正的是《{}》{}，这一期是《{}》{}：更正本须是同一份简报、同一系列（正刊或同一增刊）",
-            old.name,
-            old.issue_label(),
-            new.name,
-            new.issue_label()
-        ));
+        return fail(
+            format!(
+                "要更正的是《{}》{}，这一期是《{}》{}：更正本须是同一份简报、同一系列（正刊或同一增刊）",
+                old.name,
+                old.issue_label(),
+                new.name,
+                new.issue_label()
+            ),
+            vec![],
+        );
     }
     if let Some((later, m)) = manifests(found)
         .into_iter()
         .find(|(_, m)| m.supersedes.as_ref().is_some_and(|s| s.dir == f.rel))
     {
         let _ = later;
-        return fail(format!(
-            "编号 {} 的副本已被编号 {} 的更正本取代：请对最新的更正本使用 --supersedes {}",
-            old.id(),
-            m.id(),
-            m.id()
-        ));
+        return fail(
+            format!(
+                "编号 {} 的副本已被编号 {} 的更正本取代：更正要针对最新的更正本",
+                old.id(),
+                m.id()
+            ),
+            vec![Hint::Supersede { id: m.id() }],
+        );
     }
     if old.pdf().sha256 == new.pdf().sha256 {
-        return fail(format!(
-            "这一期排出的 PDF 与编号 {} 的副本逐字节相同：没有需要更正的内容",
-            old.id()
-        ));
+        return fail(
+            format!(
+                "这一期排出的 PDF 与编号 {} 的副本逐字节相同：没有需要更正的内容",
+                old.id()
+            ),
+            vec![],
+        );
     }
     Ok((f, old, sha))
 }

@@ -10,6 +10,7 @@ use super::store::{
     self, sha256_hex, FoundCopy, INPUT_FILE, MANIFEST_FILE, OFD_FILE, PDF_FILE, TEMPLATE_FILE,
 };
 use super::*;
+use crate::error::Hint;
 use crate::layout::RULES;
 use crate::output::{self, Output, Writer};
 use crate::Engine;
@@ -66,7 +67,7 @@ impl Archive {
             };
             if &r.manifest_sha256 == sha && *r != Record::from_manifest(&f.rel, m, sha) {
                 report.index_problems.push(format!(
-                    "索引中 {} 的记录（{} {}）与它的清单不符：索引被改动过，运行 jianbao archive reindex 重建",
+                    "索引中 {} 的记录（{} {}）与它的清单不符：索引被改动过，需要从文件重建",
                     f.rel,
                     r.name,
                     r.issue_label()
@@ -209,6 +210,9 @@ impl Archive {
             }
         }
         report.copies = checks;
+        if !report.index_problems.is_empty() {
+            report.hints.push(Hint::Reindex);
+        }
         Ok(report)
     }
 

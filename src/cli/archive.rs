@@ -8,8 +8,8 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 use clap::{ArgGroup, Args, Subcommand};
 use jianbao::archive::{
-    Archive, Compared, CopyQuery, Correction, Filter, IssueOptions, NextNote, OutputCheck,
-    Rerender, Status, VerifyReport,
+    Archive, Compared, CopyQuery, CopyState, Correction, Filter, IssueOptions, NextNote,
+    OutputCheck, Rerender, SearchQuery, Status, VerifyReport,
 };
 use jianbao::model::Date;
 use jianbao::Engine;
@@ -222,9 +222,12 @@ pub fn archive(cmd: ArchiveCommand, fonts: Option<&Path>) -> Result<ExitCode> {
     }
 }
 
-fn print_notes(notes: &[String]) {
+fn print_notes(notes: &[String], hints: &[jianbao::Hint]) {
     for n in notes {
         eprintln!("jianbao: {n}");
+    }
+    for h in hints {
+        eprintln!("  可以：{}", super::hint_command(h));
     }
 }
 
@@ -235,25 +238,29 @@ fn short_time(t: &str) -> String {
 
 fn list(a: ListArgs) -> Result<ExitCode> {
     let archive = Archive::new(&a.dir.archive);
-    let (records, notes) = archive.list(&Filter {
+    let listing = archive.list(&Filter {
         name: a.name,
         year: a.year,
     })?;
-    print_notes(&notes);
-    if records.is_empty() {
+    print_notes(&listing.notes, &listing.hints);
+    let copies = &listing.copies;
+    if copies.is_empty() {
         outln!("没有符合条件的归档副本")?;
         return Ok(ExitCode::SUCCESS);
     }
-    let name_w = records
+    let name_w = copies
         .iter()
-        .map(|r| display_width(&truncate_width(&r.name, 28)))
+        .map(|c| display_width(&truncate_width(&c.record.name, 28)))
         .max()
         .unwrap_or(4)
         .max(4);
     // 期号 with its series: 3, 增刊3.
-    let numbers: Vec<String> = records
+    let numbers: Vec<String> = copies
         .iter()
-        .map(|r| format!("{}{}", r.supplement.as_deref().unwrap_or(""), r.issue))
+        .map(|c| {
+            let r = &c.record;
+            format!("{}{}", r.supplement.as_deref().unwrap_or(""), r.issue)
+        })
         .collect();
     let number_w = numbers
         .iter()
@@ -262,16 +269,12 @@ fn list(a: ListArgs) -> Result<ExitCode> {
         .unwrap_or(4)
         .max(4);
     // Corrections and the copies they supersede.
-    let superseded: std::collections::BTreeMap<&str, &str> = records
+    let states: Vec<String> = copies
         .iter()
-        .filter_map(|r| Some((r.supersedes.as_deref()?, r.id.as_str())))
-        .collect();
-    let states: Vec<String> = records
-        .iter()
-        .map(|r| match (superseded.get(r.dir.as_str()), r.revision) {
-            (Some(by), _) => format!("已被 {} 更正", &by[..6]),
-            (None, 1) => String::new(),
-            (None, n) => format!("更正本（第{n}版）"),
+        .map(|c| match &c.state {
+            CopyState::Superseded { by } => format!("已被 {} 更正", &by[..by.len().min(6)]),
+            CopyState::Current => String::new(),
+            CopyState::Correction { revision, .. } => format!("更正本（第{revision}版）"),
         })
         .collect();
     let state_w = states.iter().map(|s| display_width(s)).max().unwrap_or(0);
@@ -294,7 +297,8 @@ fn list(a: ListArgs) -> Result<ExitCode> {
         pad("归档时间", 16),
         state_col("状态"),
     )?;
-    for ((r, n), state) in records.iter().zip(&numbers).zip(&states) {
+    for ((c, n), state) in copies.iter().zip(&numbers).zip(&states) {
+        let r = &c.record;
         outln!(
             "{}  {}  {:>4}  {}  {:>6}  {:<10}  {:>4}  {}  {}{}",
             r.id,
@@ -309,14 +313,14 @@ fn list(a: ListArgs) -> Result<ExitCode> {
             truncate_width(&r.title, 40)
         )?;
     }
-    let current = records.len() - superseded.len().min(records.len());
-    if superseded.is_empty() {
-        outln!("共 {} 期", records.len())?;
+    let current = listing.current();
+    if current == copies.len() {
+        outln!("共 {} 期", copies.len())?;
     } else {
         outln!(
             "共 {} 份副本：{current} 份现行，{} 份已被更正（保留备查）",
-            records.len(),
-            superseded.len()
+            copies.len(),
+            copies.len() - current
         )?;
     }
     Ok(ExitCode::SUCCESS)
@@ -474,6 +478,9 @@ fn print_report(report: &VerifyReport) -> std::io::Result<()> {
     for p in &report.index_problems {
         outln!("索引：{p}")?;
     }
+    for h in &report.hints {
+        outln!("可以：{}", super::hint_command(h))?;
+    }
     let rerendered: Vec<_> = report
         .copies
         .iter()
@@ -512,7 +519,7 @@ fn verify(a: VerifyArgs, fonts: Option<&Path>) -> Result<ExitCode> {
         false => None,
     };
     let report = archive.verify(engine.as_ref())?;
-    print_notes(&report.notes);
+    print_notes(&report.notes, &[]);
     print_report(&report)?;
     if report.all_intact() && !report.rerender_failed() {
         Ok(ExitCode::SUCCESS)
@@ -532,14 +539,15 @@ fn verify(a: VerifyArgs, fonts: Option<&Path>) -> Result<ExitCode> {
 fn search(a: SearchArgs) -> Result<ExitCode> {
     let archive = Archive::new(&a.dir.archive);
     let query = a.text.join(" ");
-    let (hits, notes) = archive.search(&query)?;
-    print_notes(&notes);
+    let found = archive.search(&SearchQuery::parse(&query)?)?;
+    print_notes(&found.notes, &[]);
+    let hits = &found.hits;
     if hits.is_empty() {
         outln!("没有找到“{query}”")?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut last: Option<&str> = None;
-    for h in &hits {
+    for h in hits {
         if last != Some(h.record.dir.as_str()) {
             outln!(
                 "{}  《{}》{}  {}",

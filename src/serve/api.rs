@@ -35,8 +35,8 @@ use super::assets::{ASSETS, CONTENT_SECURITY_POLICY};
 use super::cache::{self, Recent};
 use super::report::{status_of, Report};
 use super::{guard, Log, MAX_BODY_BYTES};
-use crate::archive::{Archive, CopyQuery, Filter, IssueOptions};
-use crate::error::{Error, Place, Problem};
+use crate::archive::{Archive, Filter, IssueOptions, SearchQuery};
+use crate::error::{Error, Hint, Place, Problem};
 use crate::import::{self, Kind};
 use crate::model::TemplateRef;
 use crate::output::{self, Output, Writer};
@@ -88,11 +88,40 @@ impl Refusal {
         body["message"] = json!(e.to_string());
         if matches!(e, Error::Warnings(_)) {
             body["refused"] = json!("warnings");
+        } else if let Error::Refused { message, hints } = e {
+            body["refused"] = json!("archive");
+            body["message"] = json!(with_words(message, hints));
+            body["hints"] = json!(hints);
         } else if matches!(e, Error::Archive { .. }) {
             body["refused"] = json!("archive");
         }
         Refusal { status, body }
     }
+}
+
+/// What the archive suggests, in the words of the page (the page has no
+/// commands: it says what to do, or who can do it).
+pub fn hint_words(h: &Hint) -> String {
+    match h {
+        Hint::NextIssue { .. } => "把这一期改为下一期的期号（期号、总期号各加一）后再签发".into(),
+        Hint::Supersede { id } => {
+            format!("如要更正已签发的那一期（编号 {id}），请签发它的更正本并写明理由")
+        }
+        Hint::GiveReason => "请写明更正的理由".into(),
+        Hint::List => "可在“已签发”列表中查看各期的编号".into(),
+        Hint::Verify => "请管理员核对档案库".into(),
+        Hint::Reindex => "请管理员从文件重建档案索引".into(),
+    }
+}
+
+/// `message` followed by the words of its hints.
+fn with_words(message: &str, hints: &[Hint]) -> String {
+    let mut out = message.to_string();
+    for h in hints {
+        out.push('。');
+        out.push_str(&hint_words(h));
+    }
+    out
 }
 
 impl IntoResponse for Refusal {
@@ -562,52 +591,44 @@ struct ArchiveQuery {
     q: Option<String>,
 }
 
-/// `GET /api/archive[?q=…]`: every copy, or the sentences that hold every word of `q`.
+/// `GET /api/archive[?q=…]`: every copy with its state (current,
+/// superseded, a correction), or the sentences that hold every word of `q`.
 async fn archive_list(
     State(app): State<Arc<App>>,
     q: Result<Query<ArchiveQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Refusal> {
     let Query(q) = q.map_err(|e| Refusal::bad_request(format!("查询参数有误：{e}")))?;
-    let query = q.q.unwrap_or_default().trim().to_string();
-    if query.chars().count() > 200 {
-        return Err(Refusal::bad_request("搜索词太长：最多 200 个字"));
-    }
-    let terms = crate::archive::text::query_terms(&query);
-    if !query.is_empty() && crate::archive::text::fts_query(&terms).is_none() {
-        return Err(Refusal::bad_request(
-            "搜索词中没有汉字、字母或数字：请写要找的词，如 湿地",
-        ));
-    }
+    let text = q.q.unwrap_or_default().trim().to_string();
+    let query = match text.as_str() {
+        "" => None,
+        t => Some(SearchQuery::parse(t).map_err(|e| Refusal::bad_request(e.to_string()))?),
+    };
     let value = blocking(&app, move |app| {
-        if !app.archive.root().join("copies").exists() {
+        if !app.archive.has_copies() {
             return Ok(json!({
                 "ok": true, "copies": [], "hits": [],
                 "notes": ["档案库中还没有签发的简报"],
             }));
         }
-        let copy = |r: &crate::archive::Record| {
-            json!({
-                "id": r.id, "name": r.name, "year": r.year, "issue": r.issue,
-                "total_issue": r.total_issue, "label": r.issue_label(),
-                "date": r.date, "pages": r.pages, "title": r.title,
-                "issued_at": r.issued_at,
-            })
-        };
-        if query.is_empty() {
-            let (records, notes) = app.archive.list(&Filter::default())?;
-            let copies: Vec<_> = records.iter().rev().map(copy).collect();
-            Ok(json!({ "ok": true, "copies": copies, "notes": notes }))
-        } else {
-            let (hits, notes) = app.archive.search(&query)?;
-            let hits: Vec<_> = hits
-                .iter()
-                .map(|h| {
-                    json!({
-                        "copy": copy(&h.record), "block": h.block, "sentence": h.sentence,
-                    })
-                })
-                .collect();
-            Ok(json!({ "ok": true, "hits": hits, "notes": notes }))
+        match query {
+            None => {
+                let mut listing = app.archive.list(&Filter::default())?;
+                let words: Vec<String> = listing.hints.iter().map(hint_words).collect();
+                listing.notes.extend(words);
+                // The latest first.
+                listing.copies.reverse();
+                Ok(json!({
+                    "ok": true,
+                    "current": listing.current(),
+                    "copies": listing.copies,
+                    "notes": listing.notes,
+                    "hints": listing.hints,
+                }))
+            }
+            Some(query) => {
+                let found = app.archive.search(&query)?;
+                Ok(json!({ "ok": true, "hits": found.hits, "notes": found.notes }))
+            }
         }
     })
     .await?
@@ -631,31 +652,11 @@ async fn archive_pdf(
             "“{id}”不是编号：编号是列表中显示的十六进制串（至少 4 位）"
         )));
     }
-    let (pdf, name) = blocking(&app, move |app| {
-        let d = app
-            .archive
-            .find(&CopyQuery::Id(id))
-            .map_err(|e| match e {
-                Error::Archive { message } => Refusal::new(StatusCode::NOT_FOUND, message),
-                e => Refusal::of(&e),
-            })?;
-        let limit = 256 * 1024 * 1024;
-        let pdf = crate::files::read_regular(&d.pdf, limit).map_err(|e| {
-            Refusal::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("这份副本的 PDF 无法读取（{e}）：运行 jianbao archive verify 检查档案库"),
-            )
-        })?;
-        if crate::archive::store::sha256_hex(&pdf) != d.record.pdf_sha256 {
-            return Err(Refusal::new(
-                StatusCode::CONFLICT,
-                "这份副本的 PDF 与归档时的记录不符（已改动）：运行 jianbao archive verify 检查档案库",
-            ));
-        }
-        Ok((pdf, format!("{}.pdf", d.record.id)))
-    })
-    .await??;
-    let disposition = format!("inline; filename=\"{name}\"");
+    let (record, pdf) = blocking(&app, move |app| app.archive.issued_pdf(&id))
+        .await?
+        .map_err(|e| Refusal::of(&e))?
+        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, "档案库中没有这个编号的副本"))?;
+    let disposition = format!("inline; filename=\"{}.pdf\"", record.id);
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

@@ -1342,3 +1342,36 @@ fn a_copy_filed_under_other_layout_rules_is_proved_by_its_hashes() {
     let o = expect(d, &["archive", "verify", "--rerender"], 1);
     assert!(stdout(&o).contains("issued.pdf 已改动"), "{}", stdout(&o));
 }
+
+#[test]
+fn library_messages_name_no_command_or_flag() {
+    // The archive and the server say what to do as typed hints; the command
+    // line words them as commands, the page as words (ARCHITECTURE.md).
+    let commands = [
+        "new", "issue", "archive", "render", "check", "serve", "import", "schema", "fonts",
+    ];
+    let mut found = Vec::new();
+    for dir in ["src/archive", "src/serve"] {
+        for e in fs::read_dir(repo().join(dir)).unwrap() {
+            let path = e.unwrap().path();
+            let text = fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            for (n, line) in code.lines().enumerate() {
+                let line = line.trim_start();
+                if line.starts_with("//") || !line.contains('"') {
+                    continue;
+                }
+                let flag = line
+                    .match_indices("--")
+                    .any(|(i, _)| line[i + 2..].starts_with(|c: char| c.is_ascii_lowercase()));
+                let command = commands
+                    .iter()
+                    .any(|c| line.contains(&format!("jianbao {c}")));
+                if flag || command {
+                    found.push(format!("{}:{}: {line}", path.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

@@ -502,11 +502,23 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
     assert_eq!(filed["sequence"], 1);
     let id = filed["id"].as_str().unwrap().to_string();
 
-    // The same number again: refused.
+    // The same number again: refused, with what to do in words (the page
+    // has no commands) and as typed hints.
     let a = post(s.addr, "/api/issue", &common::example());
     assert_eq!(a.status, 409);
-    assert_eq!(a.json()["refused"], "archive");
-    assert!(a.json()["message"].as_str().unwrap().contains("已经归档过"));
+    let r = a.json();
+    assert_eq!(r["refused"], "archive");
+    let message = r["message"].as_str().unwrap();
+    assert!(
+        message.contains("已经归档过")
+            && message.contains("下一期的期号")
+            && message.contains(&format!("编号 {id}"))
+            && !message.contains("--")
+            && !message.contains("jianbao "),
+        "{message}"
+    );
+    assert_eq!(r["hints"][0]["hint"], "next_issue");
+    assert_eq!(r["hints"][1], json!({ "hint": "supersede", "id": id }));
 
     // Warnings refuse unless accepted.
     let mut v: Value = serde_json::from_slice(&with_paragraph("湿地保护,修复工作。")).unwrap();
@@ -557,8 +569,45 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
         .iter()
         .all(|h| h["sentence"].as_str().unwrap().contains("湿地")));
     assert!(hits[0]["copy"]["id"].is_string());
+    assert!(hits[0]["label"].as_str().unwrap().contains("第"));
     let a = get(s.addr, "/api/archive?q=%21%21");
     assert_eq!(a.status, 400);
+
+    // A correction (filed on the command line, here through the library):
+    // the list says which copy is in force, as `archive list` does.
+    let mut corrected = common::example_json();
+    corrected["body"][0]["title"] = json!("更正后的标题");
+    let archive = jianbao::archive::Archive::new(s.archive.join("archive"));
+    let fix = archive
+        .issue(
+            &common::engine(),
+            &serde_json::to_vec(&corrected).unwrap(),
+            &jianbao::Options::default(),
+            &jianbao::archive::IssueOptions {
+                allow_warnings: true,
+                now: std::time::SystemTime::now(),
+                supersedes: Some(jianbao::archive::Correction {
+                    id: id.clone(),
+                    reason: "标题有误".into(),
+                }),
+                ofd: false,
+            },
+        )
+        .unwrap();
+    let r = get(s.addr, "/api/archive").json();
+    let copies = r["copies"].as_array().unwrap();
+    assert_eq!((copies.len(), r["current"].as_u64()), (3, Some(2)));
+    let state = |id: &str| copies.iter().find(|c| c["id"] == id).unwrap().clone();
+    let first = state(&id);
+    assert_eq!(first["state"], "superseded");
+    assert_eq!(first["by"], fix.manifest.id());
+    let now = state(&fix.manifest.id());
+    assert_eq!(now["state"], "correction");
+    assert_eq!(
+        (now["revision"].as_u64(), now["of"].as_str()),
+        (Some(2), Some(id.as_str()))
+    );
+    assert_eq!(copies[1]["state"], "current");
 
     // Ids that are not ids, or name no copy.
     assert_eq!(get(s.addr, "/api/archive/xyz!/pdf").status, 400);
