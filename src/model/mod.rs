@@ -7,14 +7,28 @@ pub mod date;
 pub mod lint;
 mod parse;
 pub mod schema;
-mod write;
 
 pub use date::Date;
 pub use parse::parse;
-pub use write::to_json;
+
+use serde::ser::{SerializeMap, SerializeStruct};
+use serde::{Serialize, Serializer};
 
 use crate::error::Place;
 use crate::layout::DocInfo;
+
+/// A [`Bulletin`] written back as input JSON: the field order and style of
+/// `examples/` (two-space indent, Chinese unescaped), every default left out
+/// (the `jianbao` template, no guide, empty lists, absent numbers and
+/// markings, a printing date equal to the issue's, `allow_substitutes:
+/// false`); the imprint's issuer is always written (it is printed, and the
+/// writer edits it there). The inverse of [`parse`]: `parse(to_json(b)) == b`.
+/// The JSON is the model's `Serialize`, ending in a line break.
+pub fn to_json(b: &Bulletin) -> String {
+    let mut out = serde_json::to_string_pretty(b).unwrap_or_default();
+    out.push('\n');
+    out
+}
 
 /// The largest input read: a 60-page bulletin's JSON is about 150 KB.
 pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
@@ -85,6 +99,44 @@ impl Bulletin {
     }
 }
 
+impl Serialize for Bulletin {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use schema::name;
+        let mut m = s.serialize_map(None)?;
+        if !self.template.is_default() {
+            m.serialize_entry(name::TEMPLATE, &self.template)?;
+        }
+        m.serialize_entry(name::MASTHEAD, &self.masthead)?;
+        if !self.editor_note.is_empty() {
+            m.serialize_entry(name::EDITOR_NOTE, &self.editor_note)?;
+        }
+        if self.guide != Guide::None {
+            m.serialize_entry(name::GUIDE, &self.guide)?;
+        }
+        if let Some(label) = &self.guide_label {
+            m.serialize_entry(name::GUIDE_LABEL, label)?;
+        }
+        m.serialize_entry(name::BODY, &self.body)?;
+        if !self.distribution.is_empty() {
+            m.serialize_entry(name::DISTRIBUTION, &self.distribution)?;
+        }
+        m.serialize_entry(
+            name::IMPRINT,
+            &ImprintJson {
+                imprint: &self.imprint,
+                issue_date: self.masthead.date,
+            },
+        )?;
+        if let Some(n) = &self.document_number {
+            m.serialize_entry(name::DOCUMENT_NUMBER, n)?;
+        }
+        if self.allow_substitutes {
+            m.serialize_entry(name::ALLOW_SUBSTITUTES, &true)?;
+        }
+        m.end()
+    }
+}
+
 /// Which template an input asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateRef {
@@ -94,25 +146,45 @@ pub enum TemplateRef {
     File(std::path::PathBuf),
 }
 
+impl TemplateRef {
+    /// Whether it is the template used when the input names none.
+    pub fn is_default(&self) -> bool {
+        matches!(self, TemplateRef::Builtin(n) if n == schema::DEFAULT_TEMPLATE)
+    }
+}
+
+impl Serialize for TemplateRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            TemplateRef::Builtin(n) => s.serialize_str(n),
+            TemplateRef::File(p) => s.serialize_str(&p.to_string_lossy()),
+        }
+    }
+}
+
 /// The masthead (报头) fields.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Masthead {
     /// 简报名称, the red title.
     pub name: String,
     /// 期号, positive.
     pub issue: u32,
     /// 总期号, positive, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_issue: Option<u32>,
     /// 编印单位.
     pub issuer: String,
     /// The issue's date.
     pub date: Date,
     /// 内部资料 / 密级 marking, top left.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub marking: Option<String>,
     /// 增刊 / 专刊: the series of a supplement, numbered apart from the
     /// regular issues; `None` for a regular issue.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supplement: Option<String>,
     /// 编号 (份号), top right of page 1: digits, as printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_number: Option<String>,
 }
 
@@ -138,8 +210,19 @@ pub enum Guide {
     Items(Vec<String>),
 }
 
+impl Serialize for Guide {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Guide::None => s.serialize_none(),
+            Guide::Auto => s.serialize_str(schema::GUIDE_AUTO),
+            Guide::Items(items) => items.serialize(s),
+        }
+    }
+}
+
 /// A block of the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
 pub enum Block {
     /// An article: a title and paragraphs.
     Article(Article),
@@ -179,19 +262,20 @@ impl Block {
 }
 
 /// An article.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Article {
     /// Its title.
     pub title: String,
     /// 按语: paragraphs set between the title and the first paragraph;
     /// empty when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub note: Vec<String>,
     /// Its paragraphs; never empty.
     pub paragraphs: Vec<String>,
 }
 
 /// A section of ▲ items.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Section {
     /// Its title, without 【】.
     pub title: String,
@@ -219,17 +303,44 @@ pub enum ItemKind {
     Lead(String),
 }
 
+impl Serialize for Item {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Item", 2)?;
+        match &self.kind {
+            ItemKind::Plain => st.skip_field(schema::name::HEADING)?,
+            ItemKind::Heading(h) => st.serialize_field(schema::name::HEADING, h)?,
+            ItemKind::Lead(l) => st.serialize_field(schema::name::LEAD, l)?,
+        }
+        st.serialize_field(schema::name::PARAGRAPHS, &self.paragraphs)?;
+        st.end()
+    }
+}
+
 /// The distribution lists of the footer.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Distribution {
     /// 报：
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub report_to: Vec<String>,
     /// 送：
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub send_to: Vec<String>,
     /// 发：
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub issue_to: Vec<String>,
     /// 本期增发：, those who receive this issue besides the usual lists.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub extra_to: Vec<String>,
+}
+
+impl Distribution {
+    /// Whether every list is empty (no 报/送/发 line is printed).
+    pub fn is_empty(&self) -> bool {
+        self.report_to.is_empty()
+            && self.send_to.is_empty()
+            && self.issue_to.is_empty()
+            && self.extra_to.is_empty()
+    }
 }
 
 /// The 印发 line.
@@ -243,4 +354,114 @@ pub struct Imprint {
     pub copies: Option<u32>,
     /// The contact line of the 版记, such as `联系人：张三　电话：0737-1234567`.
     pub contact: Option<String>,
+}
+
+/// The imprint as written: its date only when it is not the issue's (so
+/// that it follows the issue's date when the writer changes that).
+struct ImprintJson<'a> {
+    imprint: &'a Imprint,
+    issue_date: Date,
+}
+
+impl Serialize for ImprintJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use schema::name;
+        let i = self.imprint;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry(name::ISSUER, &i.issuer)?;
+        if i.date != self.issue_date {
+            m.serialize_entry(name::DATE, &i.date)?;
+        }
+        if let Some(c) = i.copies {
+            m.serialize_entry(name::COPIES, &c)?;
+        }
+        if let Some(c) = &i.contact {
+            m.serialize_entry(name::CONTACT, c)?;
+        }
+        m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../../examples/yiyang-2024-01.json");
+
+    #[test]
+    fn the_example_comes_back_as_written_less_the_default_template() {
+        let b = parse(EXAMPLE.as_bytes()).unwrap();
+        let json = to_json(&b);
+        let expected = EXAMPLE.replace("  \"template\": \"jianbao\",\n", "");
+        assert_eq!(json, expected);
+        assert_eq!(parse(json.as_bytes()).unwrap(), b);
+    }
+
+    #[test]
+    fn round_trip_of_every_optional_part() {
+        let json = r#"{
+          "template": "our/office.toml",
+          "masthead": { "name": "某县\"工作\"简报", "issue": 3, "total_issue": 41,
+            "issuer": "某县人民政府办公室", "date": "2024-06-01", "marking": "秘密★1年",
+            "supplement": "专刊", "copy_number": 42 },
+          "editor_note": ["按语一。", "按语二。"],
+          "guide": "auto",
+          "guide_label": "本期要目",
+          "body": [
+            { "type": "section", "title": "乡镇动态", "items": [
+              { "heading": "城关镇", "paragraphs": ["甲\\乙。", "丙。"] },
+              { "lead": "县生态环境局", "paragraphs": ["丁。"] },
+              { "paragraphs": ["戊。"] } ] },
+            { "type": "article", "title": "标题", "note": "按。", "paragraphs": ["己。"] }
+          ],
+          "distribution": { "issue_to": ["各乡镇"], "extra_to": ["县林业局"] },
+          "imprint": { "issuer": "某县委办", "date": "2024-06-02", "copies": 40,
+            "contact": "联系人：张三　电话：0737-1234567" },
+          "document_number": "某简〔2024〕3号",
+          "allow_substitutes": true
+        }"#;
+        let b = parse(json.as_bytes()).unwrap();
+        let written = to_json(&b);
+        assert_eq!(parse(written.as_bytes()).unwrap(), b);
+        assert!(written.contains("\"name\": \"某县\\\"工作\\\"简报\""));
+        assert!(written.contains("\"guide\": \"auto\""));
+        assert!(!written.contains("report_to"));
+        assert!(written.contains("\"allow_substitutes\": true"));
+        assert!(written.contains("\"template\": \"our/office.toml\""));
+        assert!(written.contains("\"copy_number\": \"000042\""));
+        assert!(
+            written.contains("\"note\": [\n        \"按。\"\n      ]"),
+            "{written}"
+        );
+    }
+
+    #[test]
+    fn defaults_are_left_out() {
+        let json = r#"{"masthead": {"name": "简报", "issue": 1, "issuer": "办", "date": "2024-01-02"},
+                       "body": [{"type": "article", "title": "题", "paragraphs": ["文。"]}]}"#;
+        let b = parse(json.as_bytes()).unwrap();
+        let written = to_json(&b);
+        for absent in [
+            "template",
+            "guide",
+            "distribution",
+            "total_issue",
+            "marking",
+            "copies",
+            "supplement",
+            "copy_number",
+            "editor_note",
+            "guide_label",
+            "note",
+            "extra_to",
+            "contact",
+        ] {
+            assert!(!written.contains(absent), "{absent} in {written}");
+        }
+        assert!(
+            written.contains("\"imprint\": {\n    \"issuer\": \"办\"\n  }"),
+            "{written}"
+        );
+        assert_eq!(parse(written.as_bytes()).unwrap(), b);
+    }
 }
