@@ -99,6 +99,167 @@ impl Bulletin {
     }
 }
 
+/// What a text of a bulletin is (see [`Bulletin::texts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// 简报名称.
+    Name,
+    /// 编印单位.
+    Issuer,
+    /// The marking, top left.
+    Marking,
+    /// The series of a supplement.
+    Supplement,
+    /// 编号.
+    CopyNumber,
+    /// A paragraph of the 编者按.
+    EditorNote,
+    /// An item of the guide.
+    Guide,
+    /// The guide's label.
+    GuideLabel,
+    /// The title of an article or section.
+    Title,
+    /// A paragraph of an article's 按语.
+    Note,
+    /// The heading of a ▲ item.
+    Heading,
+    /// The lead of a ▲ item (its first paragraph follows).
+    Lead,
+    /// A paragraph of an article or ▲ item.
+    Paragraph,
+    /// An entry of the 报/送/发/本期增发 lists.
+    Distribution,
+    /// The printing body, when it is not the masthead's issuer.
+    ImprintIssuer,
+    /// The contact line.
+    Contact,
+    /// 文号.
+    DocumentNumber,
+}
+
+/// One text of a bulletin, where it is and what it is.
+#[derive(Debug, Clone)]
+pub struct Text<'a> {
+    /// What it is.
+    pub part: Part,
+    /// Its JSON path, and the article or section it is in.
+    pub place: Place,
+    /// The index of the block of the body it is in.
+    pub block: Option<usize>,
+    /// The text.
+    pub text: &'a str,
+}
+
+impl Bulletin {
+    /// Every text the writer wrote, with its place, in the order of the
+    /// input JSON: the one walk of a bulletin's texts (lint, the archive's
+    /// search). A part added to the bulletin adds its texts here.
+    pub fn texts<'a>(&'a self) -> impl Iterator<Item = Text<'a>> {
+        let mut out = Vec::new();
+        let top = |part: Part, path: String, text: &'a str| -> Text<'a> {
+            Text {
+                part,
+                place: Place::new(path),
+                block: None,
+                text,
+            }
+        };
+        let m = &self.masthead;
+        out.push(top(Part::Name, "$.masthead.name".into(), &m.name));
+        out.push(top(Part::Issuer, "$.masthead.issuer".into(), &m.issuer));
+        let optional = [
+            (Part::Marking, "marking", &m.marking),
+            (Part::Supplement, "supplement", &m.supplement),
+            (Part::CopyNumber, "copy_number", &m.copy_number),
+        ];
+        for (part, key, value) in optional {
+            if let Some(v) = value {
+                out.push(top(part, format!("$.masthead.{key}"), v));
+            }
+        }
+        for (i, p) in self.editor_note.iter().enumerate() {
+            out.push(top(Part::EditorNote, format!("$.editor_note[{i}]"), p));
+        }
+        if let Guide::Items(items) = &self.guide {
+            for (i, t) in items.iter().enumerate() {
+                out.push(top(Part::Guide, format!("$.guide[{i}]"), t));
+            }
+        }
+        if let Some(label) = &self.guide_label {
+            out.push(top(Part::GuideLabel, "$.guide_label".into(), label));
+        }
+        for (bi, block) in self.body.iter().enumerate() {
+            let push = |part: Part, rest: String, text: &'a str| -> Text<'a> {
+                Text {
+                    part,
+                    place: block.place(bi, &rest),
+                    block: Some(bi),
+                    text,
+                }
+            };
+            out.push(push(Part::Title, ".title".into(), block.title()));
+            match block {
+                Block::Article(a) => {
+                    for (ni, p) in a.note.iter().enumerate() {
+                        out.push(push(Part::Note, format!(".note[{ni}]"), p));
+                    }
+                    for (pi, p) in a.paragraphs.iter().enumerate() {
+                        out.push(push(Part::Paragraph, format!(".paragraphs[{pi}]"), p));
+                    }
+                }
+                Block::Section(s) => {
+                    for (ii, item) in s.items.iter().enumerate() {
+                        match &item.kind {
+                            ItemKind::Heading(h) => {
+                                out.push(push(Part::Heading, format!(".items[{ii}].heading"), h))
+                            }
+                            ItemKind::Lead(l) => {
+                                out.push(push(Part::Lead, format!(".items[{ii}].lead"), l))
+                            }
+                            ItemKind::Plain => {}
+                        }
+                        for (pi, p) in item.paragraphs.iter().enumerate() {
+                            let rest = format!(".items[{ii}].paragraphs[{pi}]");
+                            out.push(push(Part::Paragraph, rest, p));
+                        }
+                    }
+                }
+            }
+        }
+        let d = &self.distribution;
+        for (key, list) in [
+            ("report_to", &d.report_to),
+            ("send_to", &d.send_to),
+            ("issue_to", &d.issue_to),
+            ("extra_to", &d.extra_to),
+        ] {
+            for (i, t) in list.iter().enumerate() {
+                out.push(top(
+                    Part::Distribution,
+                    format!("$.distribution.{key}[{i}]"),
+                    t,
+                ));
+            }
+        }
+        let i = &self.imprint;
+        if i.issuer != m.issuer {
+            out.push(top(
+                Part::ImprintIssuer,
+                "$.imprint.issuer".into(),
+                &i.issuer,
+            ));
+        }
+        if let Some(c) = &i.contact {
+            out.push(top(Part::Contact, "$.imprint.contact".into(), c));
+        }
+        if let Some(n) = &self.document_number {
+            out.push(top(Part::DocumentNumber, "$.document_number".into(), n));
+        }
+        out.into_iter()
+    }
+}
+
 impl Serialize for Bulletin {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use schema::name;
@@ -433,6 +594,76 @@ mod tests {
             written.contains("\"note\": [\n        \"按。\"\n      ]"),
             "{written}"
         );
+    }
+
+    #[test]
+    fn texts_are_every_text_with_its_place_in_order() {
+        let json = r#"{
+          "masthead": { "name": "简报", "issue": 3, "issuer": "办", "date": "2024-06-01",
+            "marking": "内部资料", "copy_number": 42 },
+          "editor_note": "按。",
+          "guide": ["甲"],
+          "body": [
+            { "type": "article", "title": "题", "note": "注。", "paragraphs": ["文。"] },
+            { "type": "section", "title": "栏", "items": [
+              { "lead": "局", "paragraphs": ["乙。"] }, { "heading": "县", "paragraphs": ["丙。"] } ] }
+          ],
+          "distribution": { "send_to": ["各乡镇"] },
+          "imprint": { "issuer": "办", "contact": "联系人：张三" },
+          "document_number": "某〔2024〕3号"
+        }"#;
+        let b = parse(json.as_bytes()).unwrap();
+        let got: Vec<(Part, String, Option<usize>, &str)> = b
+            .texts()
+            .map(|t| (t.part, t.place.path, t.block, t.text))
+            .collect();
+        let want: Vec<(Part, &str, Option<usize>, &str)> = vec![
+            (Part::Name, "$.masthead.name", None, "简报"),
+            (Part::Issuer, "$.masthead.issuer", None, "办"),
+            (Part::Marking, "$.masthead.marking", None, "内部资料"),
+            (Part::CopyNumber, "$.masthead.copy_number", None, "000042"),
+            (Part::EditorNote, "$.editor_note[0]", None, "按。"),
+            (Part::Guide, "$.guide[0]", None, "甲"),
+            (Part::Title, "$.body[0].title", Some(0), "题"),
+            (Part::Note, "$.body[0].note[0]", Some(0), "注。"),
+            (Part::Paragraph, "$.body[0].paragraphs[0]", Some(0), "文。"),
+            (Part::Title, "$.body[1].title", Some(1), "栏"),
+            (Part::Lead, "$.body[1].items[0].lead", Some(1), "局"),
+            (
+                Part::Paragraph,
+                "$.body[1].items[0].paragraphs[0]",
+                Some(1),
+                "乙。",
+            ),
+            (Part::Heading, "$.body[1].items[1].heading", Some(1), "县"),
+            (
+                Part::Paragraph,
+                "$.body[1].items[1].paragraphs[0]",
+                Some(1),
+                "丙。",
+            ),
+            (
+                Part::Distribution,
+                "$.distribution.send_to[0]",
+                None,
+                "各乡镇",
+            ),
+            (Part::Contact, "$.imprint.contact", None, "联系人：张三"),
+            (
+                Part::DocumentNumber,
+                "$.document_number",
+                None,
+                "某〔2024〕3号",
+            ),
+        ];
+        let want: Vec<_> = want
+            .into_iter()
+            .map(|(p, path, b, t)| (p, path.to_string(), b, t))
+            .collect();
+        assert_eq!(got, want);
+        // Texts in the body name their article or section.
+        let t = b.texts().find(|t| t.part == Part::Lead).unwrap();
+        assert_eq!(t.place.context.as_deref(), Some("栏目【栏】"));
     }
 
     #[test]
