@@ -4,9 +4,7 @@
 //! skeleton fails `check` (empty strings are errors), so it cannot be issued
 //! by mistake.
 
-use crate::model::{
-    Article, Block, Bulletin, Date, Distribution, Guide, Imprint, Masthead, TemplateRef,
-};
+use crate::model::{Article, Block, Bulletin, Date, Distribution, Guide, Imprint, Masthead};
 
 /// The numbers of an issue: year, issue, total issue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -112,25 +110,19 @@ pub fn skeleton(
     date: Date,
     document_number: Option<String>,
 ) -> String {
-    let m = &prev.masthead;
     let next = Bulletin {
-        template: prev.template.clone(),
         masthead: Masthead {
-            name: m.name.clone(),
             issue: numbers.issue,
             total_issue: numbers.total_issue,
-            issuer: m.issuer.clone(),
             date,
-            marking: m.marking.clone(),
-            supplement: m.supplement.clone(),
             copy_number: None,
+            ..prev.masthead.clone()
         },
         guide: if prev.guide == Guide::None {
             Guide::None
         } else {
             Guide::Auto
         },
-        guide_label: prev.guide_label.clone(),
         editor_note: Vec::new(),
         body: vec![placeholder()],
         distribution: Distribution {
@@ -138,13 +130,12 @@ pub fn skeleton(
             ..prev.distribution.clone()
         },
         imprint: Imprint {
-            issuer: prev.imprint.issuer.clone(),
             date,
-            copies: prev.imprint.copies,
-            contact: prev.imprint.contact.clone(),
+            ..prev.imprint.clone()
         },
         document_number,
         allow_substitutes: false,
+        ..prev.clone()
     };
     crate::model::to_json(&next)
 }
@@ -152,31 +143,13 @@ pub fn skeleton(
 /// A first issue of a bulletin the archive does not know: every field to
 /// fill in is an empty string.
 pub fn first_issue(name: &str, supplement: Option<&str>, date: Date) -> String {
+    let masthead = Masthead {
+        supplement: supplement.map(str::to_string),
+        ..Masthead::new(name, 1, "", date)
+    };
     let first = Bulletin {
-        template: TemplateRef::Builtin(crate::model::schema::DEFAULT_TEMPLATE.into()),
-        masthead: Masthead {
-            name: name.to_string(),
-            issue: 1,
-            total_issue: None,
-            issuer: String::new(),
-            date,
-            marking: None,
-            supplement: supplement.map(str::to_string),
-            copy_number: None,
-        },
         guide: Guide::Auto,
-        guide_label: None,
-        editor_note: Vec::new(),
-        body: vec![placeholder()],
-        distribution: Distribution::default(),
-        imprint: Imprint {
-            issuer: String::new(),
-            date,
-            copies: None,
-            contact: None,
-        },
-        document_number: None,
-        allow_substitutes: false,
+        ..Bulletin::new(masthead, vec![placeholder()])
     };
     crate::model::to_json(&first)
 }

@@ -74,6 +74,25 @@ pub struct Bulletin {
 }
 
 impl Bulletin {
+    /// A bulletin of `masthead` and `body` with every optional part at its
+    /// default: the default template, no 编者按 and no guide, no lists, the
+    /// imprint of the masthead's issuer and date. Code outside the model
+    /// builds bulletins from this (`Bulletin { guide, ..Bulletin::new(…) }`).
+    pub fn new(masthead: Masthead, body: Vec<Block>) -> Bulletin {
+        Bulletin {
+            template: TemplateRef::Builtin(schema::DEFAULT_TEMPLATE.into()),
+            imprint: Imprint::new(masthead.issuer.clone(), masthead.date),
+            masthead,
+            guide: Guide::None,
+            guide_label: None,
+            editor_note: Vec::new(),
+            body,
+            distribution: Distribution::default(),
+            document_number: None,
+            allow_substitutes: false,
+        }
+    }
+
     /// The document information of the issue (layout.md §8.2): title, author,
     /// subject, keywords, and the bulletin's date (never the clock).
     pub fn doc_info(&self) -> DocInfo {
@@ -350,6 +369,28 @@ pub struct Masthead {
 }
 
 impl Masthead {
+    /// The masthead of issue `issue` of `name` by `issuer`, dated `date`,
+    /// with none of the optional parts. Code outside the model builds
+    /// mastheads from this (`Masthead { marking, ..Masthead::new(…) }`), so
+    /// that an optional part added to the format needs no edit there.
+    pub fn new(
+        name: impl Into<String>,
+        issue: u32,
+        issuer: impl Into<String>,
+        date: Date,
+    ) -> Masthead {
+        Masthead {
+            name: name.into(),
+            issue,
+            total_issue: None,
+            issuer: issuer.into(),
+            date,
+            marking: None,
+            supplement: None,
+            copy_number: None,
+        }
+    }
+
     /// The issue line as printed: `第1期（总第57期）`, `增刊第1期`.
     pub fn issue_line(&self) -> String {
         let series = self.supplement.as_deref().unwrap_or("");
@@ -515,6 +556,18 @@ pub struct Imprint {
     pub copies: Option<u32>,
     /// The contact line of the 版记, such as `联系人：张三　电话：0737-1234567`.
     pub contact: Option<String>,
+}
+
+impl Imprint {
+    /// The 印发 line of `issuer` on `date`, without the optional parts.
+    pub fn new(issuer: impl Into<String>, date: Date) -> Imprint {
+        Imprint {
+            issuer: issuer.into(),
+            date,
+            copies: None,
+            contact: None,
+        }
+    }
 }
 
 /// The imprint as written: its date only when it is not the issue's (so
