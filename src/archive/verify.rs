@@ -12,7 +12,7 @@ use super::store::{
 use super::*;
 use crate::error::Hint;
 use crate::layout::RULES;
-use crate::output::{self, Output, Writer};
+use crate::output::{self, Writer};
 use crate::Engine;
 
 impl Archive {
@@ -461,18 +461,16 @@ impl Archive {
         });
         let mut outputs = Vec::new();
         for o in &m.outputs {
-            let kind = match o.file.as_str() {
-                PDF_FILE => Output::Pdf { pdfa: m.pdfa },
-                _ => Output::Ofd,
-            };
             let check = |compared, same| OutputCheck {
                 file: o.file.clone(),
                 writer: o.writer.clone(),
                 compared,
                 same,
             };
-            match Writer::from_name(&o.writer) {
-                Some(writer) => match output::write(&laid, kind, writer) {
+            let writer =
+                Writer::from_name(&o.writer).and_then(|w| Some((w, w.filed_output(m.pdfa)?)));
+            match writer {
+                Some((writer, kind)) => match output::write(&laid, kind, writer) {
                     Ok(bytes) => {
                         let same_bytes = sha256_hex(&bytes) == o.sha256;
                         if !same_bytes {

@@ -101,6 +101,16 @@ impl Writer {
         }
     }
 
+    /// The output a filed file written by this writer is (a PDF written as
+    /// PDF/A when `pdfa`); `None` for previews, which are never filed.
+    pub fn filed_output(self, pdfa: bool) -> Option<Output> {
+        match self {
+            Writer::Pdf(_) => Some(Output::Pdf { pdfa }),
+            Writer::Ofd(_) => Some(Output::Ofd),
+            Writer::Svg => None,
+        }
+    }
+
     /// The writer of a recorded name, if this program can still write it
     /// (the same version, built with the same crates).
     pub fn from_name(name: &str) -> Option<Writer> {
