@@ -6,6 +6,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use super::manifest::Tool;
+use super::register;
 use super::store::{
     self, sha256_hex, FoundCopy, INPUT_FILE, MANIFEST_FILE, OFD_FILE, PDF_FILE, TEMPLATE_FILE,
 };
@@ -93,25 +94,26 @@ impl Archive {
             });
         }
         // The register chain.
-        let by_seq: BTreeMap<u64, Vec<usize>> =
-            checks
-                .iter()
-                .enumerate()
-                .fold(BTreeMap::new(), |mut m, (i, c)| {
-                    if let Some(s) = c.seq {
-                        m.entry(s).or_insert_with(Vec::new).push(i);
-                    }
-                    m
-                });
-        let max_seq = by_seq.keys().copied().max().unwrap_or(0);
         let manifest_of: BTreeMap<&str, (&Manifest, Option<&String>)> = manifests(&found)
             .into_iter()
             .map(|(f, m)| (f.rel.as_str(), (m, f.manifest_sha256.as_ref())))
             .collect();
+        let links: Vec<register::Link> = checks
+            .iter()
+            .map(|c| {
+                let m = c.dir.as_deref().and_then(|d| manifest_of.get(d));
+                register::Link {
+                    seq: c.seq,
+                    manifest_sha256: m.and_then(|(_, sha)| sha.cloned()),
+                    readable: m.is_some(),
+                    previous: m.and_then(|(m, _)| m.previous.clone()),
+                }
+            })
+            .collect();
         let mut extra: Vec<CopyCheck> = Vec::new();
-        for s in 1..=max_seq {
-            let Some(here) = by_seq.get(&s) else {
-                extra.push(CopyCheck {
+        for finding in register::check_chain(&links) {
+            match finding {
+                register::Finding::Missing(s) => extra.push(CopyCheck {
                     seq: Some(s),
                     label: format!("登记第 {s} 号"),
                     id: None,
@@ -123,40 +125,17 @@ impl Archive {
                     rerender: None,
                     superseded_by: None,
                     corrects: None,
-                });
-                continue;
-            };
-            if here.len() > 1 {
-                for &i in here {
-                    checks[i].status = checks[i].status.max(Status::Changed);
-                    checks[i]
-                        .problems
-                        .push(format!("登记号 {s} 被多份副本使用：清单被改动过"));
+                }),
+                register::Finding::Shared { copy, seq } => {
+                    let c = &mut checks[copy];
+                    c.status = c.status.max(Status::Changed);
+                    c.problems
+                        .push(format!("登记号 {seq} 被多份副本使用：清单被改动过"));
                 }
-            }
-            // Does the next copy name this one's manifest?
-            let Some(next) = by_seq.get(&(s + 1)) else {
-                continue;
-            };
-            for &i in here {
-                let Some((_, Some(sha))) = checks[i]
-                    .dir
-                    .as_deref()
-                    .and_then(|d| manifest_of.get(d))
-                    .copied()
-                else {
-                    continue;
-                };
-                let linked = next.iter().any(|&j| {
-                    checks[j]
-                        .dir
-                        .as_deref()
-                        .and_then(|d| manifest_of.get(d))
-                        .is_none_or(|(m, _)| m.previous.as_deref() == Some(sha.as_str()))
-                });
-                if !linked {
-                    checks[i].status = checks[i].status.max(Status::Changed);
-                    checks[i].problems.push(
+                register::Finding::Unlinked { copy } => {
+                    let c = &mut checks[copy];
+                    c.status = c.status.max(Status::Changed);
+                    c.problems.push(
                         "清单 manifest.json 与登记链不符（下一份副本记下的哈希不是它的）：清单被改动过"
                             .into(),
                     );
