@@ -116,6 +116,11 @@ impl Server {
         self.app.warm_up(example)
     }
 
+    /// Its routes, to answer requests without the socket (in-process tests).
+    pub fn router(&self) -> axum::Router {
+        api::router(self.app.clone())
+    }
+
     /// The address it listens on.
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()

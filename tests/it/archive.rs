@@ -1,10 +1,14 @@
-//! End-to-end tests of the archive of issued copies: the built `jianbao`
-//! binary is run in temporary directories, with the repository's fonts.
+//! Tests of the archive of issued copies, with the repository's fonts in
+//! temporary directories: end to end through the built `jianbao` binary
+//! where the command is what is tested, through the library where a copy is
+//! only filed to be checked, or a fixture verified.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use jianbao::archive::{Archive, Compared, IssueOptions, Rerender};
+use jianbao::output::{Output as Artefact, Writer};
 use serde_json::Value;
 
 use crate::common::*;
@@ -113,13 +117,29 @@ fn make_writable_dir_only(p: &Path) {
     let _ = p;
 }
 
-/// An archive with the example filed; returns (tempdir, copy dir).
+/// An archive (`archive/` of the returned folder) with the example filed
+/// as `jianbao issue ex.json` files it, through the library; returns
+/// (tempdir, copy dir).
 fn archive_with_example(tag: &str) -> (TempDir, PathBuf) {
     let t = TempDir::new(tag);
     fs::write(t.path().join("ex.json"), example()).unwrap();
-    let o = expect(t.path(), &["issue", "ex.json"], 0);
-    let d = issued_dir(t.path(), &o);
-    (t, d)
+    let filed = Archive::new(t.path().join("archive"))
+        .issue(
+            &engine(),
+            &example(),
+            &jianbao::Options {
+                base_dir: t.path().to_path_buf(),
+                ..Default::default()
+            },
+            &IssueOptions {
+                allow_warnings: false,
+                now: std::time::SystemTime::now(),
+                supersedes: None,
+                ofd: false,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    (t, filed.dir)
 }
 
 #[test]
@@ -1066,10 +1086,11 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// The one copy of the archive fixture `fixture` (filed by an earlier
-/// version; its index is rebuilt from the files): its manifest, the layout
-/// rules it was filed under, whether today's writer makes the same PDF of
-/// its input, and what `verify --rerender` says of it (which must pass).
-fn verify_fixture(fixture: &str) -> (Value, u32, bool, String) {
+/// version; its index is rebuilt from the files), verified with re-rendering
+/// (which must prove it): its manifest, the layout rules it was filed under,
+/// whether today's writer makes the same PDF/A of its input, and the
+/// re-render's result.
+fn verify_fixture(fixture: &str) -> (Value, u32, bool, Rerender) {
     let t = TempDir::new("oldcopy");
     let d = t.path();
     copy_tree(&repo().join("tests/data").join(fixture), &d.join("archive"));
@@ -1083,30 +1104,42 @@ fn verify_fixture(fixture: &str) -> (Value, u32, bool, String) {
     let manifest: Value =
         serde_json::from_slice(&fs::read(copy.join("manifest.json")).unwrap()).unwrap();
     let rules = manifest["rules"].as_u64().unwrap_or(1) as u32;
-    fs::copy(copy.join("input.json"), d.join("in.json")).unwrap();
-    expect(d, &["render", "--pdfa", "in.json", "-o", "now.pdf"], 0);
-    let issued = fs::read(copy.join("issued.pdf")).unwrap();
-    let same_now = fs::read(d.join("now.pdf")).unwrap() == issued;
-    let o = expect(d, &["archive", "verify", "--rerender"], 0);
-    let out = stdout(&o);
-    assert!(
-        out.contains("完好") && out.contains("已改动 0，缺失 0"),
-        "{out}"
-    );
-    (manifest, rules, same_now, out)
+    let laid = layout(&fs::read(copy.join("input.json")).unwrap());
+    let pdfa = Artefact::Pdf { pdfa: true };
+    let now = jianbao::output::write(&laid, pdfa, Writer::current(pdfa)).unwrap();
+    let same_now = now == fs::read(copy.join("issued.pdf")).unwrap();
+    let report = Archive::new(d.join("archive"))
+        .verify(Some(&engine()))
+        .unwrap();
+    assert!(report.all_intact(), "{report:#?}");
+    assert!(!report.rerender_failed(), "{report:#?}");
+    let [c] = &report.copies[..] else {
+        panic!("{report:#?}")
+    };
+    (manifest, rules, same_now, c.rerender.clone().unwrap())
 }
 
-/// What `verify --rerender` says of a copy filed under other layout rules.
-fn proved_by_hashes_as_the_rules_changed(rules: u32, out: &str) {
-    assert!(
-        out.contains("重新排版：未比较：排版规则已变，以哈希核对")
-            && out.contains(&format!(
-                "归档时第 {rules} 版，本程序第 {} 版",
-                jianbao::layout::RULES
-            ))
-            && out.contains("只核对哈希 1"),
-        "{out}"
+/// A copy filed under other layout rules is proved by its hashes.
+fn proved_by_hashes_as_the_rules_changed(rules: u32, r: &Rerender) {
+    let changed = r.rules_changed.expect("the rules changed");
+    assert_eq!(
+        (changed.filed, changed.now),
+        (rules, jianbao::layout::RULES)
     );
+    assert!(!r.identical && !r.failed, "{r:#?}");
+    assert!(
+        r.outputs.iter().all(|o| o.compared == Compared::Hashes),
+        "{r:#?}"
+    );
+    assert!(r.notes[0].contains("排版规则自归档以来已经改变"), "{r:#?}");
+}
+
+/// How each output of a re-render was compared, and whether it was the same.
+fn compared(r: &Rerender) -> Vec<(&str, Compared, bool)> {
+    r.outputs
+        .iter()
+        .map(|o| (o.file.as_str(), o.compared, o.same))
+        .collect()
 }
 
 #[test]
@@ -1115,8 +1148,7 @@ fn a_copy_filed_by_the_current_writers_rerenders_byte_for_byte() {
     // OFD writers. A change to their bytes without a new writer name
     // (output::pdf::deflate::DIRECT, output::ofd::VERSION, a crate of
     // output/deps.rs) fails here.
-    use jianbao::output::{Output, Writer};
-    let (manifest, rules, same_now, out) = verify_fixture("archive-direct");
+    let (manifest, rules, same_now, r) = verify_fixture("archive-direct");
     assert_eq!(
         rules,
         jianbao::layout::RULES,
@@ -1130,8 +1162,8 @@ fn a_copy_filed_by_the_current_writers_rerenders_byte_for_byte() {
         .map(|o| o["writer"].as_str().unwrap())
         .collect();
     let now = [
-        Writer::current(Output::Pdf { pdfa: true }).name(),
-        Writer::current(Output::Ofd).name(),
+        Writer::current(Artefact::Pdf { pdfa: true }).name(),
+        Writer::current(Artefact::Ofd).name(),
     ];
     assert_eq!(
         writers, now,
@@ -1141,8 +1173,15 @@ fn a_copy_filed_by_the_current_writers_rerenders_byte_for_byte() {
         same_now,
         "today's writer makes other bytes of the same layout"
     );
-    assert!(out.contains("重新排版：逐字节相同"), "{out}");
-    assert!(out.contains("相同 1（其中只比较版面 0）"), "{out}");
+    assert_eq!(
+        compared(&r),
+        [
+            ("issued.pdf", Compared::Bytes, true),
+            ("issued.ofd", Compared::Bytes, true)
+        ],
+        "{r:#?}"
+    );
+    assert!(r.identical && r.same_inputs && r.notes.is_empty(), "{r:#?}");
 }
 
 #[test]
@@ -1150,18 +1189,24 @@ fn a_copy_filed_before_writers_were_recorded_is_proved_by_its_hashes() {
     // tests/data/archive-legacy: filed through printpdf before the manifest
     // recorded a writer or a layout. printpdf is gone: the copy cannot be
     // written again nor its layout compared; its files' hashes prove it.
-    let (manifest, rules, same_now, out) = verify_fixture("archive-legacy");
+    let (manifest, rules, same_now, r) = verify_fixture("archive-legacy");
     assert!(manifest.get("writer").is_none() && manifest.get("layout_sha256").is_none());
     assert!(!same_now, "today's writer makes other bytes");
     if rules != jianbao::layout::RULES {
-        return proved_by_hashes_as_the_rules_changed(rules, &out);
+        return proved_by_hashes_as_the_rules_changed(rules, &r);
     }
+    assert_eq!(
+        compared(&r),
+        [("issued.pdf", Compared::Hashes, false)],
+        "{r:#?}"
+    );
+    assert!(!r.identical && !r.failed, "{r:#?}");
     assert!(
-        out.contains("重新排版：未比较，以哈希核对")
-            && out.contains("写出方式“pdf/legacy”本程序已不再有")
-            && out.contains("清单中没有本程序能比较的版面摘要")
-            && out.contains("相同 0（其中只比较版面 0），不同 0，失败 0，只核对哈希 1"),
-        "{out}"
+        r.notes
+            .iter()
+            .any(|n| n.contains("写出方式“pdf/legacy”本程序已不再有")
+                && n.contains("清单中没有本程序能比较的版面摘要")),
+        "{r:#?}"
     );
 }
 
@@ -1169,17 +1214,23 @@ fn a_copy_filed_before_writers_were_recorded_is_proved_by_its_hashes() {
 fn a_copy_filed_through_printpdf_with_libdeflate_is_compared_by_its_layout() {
     // tests/data/archive-libdeflate: printpdf's document with libdeflate 9,
     // and the layout's hash. printpdf is gone: the layout is compared.
-    let (manifest, rules, same_now, out) = verify_fixture("archive-libdeflate");
+    let (manifest, rules, same_now, r) = verify_fixture("archive-libdeflate");
     assert_eq!(manifest["writer"], "libdeflate-1.26/9", "{manifest}");
     assert!(!same_now, "today's writer makes other bytes");
     if rules != jianbao::layout::RULES {
-        return proved_by_hashes_as_the_rules_changed(rules, &out);
+        return proved_by_hashes_as_the_rules_changed(rules, &r);
     }
+    assert_eq!(
+        compared(&r),
+        [("issued.pdf", Compared::Layout, true)],
+        "{r:#?}"
+    );
+    assert!(r.identical, "{r:#?}");
     assert!(
-        out.contains("重新排版：版面相同（字节无法比较）")
-            && out.contains("写出方式“pdf/libdeflate-1.26/9”本程序已不再有")
-            && out.contains("相同 1（其中只比较版面 1）"),
-        "{out}"
+        r.notes
+            .iter()
+            .any(|n| n.contains("写出方式“pdf/libdeflate-1.26/9”本程序已不再有")),
+        "{r:#?}"
     );
 }
 
@@ -1190,30 +1241,28 @@ fn a_copy_filed_with_an_ofd_before_the_ofd_writer_changed_still_verifies() {
     // its writer was recorded (`ofd/0`: jianbao's own ZIP writer, since
     // replaced by the zip crate). Both writers are gone: the layout is
     // compared.
-    let (manifest, rules, same_now, out) = verify_fixture("archive-ofd");
+    let (manifest, rules, same_now, r) = verify_fixture("archive-ofd");
     assert_eq!(manifest["ofd"]["file"], "issued.ofd", "{manifest}");
     assert_eq!(manifest["writer"], "jianbao-1/libdeflate-1.26/6");
     assert!(!same_now, "today's writer makes other bytes");
     if rules != jianbao::layout::RULES {
-        return proved_by_hashes_as_the_rules_changed(rules, &out);
+        return proved_by_hashes_as_the_rules_changed(rules, &r);
     }
-    assert!(
-        out.contains("重新排版：版面相同（字节无法比较）")
-            && out.contains("issued.pdf 的写出方式“pdf/jianbao-1/libdeflate-1.26/6”本程序已不再有")
-            && out.contains("issued.ofd 的写出方式“ofd/0”本程序已不再有")
-            && out.contains("相同 1（其中只比较版面 1）"),
-        "{out}"
+    assert_eq!(
+        compared(&r),
+        [
+            ("issued.pdf", Compared::Layout, true),
+            ("issued.ofd", Compared::Layout, true)
+        ],
+        "{r:#?}"
     );
+    assert!(r.identical, "{r:#?}");
+    assert_eq!(r.outputs[1].writer, "ofd/0");
     // Today's OFD of the same input is another file.
     let copy = repo().join("tests/data/archive-ofd/copies/某县工作动态-5bf4bbab/2024-012");
-    let t = TempDir::new("ofdnow");
-    let o = t.path().join("now.ofd");
-    fs::copy(copy.join("input.json"), t.path().join("in.json")).unwrap();
-    expect(t.path(), &["render", "in.json", "-o", "now.ofd"], 0);
-    assert_ne!(
-        fs::read(o).unwrap(),
-        fs::read(copy.join("issued.ofd")).unwrap()
-    );
+    let laid = layout(&fs::read(copy.join("input.json")).unwrap());
+    let now = jianbao::output::write(&laid, Artefact::Ofd, Writer::current(Artefact::Ofd)).unwrap();
+    assert_ne!(now, fs::read(copy.join("issued.ofd")).unwrap());
 }
 
 #[test]
