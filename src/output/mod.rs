@@ -156,7 +156,7 @@ pub fn write_cached(laid: &Laid, output: Output, writer: Writer, cache: &Cache) 
         }
         (output, writer) => Err(Error::Output {
             output: output.name(),
-            message: format!("写出方式 {writer:?} 不能写这种文件"),
+            message: format!("写出方式 {} 不能写这种文件", writer.name()),
         }),
     }
 }
@@ -176,5 +176,30 @@ mod tests {
         assert_eq!(Writer::from_name("jianbao-1/libdeflate-1.26/6"), None);
         assert_eq!(Writer::from_name("ofd"), None);
         assert_eq!(Writer::from_name("png/1"), None);
+    }
+
+    #[test]
+    fn an_output_its_writer_cannot_write_is_an_output_error() {
+        let fonts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        let json = r#"{
+          "masthead": { "name": "简报", "issue": 1, "issuer": "办", "date": "2024-06-01" },
+          "body": [ { "type": "article", "title": "题", "paragraphs": ["文。"] } ]
+        }"#;
+        let laid = crate::Engine::new(fonts)
+            .layout(json.as_bytes(), &crate::Options::default())
+            .unwrap();
+        match write(&laid, Output::Ofd, Writer::Svg) {
+            Err(e @ Error::Output { .. }) => {
+                assert!(!e.is_content_error());
+                assert!(e.to_string().contains("svg/1"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Each output with its own writer.
+        for output in [Output::Pdf { pdfa: false }, Output::Ofd, Output::SvgPage(0)] {
+            let bytes = write(&laid, output, Writer::current(output)).unwrap();
+            assert!(!bytes.is_empty());
+        }
+        assert!(write(&laid, Output::SvgPage(1), Writer::Svg).is_err());
     }
 }
