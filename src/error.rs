@@ -80,6 +80,33 @@ impl fmt::Display for MissingGlyph {
     }
 }
 
+/// Something the user can do about a refusal or a note of the archive.
+/// The library says which; a front end says how (a command, a button, words).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "hint", rename_all = "snake_case")]
+pub enum Hint {
+    /// Give this issue the next number (a skeleton of the next issue can be
+    /// made from the archive).
+    NextIssue {
+        /// 简报名称.
+        name: String,
+    },
+    /// File this issue as a correction of the copy `id`, which stays as it
+    /// was issued.
+    Supersede {
+        /// The id of the copy to correct.
+        id: String,
+    },
+    /// Say why the copy is corrected.
+    GiveReason,
+    /// Look up a copy's id in the list of issued copies.
+    List,
+    /// Check the archive's copies against their manifests and the register.
+    Verify,
+    /// Rebuild the archive's index from its files.
+    Reindex,
+}
+
 /// Every way the library can fail.
 #[derive(Debug)]
 pub enum Error {
@@ -132,6 +159,24 @@ pub enum Error {
         /// What is wrong and what to do, in Chinese.
         message: String,
     },
+    /// The archive refuses an operation, and says what the user can do
+    /// about it as typed hints, which each front end words its own way (the
+    /// command line as a command, the web page in words).
+    Refused {
+        /// What is refused and why, in Chinese, naming no command or flag.
+        message: String,
+        /// What the user can do, most likely first.
+        hints: Vec<Hint>,
+    },
+    /// An artefact (PDF, OFD, SVG) could not be written from a layout that
+    /// was made: a fault of the program or a limit of the format, never of
+    /// the input's content.
+    Output {
+        /// Which artefact: `PDF`, `OFD`, `SVG`.
+        output: &'static str,
+        /// What went wrong, in Chinese.
+        message: String,
+    },
     /// A draft given to `import` cannot be read as a bulletin (no masthead,
     /// no body, a file that is not a draft).
     Draft {
@@ -146,7 +191,18 @@ impl Error {
     /// Whether the error is about the input's content (exit code 1) rather than
     /// about files or usage (exit code 2).
     pub fn is_content_error(&self) -> bool {
-        !matches!(self, Error::Io { .. } | Error::Font { .. })
+        match self {
+            Error::Io { .. } | Error::Font { .. } | Error::Output { .. } => false,
+            Error::Syntax { .. }
+            | Error::Invalid(_)
+            | Error::MissingGlyphs(_)
+            | Error::Template { .. }
+            | Error::Layout { .. }
+            | Error::Warnings(_)
+            | Error::Archive { .. }
+            | Error::Refused { .. }
+            | Error::Draft { .. } => true,
+        }
     }
 
     /// Shorthand for an I/O error on `path`.
@@ -229,7 +285,11 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Archive { message } => f.write_str(message),
+            Error::Archive { message } | Error::Refused { message, .. } => f.write_str(message),
+            Error::Output { output, message } => write!(
+                f,
+                "无法写出 {output}：{message}。这不是输入的问题：请把这一期的 JSON 发给维护人员"
+            ),
             Error::Draft {
                 line: Some(line),
                 message,

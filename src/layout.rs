@@ -12,11 +12,12 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, FixedOffset};
 
-/// The version of the layout rules: how a bulletin is typeset and paginated
-/// into a [`Layout`]. A change that moves any glyph, line or rule of an
-/// existing input is a new number, so that copies filed under older rules
-/// are verified by their hashes rather than re-rendered by rules that lay
-/// them out otherwise.
+/// The version of the layout rules: how typesetting and pagination turn a
+/// bulletin and a template into a [`Layout`]. Any change that moves a glyph,
+/// line or rule of an input that was laid out before is a new number here.
+/// The archive records it with every copy: a copy filed under other rules is
+/// not expected to lay out the same way again, and `verify` proves it by its
+/// files' hashes instead (ARCHITECTURE.md, "Deterministic output").
 ///
 /// - 1: the first rules (digits and Latin centred in whole grid cells).
 /// - 2: digits and Latin set as Word sets them on the 28-character grid

@@ -5,8 +5,9 @@
 //! [`model`] (JSON → [`model::Bulletin`]) → [`template`] (→ [`template::Template`],
 //! every length in pt) → [`fonts`] (role → chain of faces: [`fonts::FontSet`]) →
 //! [`typeset`] (lines of positioned glyph runs: [`typeset::Typeset`]) →
-//! [`paginate`] (pages of positioned items: [`layout::Layout`]) → [`render`]
-//! (PDF bytes) or [`ofd`] (OFD bytes). [`Engine`] runs them in order.
+//! [`paginate`] (pages of positioned items: [`layout::Layout`]) → [`output`]
+//! (PDF, OFD or SVG bytes, through one door: [`output::write`]). [`Engine`]
+//! runs them in order.
 
 pub mod archive;
 pub mod diag;
@@ -16,14 +17,12 @@ pub mod fonts;
 pub mod import;
 pub mod layout;
 pub mod model;
-pub mod ofd;
+pub mod output;
 pub mod paginate;
 pub mod par;
 pub mod places;
-pub mod render;
 pub mod serve;
 pub mod suggest;
-pub mod svg;
 pub mod template;
 #[cfg(test)]
 mod testgen;
@@ -33,7 +32,7 @@ pub mod units;
 use std::path::{Path, PathBuf};
 
 pub use diag::{Diagnostic, Severity, Sink, Warned};
-pub use error::{Error, MissingGlyph, Place, Problem, Result};
+pub use error::{Error, Hint, MissingGlyph, Place, Problem, Result};
 
 use fonts::{FontLibrary, FontSet};
 use layout::Layout;
@@ -52,8 +51,6 @@ pub struct Options {
     /// The folder relative template paths in the input are taken from
     /// (the input file's folder).
     pub base_dir: PathBuf,
-    /// PDF output options.
-    pub render: render::RenderOptions,
 }
 
 /// A laid-out bulletin, with everything that went into it.
@@ -124,10 +121,15 @@ impl Engine {
         })
     }
 
-    /// Lay out and render `json` to PDF bytes.
-    pub fn render(&self, json: &[u8], opts: &Options) -> Result<(Laid, Vec<u8>)> {
+    /// Lay out `json` and write it as `output` with the current writer.
+    pub fn render(
+        &self,
+        json: &[u8],
+        opts: &Options,
+        output: output::Output,
+    ) -> Result<(Laid, Vec<u8>)> {
         let laid = self.layout(json, opts)?;
-        let pdf = render::render(&laid.layout, &laid.fonts, opts.render)?;
-        Ok((laid, pdf))
+        let bytes = output::write(&laid, output, output::Writer::current(output))?;
+        Ok((laid, bytes))
     }
 }

@@ -15,6 +15,9 @@ fn main() -> ExitCode {
         Err(err) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("jianbao: 错误：{}", cli::chinese_chain(&err));
+            for hint in cli::hints_of(&err) {
+                eprintln!("  可以：{hint}");
+            }
             ExitCode::from(cli::exit_code(&err))
         }
     }

@@ -581,6 +581,13 @@
     return el("a", { href: `/api/archive/${c.id}/pdf`, target: "_blank", rel: "noopener", text: "打开 PDF" });
   }
 
+  // A copy's state, as `jianbao archive list` shows it.
+  function copyState(c) {
+    if (c.state === "superseded") return `已被 ${c.by.slice(0, 6)} 更正`;
+    if (c.state === "correction") return `更正本（第${c.revision}版）`;
+    return "现行";
+  }
+
   async function loadArchive(q) {
     const out = $("archive-body");
     out.replaceChildren(el("p", { text: "正在查找…" }));
@@ -607,7 +614,7 @@
       out.replaceChildren(el("p", { text: j.hits.length ? `找到 ${j.hits.length} 处` : `没有找到“${q}”` }));
     } else {
       table.append(
-        el("tr", {}, ...["编号", "简报", "期号", "日期", "页数", "首篇标题", ""].map((t) => el("th", { text: t })))
+        el("tr", {}, ...["编号", "简报", "期号", "日期", "页数", "首篇标题", "状态", ""].map((t) => el("th", { text: t })))
       );
       for (const c of j.copies) {
         table.append(
@@ -620,11 +627,18 @@
             el("td", { text: c.date }),
             el("td", { text: String(c.pages) }),
             el("td", { text: c.title }),
+            el("td", { class: c.state === "superseded" ? "hint" : "", text: copyState(c) }),
             el("td", {}, pdfLink(c))
           )
         );
       }
-      out.replaceChildren(el("p", { text: j.copies.length ? `共 ${j.copies.length} 期` : "档案库中还没有签发的简报" }));
+      const n = j.copies.length;
+      const summary = !n
+        ? "档案库中还没有签发的简报"
+        : j.current === n || j.current === undefined
+          ? `共 ${n} 期`
+          : `共 ${n} 份副本：${j.current} 份现行，${n - j.current} 份已被更正（保留备查）`;
+      out.replaceChildren(el("p", { text: summary }));
     }
     for (const n of j.notes || []) out.append(el("p", { class: "hint", text: n }));
     out.append(table);

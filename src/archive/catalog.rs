@@ -95,7 +95,7 @@ impl Archive {
             if !force {
                 return Err(Error::Archive {
                     message: format!(
-                        "索引记下的与副本文件有 {} 处不符，重建会抹去这些证据，所以没有重建：\n  {}\n请先运行 jianbao archive verify 查看；确认以文件为准后再强制重建（旧索引会保留）",
+                        "索引记下的与副本文件有 {} 处不符，重建会抹去这些证据，所以没有重建：\n  {}\n请先核对档案库；确认以文件为准后再强制重建（旧索引会保留）",
                         disagreements.len(),
                         disagreements.join("\n  ")
                     ),
@@ -136,7 +136,7 @@ impl Archive {
         }
         for dir in &on_disk {
             if !known.contains_key(dir) || unconfirmed.contains(dir) {
-                out.push(format!("{dir}：不是经 jianbao issue 归档进这个索引的"));
+                out.push(format!("{dir}：不是经签发归档进这个索引的"));
             }
         }
         Ok(out)
@@ -256,7 +256,10 @@ mod tests {
             rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
             None,
         );
-        assert!(matches!(index_error(corrupt), Error::Archive { .. }));
+        match index_error(corrupt) {
+            Error::Refused { hints, .. } => assert_eq!(hints, [crate::error::Hint::Reindex]),
+            e => panic!("{e:?}"),
+        }
     }
 
     #[test]

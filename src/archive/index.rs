@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS unconfirmed (
 ";
 
 /// One copy in the catalogue.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Record {
     /// Its directory relative to the archive.
     pub dir: String,
@@ -116,7 +116,7 @@ impl Record {
             pages: m.pages,
             title: m.title.clone(),
             issued_at: m.issued_at.clone(),
-            pdf_sha256: m.pdf.sha256.clone(),
+            pdf_sha256: m.pdf().sha256.clone(),
             input_sha256: m.input.sha256.clone(),
             manifest_sha256: manifest_sha256.to_string(),
             revision: m.revision,

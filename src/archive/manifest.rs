@@ -5,14 +5,22 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::output::Fingerprint;
+
+use super::store::{OFD_FILE, PDF_FILE};
 
 /// The format identifier written into every manifest.
-pub const FORMAT: &str = "jianbao-archive-copy/1";
+pub const FORMAT: &str = "jianbao-archive-copy/2";
+
+/// The format of manifests filed before version 0.2: one `pdf` and an
+/// optional `ofd` record, the PDF's `writer` apart, the layout's
+/// `layout_sha256`. Read into the current form ([`Manifest::from_bytes`]).
+pub const FORMAT_1: &str = "jianbao-archive-copy/1";
 
 /// The manifest of one issued copy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Manifest {
-    /// Always [`FORMAT`].
+    /// Always [`FORMAT`] once read.
     pub format: String,
     /// Position in the archive's register: 1 for the first copy filed, then 2, 3, …
     pub sequence: u64,
@@ -45,22 +53,19 @@ pub struct Manifest {
     pub tool: Tool,
     /// Whether the PDF was written as PDF/A-2b.
     pub pdfa: bool,
-    /// How the PDF's streams were written (`render::PdfWriter::name`), so
-    /// that a re-render can make the same bytes. Absent from manifests filed
-    /// before it was recorded, whose copies were all written as `legacy`.
+    /// The version of the layout rules it was laid out under
+    /// ([`crate::layout::RULES`]; 1 for copies filed before it was recorded).
+    pub rules: u32,
+    /// The layout's fingerprint ([`crate::output::fingerprint`]): what a
+    /// re-render compares when an output's writer is gone. Absent from
+    /// copies filed before a layout was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub writer: Option<String>,
-    /// SHA-256 of the layout (`Layout::dump`): what a re-render compares
-    /// when the bytes cannot be made again. Absent from older manifests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub layout_sha256: Option<String>,
+    pub layout: Option<Fingerprint>,
     /// The input, byte for byte.
     pub input: FileRecord,
-    /// The PDF that was issued, byte for byte.
-    pub pdf: FileRecord,
-    /// The OFD filed beside it (`issue --ofd`), from the same layout.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ofd: Option<FileRecord>,
+    /// The files written from the layout, byte for byte, each with its
+    /// writer: the PDF first, then the OFD when one was filed.
+    pub outputs: Vec<OutputRecord>,
     /// The template it was laid out with.
     pub template: TemplateRecord,
     /// Every font file used.
@@ -84,6 +89,143 @@ pub struct Manifest {
     /// Absent from manifests filed before version 0.2.
     #[serde(default)]
     pub notices: Vec<String>,
+}
+
+/// A manifest as stored, in either format: what [`Manifest::from_bytes`]
+/// reads before it puts a manifest of format 1 into the current form.
+#[derive(Debug, Deserialize)]
+struct Stored {
+    format: String,
+    sequence: u64,
+    previous: Option<String>,
+    name: String,
+    year: u16,
+    #[serde(default)]
+    supplement: Option<String>,
+    issue: u32,
+    total_issue: Option<u32>,
+    date: String,
+    title: String,
+    issued_at: String,
+    pages: usize,
+    tool: Tool,
+    pdfa: bool,
+    // Format 2.
+    #[serde(default)]
+    rules: Option<u32>,
+    #[serde(default)]
+    layout: Option<Fingerprint>,
+    #[serde(default)]
+    outputs: Option<Vec<OutputRecord>>,
+    // Format 1.
+    #[serde(default)]
+    writer: Option<String>,
+    #[serde(default)]
+    layout_sha256: Option<String>,
+    #[serde(default)]
+    pdf: Option<FileRecord>,
+    #[serde(default)]
+    ofd: Option<FileRecord>,
+    input: FileRecord,
+    template: TemplateRecord,
+    fonts: Vec<FontRecord>,
+    #[serde(default)]
+    previous_copy: Option<CopyRef>,
+    #[serde(default = "first_revision")]
+    revision: u32,
+    #[serde(default)]
+    supersedes: Option<Supersedes>,
+    #[serde(default)]
+    warnings: Vec<String>,
+    #[serde(default)]
+    notices: Vec<String>,
+}
+
+/// The writer recorded for a PDF of format 1: its `writer`, or `legacy`
+/// for copies filed before writers were recorded.
+fn pdf_writer_1(writer: Option<String>) -> String {
+    format!("pdf/{}", writer.as_deref().unwrap_or("legacy"))
+}
+
+/// The writer of every OFD of format 1 (the OFD's writer was not recorded).
+pub const OFD_WRITER_1: &str = "ofd/0";
+
+impl Stored {
+    /// The current form; `None` when a field of its format is missing.
+    fn into_manifest(self) -> Option<Manifest> {
+        let (rules, layout, outputs) = match self.format.as_str() {
+            FORMAT => (self.rules?, self.layout, self.outputs?),
+            _ => {
+                let mut outputs = vec![OutputRecord::of(self.pdf?, pdf_writer_1(self.writer))];
+                outputs.extend(self.ofd.map(|o| OutputRecord::of(o, OFD_WRITER_1.into())));
+                let layout = self
+                    .layout_sha256
+                    .map(|sha256| Fingerprint { version: 1, sha256 });
+                (1, layout, outputs)
+            }
+        };
+        Some(Manifest {
+            format: FORMAT.to_string(),
+            sequence: self.sequence,
+            previous: self.previous,
+            name: self.name,
+            year: self.year,
+            supplement: self.supplement,
+            issue: self.issue,
+            total_issue: self.total_issue,
+            date: self.date,
+            title: self.title,
+            issued_at: self.issued_at,
+            pages: self.pages,
+            tool: self.tool,
+            pdfa: self.pdfa,
+            rules,
+            layout,
+            input: self.input,
+            outputs,
+            template: self.template,
+            fonts: self.fonts,
+            previous_copy: self.previous_copy,
+            revision: self.revision,
+            supersedes: self.supersedes,
+            warnings: self.warnings,
+            notices: self.notices,
+        })
+    }
+}
+
+/// A file written from the layout, with the writer that wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputRecord {
+    /// Its name inside the copy's directory.
+    pub file: String,
+    /// The writer ([`crate::output::Writer::name`]): `pdf/…`, `ofd/…`.
+    pub writer: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// SHA-256 (hex).
+    pub sha256: String,
+}
+
+impl OutputRecord {
+    /// The record of `file`, written by `writer`.
+    pub fn of(file: FileRecord, writer: String) -> OutputRecord {
+        OutputRecord {
+            file: file.file,
+            writer,
+            bytes: file.bytes,
+            sha256: file.sha256,
+        }
+    }
+
+    /// The file, its size and hash.
+    pub fn file_record(&self) -> FileRecord {
+        FileRecord {
+            file: self.file.clone(),
+            bytes: self.bytes,
+            sha256: self.sha256.clone(),
+        }
+    }
 }
 
 fn first_revision() -> u32 {
@@ -222,24 +364,55 @@ impl Manifest {
         v
     }
 
-    /// Read a manifest.
+    /// Read a manifest, of the current format or of format 1.
     pub fn from_bytes(bytes: &[u8]) -> Result<Manifest> {
-        let m: Manifest = serde_json::from_slice(bytes).map_err(|e| Error::Archive {
+        let damaged = |why: String| Error::Archive {
+            message: format!("manifest.json 无法读取（{why}）：这份副本的清单被改动或损坏"),
+        };
+        let m: Stored = serde_json::from_slice(bytes).map_err(|e| Error::Archive {
             message: format!(
                 "manifest.json 无法读取（第 {} 行第 {} 列不是这个程序写出的清单格式）：这份副本的清单被改动或损坏",
                 e.line(),
                 e.column()
             ),
         })?;
-        if m.format != FORMAT {
+        let format = m.format.clone();
+        if m.format != FORMAT && m.format != FORMAT_1 {
             return Err(Error::Archive {
                 message: format!(
-                    "manifest.json 的格式是 {}，本程序只认 {FORMAT}：请用更新的 jianbao",
+                    "manifest.json 的格式是 {}，本程序只认 {FORMAT} 和 {FORMAT_1}：请用更新的 jianbao",
                     m.format
                 ),
             });
         }
+        let m = m
+            .into_manifest()
+            .ok_or_else(|| damaged(format!("缺少格式 {format} 的字段")))?;
+        if m.output(PDF_FILE).is_none() {
+            return Err(damaged(format!("没有 {PDF_FILE} 的记录")));
+        }
         Ok(m)
+    }
+
+    /// The record of the output file `file`, when the copy has one.
+    pub fn output(&self, file: &str) -> Option<&OutputRecord> {
+        self.outputs.iter().find(|o| o.file == file)
+    }
+
+    /// The PDF's record (every manifest read has one).
+    pub fn pdf(&self) -> &OutputRecord {
+        static NONE: OutputRecord = OutputRecord {
+            file: String::new(),
+            writer: String::new(),
+            bytes: 0,
+            sha256: String::new(),
+        };
+        self.output(PDF_FILE).unwrap_or(&NONE)
+    }
+
+    /// The OFD's record, when one was filed.
+    pub fn ofd(&self) -> Option<&OutputRecord> {
+        self.output(OFD_FILE)
     }
 
     /// This copy by name and number.
@@ -254,7 +427,7 @@ impl Manifest {
 
     /// The short id of the copy: the first 12 hex digits of the PDF's SHA-256.
     pub fn id(&self) -> String {
-        short_id(&self.pdf.sha256)
+        short_id(&self.pdf().sha256)
     }
 
     /// `2024年第1期（总第57期）`, `2024年增刊第1期`.
@@ -293,19 +466,22 @@ mod tests {
             pages: 4,
             tool: Tool::current(),
             pdfa: true,
-            writer: Some("deflate-6".into()),
-            layout_sha256: Some("04".repeat(32)),
+            rules: 1,
+            layout: Some(Fingerprint {
+                version: 1,
+                sha256: "04".repeat(32),
+            }),
             input: FileRecord {
                 file: "input.json".into(),
                 bytes: 10,
                 sha256: "01".repeat(32),
             },
-            pdf: FileRecord {
+            outputs: vec![OutputRecord {
                 file: "issued.pdf".into(),
+                writer: "pdf/jianbao-1/libdeflate-1.26/6".into(),
                 bytes: 20,
                 sha256: "0123456789abcdef".repeat(4),
-            },
-            ofd: None,
+            }],
             template: TemplateRecord {
                 name: "jianbao".into(),
                 reference: "jianbao".into(),
@@ -323,6 +499,64 @@ mod tests {
             warnings: vec!["警告".into()],
             notices: vec!["提示".into()],
         }
+    }
+
+    /// The manifest of the archive fixture `fixture`, as filed.
+    fn fixture(fixture: &str) -> Vec<u8> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(fixture)
+            .join("copies/某县工作动态-5bf4bbab/2024-012/manifest.json");
+        std::fs::read(dir).unwrap()
+    }
+
+    #[test]
+    fn manifests_of_format_1_are_read_into_the_current_form() {
+        // Filed before writers were recorded: the PDF's writer is `legacy`.
+        let m = Manifest::from_bytes(&fixture("archive-legacy")).unwrap();
+        assert_eq!(m.format, FORMAT);
+        assert_eq!((m.rules, &m.layout), (1, &None));
+        assert_eq!(m.outputs.len(), 1);
+        assert_eq!(m.pdf().file, "issued.pdf");
+        assert_eq!(m.pdf().writer, "pdf/legacy");
+        assert_eq!(m.pdf().bytes, 87943);
+        assert_eq!(m.id(), "93802e3ca97a");
+        // printpdf's document with libdeflate: its writer, and the layout.
+        let m = Manifest::from_bytes(&fixture("archive-libdeflate")).unwrap();
+        assert_eq!(m.pdf().writer, "pdf/libdeflate-1.26/9");
+        assert_eq!(m.layout.as_ref().map(|l| l.version), Some(1));
+        assert_eq!(m.ofd(), None);
+        // The direct writer, with an OFD whose writer was not recorded.
+        let m = Manifest::from_bytes(&fixture("archive-ofd")).unwrap();
+        assert_eq!(m.pdf().writer, "pdf/jianbao-1/libdeflate-1.26/6");
+        let ofd = m.ofd().unwrap();
+        assert_eq!((ofd.writer.as_str(), ofd.bytes), (OFD_WRITER_1, 85207));
+        assert_eq!(
+            m.layout.as_ref().unwrap().sha256,
+            "c11e997e5336a2a1c3ff4e61d1da68f77d270e90fe986428d5baea6c5e662e43"
+        );
+        // A manifest of the current format reads as it was written.
+        let now = fixture("archive-direct");
+        let direct = Manifest::from_bytes(&now).unwrap();
+        assert_eq!(direct.outputs.len(), 2);
+        assert_eq!(direct.to_bytes(), now);
+        // Written again, a manifest takes the current form and reads back the same.
+        let again = Manifest::from_bytes(&m.to_bytes()).unwrap();
+        assert_eq!(again, m);
+        let text = String::from_utf8(m.to_bytes()).unwrap();
+        assert!(text.contains("\"outputs\"") && !text.contains("layout_sha256"));
+    }
+
+    #[test]
+    fn a_manifest_without_its_pdf_is_damaged() {
+        let mut m = sample();
+        m.outputs.clear();
+        let e = Manifest::from_bytes(&m.to_bytes()).unwrap_err();
+        assert!(e.to_string().contains("没有 issued.pdf 的记录"), "{e}");
+        let mut v: serde_json::Value = serde_json::from_slice(&sample().to_bytes()).unwrap();
+        v.as_object_mut().unwrap().remove("rules");
+        let e = Manifest::from_bytes(&serde_json::to_vec(&v).unwrap()).unwrap_err();
+        assert!(e.to_string().contains("缺少格式"), "{e}");
     }
 
     #[test]

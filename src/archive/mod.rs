@@ -27,11 +27,14 @@ mod verify;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::error::{Error, Result};
+use serde::Serialize;
+
+use crate::error::{Error, Hint, Result};
 
 pub use index::Record;
 pub use manifest::Manifest;
 pub use next::{NextIssue, NextNote};
+pub use query::{SearchQuery, MAX_QUERY_CHARS};
 
 use store::{FoundCopy, Store};
 
@@ -70,9 +73,10 @@ pub struct Correction {
 }
 
 /// A copy just filed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Filed {
-    /// Its directory.
+    /// Its directory (not serialized: a server does not show its paths).
+    #[serde(skip)]
     pub dir: PathBuf,
     /// Its manifest.
     pub manifest: Manifest,
@@ -82,6 +86,70 @@ pub struct Filed {
     pub notices: Vec<String>,
     /// Things the user may want to know (leftovers cleaned, index trouble).
     pub notes: Vec<String>,
+}
+
+/// What [`Archive::search`] found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Found {
+    /// The sentences, by copy in register order.
+    pub hits: Vec<Hit>,
+    /// What was done to the index on the way.
+    pub notes: Vec<String>,
+}
+
+/// What [`Archive::list`] shows: every copy with its state.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listing {
+    /// The copies, in register order.
+    pub copies: Vec<ListEntry>,
+    /// What was done to the index, or is wrong with the files.
+    pub notes: Vec<String>,
+    /// What to do about the notes (check the archive when a copy is
+    /// missing or unreadable).
+    pub hints: Vec<Hint>,
+}
+
+impl Listing {
+    /// How many copies are in force: not superseded by a correction.
+    pub fn current(&self) -> usize {
+        self.copies
+            .iter()
+            .filter(|c| !matches!(c.state, CopyState::Superseded { .. }))
+            .count()
+    }
+}
+
+/// A copy in a [`Listing`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ListEntry {
+    /// The catalogue row.
+    #[serde(flatten)]
+    pub record: Record,
+    /// Its issue label, `2024年第1期（总第57期）`.
+    pub label: String,
+    /// Whether it is in force.
+    #[serde(flatten)]
+    pub state: CopyState,
+}
+
+/// Whether a copy is in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum CopyState {
+    /// In force, as first issued.
+    Current,
+    /// Replaced by the correction `by` (its id); kept as it was issued.
+    Superseded {
+        /// The id of the correction.
+        by: String,
+    },
+    /// A correction in force: revision `revision` of the copy `of` (its id).
+    Correction {
+        /// 2, 3, …
+        revision: u32,
+        /// The id of the copy it corrects.
+        of: String,
+    },
 }
 
 /// Which copies [`Archive::list`] shows.
@@ -113,29 +181,37 @@ pub enum CopyQuery {
 }
 
 /// A copy with its manifest and files.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CopyDetails {
     /// The catalogue row.
     pub record: Record,
     /// The manifest, when it can be read.
     pub manifest: Option<Manifest>,
-    /// The copy's directory.
+    /// The copy's directory (this and the other paths are not serialized:
+    /// a server does not show its paths).
+    #[serde(skip)]
     pub dir: PathBuf,
     /// The input file.
+    #[serde(skip)]
     pub input: PathBuf,
     /// The PDF.
+    #[serde(skip)]
     pub pdf: PathBuf,
     /// The manifest file.
+    #[serde(skip)]
     pub manifest_file: PathBuf,
     /// The correction that supersedes this copy, when there is one.
     pub superseded_by: Option<Record>,
 }
 
 /// A sentence found by [`Archive::search`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Hit {
     /// The copy it is in.
+    #[serde(rename = "copy")]
     pub record: Record,
+    /// Its issue label, `2024年第1期（总第57期）`.
+    pub label: String,
     /// The article or section.
     pub block: String,
     /// The sentence.
@@ -143,7 +219,8 @@ pub struct Hit {
 }
 
 /// The state of one copy, as [`Archive::verify`] found it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Every file is there and has its recorded hash.
     Intact,
@@ -164,16 +241,57 @@ impl Status {
     }
 }
 
+/// How a filed output was compared when its copy was laid out again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compared {
+    /// Written again by its recorded writer, compared byte for byte.
+    Bytes,
+    /// Its writer is no longer in this program: the layout's fingerprint
+    /// was compared with the one recorded.
+    Layout,
+    /// Nothing could be compared: the layout rules changed since it was
+    /// filed, or no fingerprint this program can make was recorded. The
+    /// file's hash (checked with every copy) is what proves it.
+    Hashes,
+}
+
+/// One output of a copy, laid out again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputCheck {
+    /// Its file in the copy.
+    pub file: String,
+    /// The writer recorded for it.
+    pub writer: String,
+    /// How it was compared.
+    pub compared: Compared,
+    /// Whether what was compared is the same (false for [`Compared::Hashes`]).
+    pub same: bool,
+}
+
+/// The layout rules a copy was filed under, when they are not this program's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RulesChanged {
+    /// The rules recorded with the copy.
+    pub filed: u32,
+    /// This program's ([`crate::layout::RULES`]).
+    pub now: u32,
+}
+
 /// The result of rendering an archived input again.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Rerender {
-    /// Whether the new PDF is byte for byte the issued one (and the OFD,
-    /// when one was filed); with [`Rerender::by_layout`], whether the layout
-    /// is the one filed.
+    /// Each output of the copy: how it was compared and whether it is the same.
+    pub outputs: Vec<OutputCheck>,
+    /// The weakest comparison of [`Rerender::outputs`]: [`Compared::Bytes`]
+    /// when every output was written again.
+    pub compared: Compared,
+    /// Whether every output that could be compared is the same (bytes or
+    /// layout), and at least one could be.
     pub identical: bool,
-    /// The copy's PDF writer is one this program no longer has: the layout
-    /// was compared instead of the bytes.
-    pub by_layout: bool,
+    /// The copy was filed under other layout rules than this program's: it
+    /// was not laid out again, its files' hashes prove it.
+    pub rules_changed: Option<RulesChanged>,
     /// Whether template, fonts and program were the same as when issued (so
     /// that identical bytes are expected).
     pub same_inputs: bool,
@@ -184,8 +302,35 @@ pub struct Rerender {
     pub notes: Vec<String>,
 }
 
+impl Rerender {
+    /// A re-render that failed for `why`.
+    fn failed(why: String) -> Rerender {
+        Rerender {
+            outputs: Vec::new(),
+            compared: Compared::Hashes,
+            identical: false,
+            rules_changed: None,
+            same_inputs: false,
+            failed: true,
+            notes: vec![why],
+        }
+    }
+
+    /// Whether it shows a difference that must not be: different bytes or
+    /// a different layout although template, fonts and program were the
+    /// same as when the copy was filed, or no re-render at all.
+    pub fn is_failure(&self) -> bool {
+        self.failed
+            || (self.same_inputs
+                && self
+                    .outputs
+                    .iter()
+                    .any(|o| o.compared != Compared::Hashes && !o.same))
+    }
+}
+
 /// One copy in a verification report.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CopyCheck {
     /// Its place in the register, when known.
     pub seq: Option<u64>,
@@ -219,7 +364,7 @@ pub struct Reindexed {
 }
 
 /// The result of [`Archive::verify`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct VerifyReport {
     /// Every copy, in register order.
     pub copies: Vec<CopyCheck>,
@@ -232,6 +377,8 @@ pub struct VerifyReport {
     pub head: Option<(u64, String)>,
     /// Things noticed on the way (index rebuilt, leftovers ignored).
     pub notes: Vec<String>,
+    /// What to do (rebuild the index when it was changed).
+    pub hints: Vec<Hint>,
 }
 
 impl VerifyReport {
@@ -243,11 +390,9 @@ impl VerifyReport {
     /// Whether some copy could not be laid out again, or gave different
     /// bytes although template, fonts and program were the same.
     pub fn rerender_failed(&self) -> bool {
-        self.copies.iter().any(|c| {
-            c.rerender
-                .as_ref()
-                .is_some_and(|r| r.failed || (r.same_inputs && !r.identical))
-        })
+        self.copies
+            .iter()
+            .any(|c| c.rerender.as_ref().is_some_and(Rerender::is_failure))
     }
 }
 
@@ -271,8 +416,9 @@ fn index_error(e: rusqlite::Error) -> Error {
             );
         }
     }
-    Error::Archive {
-        message: format!("档案索引出错（{e}）：运行 jianbao archive reindex 从文件重建索引"),
+    Error::Refused {
+        message: format!("档案索引出错（{e}）：需要从文件重建索引"),
+        hints: vec![Hint::Reindex],
     }
 }
 

@@ -3,7 +3,6 @@
 //! ([`super::skeleton`]).
 
 use super::skeleton::{self, Numbers};
-use super::store::COPIES;
 use super::*;
 use crate::model::{Bulletin, Date};
 
@@ -80,17 +79,19 @@ impl Archive {
         supplement: Option<&str>,
         notes: &mut Vec<NextNote>,
     ) -> Result<Vec<Numbers>> {
-        if !self.root().join(COPIES).is_dir() {
+        if !self.has_copies() {
             return Ok(Vec::new());
         }
-        let (records, index_notes) = self.list(&Filter {
+        let listing = self.list(&Filter {
             name: Some(name.to_string()),
             year: None,
         })?;
-        notes.extend(index_notes.into_iter().map(NextNote::Index));
+        notes.extend(listing.notes.into_iter().map(NextNote::Index));
         let series = super::manifest::series_key(name, supplement);
-        Ok(records
+        Ok(listing
+            .copies
             .iter()
+            .map(|c| &c.record)
             .filter(|r| super::manifest::series_key(&r.name, r.supplement.as_deref()) == series)
             .map(|r| Numbers {
                 year: r.year,
@@ -134,10 +135,11 @@ impl Archive {
             let mut notes = vec![NextNote::FirstIssue];
             if self.store.exists() {
                 let key = super::store::normalize_name(name);
-                let (records, _) = self.list(&Filter::default())?;
-                let mut similar: Vec<String> = records
+                let mut similar: Vec<String> = self
+                    .list(&Filter::default())?
+                    .copies
                     .into_iter()
-                    .map(|r| r.name)
+                    .map(|c| c.record.name)
                     .filter(|n| super::store::normalize_name(n).contains(key.as_str()))
                     .collect();
                 similar.sort();

@@ -9,8 +9,60 @@ use super::store::{self, INPUT_FILE, MANIFEST_FILE, PDF_FILE};
 use super::*;
 
 impl Archive {
-    /// The catalogue, filtered, in register order; notes say what was done to the index.
-    pub fn list(&self, filter: &Filter) -> Result<(Vec<Record>, Vec<String>)> {
+    /// Whether the archive holds any filed copy (its folder of copies exists).
+    pub fn has_copies(&self) -> bool {
+        self.store.path(store::COPIES).is_dir()
+    }
+
+    /// The catalogue, filtered, in register order: every copy with its
+    /// state (current, superseded, a correction), and notes on what was
+    /// done to the index.
+    pub fn list(&self, filter: &Filter) -> Result<Listing> {
+        let (records, notes, trouble) = self.records()?;
+        let superseded: BTreeMap<&str, &str> = records
+            .iter()
+            .filter_map(|r| Some((r.supersedes.as_deref()?, r.id.as_str())))
+            .collect();
+        let ids: BTreeMap<&str, &str> = records
+            .iter()
+            .map(|r| (r.dir.as_str(), r.id.as_str()))
+            .collect();
+        let wanted = |name: &str| {
+            filter.name.as_ref().is_none_or(|n| {
+                let (name, n) = (store::normalize_name(name), store::normalize_name(n));
+                name == n || name.contains(n.as_str())
+            })
+        };
+        let copies = records
+            .iter()
+            .filter(|r| wanted(&r.name))
+            .filter(|r| filter.year.is_none_or(|y| r.year == y))
+            .map(|r| {
+                let state = match (superseded.get(r.dir.as_str()), &r.supersedes) {
+                    (Some(by), _) => CopyState::Superseded { by: by.to_string() },
+                    (None, Some(of)) => CopyState::Correction {
+                        revision: r.revision,
+                        of: ids.get(of.as_str()).unwrap_or(&"").to_string(),
+                    },
+                    (None, None) => CopyState::Current,
+                };
+                ListEntry {
+                    label: r.issue_label(),
+                    record: r.clone(),
+                    state,
+                }
+            })
+            .collect();
+        Ok(Listing {
+            copies,
+            notes,
+            hints: if trouble { vec![Hint::Verify] } else { vec![] },
+        })
+    }
+
+    /// The catalogue's records as the files on disk confirm them, the
+    /// notes on the index, and whether some copy needs verifying.
+    fn records(&self) -> Result<(Vec<Record>, Vec<String>, bool)> {
         self.require()?;
         let mut notes = Vec::new();
         let records = self
@@ -20,19 +72,13 @@ impl Archive {
         let scan = self.store.scan_dirs()?;
         if !scan.unreadable.is_empty() {
             notes.push(format!(
-                "有 {} 个文件夹无法读取，其中的副本没有列出：运行 jianbao archive verify 查看",
+                "有 {} 个文件夹无法读取，其中的副本没有列出",
                 scan.unreadable.len()
             ));
         }
         let on_disk: BTreeSet<String> = scan.dirs.into_iter().collect();
         let mut gone = 0;
         let mut differ = 0;
-        let wanted = |name: &str| {
-            filter.name.as_ref().is_none_or(|n| {
-                let (name, n) = (store::normalize_name(name), store::normalize_name(n));
-                name == n || name.contains(n.as_str())
-            })
-        };
         let out = records
             .into_iter()
             .filter_map(|r| {
@@ -52,20 +98,17 @@ impl Archive {
                 }
                 Some(from_files)
             })
-            .filter(|r| wanted(&r.name))
-            .filter(|r| filter.year.is_none_or(|y| r.year == y))
             .collect();
         if gone > 0 {
-            notes.push(format!(
-                "索引中有 {gone} 份副本在磁盘上找不到：运行 jianbao archive verify 查看"
-            ));
+            notes.push(format!("索引中有 {gone} 份副本在磁盘上找不到"));
         }
         if differ > 0 {
             notes.push(format!(
-                "索引中有 {differ} 条记录与副本的清单不符，按清单列出：运行 jianbao archive verify 查看"
+                "索引中有 {differ} 条记录与副本的清单不符，按清单列出"
             ));
         }
-        Ok((out, notes))
+        let trouble = !scan.unreadable.is_empty() || gone > 0 || differ > 0;
+        Ok((out, notes, trouble))
     }
 
     /// The latest issue (by year, issue number, then revision) of a
@@ -74,7 +117,7 @@ impl Archive {
         if !self.store.exists() {
             return Ok(None);
         }
-        let (records, _) = self.list(&Filter::default())?;
+        let (records, _, _) = self.records()?;
         let series = manifest::series_key(name, supplement);
         Ok(records
             .into_iter()
@@ -84,18 +127,38 @@ impl Archive {
 
     /// Find one copy.
     pub fn find(&self, query: &CopyQuery) -> Result<CopyDetails> {
-        let (records, _) = self.list(&Filter::default())?;
-        let not_found = |what: String| Error::Archive {
-            message: format!("档案库中没有{what}：用 jianbao archive list 查看已归档的各期"),
-        };
+        self.lookup(query)?.ok_or_else(|| {
+            let what = match query {
+                CopyQuery::Id(id) => format!("编号为 {} 的副本", id.to_ascii_lowercase()),
+                CopyQuery::Key {
+                    name,
+                    supplement,
+                    year,
+                    issue,
+                } => format!(
+                    "《{name}》{}",
+                    manifest::issue_label(*year, supplement.as_deref(), *issue, None)
+                ),
+            };
+            Error::Refused {
+                message: format!("档案库中没有{what}"),
+                hints: vec![Hint::List],
+            }
+        })
+    }
+
+    /// Find one copy; `None` when the archive has none of that id or number.
+    fn lookup(&self, query: &CopyQuery) -> Result<Option<CopyDetails>> {
+        let (records, _, _) = self.records()?;
         let record = match query {
             CopyQuery::Id(id) => {
                 let id = id.to_ascii_lowercase();
                 if id.len() < 4 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err(Error::Archive {
+                    return Err(Error::Refused {
                         message: format!(
-                            "“{id}”不是编号：编号是 list 显示的十六进制串（至少 4 位）；按期查找请写 名称 年份 期号"
+                            "“{id}”不是编号：编号是已归档各期列表中的十六进制串（至少 4 位）"
                         ),
+                        hints: vec![Hint::List],
                     });
                 }
                 let hits: Vec<&Record> = records
@@ -104,7 +167,7 @@ impl Archive {
                     .collect();
                 match hits.as_slice() {
                     [one] => (*one).clone(),
-                    [] => return Err(not_found(format!("编号为 {id} 的副本"))),
+                    [] => return Ok(None),
                     _ => {
                         return Err(Error::Archive {
                             message: format!("编号 {id} 对应多份副本：请多写几位"),
@@ -152,12 +215,7 @@ impl Archive {
                     .max_by_key(|r| r.revision)
                 {
                     Some(r) => r.clone(),
-                    None => {
-                        return Err(not_found(format!(
-                            "《{name}》{}",
-                            manifest::issue_label(*year, supplement.as_deref(), *issue, None)
-                        )))
-                    }
+                    None => return Ok(None),
                 }
             }
         };
@@ -169,7 +227,7 @@ impl Archive {
             .iter()
             .find(|r| r.supersedes.as_deref() == Some(record.dir.as_str()))
             .cloned();
-        Ok(CopyDetails {
+        Ok(Some(CopyDetails {
             superseded_by,
             input: dir.join(INPUT_FILE),
             pdf: dir.join(PDF_FILE),
@@ -177,37 +235,82 @@ impl Archive {
             dir,
             manifest,
             record,
-        })
+        }))
     }
 
-    /// Sentences of issued copies that contain every word of `query`
-    /// (words separated by spaces; Chinese words of any length), with notes
-    /// on what was done to the index.
-    pub fn search(&self, query: &str) -> Result<(Vec<Hit>, Vec<String>)> {
-        self.require()?;
-        let terms = text::query_terms(query);
-        let Some(fts) = text::fts_query(&terms) else {
-            return Err(Error::Archive {
-                message: "搜索词中没有汉字、字母或数字：请写要找的词，如 湿地".into(),
-            });
+    /// The issued PDF of the copy `id` (a prefix of at least 4 hex digits
+    /// of its SHA-256), read and checked against the hash recorded when it
+    /// was filed: `None` when there is no such copy; refused when the file
+    /// was changed.
+    pub fn issued_pdf(&self, id: &str) -> Result<Option<(Record, Vec<u8>)>> {
+        let Some(d) = self.lookup(&CopyQuery::Id(id.to_string()))? else {
+            return Ok(None);
         };
+        let limit = 256 * 1024 * 1024;
+        let pdf = crate::files::read_regular(&d.pdf, limit).map_err(|e| Error::Refused {
+            message: format!("这份副本的 PDF 无法读取（{e}）"),
+            hints: vec![Hint::Verify],
+        })?;
+        if store::sha256_hex(&pdf) != d.record.pdf_sha256 {
+            return Err(Error::Refused {
+                message: "这份副本的 PDF 与归档时的记录不符（已改动）".into(),
+                hints: vec![Hint::Verify],
+            });
+        }
+        Ok(Some((d.record, pdf)))
+    }
+
+    /// Sentences of issued copies that contain every word of `query`, with
+    /// notes on what was done to the index.
+    pub fn search(&self, query: &SearchQuery) -> Result<Found> {
+        self.require()?;
         let mut notes = Vec::new();
         let idx = self.index(None, &mut notes)?;
         let records = idx.records().map_err(index_error)?;
-        let rows = idx.search(&fts).map_err(index_error)?;
+        let rows = idx.search(&query.fts).map_err(index_error)?;
         let records: BTreeMap<String, Record> =
             records.into_iter().map(|r| (r.dir.clone(), r)).collect();
         let hits = rows
             .into_iter()
-            .filter(|r| text::matches(&r.sentence, &terms))
+            .filter(|r| text::matches(&r.sentence, &query.terms))
             .filter_map(|r| {
+                let record = records.get(&r.dir)?.clone();
                 Some(Hit {
-                    record: records.get(&r.dir)?.clone(),
+                    label: record.issue_label(),
+                    record,
                     block: r.block,
                     sentence: r.sentence,
                 })
             })
             .collect();
-        Ok((hits, notes))
+        Ok(Found { hits, notes })
+    }
+}
+
+/// The most characters of a search.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// A full-text query: words separated by spaces, every one of which a
+/// sentence found must hold (Chinese words of any length).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    terms: Vec<String>,
+    fts: String,
+}
+
+impl SearchQuery {
+    /// The query of `text`; refused when it is too long or has no word.
+    pub fn parse(text: &str) -> Result<SearchQuery> {
+        let refused = |message: &str| Error::Refused {
+            message: message.into(),
+            hints: vec![],
+        };
+        if text.chars().count() > MAX_QUERY_CHARS {
+            return Err(refused("搜索词太长：最多 200 个字"));
+        }
+        let terms = text::query_terms(text);
+        let fts = text::fts_query(&terms)
+            .ok_or_else(|| refused("搜索词中没有汉字、字母或数字：请写要找的词，如 湿地"))?;
+        Ok(SearchQuery { terms, fts })
     }
 }

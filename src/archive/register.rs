@@ -118,6 +118,84 @@ pub fn warnings(this: &Known, known: &[Known]) -> Vec<NumberWarning> {
     out
 }
 
+/// A copy as the register's chain sees it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Link {
+    /// Its place in the register, when known.
+    pub seq: Option<u64>,
+    /// The SHA-256 of its manifest file, when the manifest can be read.
+    pub manifest_sha256: Option<String>,
+    /// Whether its manifest can be read.
+    pub readable: bool,
+    /// The hash its manifest names as the copy filed before (`previous`).
+    pub previous: Option<String>,
+}
+
+/// What the chain check found, by index into the links checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// No copy holds this place of the register: a whole copy was deleted
+    /// (and the index forgot it).
+    Missing(u64),
+    /// The copy holds a place another copy holds too: a manifest was changed.
+    Shared {
+        /// The copy.
+        copy: usize,
+        /// The place.
+        seq: u64,
+    },
+    /// The copy after this one names another hash as the one before: this
+    /// copy's manifest was changed.
+    Unlinked {
+        /// The copy.
+        copy: usize,
+    },
+}
+
+/// Check the chain of `links`: every place from 1 to the last held by one
+/// copy, and each copy's manifest named by the copy after it (a copy whose
+/// manifest cannot be read is not held against its neighbours: it is
+/// reported on its own).
+pub fn check_chain(links: &[Link]) -> Vec<Finding> {
+    let mut by_seq: std::collections::BTreeMap<u64, Vec<usize>> = Default::default();
+    for (i, l) in links.iter().enumerate() {
+        if let Some(s) = l.seq {
+            by_seq.entry(s).or_default().push(i);
+        }
+    }
+    let last = by_seq.keys().copied().max().unwrap_or(0);
+    let mut out = Vec::new();
+    for s in 1..=last {
+        let Some(here) = by_seq.get(&s) else {
+            out.push(Finding::Missing(s));
+            continue;
+        };
+        if here.len() > 1 {
+            out.extend(here.iter().map(|&copy| Finding::Shared { copy, seq: s }));
+        }
+        let Some(next) = by_seq.get(&(s + 1)) else {
+            continue;
+        };
+        for &i in here {
+            let Some(sha) = links[i]
+                .manifest_sha256
+                .as_deref()
+                .filter(|_| links[i].readable)
+            else {
+                continue;
+            };
+            let linked = next.iter().any(|&j| {
+                let n = &links[j];
+                !n.readable || n.previous.as_deref() == Some(sha)
+            });
+            if !linked {
+                out.push(Finding::Unlinked { copy: i });
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +273,80 @@ mod tests {
         let mut other = k("", 2024, 9, Some(1));
         other.key.0 = "另一份简报".into();
         assert!(fields(&other, &known).is_empty());
+    }
+
+    fn link(seq: u64, sha: &str, previous: Option<&str>) -> Link {
+        Link {
+            seq: Some(seq),
+            manifest_sha256: Some(sha.into()),
+            readable: true,
+            previous: previous.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn an_intact_chain_has_no_finding() {
+        let links = [
+            link(1, "a", None),
+            link(2, "b", Some("a")),
+            link(3, "c", Some("b")),
+        ];
+        assert_eq!(check_chain(&links), []);
+        // In any order, and a single copy.
+        let mut shuffled = links.to_vec();
+        shuffled.reverse();
+        assert_eq!(check_chain(&shuffled), []);
+        assert_eq!(check_chain(&links[..1]), []);
+        assert_eq!(check_chain(&[]), []);
+    }
+
+    #[test]
+    fn a_deleted_copy_leaves_its_place_missing() {
+        let links = [link(1, "a", None), link(3, "c", Some("b"))];
+        assert_eq!(check_chain(&links), [Finding::Missing(2)]);
+        // The last copy deleted leaves nothing to see: `verify` prints the
+        // head so that a later check can notice.
+        assert_eq!(check_chain(&links[..1]), []);
+    }
+
+    #[test]
+    fn an_edited_manifest_breaks_its_link() {
+        // Copy 2's manifest was edited: its hash is no longer the one copy 3
+        // names.
+        let links = [
+            link(1, "a", None),
+            link(2, "b-edited", Some("a")),
+            link(3, "c", Some("b")),
+        ];
+        assert_eq!(check_chain(&links), [Finding::Unlinked { copy: 1 }]);
+    }
+
+    #[test]
+    fn two_copies_in_one_place_are_both_reported() {
+        let links = [
+            link(1, "a", None),
+            link(2, "b", Some("a")),
+            link(2, "x", Some("a")),
+        ];
+        assert_eq!(
+            check_chain(&links),
+            [
+                Finding::Shared { copy: 1, seq: 2 },
+                Finding::Shared { copy: 2, seq: 2 }
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unreadable_manifest_is_not_held_against_its_neighbours() {
+        let unreadable = Link {
+            seq: Some(2),
+            ..Link::default()
+        };
+        let links = [link(1, "a", None), unreadable, link(3, "c", Some("b"))];
+        assert_eq!(check_chain(&links), []);
+        // A copy whose place is unknown is not in the chain at all.
+        let nowhere = Link::default();
+        assert_eq!(check_chain(&[link(1, "a", None), nowhere]), []);
     }
 }

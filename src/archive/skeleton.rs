@@ -4,9 +4,7 @@
 //! skeleton fails `check` (empty strings are errors), so it cannot be issued
 //! by mistake.
 
-use serde::Serialize;
-
-use crate::model::{Bulletin, Date, Guide, TemplateRef};
+use crate::model::{Article, Block, Bulletin, Date, Distribution, Guide, Imprint, Masthead};
 
 /// The numbers of an issue: year, issue, total issue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -46,66 +44,6 @@ pub fn next_numbers(known: &[Numbers], date: Date) -> Option<Numbers> {
             },
         },
     })
-}
-
-#[derive(Serialize)]
-struct Skeleton {
-    template: String,
-    masthead: Masthead,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    guide: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    guide_label: Option<String>,
-    body: Vec<Article>,
-    distribution: Distribution,
-    imprint: Imprint,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    document_number: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Masthead {
-    name: String,
-    issue: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    total_issue: Option<u32>,
-    issuer: String,
-    date: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    marking: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    supplement: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Article {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    title: String,
-    paragraphs: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct Distribution {
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    report_to: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    send_to: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    issue_to: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct Imprint {
-    issuer: String,
-    /// Left out: the printing date defaults to the masthead's, and a copied
-    /// date would go stale when the writer changes the issue's date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    copies: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    contact: Option<String>,
 }
 
 /// The 文号 of the next issue: the previous one with its issue (or total
@@ -152,91 +90,68 @@ pub fn next_document_number(no: &str, prev: Numbers, next: Numbers) -> Option<St
     Some(out)
 }
 
+/// The article to fill in: an empty title and paragraph (errors until the
+/// writer fills them in).
+fn placeholder() -> Block {
+    Block::Article(Article {
+        title: String::new(),
+        note: Vec::new(),
+        paragraphs: vec![String::new()],
+    })
+}
+
 /// The JSON of the next issue after `prev`, numbered `numbers`, dated `date`,
-/// with the 文号 `document_number`.
+/// with the 文号 `document_number`: its masthead (without the copy number),
+/// guide (`auto` when it had one), distribution (without the extra list)
+/// and imprint (whose date follows the new issue's), and one empty article.
 pub fn skeleton(
     prev: &Bulletin,
     numbers: Numbers,
     date: Date,
     document_number: Option<String>,
 ) -> String {
-    let m = &prev.masthead;
-    let s = Skeleton {
-        template: match &prev.template {
-            TemplateRef::Builtin(n) => n.clone(),
-            TemplateRef::File(p) => p.display().to_string(),
-        },
+    let next = Bulletin {
         masthead: Masthead {
-            name: m.name.clone(),
             issue: numbers.issue,
             total_issue: numbers.total_issue,
-            issuer: m.issuer.clone(),
-            date: date.iso(),
-            marking: m.marking.clone(),
-            supplement: m.supplement.clone(),
+            date,
+            copy_number: None,
+            ..prev.masthead.clone()
         },
-        guide: (prev.guide != Guide::None).then_some("auto"),
-        guide_label: prev.guide_label.clone(),
-        body: vec![Article {
-            kind: "article",
-            title: String::new(),
-            paragraphs: vec![String::new()],
-        }],
+        guide: if prev.guide == Guide::None {
+            Guide::None
+        } else {
+            Guide::Auto
+        },
+        editor_note: Vec::new(),
+        body: vec![placeholder()],
         distribution: Distribution {
-            report_to: prev.distribution.report_to.clone(),
-            send_to: prev.distribution.send_to.clone(),
-            issue_to: prev.distribution.issue_to.clone(),
+            extra_to: Vec::new(),
+            ..prev.distribution.clone()
         },
         imprint: Imprint {
-            issuer: prev.imprint.issuer.clone(),
-            date: None,
-            copies: prev.imprint.copies,
-            contact: prev.imprint.contact.clone(),
+            date,
+            ..prev.imprint.clone()
         },
         document_number,
+        allow_substitutes: false,
+        ..prev.clone()
     };
-    let mut out = serde_json::to_string_pretty(&s).unwrap_or_default();
-    out.push('\n');
-    out
+    crate::model::to_json(&next)
 }
 
 /// A first issue of a bulletin the archive does not know: every field to
 /// fill in is an empty string.
 pub fn first_issue(name: &str, supplement: Option<&str>, date: Date) -> String {
-    let s = Skeleton {
-        template: "jianbao".into(),
-        masthead: Masthead {
-            name: name.to_string(),
-            issue: 1,
-            total_issue: None,
-            issuer: String::new(),
-            date: date.iso(),
-            marking: None,
-            supplement: supplement.map(str::to_string),
-        },
-        guide: Some("auto"),
-        guide_label: None,
-        body: vec![Article {
-            kind: "article",
-            title: String::new(),
-            paragraphs: vec![String::new()],
-        }],
-        distribution: Distribution {
-            report_to: Vec::new(),
-            send_to: Vec::new(),
-            issue_to: Vec::new(),
-        },
-        imprint: Imprint {
-            issuer: String::new(),
-            date: None,
-            copies: None,
-            contact: None,
-        },
-        document_number: None,
+    let masthead = Masthead {
+        supplement: supplement.map(str::to_string),
+        ..Masthead::new(name, 1, "", date)
     };
-    let mut out = serde_json::to_string_pretty(&s).unwrap_or_default();
-    out.push('\n');
-    out
+    let first = Bulletin {
+        guide: Guide::Auto,
+        ..Bulletin::new(masthead, vec![placeholder()])
+    };
+    crate::model::to_json(&first)
 }
 
 #[cfg(test)]

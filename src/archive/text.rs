@@ -10,7 +10,7 @@
 //! candidates; a sentence matches when it contains every query term, which
 //! [`matches`] checks exactly.
 
-use crate::model::{Block, Bulletin, ItemKind};
+use crate::model::{Block, Bulletin, Part};
 
 /// A sentence of an issue, with where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,7 +153,10 @@ pub fn split_sentences(paragraph: &str) -> Vec<String> {
     out
 }
 
-/// Every title and sentence of a bulletin, in reading order.
+/// Every title and sentence of a bulletin's 编者按 and body, in reading
+/// order (the bulletin's texts, [`Bulletin::texts`]): titles and headings
+/// whole, paragraphs and notes split into sentences, a lead joined to its
+/// item's first paragraph as printed.
 pub fn sentences(b: &Bulletin) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut push = |block: &str, is_title: bool, text: &str| {
@@ -173,38 +176,27 @@ pub fn sentences(b: &Bulletin) -> Vec<Sentence> {
             }
         }
     };
-    // The notes are found too, under their own name and their article's.
-    for p in &b.editor_note {
-        push("编者按", false, p);
-    }
-    for block in &b.body {
-        let title = block.title();
-        push(title, true, title);
-        match block {
-            Block::Article(a) => {
-                for p in a.note.iter().chain(&a.paragraphs) {
-                    push(title, false, p);
-                }
+    let mut lead: Option<&str> = None;
+    for t in b.texts() {
+        // The notes are found too, under their own name and their article's.
+        let block = match t.block {
+            Some(i) => b.body.get(i).map_or("", Block::title),
+            None => "编者按",
+        };
+        match t.part {
+            Part::EditorNote | Part::Note => push(block, false, t.text),
+            Part::Title | Part::Heading => push(block, true, t.text),
+            Part::Lead => {
+                lead = Some(t.text);
+                continue;
             }
-            Block::Section(s) => {
-                for item in &s.items {
-                    let lead = match &item.kind {
-                        ItemKind::Heading(h) => {
-                            push(title, true, h);
-                            None
-                        }
-                        ItemKind::Lead(l) => Some(l.as_str()),
-                        ItemKind::Plain => None,
-                    };
-                    for (i, p) in item.paragraphs.iter().enumerate() {
-                        match lead {
-                            Some(l) if i == 0 => push(title, false, &format!("{l}：{p}")),
-                            _ => push(title, false, p),
-                        }
-                    }
-                }
-            }
+            Part::Paragraph => match lead.take() {
+                Some(l) => push(block, false, &format!("{l}：{}", t.text)),
+                None => push(block, false, t.text),
+            },
+            _ => {}
         }
+        lead = None;
     }
     out
 }
@@ -260,6 +252,42 @@ mod tests {
         assert_eq!(fts_query(&query_terms("湿")).unwrap(), "\"湿\"*");
         assert_eq!(fts_query(&query_terms("，。")), None);
         assert!(query_terms(" ，  ").is_empty());
+    }
+
+    #[test]
+    fn sentences_are_the_notes_and_body_with_leads_joined() {
+        let json = r#"{
+          "masthead": { "name": "简报", "issue": 3, "issuer": "办", "date": "2024-06-01" },
+          "editor_note": "按一。按二。",
+          "body": [
+            { "type": "article", "title": "题", "note": "注。", "paragraphs": ["文一。文二！"] },
+            { "type": "section", "title": "栏", "items": [
+              { "lead": "局", "paragraphs": ["乙。", "丁。"] }, { "heading": "县", "paragraphs": ["丙。"] } ] }
+          ]
+        }"#;
+        let b = crate::model::parse(json.as_bytes()).unwrap();
+        let got: Vec<(String, bool, String)> = sentences(&b)
+            .into_iter()
+            .map(|s| (s.block, s.is_title, s.text))
+            .collect();
+        let want = [
+            ("编者按", false, "按一。"),
+            ("编者按", false, "按二。"),
+            ("题", true, "题"),
+            ("题", false, "注。"),
+            ("题", false, "文一。"),
+            ("题", false, "文二！"),
+            ("栏", true, "栏"),
+            ("栏", false, "局：乙。"),
+            ("栏", false, "丁。"),
+            ("栏", true, "县"),
+            ("栏", false, "丙。"),
+        ];
+        let want: Vec<(String, bool, String)> = want
+            .iter()
+            .map(|(b, t, s)| (b.to_string(), *t, s.to_string()))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]

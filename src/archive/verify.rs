@@ -6,11 +6,14 @@ use std::fs;
 use std::path::PathBuf;
 
 use super::manifest::Tool;
+use super::register;
 use super::store::{
     self, sha256_hex, FoundCopy, INPUT_FILE, MANIFEST_FILE, OFD_FILE, PDF_FILE, TEMPLATE_FILE,
 };
 use super::*;
-use crate::render::PdfWriter;
+use crate::error::Hint;
+use crate::layout::RULES;
+use crate::output::{self, Writer};
 use crate::Engine;
 
 impl Archive {
@@ -43,7 +46,7 @@ impl Archive {
             if unconfirmed.contains(&f.rel) {
                 check.status = check.status.max(Status::Changed);
                 check.problems.push(
-                    "这份副本不是经 jianbao issue 归档进来的：索引是在目录中发现它之后才补入的，可能是有人手工放入，或归档在写入索引前中断；核实无误后，用 jianbao archive reindex 强制重建索引来登记它"
+                    "这份副本不是经签发归档进来的：索引是在目录中发现它之后才补入的，可能是有人手工放入，或归档在写入索引前中断；核实无误后，由管理员强制从文件重建档案索引来登记它"
                         .into(),
                 );
             }
@@ -74,7 +77,7 @@ impl Archive {
             };
             if &r.manifest_sha256 == sha && *r != Record::from_manifest(&f.rel, m, sha) {
                 report.index_problems.push(format!(
-                    "索引中 {} 的记录（{} {}）与它的清单不符：索引被改动过，运行 jianbao archive reindex 重建",
+                    "索引中 {} 的记录（{} {}）与它的清单不符：索引被改动过，需要从文件重建",
                     f.rel,
                     r.name,
                     r.issue_label()
@@ -103,25 +106,26 @@ impl Archive {
             });
         }
         // The register chain.
-        let by_seq: BTreeMap<u64, Vec<usize>> =
-            checks
-                .iter()
-                .enumerate()
-                .fold(BTreeMap::new(), |mut m, (i, c)| {
-                    if let Some(s) = c.seq {
-                        m.entry(s).or_insert_with(Vec::new).push(i);
-                    }
-                    m
-                });
-        let max_seq = by_seq.keys().copied().max().unwrap_or(0);
         let manifest_of: BTreeMap<&str, (&Manifest, Option<&String>)> = manifests(&found)
             .into_iter()
             .map(|(f, m)| (f.rel.as_str(), (m, f.manifest_sha256.as_ref())))
             .collect();
+        let links: Vec<register::Link> = checks
+            .iter()
+            .map(|c| {
+                let m = c.dir.as_deref().and_then(|d| manifest_of.get(d));
+                register::Link {
+                    seq: c.seq,
+                    manifest_sha256: m.and_then(|(_, sha)| sha.cloned()),
+                    readable: m.is_some(),
+                    previous: m.and_then(|(m, _)| m.previous.clone()),
+                }
+            })
+            .collect();
         let mut extra: Vec<CopyCheck> = Vec::new();
-        for s in 1..=max_seq {
-            let Some(here) = by_seq.get(&s) else {
-                extra.push(CopyCheck {
+        for finding in register::check_chain(&links) {
+            match finding {
+                register::Finding::Missing(s) => extra.push(CopyCheck {
                     seq: Some(s),
                     label: format!("登记第 {s} 号"),
                     id: None,
@@ -133,40 +137,17 @@ impl Archive {
                     rerender: None,
                     superseded_by: None,
                     corrects: None,
-                });
-                continue;
-            };
-            if here.len() > 1 {
-                for &i in here {
-                    checks[i].status = checks[i].status.max(Status::Changed);
-                    checks[i]
-                        .problems
-                        .push(format!("登记号 {s} 被多份副本使用：清单被改动过"));
+                }),
+                register::Finding::Shared { copy, seq } => {
+                    let c = &mut checks[copy];
+                    c.status = c.status.max(Status::Changed);
+                    c.problems
+                        .push(format!("登记号 {seq} 被多份副本使用：清单被改动过"));
                 }
-            }
-            // Does the next copy name this one's manifest?
-            let Some(next) = by_seq.get(&(s + 1)) else {
-                continue;
-            };
-            for &i in here {
-                let Some((_, Some(sha))) = checks[i]
-                    .dir
-                    .as_deref()
-                    .and_then(|d| manifest_of.get(d))
-                    .copied()
-                else {
-                    continue;
-                };
-                let linked = next.iter().any(|&j| {
-                    checks[j]
-                        .dir
-                        .as_deref()
-                        .and_then(|d| manifest_of.get(d))
-                        .is_none_or(|(m, _)| m.previous.as_deref() == Some(sha.as_str()))
-                });
-                if !linked {
-                    checks[i].status = checks[i].status.max(Status::Changed);
-                    checks[i].problems.push(
+                register::Finding::Unlinked { copy } => {
+                    let c = &mut checks[copy];
+                    c.status = c.status.max(Status::Changed);
+                    c.problems.push(
                         "清单 manifest.json 与登记链不符（下一份副本记下的哈希不是它的）：清单被改动过"
                             .into(),
                     );
@@ -215,16 +196,14 @@ impl Archive {
             let done = crate::par::map(&jobs, |(_, dir, m)| self.rerender(engine, dir, m));
             for ((i, _, _), r) in jobs.iter().zip(done) {
                 // A copy whose thread died is not proved: say so.
-                checks[*i].rerender = Some(r.unwrap_or_else(|| Rerender {
-                    identical: false,
-                    by_layout: false,
-                    same_inputs: false,
-                    failed: true,
-                    notes: vec!["重新排版意外中止".into()],
-                }));
+                checks[*i].rerender =
+                    Some(r.unwrap_or_else(|| Rerender::failed("重新排版意外中止".into())));
             }
         }
         report.copies = checks;
+        if !report.index_problems.is_empty() {
+            report.hints.push(Hint::Reindex);
+        }
         Ok(report)
     }
 
@@ -272,7 +251,7 @@ impl Archive {
             };
             if let Some(n) = first {
                 problems.push(format!(
-                    "索引中 {} 的全文与副本的文字不符（从第 {n} 句起）：索引被改动过，搜索会显示副本中没有的句子；运行 jianbao archive reindex 重建",
+                    "索引中 {} 的全文与副本的文字不符（从第 {n} 句起）：索引被改动过，搜索会显示副本中没有的句子；请管理员从文件重建档案索引",
                     f.rel
                 ));
             }
@@ -280,7 +259,7 @@ impl Archive {
         let on_disk: BTreeSet<&str> = found.iter().map(|f| f.rel.as_str()).collect();
         for dir in texts.keys().filter(|d| !on_disk.contains(d.as_str())) {
             problems.push(format!(
-                "索引的全文中有 {dir} 的句子，但没有这份副本：索引被改动过，运行 jianbao archive reindex 重建"
+                "索引的全文中有 {dir} 的句子，但没有这份副本：索引被改动过，请管理员从文件重建档案索引"
             ));
         }
         Ok(())
@@ -341,9 +320,17 @@ impl Archive {
         if let Some(s) = &m.supersedes {
             check.corrects = Some((manifest::short_id(&s.pdf_sha256), s.reason.clone()));
         }
-        let mut files = vec![(&m.input, INPUT_FILE), (&m.pdf, PDF_FILE)];
+        let pdf = m.pdf().file_record();
+        let ofd = m.ofd().map(|o| o.file_record());
+        let mut files = vec![(&m.input, INPUT_FILE), (&pdf, PDF_FILE)];
         files.extend(m.template.file.as_ref().map(|t| (t, TEMPLATE_FILE)));
-        files.extend(m.ofd.as_ref().map(|o| (o, OFD_FILE)));
+        files.extend(ofd.as_ref().map(|o| (o, OFD_FILE)));
+        if m.outputs.len() > 1 + usize::from(ofd.is_some()) {
+            check.status = check.status.max(Status::Changed);
+            check
+                .problems
+                .push("清单中有本程序不认识的输出文件：清单被改动过".into());
+        }
         for (rec, file) in files {
             // The file names are fixed: a manifest cannot point elsewhere.
             if rec.file != file {
@@ -383,7 +370,7 @@ impl Archive {
                 .filter(|n| {
                     let kept = [INPUT_FILE, PDF_FILE, MANIFEST_FILE];
                     let kept_template = n == TEMPLATE_FILE && m.template.file.is_some();
-                    let kept_ofd = n == OFD_FILE && m.ofd.is_some();
+                    let kept_ofd = n == OFD_FILE && m.ofd().is_some();
                     !(kept.contains(&n.as_str()) || kept_template || kept_ofd)
                 })
                 .collect();
@@ -398,70 +385,90 @@ impl Archive {
         check
     }
 
-    /// Render an archived input again and compare with the issued PDF.
+    /// Lay an archived input out again and compare what it makes with the
+    /// files issued: each output byte for byte when its writer is still in
+    /// this program, else the layout's fingerprint; neither when the copy was
+    /// filed under other layout rules (its hashes prove it then).
     fn rerender(&self, engine: &Engine, rel: &str, m: &Manifest) -> Rerender {
+        let by_hashes = |compared: Compared| -> Vec<OutputCheck> {
+            m.outputs
+                .iter()
+                .map(|o| OutputCheck {
+                    file: o.file.clone(),
+                    writer: o.writer.clone(),
+                    compared,
+                    same: false,
+                })
+                .collect()
+        };
+        if m.rules != RULES {
+            return Rerender {
+                outputs: by_hashes(Compared::Hashes),
+                compared: Compared::Hashes,
+                identical: false,
+                rules_changed: Some(RulesChanged {
+                    filed: m.rules,
+                    now: RULES,
+                }),
+                same_inputs: false,
+                failed: false,
+                notes: vec![format!(
+                    "排版规则自归档以来已经改变（归档时第 {} 版，本程序第 {RULES} 版）：重新排版不会得到原来的版面，不作比较；这份副本以各文件的哈希核对",
+                    m.rules
+                )],
+            };
+        }
         let dir = self.store.path(rel);
         let mut notes = Vec::new();
-        let failed = |why: String| Rerender {
-            identical: false,
-            by_layout: false,
-            same_inputs: false,
-            failed: true,
-            notes: vec![why],
-        };
         let limit = crate::model::MAX_INPUT_BYTES as u64;
         let input = match crate::files::read_regular(&dir.join(INPUT_FILE), limit) {
             Ok(b) => b,
-            Err(e) => return failed(format!("输入无法读取：{e}")),
+            Err(e) => return Rerender::failed(format!("输入无法读取：{e}")),
         };
         // The template the copy keeps (or the built-in one, or, for copies
-        // filed before templates were kept, the file it names).
-        let template = match (&m.template.file, m.template.builtin) {
-            (Some(_), _) => {
+        // filed before templates were kept, the file it names), and whether
+        // it is the one the copy was filed with.
+        let (template, same_template) = match (&m.template.file, m.template.builtin) {
+            (Some(kept), _) => {
                 let path = dir.join(TEMPLATE_FILE);
                 match crate::files::read_regular(&path, crate::template::MAX_TEMPLATE_BYTES) {
-                    Ok(text) => crate::template::from_str(
-                        &path.display().to_string(),
-                        &String::from_utf8_lossy(&text),
+                    // The kept text is the merged template: the same as filed
+                    // when its hash is the one recorded for it.
+                    Ok(text) => (
+                        crate::template::from_str(
+                            &path.display().to_string(),
+                            &String::from_utf8_lossy(&text),
+                        ),
+                        Some(sha256_hex(&text) == kept.sha256),
                     ),
-                    Err(e) => return failed(format!("{TEMPLATE_FILE} 无法读取：{e}")),
+                    Err(e) => return Rerender::failed(format!("{TEMPLATE_FILE} 无法读取：{e}")),
                 }
             }
-            (None, true) => crate::template::load(
-                &crate::model::TemplateRef::Builtin(m.template.reference.clone()),
-                &dir,
+            (None, true) => (
+                crate::template::load(
+                    &crate::model::TemplateRef::Builtin(m.template.reference.clone()),
+                    &dir,
+                    None,
+                ),
                 None,
             ),
-            (None, false) => crate::template::load(
-                &crate::model::TemplateRef::File(PathBuf::from(&m.template.reference)),
-                &dir,
+            (None, false) => (
+                crate::template::load(
+                    &crate::model::TemplateRef::File(PathBuf::from(&m.template.reference)),
+                    &dir,
+                    None,
+                ),
                 None,
             ),
         };
-        // The writer the copy was made with: copies filed before it was
-        // recorded were all written as `legacy`.
-        let recorded = m.writer.clone().unwrap_or_else(|| PdfWriter::Legacy.name());
-        let writer = PdfWriter::from_name(&recorded);
-        let render = || -> Result<(crate::Laid, Vec<u8>, Option<Vec<u8>>)> {
-            let bulletin = crate::model::parse(&input)?;
-            let laid = engine.layout_bulletin(bulletin, template?)?;
-            let opts = crate::render::RenderOptions {
-                pdfa: m.pdfa,
-                writer: writer.unwrap_or_default(),
-            };
-            let pdf = crate::render::render(&laid.layout, &laid.fonts, opts)?;
-            let ofd = match &m.ofd {
-                Some(_) => Some(crate::ofd::render(&laid.layout, &laid.fonts)?),
-                None => None,
-            };
-            Ok((laid, pdf, ofd))
-        };
-        let (laid, pdf, ofd) = match render() {
-            Ok(x) => x,
-            Err(e) => return failed(format!("无法重新排版：{e}")),
+        let laid = match crate::model::parse(&input)
+            .and_then(|bulletin| engine.layout_bulletin(bulletin, template?))
+        {
+            Ok(laid) => laid,
+            Err(e) => return Rerender::failed(format!("无法重新排版：{e}")),
         };
         let mut same = true;
-        if laid.template.sha256 != m.template.sha256 {
+        if !same_template.unwrap_or(laid.template.sha256 == m.template.sha256) {
             same = false;
             notes.push(format!("模板 {} 与归档时不同", m.template.name));
         }
@@ -497,41 +504,67 @@ impl Archive {
                 m.tool.name, m.tool.version, tool.name, tool.version
             ));
         }
-        let layout_same = m
-            .layout_sha256
-            .as_ref()
-            .map(|sha| *sha == sha256_hex(laid.layout.dump().as_bytes()));
-        let identical = match writer {
-            Some(_) => {
-                let pdf_same = sha256_hex(&pdf) == m.pdf.sha256;
-                let ofd_same = match (&m.ofd, &ofd) {
-                    (Some(rec), Some(o)) => sha256_hex(o) == rec.sha256,
-                    _ => true,
-                };
-                if !ofd_same {
-                    notes.push(format!("{OFD_FILE} 重新排版后不同"));
-                }
-                pdf_same && ofd_same
-            }
-            None => {
-                // The bytes cannot be made again: compare the layout.
-                notes.push(format!(
-                    "PDF 的写出方式“{recorded}”本程序不再支持，无法逐字节比较；{}",
-                    match layout_same {
-                        Some(true) => "已比较版面：与归档时相同",
-                        Some(false) => "已比较版面：与归档时不同",
-                        None => "清单中没有版面摘要，无法比较",
+        // The layout, where a fingerprint this program can make was recorded.
+        let layout_same = m.layout.as_ref().and_then(|f| {
+            output::fingerprint_of(f.version, &laid.layout).map(|now| now.sha256 == f.sha256)
+        });
+        let mut outputs = Vec::new();
+        for o in &m.outputs {
+            let check = |compared, same| OutputCheck {
+                file: o.file.clone(),
+                writer: o.writer.clone(),
+                compared,
+                same,
+            };
+            let writer =
+                Writer::from_name(&o.writer).and_then(|w| Some((w, w.filed_output(m.pdfa)?)));
+            match writer {
+                Some((writer, kind)) => match output::write(&laid, kind, writer) {
+                    Ok(bytes) => {
+                        let same_bytes = sha256_hex(&bytes) == o.sha256;
+                        if !same_bytes {
+                            notes.push(format!("{} 重新排版后字节不同", o.file));
+                        }
+                        outputs.push(check(Compared::Bytes, same_bytes));
                     }
-                ));
-                layout_same == Some(true)
+                    Err(e) => return Rerender::failed(format!("{} 无法写出：{e}", o.file)),
+                },
+                None => {
+                    // The bytes cannot be made again: compare the layout.
+                    notes.push(format!(
+                        "{} 的写出方式“{}”本程序已不再有，无法逐字节比较；{}",
+                        o.file,
+                        o.writer,
+                        match layout_same {
+                            Some(true) => "已比较版面：与归档时相同",
+                            Some(false) => "已比较版面：与归档时不同",
+                            None => "清单中没有本程序能比较的版面摘要，以文件哈希核对",
+                        }
+                    ));
+                    outputs.push(match layout_same {
+                        Some(same) => check(Compared::Layout, same),
+                        None => check(Compared::Hashes, false),
+                    });
+                }
             }
-        };
-        if layout_same == Some(false) && writer.is_some() {
+        }
+        if layout_same == Some(false) && outputs.iter().any(|o| o.compared == Compared::Bytes) {
             notes.push("版面与归档时不同".into());
         }
+        let compared = outputs
+            .iter()
+            .map(|o| o.compared)
+            .max()
+            .unwrap_or(Compared::Hashes);
+        let identical = outputs.iter().any(|o| o.compared != Compared::Hashes)
+            && outputs
+                .iter()
+                .all(|o| o.compared == Compared::Hashes || o.same);
         Rerender {
+            outputs,
+            compared,
             identical,
-            by_layout: writer.is_none(),
+            rules_changed: None,
             same_inputs: same,
             failed: false,
             notes,

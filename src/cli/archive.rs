@@ -8,7 +8,8 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 use clap::{ArgGroup, Args, Subcommand};
 use jianbao::archive::{
-    Archive, CopyQuery, Correction, Filter, IssueOptions, NextNote, Status, VerifyReport,
+    Archive, Compared, CopyQuery, CopyState, Correction, Filter, IssueOptions, NextNote,
+    OutputCheck, Rerender, SearchQuery, Status, VerifyReport,
 };
 use jianbao::model::Date;
 use jianbao::Engine;
@@ -242,9 +243,9 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
     }
     let _ = writeln!(report, "  编号：{}", m.id());
     let _ = writeln!(report, "  目录：{}", filed.dir.display());
-    let _ = writeln!(report, "  PDF：{}", filed.dir.join(&m.pdf.file).display());
-    let _ = writeln!(report, "  PDF SHA-256：{}", m.pdf.sha256);
-    if let Some(o) = &m.ofd {
+    let _ = writeln!(report, "  PDF：{}", filed.dir.join(&m.pdf().file).display());
+    let _ = writeln!(report, "  PDF SHA-256：{}", m.pdf().sha256);
+    if let Some(o) = m.ofd() {
         let _ = writeln!(report, "  OFD：{}", filed.dir.join(&o.file).display());
         let _ = writeln!(report, "  OFD SHA-256：{}", o.sha256);
     }
@@ -295,9 +296,12 @@ pub fn archive(cmd: ArchiveCommand, fonts: Option<&Path>) -> Result<ExitCode> {
     }
 }
 
-fn print_notes(notes: &[String]) {
+fn print_notes(notes: &[String], hints: &[jianbao::Hint]) {
     for n in notes {
         eprintln!("jianbao: {n}");
+    }
+    for h in hints {
+        eprintln!("  可以：{}", super::hint_command(h));
     }
 }
 
@@ -308,25 +312,29 @@ fn short_time(t: &str) -> String {
 
 fn list(a: ListArgs) -> Result<ExitCode> {
     let archive = Archive::new(a.dir.path()?);
-    let (records, notes) = archive.list(&Filter {
+    let listing = archive.list(&Filter {
         name: a.name,
         year: a.year,
     })?;
-    print_notes(&notes);
-    if records.is_empty() {
+    print_notes(&listing.notes, &listing.hints);
+    let copies = &listing.copies;
+    if copies.is_empty() {
         outln!("没有符合条件的归档副本")?;
         return Ok(ExitCode::SUCCESS);
     }
-    let name_w = records
+    let name_w = copies
         .iter()
-        .map(|r| display_width(&truncate_width(&r.name, 28)))
+        .map(|c| display_width(&truncate_width(&c.record.name, 28)))
         .max()
         .unwrap_or(4)
         .max(4);
     // 期号 with its series: 3, 增刊3.
-    let numbers: Vec<String> = records
+    let numbers: Vec<String> = copies
         .iter()
-        .map(|r| format!("{}{}", r.supplement.as_deref().unwrap_or(""), r.issue))
+        .map(|c| {
+            let r = &c.record;
+            format!("{}{}", r.supplement.as_deref().unwrap_or(""), r.issue)
+        })
         .collect();
     let number_w = numbers
         .iter()
@@ -335,16 +343,12 @@ fn list(a: ListArgs) -> Result<ExitCode> {
         .unwrap_or(4)
         .max(4);
     // Corrections and the copies they supersede.
-    let superseded: std::collections::BTreeMap<&str, &str> = records
+    let states: Vec<String> = copies
         .iter()
-        .filter_map(|r| Some((r.supersedes.as_deref()?, r.id.as_str())))
-        .collect();
-    let states: Vec<String> = records
-        .iter()
-        .map(|r| match (superseded.get(r.dir.as_str()), r.revision) {
-            (Some(by), _) => format!("已被 {} 更正", &by[..6]),
-            (None, 1) => String::new(),
-            (None, n) => format!("更正本（第{n}版）"),
+        .map(|c| match &c.state {
+            CopyState::Superseded { by } => format!("已被 {} 更正", &by[..by.len().min(6)]),
+            CopyState::Current => String::new(),
+            CopyState::Correction { revision, .. } => format!("更正本（第{revision}版）"),
         })
         .collect();
     let state_w = states.iter().map(|s| display_width(s)).max().unwrap_or(0);
@@ -367,7 +371,8 @@ fn list(a: ListArgs) -> Result<ExitCode> {
         pad("归档时间", 16),
         state_col("状态"),
     )?;
-    for ((r, n), state) in records.iter().zip(&numbers).zip(&states) {
+    for ((c, n), state) in copies.iter().zip(&numbers).zip(&states) {
+        let r = &c.record;
         outln!(
             "{}  {}  {:>4}  {}  {:>6}  {:<10}  {:>4}  {}  {}{}",
             r.id,
@@ -382,14 +387,14 @@ fn list(a: ListArgs) -> Result<ExitCode> {
             truncate_width(&r.title, 40)
         )?;
     }
-    let current = records.len() - superseded.len().min(records.len());
-    if superseded.is_empty() {
-        outln!("共 {} 期", records.len())?;
+    let current = listing.current();
+    if current == copies.len() {
+        outln!("共 {} 期", copies.len())?;
     } else {
         outln!(
             "共 {} 份副本：{current} 份现行，{} 份已被更正（保留备查）",
-            records.len(),
-            superseded.len()
+            copies.len(),
+            copies.len() - current
         )?;
     }
     Ok(ExitCode::SUCCESS)
@@ -442,6 +447,10 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
     match &d.manifest {
         Some(m) => {
             outln!("  程序：      {} {}", m.tool.name, m.tool.version)?;
+            outln!("  排版规则：  第 {} 版", m.rules)?;
+            for o in &m.outputs {
+                outln!("  {}：写出方式 {}", o.file, o.writer)?;
+            }
             outln!(
                 "  模板：      {}（{}，SHA-256 {}）",
                 m.template.name,
@@ -480,6 +489,34 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What re-rendering a copy showed, in a few words.
+fn rerender_summary(r: &Rerender) -> String {
+    let word = |o: &OutputCheck| match (o.compared, o.same) {
+        (Compared::Bytes, true) => "逐字节相同",
+        (Compared::Bytes, false) => "字节不同",
+        (Compared::Layout, true) => "版面相同（字节无法比较）",
+        (Compared::Layout, false) => "版面不同",
+        (Compared::Hashes, _) => "未比较，以哈希核对",
+    };
+    if r.failed {
+        return "失败".into();
+    }
+    if r.rules_changed.is_some() {
+        return "未比较：排版规则已变，以哈希核对".into();
+    }
+    let words: Vec<&str> = r.outputs.iter().map(word).collect();
+    if words.windows(2).all(|w| w[0] == w[1]) {
+        words.first().copied().unwrap_or("未比较").to_string()
+    } else {
+        r.outputs
+            .iter()
+            .zip(&words)
+            .map(|(o, w)| format!("{} {w}", o.file))
+            .collect::<Vec<_>>()
+            .join("，")
+    }
+}
+
 fn print_report(report: &VerifyReport) -> std::io::Result<()> {
     for c in &report.copies {
         let id = c.id.as_deref().unwrap_or("            ");
@@ -491,19 +528,8 @@ fn print_report(report: &VerifyReport) -> std::io::Result<()> {
             line.push_str(&format!("  更正本，取代 {old}（{reason}）"));
         }
         if let Some(r) = &c.rerender {
-            line.push_str(if r.by_layout && !r.failed {
-                if r.identical {
-                    "  重新排版：版面相同（字节无法比较）"
-                } else {
-                    "  重新排版：版面不同"
-                }
-            } else if r.identical {
-                "  重新排版：逐字节相同"
-            } else if r.failed {
-                "  重新排版：失败"
-            } else {
-                "  重新排版：字节不同"
-            });
+            line.push_str("  重新排版：");
+            line.push_str(&rerender_summary(r));
         }
         outln!("{line}")?;
         for p in &c.problems {
@@ -526,25 +552,32 @@ fn print_report(report: &VerifyReport) -> std::io::Result<()> {
     for p in &report.index_problems {
         outln!("索引：{p}")?;
     }
+    for h in &report.hints {
+        outln!("可以：{}", super::hint_command(h))?;
+    }
     let rerendered: Vec<_> = report
         .copies
         .iter()
         .filter_map(|c| c.rerender.as_ref())
         .collect();
     if !rerendered.is_empty() {
+        let (mut same, mut by_layout, mut differ, mut failed, mut hashes) = (0, 0, 0, 0, 0);
+        for r in &rerendered {
+            let by = |c: Compared| r.outputs.iter().any(|o| o.compared == c);
+            if r.failed {
+                failed += 1;
+            } else if r.identical {
+                same += 1;
+                by_layout += usize::from(by(Compared::Layout));
+            } else if !by(Compared::Bytes) && !by(Compared::Layout) {
+                hashes += 1;
+            } else {
+                differ += 1;
+            }
+        }
         outln!(
-            "重新排版 {} 份：相同 {}（其中只比较版面 {}），不同 {}，失败 {}",
+            "重新排版 {} 份：相同 {same}（其中只比较版面 {by_layout}），不同 {differ}，失败 {failed}，只核对哈希 {hashes}",
             rerendered.len(),
-            rerendered.iter().filter(|r| r.identical).count(),
-            rerendered
-                .iter()
-                .filter(|r| r.identical && r.by_layout)
-                .count(),
-            rerendered
-                .iter()
-                .filter(|r| !r.identical && !r.failed)
-                .count(),
-            rerendered.iter().filter(|r| r.failed).count(),
         )?;
     }
     if let Some((seq, sha)) = &report.head {
@@ -560,7 +593,7 @@ fn verify(a: VerifyArgs, fonts: Option<&Path>) -> Result<ExitCode> {
         false => None,
     };
     let report = archive.verify(engine.as_ref())?;
-    print_notes(&report.notes);
+    print_notes(&report.notes, &[]);
     print_report(&report)?;
     if report.all_intact() && !report.rerender_failed() {
         Ok(ExitCode::SUCCESS)
@@ -580,14 +613,15 @@ fn verify(a: VerifyArgs, fonts: Option<&Path>) -> Result<ExitCode> {
 fn search(a: SearchArgs) -> Result<ExitCode> {
     let archive = Archive::new(a.dir.path()?);
     let query = a.text.join(" ");
-    let (hits, notes) = archive.search(&query)?;
-    print_notes(&notes);
+    let found = archive.search(&SearchQuery::parse(&query)?)?;
+    print_notes(&found.notes, &[]);
+    let hits = &found.hits;
     if hits.is_empty() {
         outln!("没有找到“{query}”")?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut last: Option<&str> = None;
-    for h in &hits {
+    for h in hits {
         if last != Some(h.record.dir.as_str()) {
             outln!(
                 "{}  《{}》{}  {}",

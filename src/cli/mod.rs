@@ -142,6 +142,35 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     EXIT_USAGE
 }
 
+/// What the library suggests, as the command to run.
+pub fn hint_command(h: &jianbao::Hint) -> String {
+    use jianbao::Hint;
+    match h {
+        Hint::NextIssue { name } => {
+            format!("生成下一期：jianbao new --name {name} -o 下一期.json")
+        }
+        Hint::Supersede { id } => format!(
+            "查看已归档的那一期：jianbao archive show {id}；签发它的更正本：jianbao issue --supersedes {id} --reason \"更正理由\" 输入.json"
+        ),
+        Hint::GiveReason => "写明理由：--reason \"更正理由\"".into(),
+        Hint::List => "查看已归档各期及其编号：jianbao archive list".into(),
+        Hint::Verify => "核对档案库：jianbao archive verify".into(),
+        Hint::Reindex => "从文件重建索引：jianbao archive reindex".into(),
+    }
+}
+
+/// The hints of the library error behind `err`, as commands, one a line.
+pub fn hints_of(err: &anyhow::Error) -> Vec<String> {
+    err.chain()
+        .filter_map(|c| match c.downcast_ref::<jianbao::Error>() {
+            Some(jianbao::Error::Refused { hints, .. }) => Some(hints),
+            _ => None,
+        })
+        .flatten()
+        .map(hint_command)
+        .collect()
+}
+
 /// A usage error found after argument parsing.
 #[derive(Debug)]
 pub struct UsageError(pub String);

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
+use jianbao::output::{self, Output, Writer};
 use jianbao::{Engine, Laid, Options};
 
 use super::{exit_code, UsageError, EXIT_INPUT};
@@ -36,7 +37,7 @@ pub struct RenderArgs {
     pub force: bool,
 }
 
-/// The output format of `render`.
+/// The output format of `render`: the files of [`Output`] a user can ask for.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// PDF (PDF/A-2b with --pdfa)
@@ -62,11 +63,16 @@ impl Format {
         })
     }
 
-    fn extension(self) -> &'static str {
+    /// The library's output for this format.
+    fn output(self, pdfa: bool) -> Output {
         match self {
-            Format::Pdf => "pdf",
-            Format::Ofd => "ofd",
+            Format::Pdf => Output::Pdf { pdfa },
+            Format::Ofd => Output::Ofd,
         }
+    }
+
+    fn extension(self) -> &'static str {
+        self.output(false).extension()
     }
 }
 
@@ -124,7 +130,6 @@ pub fn read_input(path: &Path, template: Option<&Path>) -> Result<(Vec<u8>, Opti
     let opts = Options {
         template: template.map(Path::to_path_buf),
         base_dir,
-        render: Default::default(),
     };
     Ok((bytes, opts))
 }
@@ -290,14 +295,11 @@ pub fn render(args: RenderArgs, font_dir: PathBuf) -> Result<ExitCode> {
 }
 
 fn render_one(engine: &Engine, input: &Path, args: &RenderArgs, several: bool) -> Result<()> {
-    let (bytes, mut opts) = read_input(input, args.template.as_deref())?;
-    opts.render.pdfa = args.pdfa;
+    let (bytes, opts) = read_input(input, args.template.as_deref())?;
     let format = Format::of(args);
+    let target = format.output(args.pdfa);
     let write = |laid: &Laid| -> Result<Vec<u8>> {
-        Ok(match format {
-            Format::Pdf => jianbao::render::render(&laid.layout, &laid.fonts, opts.render)?,
-            Format::Ofd => jianbao::ofd::render(&laid.layout, &laid.fonts)?,
-        })
+        Ok(output::write(laid, target, Writer::current(target))?)
     };
     let laid = engine.layout(&bytes, &opts)?;
     print_diagnostics(input, &laid);

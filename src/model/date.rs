@@ -10,6 +10,13 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, Utc};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(NaiveDate);
 
+/// Written as the input writes it: `YYYY-MM-DD`.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
 impl Date {
     /// The date, when it exists in the calendar (years 1–9999: what `YYYY` can say).
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {

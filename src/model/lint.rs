@@ -2,9 +2,8 @@
 //! Chinese text (a "," or '"' where "，" or "“" was meant), which readers
 //! notice at once (warnings), and spaces typed before a paragraph (notices).
 
-use super::{Block, Bulletin, Guide, ItemKind};
+use super::{Bulletin, Part, Text};
 use crate::diag::Diagnostic;
-use crate::error::Place;
 
 /// Half-width marks and the full-width marks usually meant in Chinese text.
 const HALF_TO_FULL: &[(char, &str)] = &[
@@ -105,25 +104,14 @@ fn leading_spaces(p: &str) -> usize {
 /// (name, issuer, series, titles, headings) holding invisible characters:
 /// the register compares names without them, and a reader cannot see them.
 fn invisible_characters(b: &Bulletin) -> Vec<Diagnostic> {
-    let mut lines: Vec<(Place, &str)> = vec![
-        (Place::new("$.masthead.name"), b.masthead.name.as_str()),
-        (Place::new("$.masthead.issuer"), b.masthead.issuer.as_str()),
-    ];
-    if let Some(s) = &b.masthead.supplement {
-        lines.push((Place::new("$.masthead.supplement"), s));
-    }
-    for (bi, block) in b.body.iter().enumerate() {
-        lines.push((block.place(bi, ".title"), block.title()));
-        if let Block::Section(s) = block {
-            for (ii, item) in s.items.iter().enumerate() {
-                if let ItemKind::Heading(h) | ItemKind::Lead(h) = &item.kind {
-                    lines.push((block.place(bi, &format!(".items[{ii}]")), h));
-                }
-            }
-        }
-    }
+    let lines = b.texts().filter(|t| {
+        matches!(
+            t.part,
+            Part::Name | Part::Issuer | Part::Supplement | Part::Title | Part::Heading | Part::Lead
+        )
+    });
     let mut out = Vec::new();
-    for (place, text) in lines {
+    for Text { place, text, .. } in lines {
         let mut found: Vec<char> = Vec::new();
         for c in text.chars().filter(|&c| is_default_ignorable(c)) {
             if !found.contains(&c) {
@@ -148,88 +136,22 @@ fn invisible_characters(b: &Bulletin) -> Vec<Diagnostic> {
 /// text, and for names and titles holding invisible characters.
 pub fn lint(b: &Bulletin) -> Vec<Diagnostic> {
     let mut invisible = invisible_characters(b);
-    let mut texts: Vec<(Place, &str)> = vec![
-        (Place::new("$.masthead.name"), b.masthead.name.as_str()),
-        (Place::new("$.masthead.issuer"), b.masthead.issuer.as_str()),
-    ];
-    for (i, p) in b.editor_note.iter().enumerate() {
-        texts.push((Place::new(format!("$.editor_note[{i}]")), p));
-    }
-    if let Some(label) = &b.guide_label {
-        texts.push((Place::new("$.guide_label"), label));
-    }
-    if let Guide::Items(items) = &b.guide {
-        for (i, t) in items.iter().enumerate() {
-            texts.push((Place::new(format!("$.guide[{i}]")), t));
-        }
-    }
-    for (bi, block) in b.body.iter().enumerate() {
-        texts.push((block.place(bi, ".title"), block.title()));
-        match block {
-            Block::Article(a) => {
-                for (ni, p) in a.note.iter().enumerate() {
-                    texts.push((block.place(bi, &format!(".note[{ni}]")), p));
-                }
-                for (pi, p) in a.paragraphs.iter().enumerate() {
-                    texts.push((block.place(bi, &format!(".paragraphs[{pi}]")), p));
-                }
-            }
-            Block::Section(s) => {
-                for (ii, item) in s.items.iter().enumerate() {
-                    match &item.kind {
-                        ItemKind::Heading(h) => {
-                            texts.push((block.place(bi, &format!(".items[{ii}].heading")), h))
-                        }
-                        ItemKind::Lead(l) => {
-                            texts.push((block.place(bi, &format!(".items[{ii}].lead")), l))
-                        }
-                        ItemKind::Plain => {}
-                    }
-                    for (pi, p) in item.paragraphs.iter().enumerate() {
-                        texts.push((
-                            block.place(bi, &format!(".items[{ii}].paragraphs[{pi}]")),
-                            p,
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    let d = &b.distribution;
-    for (key, list) in [
-        ("report_to", &d.report_to),
-        ("send_to", &d.send_to),
-        ("issue_to", &d.issue_to),
-        ("extra_to", &d.extra_to),
-    ] {
-        for (i, t) in list.iter().enumerate() {
-            texts.push((Place::new(format!("$.distribution.{key}[{i}]")), t));
-        }
-    }
-    if let Some(n) = &b.document_number {
-        texts.push((Place::new("$.document_number"), n));
-    }
-    if let Some(c) = &b.imprint.contact {
-        texts.push((Place::new("$.imprint.contact"), c));
-    }
-    if let Some(s) = &b.masthead.supplement {
-        texts.push((Place::new("$.masthead.supplement"), s));
-    }
+    let texts: Vec<Text> = b.texts().collect();
     let mut out: Vec<Diagnostic> = Vec::new();
-    for (place, text) in &texts {
-        let n = leading_spaces(text);
-        if n > 0 && (place.path.contains("paragraphs") || place.path.contains("note")) {
+    for t in &texts {
+        let n = leading_spaces(t.text);
+        if n > 0 && matches!(t.part, Part::Paragraph | Part::Note | Part::EditorNote) {
             out.push(Diagnostic::notice(
-                Some(place.clone()),
+                Some(t.place.clone()),
                 format!("段首的 {n} 个空格已去掉：段首缩进由排版自动加"),
             ));
         }
     }
-    out.extend(texts.into_iter().filter_map(|(place, text)| {
-        let marks = half_width_marks(text);
+    out.extend(texts.into_iter().filter_map(|t| {
+        let marks = half_width_marks(t.text);
         (!marks.is_empty()).then(|| {
             Diagnostic::warning(
-                Some(place),
+                Some(t.place),
                 format!(
                     "中文里有半角标点：{}",
                     marks
@@ -248,6 +170,7 @@ pub fn lint(b: &Bulletin) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Block;
 
     #[test]
     fn invisible_characters_in_names_and_titles_are_warned() {

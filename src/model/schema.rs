@@ -2,14 +2,17 @@
 //! field lists of every object of the format, shared with the parser.
 //!
 //! The field lists ([`ROOT`], [`MASTHEAD`], …) are the one place where the
-//! format's field names are listed: the parser checks unknown and missing
-//! fields against them, and [`json_schema`] builds its `properties` and
-//! `required` from them, so the two cannot drift apart.
+//! format's fields are described: one row each, with its name, whether it is
+//! required, what it means, what its value may be ([`Shape`]) and examples.
+//! The parser checks unknown and missing fields against them, and
+//! [`json_schema`] builds every property (constraints, examples,
+//! description) and `required` from them, so the two cannot drift apart.
 
 use serde_json::{json, Map, Value};
 
-/// One field of an object of the input format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One field of an object of the input format: everything the parser's
+/// messages and the JSON Schema say of it, in one row.
+#[derive(Debug, Clone, Copy)]
 pub struct Field {
     /// Its name in the JSON.
     pub name: &'static str,
@@ -19,6 +22,37 @@ pub struct Field {
     pub zh: &'static str,
     /// What it means, in English (for the schema).
     pub en: &'static str,
+    /// What its value may be, as the schema states it.
+    pub shape: Shape,
+    /// Examples of its value, a JSON array as text (for editors' completion
+    /// and for readers).
+    pub examples: Option<&'static str>,
+}
+
+/// What a field's value may be, in the schema.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape {
+    /// One of the schema's definitions (`text`, `label`, `date`,
+    /// `positive_integer`, or an object of the format).
+    Def(&'static str),
+    /// A definition, or `null` (which the program reads as absent).
+    NullableDef(&'static str),
+    /// A list of texts, or `null`.
+    NullableTexts,
+    /// Any other constraint, written out.
+    Other(fn() -> Value),
+}
+
+impl Shape {
+    /// The schema of a value of this shape.
+    fn schema(self) -> Value {
+        match self {
+            Shape::Def(name) => def(name),
+            Shape::NullableDef(name) => nullable(def(name)),
+            Shape::NullableTexts => nullable(text_list()),
+            Shape::Other(f) => f(),
+        }
+    }
 }
 
 impl Field {
@@ -105,12 +139,21 @@ pub const GUIDE_AUTO: &str = "auto";
 /// The template used when the input names none.
 pub const DEFAULT_TEMPLATE: &str = "jianbao";
 
-const fn field(name: &'static str, required: bool, zh: &'static str, en: &'static str) -> Field {
+const fn field(
+    name: &'static str,
+    required: bool,
+    zh: &'static str,
+    en: &'static str,
+    shape: Shape,
+    examples: Option<&'static str>,
+) -> Field {
     Field {
         name,
         required,
         zh,
         en,
+        shape,
+        examples,
     }
 }
 
@@ -121,61 +164,96 @@ pub const ROOT: &[Field] = &[
         false,
         "模板：内置模板名（默认 jianbao），或模板文件的路径（含 / 或 \\，或以 .toml 结尾）",
         "template: a built-in template name (default jianbao), or the path of a template file (contains / or \\, or ends in .toml)",
+        Shape::Other(|| {
+            let mut t = nullable(def("text"));
+            t["default"] = json!(DEFAULT_TEMPLATE);
+            t
+        }),
+        Some(r#"["jianbao", "templates/our-office.toml"]"#),
     ),
-    field(name::MASTHEAD, true, "报头", "the masthead"),
+    field(name::MASTHEAD, true, "报头", "the masthead",
+        Shape::Def("masthead"),
+        None,
+    ),
     field(
         name::GUIDE,
         false,
         "【导读】：字符串列表，或 \"auto\" 表示自动列出正文各篇文章和栏目的标题；不写或空列表则没有导读",
         "the guide (【导读】): a list of strings, or \"auto\" for the titles of the body's articles and sections; absent or empty: no guide",
+        Shape::Other(|| {
+            json!({ "oneOf": [text_list(), { "const": GUIDE_AUTO }, { "type": "null" }] })
+        }),
+        Some(r#"["auto", ["南洞庭湖湿地保护修复持续推进", "【县市区动态】"]]"#),
     ),
     field(
         name::GUIDE_LABEL,
         false,
         "这一期导读的标签，如“本期要目”；不写时用模板的（默认【导读】）",
         "the guide's label for this issue, such as 本期要目; absent: the template's (【导读】 by default)",
+        Shape::NullableDef("label"),
+        Some(r#"["本期要目", "≡本期要目≡"]"#),
     ),
     field(
         name::EDITOR_NOTE,
         false,
         "编者按：一段（字符串）或几段（字符串列表），排在报头红线下、导读前，程序自动加“编者按：”",
         "the editor's note (编者按): one paragraph (a string) or several (a list), set below the masthead rule before the guide; the label 编者按： is added",
+        Shape::Other(text_or_texts),
+        Some(r#"["今年以来，各地扎实推进湿地保护修复。现将有关情况刊发，供参阅。", ["第一段……", "第二段……"]]"#),
     ),
     field(
         name::BODY,
         true,
         "正文：按顺序排列的文章和栏目，至少一个",
         "the body: articles and sections in order, at least one",
+        Shape::Other(|| {
+            json!({
+                "type": "array",
+                "minItems": 1,
+                "items": { "oneOf": [def("article"), def("section")] }
+            })
+        }),
+        None,
     ),
     field(
         name::DISTRIBUTION,
         false,
         "版记中的报、送、发名单",
         "the 报/送/发 distribution lists of the footer",
+        Shape::NullableDef("distribution"),
+        None,
     ),
     field(
         name::IMPRINT,
         false,
         "印发行；印发单位和日期不写时取报头的",
         "the 印发 line; issuer and date default to the masthead's",
+        Shape::NullableDef("imprint"),
+        None,
     ),
     field(
         name::DOCUMENT_NUMBER,
         false,
         "文号，印在版记最后一行",
         "document number, printed as the last line of the footer",
+        Shape::NullableDef("text"),
+        Some(r#"["益简字〔2024〕1号"]"#),
     ),
     field(
         name::ALLOW_SUBSTITUTES,
         false,
         "字体缺字时允许用其他字体代替（都没有则印为〓），而不报错；默认 false",
         "allow characters missing from their role's fonts to be drawn from another face (or as 〓 when none has them) instead of being an error; default false",
+        Shape::Other(|| json!({ "type": ["boolean", "null"], "default": false })),
+        None,
     ),
     field(
         name::SCHEMA,
         false,
         "本文件所依据的 JSON Schema（jianbao schema 的输出），供编辑器校验和补全；排版时不使用",
         "the JSON Schema this file follows (the output of jianbao schema), for editors; not used in layout",
+        Shape::Other(|| json!({ "type": "string" })),
+        None,
     ),
 ];
 
@@ -186,43 +264,70 @@ pub const MASTHEAD: &[Field] = &[
         true,
         "简报名称，报头的红色大字",
         "bulletin name, the red title",
+        Shape::Def("text"),
+        Some(r#"["益阳市工作简报"]"#),
     ),
     field(
         name::ISSUE,
         true,
         "期号，正整数，印为“第N期”",
         "issue number, a positive integer, printed 第N期",
+        Shape::Def("positive_integer"),
+        Some(r#"[1]"#),
     ),
     field(
         name::TOTAL_ISSUE,
         false,
         "总期号，正整数，印为“（总第N期）”",
         "running issue number, a positive integer, printed （总第N期）",
+        Shape::NullableDef("positive_integer"),
+        Some(r#"[57]"#),
     ),
-    field(name::ISSUER, true, "编印单位", "issuing body"),
+    field(name::ISSUER, true, "编印单位", "issuing body",
+        Shape::Def("text"),
+        Some(r#"["益阳市人民政府办公室"]"#),
+    ),
     field(
         name::DATE,
         true,
         "日期，格式 YYYY-MM-DD，印为“2024年5月10日”",
         "date of the issue, YYYY-MM-DD, printed 2024年5月10日",
+        Shape::Def("date"),
+        Some(r#"["2024-05-10"]"#),
     ),
     field(
         name::MARKING,
         false,
         "左上角的标注，如“内部资料 注意保存”或密级",
         "marking at the top left, such as 内部资料 or a classification",
+        Shape::NullableDef("text"),
+        Some(r#"["内部资料 注意保存"]"#),
     ),
     field(
         name::SUPPLEMENT,
         false,
         "增刊、专刊的刊别，如“增刊”“专刊”“生态环保专刊”，期号印为“增刊第1期”，与正刊分开编号；正刊不写",
         "the series of a supplement, such as 增刊 or 专刊, printed 增刊第1期 and numbered apart from the regular issues; absent for a regular issue",
+        Shape::Other(|| {
+            nullable(json!({ "$ref": "#/$defs/label", "not": { "pattern": "第|期" } }))
+        }),
+        Some(r#"["增刊", "专刊", "生态环保专刊"]"#),
     ),
     field(
         name::COPY_NUMBER,
         false,
         "编号（份号），印在第一页版心右上角：数字字符串如 \"000123\"，或正整数（补足 6 位）",
         "copy number (编号), printed at the top right of page 1: a string of digits such as \"000123\", or a positive integer (padded to 6 digits)",
+        Shape::Other(|| {
+            json!({
+                "oneOf": [
+                    { "type": "string", "pattern": format!("^[0-9]{{1,{}}}$", crate::model::MAX_COPY_NUMBER_DIGITS) },
+                    def("positive_integer"),
+                    { "type": "null" }
+                ]
+            })
+        }),
+        Some(r#"["000123", 123]"#),
     ),
 ];
 
@@ -233,19 +338,28 @@ pub const ARTICLE: &[Field] = &[
         true,
         "类型：文章为 \"article\"",
         "block type: \"article\"",
+        Shape::Other(|| json!({ "const": ARTICLE_TYPE })),
+        None,
     ),
-    field(name::TITLE, true, "文章标题", "the article's title"),
+    field(name::TITLE, true, "文章标题", "the article's title",
+        Shape::Def("text"),
+        None,
+    ),
     field(
         name::NOTE,
         false,
         "这篇文章的按语：一段（字符串）或几段（字符串列表），排在标题和正文之间，程序自动加“编者按：”",
         "the article's note (按语): one paragraph (a string) or several (a list), set between the title and the first paragraph; the label 编者按： is added",
+        Shape::Other(text_or_texts),
+        Some(r#"["沅江市的做法值得借鉴，请各地结合实际参照执行。"]"#),
     ),
     field(
         name::PARAGRAPHS,
         true,
         "段落，至少一个；一个段落一个字符串",
         "paragraphs, at least one; one string per paragraph",
+        Shape::Other(paragraphs),
+        None,
     ),
 ];
 
@@ -256,18 +370,24 @@ pub const SECTION: &[Field] = &[
         true,
         "类型：栏目为 \"section\"",
         "block type: \"section\"",
+        Shape::Other(|| json!({ "const": SECTION_TYPE })),
+        None,
     ),
     field(
         name::TITLE,
         true,
         "栏目标题，不带【】（程序自动加上）",
         "the section's title, without 【】 (they are added)",
+        Shape::Other(|| json!({ "$ref": "#/$defs/text", "not": { "pattern": "^【|】$" } })),
+        None,
     ),
     field(
         name::ITEMS,
         true,
         "▲条目，至少一个",
         "the ▲ items, at least one",
+        Shape::Other(|| json!({ "type": "array", "minItems": 1, "items": def("item") })),
+        None,
     ),
 ];
 
@@ -278,18 +398,26 @@ pub const ITEM: &[Field] = &[
         false,
         "▲后单独成行的小标题，如“南县”（不带▲）；heading 和 lead 最多写一个",
         "heading on its own line after ▲, such as 南县; at most one of heading and lead",
+        Shape::Other(|| nullable(json!({ "$ref": "#/$defs/text", "not": { "pattern": "^▲" } }))),
+        Some(r#"["南县"]"#),
     ),
     field(
         name::LEAD,
         false,
         "▲后接在第一段前的引语，如“市生态环境局”，程序自动加冒号；heading 和 lead 最多写一个",
         "lead run into the first paragraph after ▲, such as 市生态环境局, followed by an added “：”; at most one of heading and lead",
+        Shape::Other(|| {
+            nullable(json!({ "$ref": "#/$defs/text", "not": { "pattern": "^▲|[:：]$" } }))
+        }),
+        Some(r#"["市生态环境局"]"#),
     ),
     field(
         name::PARAGRAPHS,
         true,
         "段落，至少一个；一个段落一个字符串",
         "paragraphs, at least one; one string per paragraph",
+        Shape::Other(paragraphs),
+        None,
     ),
 ];
 
@@ -300,24 +428,32 @@ pub const DISTRIBUTION: &[Field] = &[
         false,
         "报：名单；空列表或不写则不印这一行",
         "the 报 list; empty or absent prints no line",
+        Shape::NullableTexts,
+        Some(r#"[["市委办公室", "市人大常委会办公室"]]"#),
     ),
     field(
         name::SEND_TO,
         false,
         "送：名单；空列表或不写则不印这一行",
         "the 送 list; empty or absent prints no line",
+        Shape::NullableTexts,
+        Some(r#"[["市政协办公室"]]"#),
     ),
     field(
         name::ISSUE_TO,
         false,
         "发：名单；空列表或不写则不印这一行",
         "the 发 list; empty or absent prints no line",
+        Shape::NullableTexts,
+        Some(r#"[["各区县（市）人民政府"]]"#),
     ),
     field(
         name::EXTRA_TO,
         false,
         "本期增发：名单（这一期在报、送、发之外另发的单位）；空列表或不写则不印这一行",
         "the 本期增发 list (those who receive this issue besides the usual lists); empty or absent prints no line",
+        Shape::NullableTexts,
+        Some(r#"[["市生态环境局"]]"#),
     ),
 ];
 
@@ -328,24 +464,32 @@ pub const IMPRINT: &[Field] = &[
         false,
         "印发单位，不写时取报头的编印单位",
         "printing body; defaults to the masthead's issuer",
+        Shape::NullableDef("text"),
+        Some(r#"["益阳市人民政府办公室"]"#),
     ),
     field(
         name::DATE,
         false,
         "印发日期，格式 YYYY-MM-DD，不写时取报头日期",
         "printing date, YYYY-MM-DD; defaults to the masthead's date",
+        Shape::NullableDef("date"),
+        Some(r#"["2024-05-10"]"#),
     ),
     field(
         name::COPIES,
         false,
         "印数，正整数，印为“共印N份”",
         "number of copies, a positive integer, printed 共印N份",
+        Shape::NullableDef("positive_integer"),
+        Some(r#"[120]"#),
     ),
     field(
         name::CONTACT,
         false,
         "联系人和电话，照写照印，单独一行排在版记中印发行之上，如“联系人：张三　电话：0737-1234567”",
         "the contact line, printed as written on its own line of the footer above the 印发 line, such as 联系人：张三　电话：0737-1234567",
+        Shape::NullableDef("text"),
+        Some(r#"["联系人：张三　电话：0737-1234567"]"#),
     ),
 ];
 
@@ -380,126 +524,23 @@ fn text_list() -> Value {
     json!({ "type": "array", "items": def("text") })
 }
 
-/// The schema of one property: its constraints, by object and field name.
-fn property(object: &str, field: &str) -> Value {
-    use name::*;
-    match (object, field) {
-        ("$", TEMPLATE) => {
-            let mut t = nullable(def("text"));
-            t["default"] = json!(DEFAULT_TEMPLATE);
-            t
-        }
-        ("$", MASTHEAD) => def("masthead"),
-        ("$", GUIDE) => json!({
-            "oneOf": [text_list(), { "const": GUIDE_AUTO }, { "type": "null" }]
-        }),
-        ("$", BODY) => json!({
-            "type": "array",
-            "minItems": 1,
-            "items": { "oneOf": [def("article"), def("section")] }
-        }),
-        ("$", DISTRIBUTION) => nullable(def("distribution")),
-        ("$", IMPRINT) => nullable(def("imprint")),
-        ("$", DOCUMENT_NUMBER) => nullable(def("text")),
-        ("$", GUIDE_LABEL) => nullable(def("label")),
-        ("$", EDITOR_NOTE) | ("article", NOTE) => json!({
-            "oneOf": [def("text"), text_list(), { "type": "null" }]
-        }),
-        ("masthead", SUPPLEMENT) => nullable(json!({
-            "$ref": "#/$defs/label",
-            "not": { "pattern": "第|期" }
-        })),
-        ("masthead", COPY_NUMBER) => json!({
-            "oneOf": [
-                { "type": "string", "pattern": format!("^[0-9]{{1,{}}}$", crate::model::MAX_COPY_NUMBER_DIGITS) },
-                def("positive_integer"),
-                { "type": "null" }
-            ]
-        }),
-        ("distribution", EXTRA_TO) => nullable(text_list()),
-        ("imprint", CONTACT) => nullable(def("text")),
-        ("$", ALLOW_SUBSTITUTES) => json!({ "type": ["boolean", "null"], "default": false }),
-        ("$", SCHEMA) => json!({ "type": "string" }),
-        ("masthead", NAME | ISSUER) => def("text"),
-        ("masthead", ISSUE) => def("positive_integer"),
-        ("masthead", TOTAL_ISSUE) => nullable(def("positive_integer")),
-        ("masthead", DATE) => def("date"),
-        ("masthead", MARKING) => nullable(def("text")),
-        ("article", TYPE) => json!({ "const": ARTICLE_TYPE }),
-        ("article", TITLE) => def("text"),
-        ("article" | "item", PARAGRAPHS) => json!({
-            "type": "array",
-            "minItems": 1,
-            "items": def("text")
-        }),
-        ("section", TYPE) => json!({ "const": SECTION_TYPE }),
-        ("section", TITLE) => json!({
-            "$ref": "#/$defs/text",
-            "not": { "pattern": "^【|】$" }
-        }),
-        ("section", ITEMS) => json!({
-            "type": "array",
-            "minItems": 1,
-            "items": def("item")
-        }),
-        ("item", HEADING) => nullable(json!({
-            "$ref": "#/$defs/text",
-            "not": { "pattern": "^▲" }
-        })),
-        ("item", LEAD) => nullable(json!({
-            "$ref": "#/$defs/text",
-            "not": { "pattern": "^▲|[:：]$" }
-        })),
-        ("distribution", REPORT_TO | SEND_TO | ISSUE_TO) => nullable(text_list()),
-        ("imprint", ISSUER) => nullable(def("text")),
-        ("imprint", DATE) => nullable(def("date")),
-        ("imprint", COPIES) => nullable(def("positive_integer")),
-        // Every (object, field) of OBJECTS has an arm above (a unit test checks it).
-        _ => json!({}),
-    }
+/// One paragraph (a string) or several (a list), or `null`: a note.
+fn text_or_texts() -> Value {
+    json!({ "oneOf": [def("text"), text_list(), { "type": "null" }] })
 }
 
-/// Examples of a field's value, for editors' completion and for readers.
-fn examples(object: &str, field: &str) -> Option<Value> {
-    use name::*;
-    Some(match (object, field) {
-        ("$", TEMPLATE) => json!(["jianbao", "templates/our-office.toml"]),
-        ("$", GUIDE) => json!(["auto", ["南洞庭湖湿地保护修复持续推进", "【县市区动态】"]]),
-        ("$", GUIDE_LABEL) => json!(["本期要目", "≡本期要目≡"]),
-        ("$", EDITOR_NOTE) => json!([
-            "今年以来，各地扎实推进湿地保护修复。现将有关情况刊发，供参阅。",
-            ["第一段……", "第二段……"]
-        ]),
-        ("$", DOCUMENT_NUMBER) => json!(["益简字〔2024〕1号"]),
-        ("masthead", NAME) => json!(["益阳市工作简报"]),
-        ("masthead", ISSUE) => json!([1]),
-        ("masthead", TOTAL_ISSUE) => json!([57]),
-        ("masthead", ISSUER) => json!(["益阳市人民政府办公室"]),
-        ("masthead", DATE) | ("imprint", DATE) => json!(["2024-05-10"]),
-        ("masthead", MARKING) => json!(["内部资料 注意保存"]),
-        ("masthead", SUPPLEMENT) => json!(["增刊", "专刊", "生态环保专刊"]),
-        ("masthead", COPY_NUMBER) => json!(["000123", 123]),
-        ("article", NOTE) => json!(["沅江市的做法值得借鉴，请各地结合实际参照执行。"]),
-        ("item", HEADING) => json!(["南县"]),
-        ("item", LEAD) => json!(["市生态环境局"]),
-        ("distribution", REPORT_TO) => json!([["市委办公室", "市人大常委会办公室"]]),
-        ("distribution", SEND_TO) => json!([["市政协办公室"]]),
-        ("distribution", ISSUE_TO) => json!([["各区县（市）人民政府"]]),
-        ("distribution", EXTRA_TO) => json!([["市生态环境局"]]),
-        ("imprint", ISSUER) => json!(["益阳市人民政府办公室"]),
-        ("imprint", COPIES) => json!([120]),
-        ("imprint", CONTACT) => json!(["联系人：张三　电话：0737-1234567"]),
-        _ => return None,
-    })
+/// Paragraphs: at least one.
+fn paragraphs() -> Value {
+    json!({ "type": "array", "minItems": 1, "items": def("text") })
 }
 
 /// The schema of an object of the format, from its field list.
-fn object(name: &str, fields: &[Field], description: &str) -> Value {
+fn object(fields: &[Field], description: &str) -> Value {
     let mut properties = Map::new();
     for f in fields {
-        let mut p = property(name, f.name);
-        if let Some(e) = examples(name, f.name) {
-            p["examples"] = e;
+        let mut p = f.shape.schema();
+        if let Some(e) = f.examples {
+            p["examples"] = serde_json::from_str(e).unwrap_or(Value::Null);
         }
         p["description"] = json!(f.description());
         properties.insert(f.name.to_string(), p);
@@ -520,9 +561,7 @@ fn object(name: &str, fields: &[Field], description: &str) -> Value {
 
 /// The schema as a JSON value.
 fn schema_value() -> Value {
-    let mut item = object(
-        "item",
-        ITEM,
+    let mut item = object(ITEM,
         "▲条目：小标题（heading）、引语（lead）或都不写，加上段落 / a ▲ item: heading, lead or neither, and paragraphs",
     );
     // heading and lead are exclusive (a null one counts as absent).
@@ -533,9 +572,7 @@ fn schema_value() -> Value {
             name::LEAD: { "type": "string" }
         }
     });
-    let mut root = object(
-        "$",
-        ROOT,
+    let mut root = object(ROOT,
         "一期工作简报的内容，由 jianbao 排版为 PDF / one issue of a work bulletin (工作简报), typeset into a PDF by jianbao",
     );
     root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
@@ -564,12 +601,12 @@ fn schema_value() -> Value {
             "maximum": u32::MAX,
             "description": "正整数 / a positive integer"
         },
-        "masthead": object("masthead", MASTHEAD, "报头 / the masthead"),
-        "article": object("article", ARTICLE, "文章：标题和段落 / an article: a title and paragraphs"),
-        "section": object("section", SECTION, "栏目：【】标题和▲条目 / a section: a 【】 title and ▲ items"),
+        "masthead": object(MASTHEAD, "报头 / the masthead"),
+        "article": object(ARTICLE, "文章：标题和段落 / an article: a title and paragraphs"),
+        "section": object(SECTION, "栏目：【】标题和▲条目 / a section: a 【】 title and ▲ items"),
         "item": item,
-        "distribution": object("distribution", DISTRIBUTION, "报、送、发名单 / the 报/送/发 lists"),
-        "imprint": object("imprint", IMPRINT, "印发行 / the 印发 line"),
+        "distribution": object(DISTRIBUTION, "报、送、发名单 / the 报/送/发 lists"),
+        "imprint": object(IMPRINT, "印发行 / the 印发 line"),
     });
     root
 }
@@ -704,6 +741,23 @@ mod tests {
                 p["examples"].as_array().is_some_and(|e| !e.is_empty()),
                 "{p}"
             );
+        }
+    }
+
+    #[test]
+    fn every_example_is_a_json_array() {
+        for (object, fields) in OBJECTS {
+            for f in *fields {
+                if let Some(e) = f.examples {
+                    let v: Value = serde_json::from_str(e)
+                        .unwrap_or_else(|err| panic!("{object}.{}: {err}", f.name));
+                    assert!(
+                        v.as_array().is_some_and(|a| !a.is_empty()),
+                        "{object}.{}",
+                        f.name
+                    );
+                }
+            }
         }
     }
 

@@ -38,11 +38,12 @@ use super::guard::{self, Hosts, Seen};
 use super::report::{status_of, Report};
 use super::work::{Failed, Pool};
 use super::{Limits, Log, MAX_BODY_BYTES};
-use crate::archive::{Archive, CopyQuery, Filter, IssueOptions};
-use crate::error::{Error, Place, Problem};
+use crate::archive::{Archive, Filter, IssueOptions, SearchQuery};
+use crate::error::{Error, Hint, Place, Problem};
 use crate::import::{self, Kind};
 use crate::model::TemplateRef;
-use crate::{svg, Engine, Laid, Options};
+use crate::output::{self, Output, Writer};
+use crate::{Engine, Laid, Options};
 
 /// How many layouts are kept for the previews that follow a check.
 const LAYOUTS_KEPT: usize = 8;
@@ -53,7 +54,7 @@ pub struct App {
     engine: Engine,
     archive: Archive,
     layouts: Recent<Laid>,
-    outlines: svg::Outlines,
+    outputs: output::Cache,
     work: Pool,
     /// Issues are filed one at a time by this process (the archive's own
     /// lock also holds them apart from other processes).
@@ -98,6 +99,10 @@ impl Refusal {
         body["message"] = json!(e.to_string());
         if matches!(e, Error::Warnings(_)) {
             body["refused"] = json!("warnings");
+        } else if let Error::Refused { message, hints } = e {
+            body["refused"] = json!("archive");
+            body["message"] = json!(with_words(message, hints));
+            body["hints"] = json!(hints);
         } else if matches!(e, Error::Archive { .. }) {
             body["refused"] = json!("archive");
         }
@@ -149,6 +154,31 @@ impl Refusal {
         r.detail = Some(e.to_string());
         r
     }
+}
+
+/// What the archive suggests, in the words of the page (the page has no
+/// commands: it says what to do, or who can do it).
+pub fn hint_words(h: &Hint) -> String {
+    match h {
+        Hint::NextIssue { .. } => "把这一期改为下一期的期号（期号、总期号各加一）后再签发".into(),
+        Hint::Supersede { id } => {
+            format!("如要更正已签发的那一期（编号 {id}），请签发它的更正本并写明理由")
+        }
+        Hint::GiveReason => "请写明更正的理由".into(),
+        Hint::List => "可在“已签发”列表中查看各期的编号".into(),
+        Hint::Verify => "请管理员核对档案库".into(),
+        Hint::Reindex => "请管理员从文件重建档案索引".into(),
+    }
+}
+
+/// `message` followed by the words of its hints.
+fn with_words(message: &str, hints: &[Hint]) -> String {
+    let mut out = message.to_string();
+    for h in hints {
+        out.push('。');
+        out.push_str(&hint_words(h));
+    }
+    out
 }
 
 impl IntoResponse for Refusal {
@@ -292,7 +322,7 @@ impl App {
             engine,
             archive,
             layouts: Recent::new(LAYOUTS_KEPT),
-            outlines: svg::Outlines::new(),
+            outputs: output::Cache::new(),
             work,
             filing: Mutex::new(()),
             hosts,
@@ -333,7 +363,8 @@ impl App {
     /// Lay out `example` and draw its first page (fonts and outlines read).
     pub fn warm_up(&self, example: &[u8]) -> Result<(), Error> {
         let (laid, _) = self.laid(example)?;
-        svg::page_with(&laid.layout, &laid.fonts, 0, &self.outlines).map(drop)
+        let first = Output::SvgPage(0);
+        output::write_cached(&laid, first, Writer::current(first), &self.outputs).map(drop)
     }
 
     fn log(&self, line: &str) {
@@ -578,7 +609,8 @@ async fn preview(
             return Err(r);
         }
         let start = Instant::now();
-        let svg = svg::page_with(&laid.layout, &laid.fonts, page - 1, &app.outlines)
+        let one = Output::SvgPage(page - 1);
+        let svg = output::write_cached(&laid, one, Writer::current(one), &app.outputs)
             .map_err(|e| Refusal::of(&e))?;
         let timing = format!("layout;dur={}, svg;dur={}", ms(took), ms(start.elapsed()));
         Ok::<_, Refusal>((svg, timing))
@@ -603,7 +635,8 @@ async fn render(
     let b = body(b)?;
     let pdf = blocking(&app, move |app| {
         let (laid, _) = app.laid(&b)?;
-        crate::render::render(&laid.layout, &laid.fonts, Default::default())
+        let pdf = Output::Pdf { pdfa: false };
+        output::write(&laid, pdf, Writer::current(pdf))
     })
     .await?
     .map_err(|e| Refusal::of(&e))?;
@@ -779,7 +812,7 @@ async fn issue(
             "pages": m.pages,
             "sequence": m.sequence,
             "issued_at": m.issued_at,
-            "pdf_sha256": m.pdf.sha256,
+            "pdf_sha256": m.pdf().sha256,
             "warnings": filed.warnings,
             "notices": filed.notices,
             "notes": filed.notes,
@@ -792,52 +825,44 @@ struct ArchiveQuery {
     q: Option<String>,
 }
 
-/// `GET /api/archive[?q=…]`: every copy, or the sentences that hold every word of `q`.
+/// `GET /api/archive[?q=…]`: every copy with its state (current,
+/// superseded, a correction), or the sentences that hold every word of `q`.
 async fn archive_list(
     State(app): State<Arc<App>>,
     q: Result<Query<ArchiveQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Refusal> {
     let Query(q) = q.map_err(|e| Refusal::bad_request(format!("查询参数有误：{e}")))?;
-    let query = q.q.unwrap_or_default().trim().to_string();
-    if query.chars().count() > 200 {
-        return Err(Refusal::bad_request("搜索词太长：最多 200 个字"));
-    }
-    let terms = crate::archive::text::query_terms(&query);
-    if !query.is_empty() && crate::archive::text::fts_query(&terms).is_none() {
-        return Err(Refusal::bad_request(
-            "搜索词中没有汉字、字母或数字：请写要找的词，如 湿地",
-        ));
-    }
+    let text = q.q.unwrap_or_default().trim().to_string();
+    let query = match text.as_str() {
+        "" => None,
+        t => Some(SearchQuery::parse(t).map_err(|e| Refusal::bad_request(e.to_string()))?),
+    };
     let value = blocking(&app, move |app| {
-        if !app.archive.root().join("copies").exists() {
+        if !app.archive.has_copies() {
             return Ok(json!({
                 "ok": true, "copies": [], "hits": [],
                 "notes": ["档案库中还没有签发的简报"],
             }));
         }
-        let copy = |r: &crate::archive::Record| {
-            json!({
-                "id": r.id, "name": r.name, "year": r.year, "issue": r.issue,
-                "total_issue": r.total_issue, "label": r.issue_label(),
-                "date": r.date, "pages": r.pages, "title": r.title,
-                "issued_at": r.issued_at,
-            })
-        };
-        if query.is_empty() {
-            let (records, notes) = app.archive.list(&Filter::default())?;
-            let copies: Vec<_> = records.iter().rev().map(copy).collect();
-            Ok(json!({ "ok": true, "copies": copies, "notes": notes }))
-        } else {
-            let (hits, notes) = app.archive.search(&query)?;
-            let hits: Vec<_> = hits
-                .iter()
-                .map(|h| {
-                    json!({
-                        "copy": copy(&h.record), "block": h.block, "sentence": h.sentence,
-                    })
-                })
-                .collect();
-            Ok(json!({ "ok": true, "hits": hits, "notes": notes }))
+        match query {
+            None => {
+                let mut listing = app.archive.list(&Filter::default())?;
+                let words: Vec<String> = listing.hints.iter().map(hint_words).collect();
+                listing.notes.extend(words);
+                // The latest first.
+                listing.copies.reverse();
+                Ok(json!({
+                    "ok": true,
+                    "current": listing.current(),
+                    "copies": listing.copies,
+                    "notes": listing.notes,
+                    "hints": listing.hints,
+                }))
+            }
+            Some(query) => {
+                let found = app.archive.search(&query)?;
+                Ok(json!({ "ok": true, "hits": found.hits, "notes": found.notes }))
+            }
         }
     })
     .await?
@@ -861,41 +886,16 @@ async fn archive_pdf(
             "“{id}”不是编号：编号是列表中显示的十六进制串（至少 4 位）"
         )));
     }
-    let (pdf, name) = blocking(&app, move |app| {
-        if !app.archive.root().join("copies").exists() {
-            return Err(Refusal::new(
-                StatusCode::NOT_FOUND,
-                "档案库中还没有签发的简报",
-            ));
+    let (record, pdf) = blocking(&app, move |app| {
+        if !app.archive.has_copies() {
+            return Ok(None);
         }
-        let d = app
-            .archive
-            .find(&CopyQuery::Id(id))
-            .map_err(|e| match e {
-                Error::Archive { message } => Refusal::new(StatusCode::NOT_FOUND, message),
-                e => Refusal::of(&e),
-            })?;
-        let limit = 256 * 1024 * 1024;
-        let pdf = crate::files::read_regular(&d.pdf, limit).map_err(|e| {
-            let why = match &e {
-                crate::files::ReadError::Io(io) => crate::error::io_reason(io),
-                other => other.to_string(),
-            };
-            Refusal::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("这份副本的 PDF 无法读取（{why}）：运行 jianbao archive verify 检查档案库"),
-            )
-        })?;
-        if crate::archive::store::sha256_hex(&pdf) != d.record.pdf_sha256 {
-            return Err(Refusal::new(
-                StatusCode::CONFLICT,
-                "这份副本的 PDF 与归档时的记录不符（已改动）：运行 jianbao archive verify 检查档案库",
-            ));
-        }
-        Ok((pdf, format!("{}.pdf", d.record.id)))
+        app.archive.issued_pdf(&id)
     })
-    .await??;
-    let disposition = format!("inline; filename=\"{name}\"");
+    .await?
+    .map_err(|e| Refusal::of(&e))?
+    .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, "档案库中没有这个编号的副本"))?;
+    let disposition = format!("inline; filename=\"{}.pdf\"", record.id);
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

@@ -3,7 +3,7 @@
 //!
 //! The page (the files of `web/`, compiled into the program) edits the
 //! bulletin's JSON and talks to a small JSON API (`api.rs`): check, preview
-//! one page as SVG ([`crate::svg`]), render the PDF, import a draft, issue
+//! one page as SVG ([`crate::output`]), render the PDF, import a draft, issue
 //! into the archive, list and search issued copies and open their PDFs. One
 //! [`Engine`] serves every request, so font files are read once; the work of
 //! a request (layout, rendering, filing) runs on a thread of its own, at
@@ -214,6 +214,11 @@ impl Server {
             .find(|a| a.path == "/example.json")
             .map_or(&b""[..], |a| a.body.as_bytes());
         self.app.warm_up(example)
+    }
+
+    /// Its routes, to answer requests without the socket (in-process tests).
+    pub fn router(&self) -> axum::Router {
+        api::router(self.app.clone())
     }
 
     /// The address it listens on.

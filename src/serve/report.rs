@@ -121,7 +121,11 @@ impl Report {
                 line: *line,
                 ..Entry::at(None, message.clone())
             }),
-            Error::Archive { .. } | Error::Font { .. } | Error::Io { .. } => {
+            Error::Archive { .. }
+            | Error::Refused { .. }
+            | Error::Font { .. }
+            | Error::Io { .. }
+            | Error::Output { .. } => {
                 r.errors.push(Entry::at(None, e.to_string()))
             }
         }
@@ -141,8 +145,8 @@ pub fn status_of(e: &Error) -> u16 {
         | Error::Template { .. }
         | Error::Warnings(_)
         | Error::Draft { .. } => 422,
-        Error::Archive { .. } => 409,
-        Error::Font { .. } | Error::Io { .. } => 500,
+        Error::Archive { .. } | Error::Refused { .. } => 409,
+        Error::Font { .. } | Error::Io { .. } | Error::Output { .. } => 500,
     }
 }
 

@@ -1,10 +1,14 @@
-//! End-to-end tests of the archive of issued copies: the built `jianbao`
-//! binary is run in temporary directories, with the repository's fonts.
+//! Tests of the archive of issued copies, with the repository's fonts in
+//! temporary directories: end to end through the built `jianbao` binary
+//! where the command is what is tested, through the library where a copy is
+//! only filed to be checked, or a fixture verified.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use jianbao::archive::{Archive, Compared, IssueOptions, Rerender};
+use jianbao::output::{Output as Artefact, Writer};
 use serde_json::Value;
 
 use crate::common::*;
@@ -114,13 +118,51 @@ fn make_writable_dir_only(p: &Path) {
     let _ = p;
 }
 
-/// An archive with the example filed; returns (tempdir, copy dir).
+/// File `input` into `dir/archive` as `jianbao issue INPUT --allow-warnings`
+/// run in `dir` does, through the library; the copy's folder.
+fn file_copy(dir: &Path, input: &Path) -> PathBuf {
+    Archive::new(dir.join("archive"))
+        .issue(
+            &engine(),
+            &fs::read(input).unwrap(),
+            &jianbao::Options {
+                base_dir: dir.to_path_buf(),
+                ..Default::default()
+            },
+            &IssueOptions {
+                allow_warnings: true,
+                now: std::time::SystemTime::now(),
+                supersedes: None,
+                ofd: false,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .dir
+}
+
+/// An archive (`archive/` of the returned folder) with the example filed
+/// as `jianbao issue ex.json` files it, through the library; returns
+/// (tempdir, copy dir).
 fn archive_with_example(tag: &str) -> (TempDir, PathBuf) {
     let t = TempDir::new(tag);
     fs::write(t.path().join("ex.json"), example()).unwrap();
-    let o = expect(t.path(), &["issue", "ex.json"], 0);
-    let d = issued_dir(t.path(), &o);
-    (t, d)
+    let filed = Archive::new(t.path().join("archive"))
+        .issue(
+            &engine(),
+            &example(),
+            &jianbao::Options {
+                base_dir: t.path().to_path_buf(),
+                ..Default::default()
+            },
+            &IssueOptions {
+                allow_warnings: false,
+                now: std::time::SystemTime::now(),
+                supersedes: None,
+                ofd: false,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    (t, filed.dir)
 }
 
 #[test]
@@ -438,10 +480,9 @@ fn deleted_files_and_copies_are_reported_missing() {
     let (t, copy1) = archive_with_example("missing");
     let d = t.path();
     let i2 = variant(d, "i2.json", NAME, 2, "南洞庭湖湿地保护修复持续推进");
-    let o = expect(d, &["issue", i2.to_str().unwrap(), "--allow-warnings"], 0);
-    let copy2 = issued_dir(d, &o);
+    let copy2 = file_copy(d, &i2);
     let i3 = variant(d, "i3.json", NAME, 3, "督察反馈问题整改调度会召开");
-    expect(d, &["issue", i3.to_str().unwrap(), "--allow-warnings"], 0);
+    file_copy(d, &i3);
 
     // One file of a copy.
     set_writable(&copy1.join("input.json"));
@@ -480,7 +521,7 @@ fn edited_manifest_is_reported() {
     let (t, copy1) = archive_with_example("manifest");
     let d = t.path();
     let i2 = variant(d, "i2.json", NAME, 2, "南洞庭湖湿地保护修复持续推进");
-    expect(d, &["issue", i2.to_str().unwrap(), "--allow-warnings"], 0);
+    file_copy(d, &i2);
     // Change the PDF and make the manifest agree: the chain still tells.
     let pdf = copy1.join("issued.pdf");
     set_writable(&pdf);
@@ -495,14 +536,20 @@ fn edited_manifest_is_reported() {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    m["pdf"]["sha256"] = Value::from(sha);
+    assert_eq!(m["outputs"][0]["file"], "issued.pdf");
+    m["outputs"][0]["sha256"] = Value::from(sha);
     fs::write(&mpath, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
     // The index disagrees with the files: a rebuild is refused (it
     // would lose the evidence) unless forced.
     expect(d, &["archive", "reindex"], 1);
     expect(d, &["archive", "reindex", "--force"], 0);
     let o = expect(d, &["archive", "verify"], 1);
-    assert!(stdout(&o).contains("登记链"), "{}", stdout(&o));
+    let out = stdout(&o);
+    // The PDF agrees with its manifest; the next copy's link does not.
+    assert!(
+        out.contains("登记链") && !out.contains("issued.pdf 已改动"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -835,7 +882,7 @@ fn an_edited_last_manifest_stays_detectable_after_the_next_issue() {
     assert!(stdout(&o).contains("清单"), "{}", stdout(&o));
     // Filing the next issue does not link to the edited manifest.
     let i2 = variant(d, "i2.json", NAME, 2, "南洞庭湖湿地保护修复持续推进");
-    expect(d, &["issue", i2.to_str().unwrap(), "--allow-warnings"], 0);
+    file_copy(d, &i2);
     // The index disagrees with the files: a rebuild is refused (it
     // would lose the evidence) unless forced.
     expect(d, &["archive", "reindex"], 1);
@@ -1030,6 +1077,9 @@ fn a_template_file_is_kept_with_the_copy_and_rerenders_after_it_moved() {
         "{}",
         stdout(&o)
     );
+    // Nothing changed: the kept template is the one filed (issue 23, item 13:
+    // every copy with a template file was said to have another template).
+    assert!(!stdout(&o).contains("与归档时不同"), "{}", stdout(&o));
     // The kept template is checked like the other files.
     set_writable(&copy.join("template.toml"));
     fs::write(copy.join("template.toml"), kept.replace("centre", "none")).unwrap();
@@ -1072,11 +1122,12 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Verify, re-rendering, the one copy of the archive fixture `fixture`
-/// (filed by an earlier version, its index rebuilt from the files): it must
-/// come out byte for byte; unless `current`, although today's writer makes
-/// other bytes of the same input. Returns the copy's manifest.
-fn a_filed_copy_rerenders_byte_for_byte(fixture: &str, current: bool) -> Value {
+/// The one copy of the archive fixture `fixture` (filed by an earlier
+/// version; its index is rebuilt from the files), verified with re-rendering
+/// (which must prove it): its manifest, the layout rules it was filed under,
+/// whether today's writer makes the same PDF/A of its input, and the
+/// re-render's result.
+fn verify_fixture(fixture: &str) -> (Value, u32, bool, Rerender) {
     let t = TempDir::new("oldcopy");
     let d = t.path();
     copy_tree(&repo().join("tests/data").join(fixture), &d.join("archive"));
@@ -1089,45 +1140,166 @@ fn a_filed_copy_rerenders_byte_for_byte(fixture: &str, current: bool) -> Value {
         .join("2024-012");
     let manifest: Value =
         serde_json::from_slice(&fs::read(copy.join("manifest.json")).unwrap()).unwrap();
-    // Today's writer makes other bytes of the same input: the old ones can
-    // only be made again by the writer the copy was made with.
-    fs::copy(copy.join("input.json"), d.join("in.json")).unwrap();
-    expect(d, &["render", "--pdfa", "in.json", "-o", "now.pdf"], 0);
-    let issued = fs::read(copy.join("issued.pdf")).unwrap();
-    assert_eq!(fs::read(d.join("now.pdf")).unwrap() == issued, current);
-    let o = expect(d, &["archive", "verify", "--rerender"], 0);
-    let out = stdout(&o);
-    assert!(out.contains("重新排版：逐字节相同"), "{out}");
-    assert!(out.contains("相同 1（其中只比较版面 0）"), "{out}");
-    manifest
+    let rules = manifest["rules"].as_u64().unwrap_or(1) as u32;
+    let laid = layout(&fs::read(copy.join("input.json")).unwrap());
+    let pdfa = Artefact::Pdf { pdfa: true };
+    let now = jianbao::output::write(&laid, pdfa, Writer::current(pdfa)).unwrap();
+    let same_now = now == fs::read(copy.join("issued.pdf")).unwrap();
+    let report = Archive::new(d.join("archive"))
+        .verify(Some(&engine()))
+        .unwrap();
+    assert!(report.all_intact(), "{report:#?}");
+    assert!(!report.rerender_failed(), "{report:#?}");
+    let [c] = &report.copies[..] else {
+        panic!("{report:#?}")
+    };
+    (manifest, rules, same_now, c.rerender.clone().unwrap())
 }
 
-#[test]
-fn a_copy_filed_before_writers_were_recorded_rerenders_byte_for_byte() {
-    // tests/data/archive-legacy: a copy filed by the version before the
-    // manifest recorded its PDF writer (lopdf's deflate, level 9).
-    let manifest = a_filed_copy_rerenders_byte_for_byte("archive-legacy", false);
-    assert!(manifest.get("writer").is_none(), "{manifest}");
-}
-
-#[test]
-fn a_copy_filed_through_printpdf_with_libdeflate_rerenders_byte_for_byte() {
-    // tests/data/archive-libdeflate: a copy filed by the version before
-    // jianbao wrote its own PDF objects (printpdf's document, libdeflate 9).
-    let manifest = a_filed_copy_rerenders_byte_for_byte("archive-libdeflate", false);
-    assert_eq!(manifest["writer"], "libdeflate-1.26/9", "{manifest}");
-}
-
-#[test]
-fn a_copy_filed_by_the_direct_writer_rerenders_byte_for_byte() {
-    // tests/data/archive-direct: a copy filed by jianbao's own writer, the
-    // current one when it was filed. A change to the direct writer's bytes
-    // without a new `render::deflate::DIRECT` fails here.
-    let manifest = a_filed_copy_rerenders_byte_for_byte("archive-direct", true);
+/// A copy filed under other layout rules is proved by its hashes.
+fn proved_by_hashes_as_the_rules_changed(rules: u32, r: &Rerender) {
+    let changed = r.rules_changed.expect("the rules changed");
     assert_eq!(
-        manifest["writer"], "jianbao-1/libdeflate-1.26/6",
-        "{manifest}"
+        (changed.filed, changed.now),
+        (rules, jianbao::layout::RULES)
     );
+    assert!(!r.identical && !r.failed, "{r:#?}");
+    assert!(
+        r.outputs.iter().all(|o| o.compared == Compared::Hashes),
+        "{r:#?}"
+    );
+    assert!(r.notes[0].contains("排版规则自归档以来已经改变"), "{r:#?}");
+}
+
+/// How each output of a re-render was compared, and whether it was the same.
+fn compared(r: &Rerender) -> Vec<(&str, Compared, bool)> {
+    r.outputs
+        .iter()
+        .map(|o| (o.file.as_str(), o.compared, o.same))
+        .collect()
+}
+
+#[test]
+fn a_copy_filed_by_the_current_writers_rerenders_byte_for_byte() {
+    // tests/data/archive-direct: `issue --ofd`, filed by the current PDF and
+    // OFD writers. A change to their bytes without a new writer name
+    // (output::pdf::deflate::DIRECT, output::ofd::VERSION, a crate of
+    // output/deps.rs) fails here.
+    let (manifest, rules, same_now, r) = verify_fixture("archive-direct");
+    assert_eq!(
+        rules,
+        jianbao::layout::RULES,
+        "the layout rules changed: file tests/data/archive-direct again under the new rules \
+         (ARCHITECTURE.md, Filed copies are proved again)"
+    );
+    let writers: Vec<&str> = manifest["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["writer"].as_str().unwrap())
+        .collect();
+    let now = [
+        Writer::current(Artefact::Pdf { pdfa: true }).name(),
+        Writer::current(Artefact::Ofd).name(),
+    ];
+    assert_eq!(
+        writers, now,
+        "the fixture was filed by other writers: file it again with the current ones"
+    );
+    assert!(
+        same_now,
+        "today's writer makes other bytes of the same layout"
+    );
+    assert_eq!(
+        compared(&r),
+        [
+            ("issued.pdf", Compared::Bytes, true),
+            ("issued.ofd", Compared::Bytes, true)
+        ],
+        "{r:#?}"
+    );
+    assert!(r.identical && r.same_inputs && r.notes.is_empty(), "{r:#?}");
+}
+
+#[test]
+fn a_copy_filed_before_writers_were_recorded_is_proved_by_its_hashes() {
+    // tests/data/archive-legacy: filed through printpdf before the manifest
+    // recorded a writer or a layout. printpdf is gone: the copy cannot be
+    // written again nor its layout compared; its files' hashes prove it.
+    let (manifest, rules, same_now, r) = verify_fixture("archive-legacy");
+    assert!(manifest.get("writer").is_none() && manifest.get("layout_sha256").is_none());
+    assert!(!same_now, "today's writer makes other bytes");
+    if rules != jianbao::layout::RULES {
+        return proved_by_hashes_as_the_rules_changed(rules, &r);
+    }
+    assert_eq!(
+        compared(&r),
+        [("issued.pdf", Compared::Hashes, false)],
+        "{r:#?}"
+    );
+    assert!(!r.identical && !r.failed, "{r:#?}");
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("写出方式“pdf/legacy”本程序已不再有")
+                && n.contains("清单中没有本程序能比较的版面摘要")),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn a_copy_filed_through_printpdf_with_libdeflate_is_compared_by_its_layout() {
+    // tests/data/archive-libdeflate: printpdf's document with libdeflate 9,
+    // and the layout's hash. printpdf is gone: the layout is compared.
+    let (manifest, rules, same_now, r) = verify_fixture("archive-libdeflate");
+    assert_eq!(manifest["writer"], "libdeflate-1.26/9", "{manifest}");
+    assert!(!same_now, "today's writer makes other bytes");
+    if rules != jianbao::layout::RULES {
+        return proved_by_hashes_as_the_rules_changed(rules, &r);
+    }
+    assert_eq!(
+        compared(&r),
+        [("issued.pdf", Compared::Layout, true)],
+        "{r:#?}"
+    );
+    assert!(r.identical, "{r:#?}");
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("写出方式“pdf/libdeflate-1.26/9”本程序已不再有")),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn a_copy_filed_with_an_ofd_before_the_ofd_writer_changed_still_verifies() {
+    // tests/data/archive-ofd: `issue --ofd` of the current fixture's input,
+    // filed by version 0.1: the PDF by the direct writer 1, the OFD before
+    // its writer was recorded (`ofd/0`: jianbao's own ZIP writer, since
+    // replaced by the zip crate). Both writers are gone: the layout is
+    // compared.
+    let (manifest, rules, same_now, r) = verify_fixture("archive-ofd");
+    assert_eq!(manifest["ofd"]["file"], "issued.ofd", "{manifest}");
+    assert_eq!(manifest["writer"], "jianbao-1/libdeflate-1.26/6");
+    assert!(!same_now, "today's writer makes other bytes");
+    if rules != jianbao::layout::RULES {
+        return proved_by_hashes_as_the_rules_changed(rules, &r);
+    }
+    assert_eq!(
+        compared(&r),
+        [
+            ("issued.pdf", Compared::Layout, true),
+            ("issued.ofd", Compared::Layout, true)
+        ],
+        "{r:#?}"
+    );
+    assert!(r.identical, "{r:#?}");
+    assert_eq!(r.outputs[1].writer, "ofd/0");
+    // Today's OFD of the same input is another file.
+    let copy = repo().join("tests/data/archive-ofd/copies/某县工作动态-5bf4bbab/2024-012");
+    let laid = layout(&fs::read(copy.join("input.json")).unwrap());
+    let now = jianbao::output::write(&laid, Artefact::Ofd, Writer::current(Artefact::Ofd)).unwrap();
+    assert_ne!(now, fs::read(copy.join("issued.ofd")).unwrap());
 }
 
 #[test]
@@ -1140,22 +1312,36 @@ fn issue_records_the_writer_and_layout_and_files_an_ofd_beside_the_pdf() {
     let copy = issued_dir(d, &o);
     let manifest: Value =
         serde_json::from_slice(&fs::read(copy.join("manifest.json")).unwrap()).unwrap();
+    // Every output with its writer, the layout's fingerprint and rules.
+    use jianbao::output::{Output, Writer};
+    let outputs = manifest["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), 2, "{manifest}");
+    assert_eq!(outputs[0]["file"], "issued.pdf");
     assert_eq!(
-        manifest["writer"].as_str(),
-        Some(jianbao::render::PdfWriter::CURRENT.name().as_str()),
-        "{manifest}"
+        outputs[0]["writer"].as_str(),
+        Some(Writer::current(Output::Pdf { pdfa: true }).name().as_str())
     );
     assert!(
-        manifest["writer"]
+        outputs[0]["writer"]
             .as_str()
-            .is_some_and(|w| w.starts_with("jianbao-")),
+            .is_some_and(|w| w.starts_with("pdf/jianbao-") && w.contains("/allsorts-")),
         "{manifest}"
     );
-    assert_eq!(manifest["layout_sha256"].as_str().map(str::len), Some(64));
+    assert_eq!(outputs[1]["file"], "issued.ofd");
+    assert_eq!(
+        outputs[1]["writer"].as_str(),
+        Some(Writer::current(Output::Ofd).name().as_str())
+    );
+    assert_eq!(manifest["rules"], jianbao::layout::RULES);
+    assert_eq!(manifest["layout"]["version"], 1);
+    assert_eq!(
+        manifest["layout"]["sha256"].as_str().map(str::len),
+        Some(64)
+    );
+    assert!(manifest.get("writer").is_none() && manifest.get("pdf").is_none());
     let ofd = fs::read(copy.join("issued.ofd")).unwrap();
     assert!(ofd.starts_with(b"PK"), "an OFD is a ZIP package");
-    assert_eq!(manifest["ofd"]["file"], "issued.ofd");
-    assert_eq!(manifest["ofd"]["bytes"], ofd.len() as u64);
+    assert_eq!(outputs[1]["bytes"], ofd.len() as u64);
     // Re-rendered, both files come out the same.
     let o = expect(d, &["archive", "verify", "--rerender"], 0);
     assert!(
@@ -1203,4 +1389,75 @@ fn new_says_when_a_name_is_new_to_the_archive() {
     );
     let v: Value = serde_json::from_slice(&fs::read(d.join("b.json")).unwrap()).unwrap();
     assert_eq!(v["masthead"]["issue"], 1);
+}
+
+#[test]
+fn a_copy_filed_under_other_layout_rules_is_proved_by_its_hashes() {
+    // The layout rules change (layout::RULES): a copy filed under the old
+    // ones would not lay out the same again, and that is not a failure.
+    let (t, copy) = archive_with_example("rules");
+    let d = t.path();
+    let path = copy.join("manifest.json");
+    let mut m: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    let filed = jianbao::layout::RULES + 1;
+    m["rules"] = filed.into();
+    set_writable(&path);
+    fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    // As if it had been filed so: the index is rebuilt from the files.
+    fs::remove_file(d.join("archive/index.sqlite")).unwrap();
+    let o = expect(d, &["archive", "verify", "--rerender"], 0);
+    let out = stdout(&o);
+    assert!(
+        out.contains("完好") && out.contains("重新排版：未比较：排版规则已变，以哈希核对"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "排版规则自归档以来已经改变（归档时第 {filed} 版，本程序第 {} 版）",
+            jianbao::layout::RULES
+        )),
+        "{out}"
+    );
+    assert!(out.contains("失败 0，只核对哈希 1"), "{out}");
+    // Its hashes are still checked.
+    let pdf = copy.join("issued.pdf");
+    set_writable(&pdf);
+    let mut bytes = fs::read(&pdf).unwrap();
+    bytes.push(b'\n');
+    fs::write(&pdf, bytes).unwrap();
+    let o = expect(d, &["archive", "verify", "--rerender"], 1);
+    assert!(stdout(&o).contains("issued.pdf 已改动"), "{}", stdout(&o));
+}
+
+#[test]
+fn library_messages_name_no_command_or_flag() {
+    // The archive and the server say what to do as typed hints; the command
+    // line words them as commands, the page as words (ARCHITECTURE.md).
+    let commands = [
+        "new", "issue", "archive", "render", "check", "serve", "import", "schema", "fonts",
+    ];
+    let mut found = Vec::new();
+    for dir in ["src/archive", "src/serve"] {
+        for e in fs::read_dir(repo().join(dir)).unwrap() {
+            let path = e.unwrap().path();
+            let text = fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            for (n, line) in code.lines().enumerate() {
+                let line = line.trim_start();
+                if line.starts_with("//") || !line.contains('"') {
+                    continue;
+                }
+                let flag = line
+                    .match_indices("--")
+                    .any(|(i, _)| line[i + 2..].starts_with(|c: char| c.is_ascii_lowercase()));
+                let command = commands
+                    .iter()
+                    .any(|c| line.contains(&format!("jianbao {c}")));
+                if flag || command {
+                    found.push(format!("{}:{}: {line}", path.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }

@@ -204,11 +204,7 @@ fn a_copy_planted_by_hand_with_a_consistent_chain_is_reported() {
     // Any command takes it into the index; verify says where it came from.
     expect(&a, &["archive", "list"], 0);
     let o = expect(&a, &["archive", "verify"], 1);
-    assert!(
-        out(&o).contains("不是经 jianbao issue 归档进来的"),
-        "{}",
-        out(&o)
-    );
+    assert!(out(&o).contains("不是经签发归档进来的"), "{}", out(&o));
     assert!(out(&o).contains("2024年第3期"), "{}", out(&o));
     // Accepted by a forced rebuild.
     expect(&a, &["archive", "reindex"], 1);

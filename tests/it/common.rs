@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use jianbao::output::Output;
 use jianbao::{Engine, Laid, Options};
 
 /// The repository root.
@@ -39,7 +40,7 @@ pub fn layout_value(v: &serde_json::Value) -> Laid {
 /// Render `json` to PDF bytes.
 pub fn render(json: &[u8]) -> Vec<u8> {
     engine()
-        .render(json, &Options::default())
+        .render(json, &Options::default(), Output::Pdf { pdfa: false })
         .unwrap_or_else(|e| panic!("render failed: {e}"))
         .1
 }

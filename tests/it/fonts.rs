@@ -89,9 +89,12 @@ fn outputs(fonts: &Path, template: &Path, input: &Path, t: &TempDir, tag: &str) 
         .layout(&fs::read(input).unwrap(), &opts)
         .unwrap();
     files.push(
-        jianbao::svg::page(&laid.layout, &laid.fonts, 0)
-            .unwrap()
-            .into_bytes(),
+        jianbao::output::write(
+            &laid,
+            jianbao::output::Output::SvgPage(0),
+            jianbao::output::Writer::Svg,
+        )
+        .unwrap(),
     );
     [files.remove(0), files.remove(0), files.remove(0)]
 }

@@ -707,18 +707,43 @@ fn error_files_that_are_not_drafts() {
 #[test]
 fn damaged_drafts_give_a_result_never_a_panic() {
     // Every fixture cut short at many places, and with its lines reversed:
-    // an import or an error, whatever the bytes.
+    // an import whose JSON reads back as its bulletin, or a draft error with
+    // a message, whatever the bytes.
+    let (mut imported, mut refused) = (0, 0);
+    let mut check = |what: &str, r: jianbao::Result<jianbao::import::Imported>| match r {
+        Ok(i) => {
+            imported += 1;
+            assert_eq!(i.json, model::to_json(&i.bulletin), "{what}");
+            let back = model::parse(i.json.as_bytes()).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!(back, i.bulletin, "{what}");
+        }
+        Err(jianbao::Error::Draft { message, .. }) => {
+            refused += 1;
+            assert!(!message.trim().is_empty(), "{what}: an empty message");
+        }
+        Err(e) => panic!("{what}: not a draft error: {e:?}"),
+    };
     for (draft, _) in fixtures() {
         let bytes = std::fs::read(&draft).unwrap();
         for k in 1..24 {
             let cut = &bytes[..bytes.len() * k / 24];
-            let _ = import(cut, None);
-            let _ = import(cut, Some(Kind::Text));
+            let what = format!("{} cut at {k}/24", draft.display());
+            check(&what, import(cut, None));
+            check(&format!("{what} as text"), import(cut, Some(Kind::Text)));
         }
         let text = String::from_utf8_lossy(&bytes);
         let reversed: Vec<&str> = text.lines().rev().collect();
-        let _ = import(reversed.join("\n").as_bytes(), Some(Kind::Text));
+        let what = format!("{} reversed", draft.display());
+        check(
+            &what,
+            import(reversed.join("\n").as_bytes(), Some(Kind::Text)),
+        );
     }
+    // Both outcomes happen: the test sees imports and refusals.
+    assert!(
+        imported > 0 && refused > 0,
+        "{imported} imported, {refused} refused"
+    );
 }
 
 // ---------------------------------------------------------------------------

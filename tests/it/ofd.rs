@@ -10,6 +10,7 @@ use std::process::Command;
 
 use crate::common::*;
 use jianbao::layout::{GlyphRun, Item, Layout};
+use jianbao::output::{Output, Writer};
 use jianbao::Laid;
 
 const NS: &str = "http://www.ofdspec.org/2016";
@@ -90,7 +91,7 @@ fn expand(delta: &str) -> Vec<f64> {
 
 fn render_ofd(json: &[u8]) -> (Laid, Vec<u8>) {
     let laid = layout(json);
-    let ofd = jianbao::ofd::render(&laid.layout, &laid.fonts)
+    let ofd = jianbao::output::write(&laid, Output::Ofd, Writer::current(Output::Ofd))
         .unwrap_or_else(|e| panic!("OFD render failed: {e}"));
     (laid, ofd)
 }
@@ -667,7 +668,7 @@ fn a_guide_frame_is_a_closed_path_around_the_layouts_rectangle() {
             _ => None,
         })
         .expect("the template asks for a frame");
-    let ofd = jianbao::ofd::render(&laid.layout, &laid.fonts).unwrap();
+    let ofd = jianbao::output::write(&laid, Output::Ofd, Writer::current(Output::Ofd)).unwrap();
     let doc = open_doc(&ofd);
     let p = roxmltree::Document::parse(&doc.pages[0].1).unwrap();
     let path = all(p.root_element(), "PathObject")

@@ -233,14 +233,9 @@ fn the_file_structure_is_sound() {
     // object of the cross-reference table readable, every reference
     // resolving, every stream decodable, every page with its resources.
     for pdf in [render(&example()), {
-        let opts = jianbao::Options {
-            render: jianbao::render::RenderOptions {
-                pdfa: true,
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        engine().render(&example(), &opts).unwrap().1
+        let opts = jianbao::Options::default();
+        let pdfa = jianbao::output::Output::Pdf { pdfa: true };
+        engine().render(&example(), &opts, pdfa).unwrap().1
     }] {
         let d = doc(&pdf);
         assert!(!d.objects.is_empty());
@@ -279,7 +274,7 @@ fn the_file_structure_is_sound() {
 #[test]
 fn renders_are_byte_identical_in_one_process_and_across_processes() {
     let a = render(&example());
-    // Something else in between, to move printpdf's process-wide counters.
+    // Something else in between, to move any process-wide state.
     let _ = render(
         &serde_json::to_vec(&minimal(
             serde_json::json!([{"type": "article", "title": "别的", "paragraphs": ["别的内容。"]}]),
@@ -347,8 +342,8 @@ fn glyphs_are_where_the_layout_put_them(laid: &jianbao::Laid, pdf: &[u8], what: 
 }
 
 #[test]
-fn every_glyph_is_drawn_where_the_layout_put_it_by_every_writer() {
-    use jianbao::render::{render as write_pdf, PdfWriter, RenderOptions};
+fn every_glyph_is_drawn_where_the_layout_put_it() {
+    use jianbao::output::{write, Output, Writer};
     let corpus = root().join("tests/data/corpus");
     let inputs = [
         ("example".to_string(), example()),
@@ -368,18 +363,53 @@ fn every_glyph_is_drawn_where_the_layout_put_it_by_every_writer() {
     ];
     for (name, json) in inputs {
         let laid = layout(&json);
-        for writer in [
-            PdfWriter::CURRENT,
-            PdfWriter::Libdeflate(9),
-            PdfWriter::Legacy,
-        ] {
-            let opts = RenderOptions { pdfa: true, writer };
-            let pdf = write_pdf(&laid.layout, &laid.fonts, opts).unwrap();
-            glyphs_are_where_the_layout_put_them(
-                &laid,
-                &pdf,
-                &format!("{name}, {}", writer.name()),
-            );
-        }
+        let pdfa = Output::Pdf { pdfa: true };
+        let pdf = write(&laid, pdfa, Writer::current(pdfa)).unwrap();
+        glyphs_are_where_the_layout_put_them(&laid, &pdf, &name);
     }
+}
+
+#[test]
+fn a_bulletin_of_a_thousand_pages_is_written_with_its_id() {
+    // The documented limit (MAX_PAGES): bulletins of about 121 pages or more
+    // once failed with "trailer ID placeholder not found" (issue 23).
+    let sixty: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root().join("tests/data/corpus/13-sixty-pages.json")).unwrap(),
+    )
+    .unwrap();
+    let blocks = sixty["body"].as_array().unwrap();
+    let mut big = sixty.clone();
+    // 17 times the 60-page body, less a few articles: just under the limit.
+    let body: Vec<_> = blocks.iter().cycle().take(17 * blocks.len() - 8).collect();
+    big["body"] = serde_json::json!(body);
+    let laid = layout_value(&big);
+    let pages = laid.layout.pages.len();
+    assert!((950..=jianbao::MAX_PAGES).contains(&pages), "{pages} pages");
+    let pdfa = jianbao::output::Output::Pdf { pdfa: true };
+    let pdf = jianbao::output::write(&laid, pdfa, jianbao::output::Writer::current(pdfa))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d = doc(&pdf);
+    assert_eq!(d.get_pages().len(), pages);
+    // The ID: twice the first 16 bytes of the SHA-256 of the file written
+    // with an ID of zeros.
+    let id = d.trailer.get(b"ID").unwrap().as_array().unwrap();
+    let hex: String = id[0]
+        .as_str()
+        .unwrap()
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    assert_eq!(id[0], id[1]);
+    let at = pdf
+        .windows(34)
+        .position(|w| w == format!("<{hex}>").as_bytes())
+        .expect("the ID in the file");
+    let mut zeroed = pdf.clone();
+    for k in [at, at + 34] {
+        zeroed[k + 1..k + 33].copy_from_slice(&[b'0'; 32]);
+    }
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(&zeroed);
+    let want: String = digest[..16].iter().map(|b| format!("{b:02X}")).collect();
+    assert_eq!(hex, want);
 }

@@ -1,6 +1,8 @@
-//! `jianbao serve`: the server started on a free loopback port, every
-//! endpoint exercised over HTTP (good and bad input, the size limit, two
-//! issues of the same number at once), and the command line's start-up.
+//! `jianbao serve`: every endpoint with good and bad input, answered in the
+//! test process by the server's routes (no socket where none matters); over
+//! HTTP on a free loopback port what needs one (the Host and Origin checks,
+//! the size limit, a chunked body, two issues of the same number at once,
+//! concurrent previews); and the command line's start-up.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -42,6 +44,87 @@ pub(crate) fn start_with(config: Config) -> Running {
 /// The default limits (for tests that lower some).
 pub(crate) fn limits() -> Limits {
     Limits::default()
+}
+
+/// A server's routes, answering in the test process without a socket
+/// (`tower::ServiceExt::oneshot` on its router), with an archive of its own.
+struct InProcess {
+    router: axum::Router,
+    runtime: tokio::runtime::Runtime,
+    archive: TempDir,
+}
+
+fn in_process() -> InProcess {
+    let archive = TempDir::new("serve");
+    let server = Server::bind(Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        archive: archive.join("archive"),
+        font_dir: common::root().join("fonts"),
+        log: None,
+        ..Config::default()
+    })
+    .expect("bind a free loopback port");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    InProcess {
+        router: server.router(),
+        runtime,
+        archive,
+    }
+}
+
+/// What a test asks of a server, in process or over HTTP.
+trait Endpoint {
+    /// One request; `extra` headers may replace `Host`.
+    fn request(&self, method: &str, path: &str, extra: &[(&str, &str)], body: &[u8]) -> Answer;
+
+    fn get(&self, path: &str) -> Answer {
+        self.request("GET", path, &[], b"")
+    }
+
+    fn post(&self, path: &str, body: &[u8]) -> Answer {
+        self.request("POST", path, &[("Content-Type", "application/json")], body)
+    }
+}
+
+impl Endpoint for InProcess {
+    fn request(&self, method: &str, path: &str, extra: &[(&str, &str)], body: &[u8]) -> Answer {
+        use tower::ServiceExt;
+        let mut req = axum::http::Request::builder().method(method).uri(path);
+        if !extra.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+            req = req.header("host", "127.0.0.1:8080");
+        }
+        for (n, v) in extra {
+            req = req.header(*n, *v);
+        }
+        let req = req.body(axum::body::Body::from(body.to_vec())).unwrap();
+        let (status, headers, body) = self.runtime.block_on(async {
+            let resp = self.router.clone().oneshot(req).await.unwrap();
+            let status = resp.status().as_u16();
+            let headers = resp
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or("").to_string()))
+                .collect();
+            let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (status, headers, body.to_vec())
+        });
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+impl Endpoint for Running {
+    fn request(&self, method: &str, path: &str, extra: &[(&str, &str)], body: &[u8]) -> Answer {
+        request(self.addr, method, path, extra, body)
+    }
 }
 
 /// An HTTP answer.
@@ -179,8 +262,8 @@ fn with_paragraph(text: &str) -> Vec<u8> {
 
 #[test]
 fn the_page_and_its_files_are_served_from_the_binary() {
-    let s = start();
-    let page = get(s.addr, "/");
+    let s = in_process();
+    let page = s.get("/");
     assert_eq!(page.status, 200);
     assert!(page
         .header("content-type")
@@ -202,7 +285,7 @@ fn the_page_and_its_files_are_served_from_the_binary() {
             "application/json",
         ),
     ] {
-        let a = get(s.addr, path);
+        let a = s.get(path);
         assert_eq!(a.status, 200, "{path}");
         assert!(a.header("content-type").unwrap().starts_with(ty), "{path}");
         assert_eq!(
@@ -224,22 +307,22 @@ fn the_page_and_its_files_are_served_from_the_binary() {
             "{f}"
         );
     }
-    let schema = get(s.addr, "/schema.json");
+    let schema = s.get("/schema.json");
     assert_eq!(schema.status, 200);
     assert!(schema.json()["properties"]["masthead"].is_object());
-    let missing = get(s.addr, "/nothing");
+    let missing = s.get("/nothing");
     assert_eq!(missing.status, 404);
     assert_eq!(missing.json()["ok"], false);
     assert!(missing.json()["message"].as_str().unwrap().contains("没有"));
     // Reading endpoints by the wrong method.
-    assert_eq!(get(s.addr, "/api/check").status, 405);
+    assert_eq!(s.get("/api/check").status, 405);
 }
 
 #[test]
 fn check_reports_pages_notices_and_errors_at_their_places() {
-    let s = start();
+    let s = in_process();
     let laid = common::layout(&common::example());
-    let a = post(s.addr, "/api/check", &common::example());
+    let a = s.post("/api/check", &common::example());
     assert_eq!(a.status, 200);
     let r = a.json();
     assert_eq!(r["ok"], true);
@@ -257,8 +340,7 @@ fn check_reports_pages_notices_and_errors_at_their_places() {
     assert!(sheng["article"].as_str().unwrap().contains("栏目"));
 
     // JSON syntax: line and column.
-    let a = post(
-        s.addr,
+    let a = s.post(
         "/api/check",
         b"{\n  \"masthead\": {\n    \"name\": \"x\",,\n  }\n}",
     );
@@ -272,7 +354,9 @@ fn check_reports_pages_notices_and_errors_at_their_places() {
     // A rule of the format: path and article.
     let mut v = common::example_json();
     v["body"][0]["paragraph"] = json!(["x"]);
-    let r = post(s.addr, "/api/check", &serde_json::to_vec(&v).unwrap()).json();
+    let r = s
+        .post("/api/check", &serde_json::to_vec(&v).unwrap())
+        .json();
     assert_eq!(r["ok"], false);
     let e = &r["errors"][0];
     assert_eq!(e["path"], "$.body[0].paragraph");
@@ -281,12 +365,16 @@ fn check_reports_pages_notices_and_errors_at_their_places() {
     assert!(e.get("line").is_none());
 
     // A warning (half-width comma in Chinese text), with its place.
-    let r = post(s.addr, "/api/check", &with_paragraph("湿地保护,修复工作。")).json();
+    let r = s
+        .post("/api/check", &with_paragraph("湿地保护,修复工作。"))
+        .json();
     assert_eq!(r["ok"], true);
     assert_eq!(r["warnings"][0]["path"], "$.body[0].paragraphs[2]");
 
     // A character no font has.
-    let r = post(s.addr, "/api/check", &with_paragraph("私用\u{E000}字。")).json();
+    let r = s
+        .post("/api/check", &with_paragraph("私用\u{E000}字。"))
+        .json();
     assert_eq!(r["ok"], false);
     assert_eq!(r["errors"][0]["path"], "$.body[0].paragraphs[2]");
     assert!(r["errors"][0]["message"]
@@ -297,7 +385,9 @@ fn check_reports_pages_notices_and_errors_at_their_places() {
     // A template file: the server reads no file a client names.
     let mut v = common::example_json();
     v["template"] = json!("/etc/passwd");
-    let r = post(s.addr, "/api/check", &serde_json::to_vec(&v).unwrap()).json();
+    let r = s
+        .post("/api/check", &serde_json::to_vec(&v).unwrap())
+        .json();
     assert_eq!(r["ok"], false);
     assert_eq!(r["errors"][0]["path"], "$.template");
     assert!(r["errors"][0]["message"]
@@ -306,59 +396,47 @@ fn check_reports_pages_notices_and_errors_at_their_places() {
         .contains("内置模板"));
 
     // Not UTF-8, empty.
-    let r = post(s.addr, "/api/check", b"\xff\xfe{").json();
+    let r = s.post("/api/check", b"\xff\xfe{").json();
     assert_eq!(r["ok"], false);
     assert!(r["errors"][0]["line"].is_number());
-    let r = post(s.addr, "/api/check", b"").json();
+    let r = s.post("/api/check", b"").json();
     assert_eq!(r["ok"], false);
 }
 
 #[test]
 fn previews_are_the_svg_of_the_same_layout() {
-    let s = start();
+    let s = in_process();
     let laid = common::layout(&common::example());
     for page in 1..=laid.layout.pages.len() {
-        let a = post(
-            s.addr,
-            &format!("/api/preview?page={page}"),
-            &common::example(),
-        );
+        let a = s.post(&format!("/api/preview?page={page}"), &common::example());
         assert_eq!(a.status, 200, "page {page}");
         assert_eq!(
             a.header("content-type"),
             Some("image/svg+xml; charset=utf-8")
         );
-        let want = jianbao::svg::page(&laid.layout, &laid.fonts, page - 1).unwrap();
+        let want = jianbao::output::svg::page(&laid.layout, &laid.fonts, page - 1).unwrap();
         assert_eq!(a.text(), want, "page {page}");
         assert!(a.header("server-timing").unwrap().contains("svg;dur="));
     }
     // Without a page: page 1. An edit changes it.
-    let first = post(s.addr, "/api/preview", &common::example()).text();
+    let first = s.post("/api/preview", &common::example()).text();
     assert!(first.contains("fill=\"#ff0000\""));
     let mut v = common::example_json();
     v["masthead"]["name"] = json!("某县工作简报");
-    let changed = post(
-        s.addr,
-        "/api/preview?page=1",
-        &serde_json::to_vec(&v).unwrap(),
-    );
+    let changed = s.post("/api/preview?page=1", &serde_json::to_vec(&v).unwrap());
     assert_eq!(changed.status, 200);
     assert_ne!(changed.text(), first);
     // Pages that do not exist; numbers that are not page numbers.
-    let a = post(s.addr, "/api/preview?page=99", &common::example());
+    let a = s.post("/api/preview?page=99", &common::example());
     assert_eq!(a.status, 404);
     assert_eq!(a.json()["pages"], laid.layout.pages.len());
     for bad in ["0", "-1", "abc", "1.5", ""] {
-        let a = post(
-            s.addr,
-            &format!("/api/preview?page={bad}"),
-            &common::example(),
-        );
+        let a = s.post(&format!("/api/preview?page={bad}"), &common::example());
         assert_eq!(a.status, 400, "page={bad}");
         assert!(a.json()["message"].as_str().unwrap().contains("页码"));
     }
     // A bulletin with errors: 422 and the report.
-    let a = post(s.addr, "/api/preview?page=1", b"{");
+    let a = s.post("/api/preview?page=1", b"{");
     assert_eq!(a.status, 422);
     assert_eq!(a.json()["errors"][0]["line"], 1);
 }
@@ -385,15 +463,15 @@ fn concurrent_previews_of_one_bulletin_are_all_right() {
         assert_eq!(a.status, 200, "page {p}");
         assert_eq!(
             a.text(),
-            jianbao::svg::page(&laid.layout, &laid.fonts, p - 1).unwrap()
+            jianbao::output::svg::page(&laid.layout, &laid.fonts, p - 1).unwrap()
         );
     }
 }
 
 #[test]
 fn render_gives_the_pdf_the_library_makes() {
-    let s = start();
-    let a = post(s.addr, "/api/render", &common::example());
+    let s = in_process();
+    let a = s.post("/api/render", &common::example());
     assert_eq!(a.status, 200);
     assert_eq!(a.header("content-type"), Some("application/pdf"));
     assert!(a
@@ -401,7 +479,7 @@ fn render_gives_the_pdf_the_library_makes() {
         .unwrap()
         .starts_with("attachment"));
     assert_eq!(a.body, common::render(&common::example()));
-    let a = post(s.addr, "/api/render", b"{\"masthead\": 1}");
+    let a = s.post("/api/render", b"{\"masthead\": 1}");
     assert_eq!(a.status, 422);
     let r = a.json();
     assert_eq!(r["ok"], false);
@@ -414,10 +492,9 @@ fn render_gives_the_pdf_the_library_makes() {
 
 #[test]
 fn import_reads_text_and_docx_drafts() {
-    let s = start();
+    let s = in_process();
     let seed = std::fs::read(common::root().join("tests/data/seed-yiyang-2024-01.txt")).unwrap();
-    let a = request(
-        s.addr,
+    let a = s.request(
         "POST",
         "/api/import",
         &[
@@ -452,8 +529,7 @@ fn import_reads_text_and_docx_drafts() {
         ),
         ("/api/import", "application/octet-stream"),
     ] {
-        let a = request(
-            s.addr,
+        let a = s.request(
             "POST",
             path,
             &[("Content-Type", ty), ("X-Jianbao", "1")],
@@ -471,8 +547,7 @@ fn import_reads_text_and_docx_drafts() {
 
     // Not a draft: 422 with the importer's message; a type it cannot read,
     // an empty body, a bad query: 400.
-    let a = request(
-        s.addr,
+    let a = s.request(
         "POST",
         "/api/import",
         &[("Content-Type", "text/plain"), ("X-Jianbao", "1")],
@@ -480,8 +555,7 @@ fn import_reads_text_and_docx_drafts() {
     );
     assert_eq!(a.status, 422);
     assert!(!a.json()["message"].as_str().unwrap().is_empty());
-    let a = request(
-        s.addr,
+    let a = s.request(
         "POST",
         "/api/import",
         &[("Content-Type", "application/pdf"), ("X-Jianbao", "1")],
@@ -489,16 +563,14 @@ fn import_reads_text_and_docx_drafts() {
     );
     assert_eq!(a.status, 400);
     assert!(a.json()["message"].as_str().unwrap().contains(".docx"));
-    let a = request(
-        s.addr,
+    let a = s.request(
         "POST",
         "/api/import",
         &[("Content-Type", "text/plain"), ("X-Jianbao", "1")],
         b"",
     );
     assert_eq!(a.status, 400);
-    let a = request(
-        s.addr,
+    let a = s.request(
         "POST",
         "/api/import?name=a&name=b",
         &[("Content-Type", "text/plain"), ("X-Jianbao", "1")],
@@ -509,12 +581,12 @@ fn import_reads_text_and_docx_drafts() {
 
 #[test]
 fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
-    let s = start();
+    let s = in_process();
     // An empty archive lists nothing.
-    let r = get(s.addr, "/api/archive").json();
+    let r = s.get("/api/archive").json();
     assert_eq!(r["copies"], json!([]));
 
-    let a = post(s.addr, "/api/issue", &common::example());
+    let a = s.post("/api/issue", &common::example());
     assert_eq!(a.status, 201, "{}", a.text());
     let filed = a.json();
     assert_eq!(filed["ok"], true);
@@ -522,44 +594,56 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
     assert_eq!(filed["sequence"], 1);
     let id = filed["id"].as_str().unwrap().to_string();
 
-    // The same number again: refused.
-    let a = post(s.addr, "/api/issue", &common::example());
+    // The same number again: refused, with what to do in words (the page
+    // has no commands) and as typed hints.
+    let a = s.post("/api/issue", &common::example());
     assert_eq!(a.status, 409);
-    assert_eq!(a.json()["refused"], "archive");
-    assert!(a.json()["message"].as_str().unwrap().contains("已经归档过"));
+    let r = a.json();
+    assert_eq!(r["refused"], "archive");
+    let message = r["message"].as_str().unwrap();
+    assert!(
+        message.contains("已经归档过")
+            && message.contains("下一期的期号")
+            && message.contains(&format!("编号 {id}"))
+            && !message.contains("--")
+            && !message.contains("jianbao "),
+        "{message}"
+    );
+    assert_eq!(r["hints"][0]["hint"], "next_issue");
+    assert_eq!(r["hints"][1], json!({ "hint": "supersede", "id": id }));
 
     // Warnings refuse unless accepted.
     let mut v: Value = serde_json::from_slice(&with_paragraph("湿地保护,修复工作。")).unwrap();
     v["masthead"]["issue"] = json!(2);
     let warned = serde_json::to_vec_pretty(&v).unwrap();
-    let a = post(s.addr, "/api/issue", &warned);
+    let a = s.post("/api/issue", &warned);
     assert_eq!(a.status, 422);
     let r = a.json();
     assert_eq!(r["refused"], "warnings");
     assert_eq!(r["warnings"][0]["path"], "$.body[0].paragraphs[2]");
-    let a = post(s.addr, "/api/issue?allow_warnings=maybe", &warned);
+    let a = s.post("/api/issue?allow_warnings=maybe", &warned);
     assert_eq!(a.status, 400);
-    let a = post(s.addr, "/api/issue?allow_warnings=true", &warned);
+    let a = s.post("/api/issue?allow_warnings=true", &warned);
     assert_eq!(a.status, 201, "{}", a.text());
     assert_eq!(a.json()["warnings"].as_array().unwrap().len(), 1);
 
     // Errors refuse; a template file is refused before anything is read.
-    let a = post(s.addr, "/api/issue", b"{");
+    let a = s.post("/api/issue", b"{");
     assert_eq!(a.status, 422);
     let mut t = common::example_json();
     t["masthead"]["issue"] = json!(3);
     t["template"] = json!("../../etc/x.toml");
-    let a = post(s.addr, "/api/issue", &serde_json::to_vec(&t).unwrap());
+    let a = s.post("/api/issue", &serde_json::to_vec(&t).unwrap());
     assert_eq!(a.status, 422);
     assert_eq!(a.json()["errors"][0]["path"], "$.template");
 
     // The archive: both copies listed, newest first; the PDF as filed.
-    let r = get(s.addr, "/api/archive").json();
+    let r = s.get("/api/archive").json();
     let copies = r["copies"].as_array().unwrap();
     assert_eq!(copies.len(), 2);
     assert_eq!(copies[1]["id"], id.as_str());
     assert_eq!(copies[0]["issue"], 2);
-    let pdf = get(s.addr, &format!("/api/archive/{id}/pdf"));
+    let pdf = s.get(&format!("/api/archive/{id}/pdf"));
     assert_eq!(pdf.status, 200);
     assert_eq!(pdf.header("content-type"), Some("application/pdf"));
     let on_disk = std::fs::read_dir(s.archive.join("archive/copies"))
@@ -570,20 +654,57 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
     assert!(on_disk, "the PDF served is the one filed");
 
     // Search: sentences with every word.
-    let r = get(s.addr, "/api/archive?q=%E6%B9%BF%E5%9C%B0").json(); // 湿地
+    let r = s.get("/api/archive?q=%E6%B9%BF%E5%9C%B0").json(); // 湿地
     let hits = r["hits"].as_array().unwrap();
     assert!(!hits.is_empty());
     assert!(hits
         .iter()
         .all(|h| h["sentence"].as_str().unwrap().contains("湿地")));
     assert!(hits[0]["copy"]["id"].is_string());
-    let a = get(s.addr, "/api/archive?q=%21%21");
+    assert!(hits[0]["label"].as_str().unwrap().contains("第"));
+    let a = s.get("/api/archive?q=%21%21");
     assert_eq!(a.status, 400);
 
+    // A correction (filed on the command line, here through the library):
+    // the list says which copy is in force, as `archive list` does.
+    let mut corrected = common::example_json();
+    corrected["body"][0]["title"] = json!("更正后的标题");
+    let archive = jianbao::archive::Archive::new(s.archive.join("archive"));
+    let fix = archive
+        .issue(
+            &common::engine(),
+            &serde_json::to_vec(&corrected).unwrap(),
+            &jianbao::Options::default(),
+            &jianbao::archive::IssueOptions {
+                allow_warnings: true,
+                now: std::time::SystemTime::now(),
+                supersedes: Some(jianbao::archive::Correction {
+                    id: id.clone(),
+                    reason: "标题有误".into(),
+                }),
+                ofd: false,
+            },
+        )
+        .unwrap();
+    let r = s.get("/api/archive").json();
+    let copies = r["copies"].as_array().unwrap();
+    assert_eq!((copies.len(), r["current"].as_u64()), (3, Some(2)));
+    let state = |id: &str| copies.iter().find(|c| c["id"] == id).unwrap().clone();
+    let first = state(&id);
+    assert_eq!(first["state"], "superseded");
+    assert_eq!(first["by"], fix.manifest.id());
+    let now = state(&fix.manifest.id());
+    assert_eq!(now["state"], "correction");
+    assert_eq!(
+        (now["revision"].as_u64(), now["of"].as_str()),
+        (Some(2), Some(id.as_str()))
+    );
+    assert_eq!(copies[1]["state"], "current");
+
     // Ids that are not ids, or name no copy.
-    assert_eq!(get(s.addr, "/api/archive/xyz!/pdf").status, 400);
-    assert_eq!(get(s.addr, "/api/archive/..%2F..%2Fetc/pdf").status, 400);
-    assert_eq!(get(s.addr, "/api/archive/abcdef/pdf").status, 404);
+    assert_eq!(s.get("/api/archive/xyz!/pdf").status, 400);
+    assert_eq!(s.get("/api/archive/..%2F..%2Fetc/pdf").status, 400);
+    assert_eq!(s.get("/api/archive/abcdef/pdf").status, 404);
 
     // A copy whose PDF was changed on disk is not served.
     let dir = std::fs::read_dir(s.archive.join("archive/copies"))
@@ -594,7 +715,7 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
         .unwrap();
     common::make_writable(&dir);
     std::fs::write(dir.join("issued.pdf"), b"%PDF-1.7 forged").unwrap();
-    let a = get(s.addr, &format!("/api/archive/{id}/pdf"));
+    let a = s.get(&format!("/api/archive/{id}/pdf"));
     assert_eq!(a.status, 409);
     assert!(a.json()["message"].as_str().unwrap().contains("已改动"));
 }

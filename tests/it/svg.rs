@@ -29,7 +29,7 @@ fn attr(n: roxmltree::Node, name: &str) -> f64 {
 #[test]
 fn page_one_of_the_example_draws_every_glyph_in_place() {
     let laid = common::layout(&common::example());
-    let svg = jianbao::svg::page(&laid.layout, &laid.fonts, 0).unwrap();
+    let svg = jianbao::output::svg::page(&laid.layout, &laid.fonts, 0).unwrap();
     let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
@@ -126,10 +126,10 @@ fn page_one_of_the_example_draws_every_glyph_in_place() {
     // Same layout, same bytes; every page is well-formed.
     assert_eq!(
         svg,
-        jianbao::svg::page(&laid.layout, &laid.fonts, 0).unwrap()
+        jianbao::output::svg::page(&laid.layout, &laid.fonts, 0).unwrap()
     );
     for i in 0..laid.layout.pages.len() {
-        let s = jianbao::svg::page(&laid.layout, &laid.fonts, i).unwrap();
+        let s = jianbao::output::svg::page(&laid.layout, &laid.fonts, i).unwrap();
         roxmltree::Document::parse(&s).unwrap();
     }
 }
@@ -154,7 +154,7 @@ fn the_guide_frame_is_a_stroked_rectangle() {
         })
         .collect();
     assert_eq!(frames.len(), 1, "the guide's frame");
-    let svg = jianbao::svg::page(&laid.layout, &laid.fonts, 0).unwrap();
+    let svg = jianbao::output::svg::page(&laid.layout, &laid.fonts, 0).unwrap();
     let doc = roxmltree::Document::parse(&svg).unwrap();
     let f = &frames[0];
     let found: Vec<_> = doc

@@ -19,8 +19,7 @@ use super::numbers::{self, find_date};
 use super::Notice;
 use crate::error::{Error, Result};
 use crate::model::{
-    Article, Block, Bulletin, Date, Distribution, Guide, Imprint, Item, ItemKind, Masthead,
-    Section, TemplateRef,
+    Article, Block, Bulletin, Date, Distribution, Guide, Imprint, Item, ItemKind, Masthead, Section,
 };
 
 /// How bulletin names end.
@@ -390,31 +389,28 @@ impl Reader<'_> {
                 }
             }
         };
+        let masthead = Masthead {
+            total_issue: d.total_issue,
+            marking: d.marking,
+            supplement: d.supplement,
+            copy_number: d.copy_number,
+            ..Masthead::new(name, issue, issuer.clone(), date)
+        };
         Ok(Bulletin {
-            template: TemplateRef::Builtin(crate::model::schema::DEFAULT_TEMPLATE.to_string()),
             imprint: Imprint {
-                issuer: d.imprint_issuer.unwrap_or_else(|| issuer.clone()),
-                date: d.imprint_date.unwrap_or(date),
                 copies: d.copies,
                 contact: d.contact,
-            },
-            masthead: Masthead {
-                name,
-                issue,
-                total_issue: d.total_issue,
-                issuer,
-                date,
-                marking: d.marking,
-                supplement: d.supplement,
-                copy_number: d.copy_number,
+                ..Imprint::new(
+                    d.imprint_issuer.unwrap_or(issuer),
+                    d.imprint_date.unwrap_or(date),
+                )
             },
             guide,
             guide_label: d.guide_label,
             editor_note: d.editor_note,
-            body: d.body,
             distribution: d.distribution,
             document_number: d.document_number,
-            allow_substitutes: false,
+            ..Bulletin::new(masthead, d.body)
         })
     }
 }

@@ -112,14 +112,14 @@ fn parses_the_example_with_defaults() {
     assert_eq!(
         b.masthead,
         Masthead {
-            name: "益阳市配合中央生态环境保护督察工作简报".into(),
-            issue: 1,
             total_issue: Some(57),
-            issuer: "益阳市配合中央生态环境保护督察协调联络专班".into(),
-            date: date(2024, 5, 10),
             marking: Some("内部资料 注意保存".into()),
-            supplement: None,
-            copy_number: None,
+            ..Masthead::new(
+                "益阳市配合中央生态环境保护督察工作简报",
+                1,
+                "益阳市配合中央生态环境保护督察协调联络专班",
+                date(2024, 5, 10),
+            )
         }
     );
     assert_eq!(b.masthead.issue_line(), "第1期（总第57期）");

@@ -3,37 +3,38 @@
 //! the archive as a [`PdfWriter`] so that a copy can be written again byte for
 //! byte.
 
-use std::io::Write;
-
 use lopdf::{Object, Stream};
 
-/// How the streams of a PDF are compressed. A copy's bytes depend on it, so
-/// the archive records it (manifest `writer`) and a re-render uses the same.
+use crate::output::deps;
+
+/// The PDF writer: jianbao's own objects (version [`DIRECT`]) with their
+/// streams compressed by libdeflate at a level. A copy's bytes depend on it,
+/// so the archive records it and a re-render uses the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PdfWriter {
-    /// Every copy filed before the manifest recorded a writer: what lopdf's
-    /// own `Document::compress` writes (flate2 with miniz_oxide at level 9,
-    /// kept only when it saves more than 19 bytes).
-    Legacy,
-    /// Copies filed with printpdf's document and libdeflate (the version
-    /// [`LIBDEFLATE`] names) at the given level.
-    Libdeflate(u8),
-    /// jianbao's own PDF objects (version [`DIRECT`]) with libdeflate at the
-    /// given level: the current writer.
-    Direct(u8),
+pub struct PdfWriter {
+    /// The libdeflate level, 1–12.
+    level: u8,
 }
 
 /// The version of the direct writer's output: any change to the bytes it
 /// writes for a layout is a new number here, so that copies made by the old
 /// one are compared by their layout rather than reported as changed.
-pub const DIRECT: u32 = 1;
+/// 1: the first (copies of version 0.1); 2: the XMP packet of PDF/A written
+/// element by element with the escaper every XML of jianbao uses.
+pub const DIRECT: u32 = 2;
 
-/// The version of the `libdeflater` crate, which builds the libdeflate it
-/// ships (Cargo.lock pins it; a test checks the two agree). Its output may
-/// change with its version, so the version is part of the writer's name:
-/// updating the crate means a new name here, and copies written by the old
-/// one are then compared by their layout.
-pub const LIBDEFLATE: &str = "1.26";
+/// The version of libdeflate (`output::deps`); part of the writers' names.
+pub const LIBDEFLATE: &str = deps::LIBDEFLATE.version;
+
+/// What else the direct writer's bytes depend on, in the order its name
+/// gives them: allsorts (faces with subroutines), lopdf (the objects and
+/// their streams), miniz_oxide (lopdf's object and cross-reference streams).
+const DIRECT_DEPS: [deps::Dependency; 3] = [deps::ALLSORTS, deps::LOPDF, deps::MINIZ_OXIDE];
+
+/// What names recorded before they spelled out [`DIRECT_DEPS`] stand for
+/// (`jianbao-1/libdeflate-1.26/6`, filed by versions before 0.2): the
+/// versions every such copy was made with.
+const UNNAMED_DEPS: &str = "/allsorts-0.17.2/lopdf-0.44.0/miniz_oxide-0.9.1";
 
 /// The level of [`PdfWriter::CURRENT`]: measured on the example and the
 /// 60-page bench bulletin (bench/peer.py), see README, Performance. Level 6
@@ -45,31 +46,37 @@ const CURRENT_LEVEL: u8 = 6;
 
 impl PdfWriter {
     /// The writer new copies are made with.
-    pub const CURRENT: PdfWriter = PdfWriter::Direct(CURRENT_LEVEL);
+    pub const CURRENT: PdfWriter = PdfWriter {
+        level: CURRENT_LEVEL,
+    };
 
-    /// The name the archive records: `legacy`, `libdeflate-1.26/9` (printpdf's
-    /// document), or `jianbao-1/libdeflate-1.26/9` (the direct writer).
+    /// The name the archive records (after `pdf/`): the direct writer's
+    /// version, libdeflate's and the level, then the other crates its bytes
+    /// depend on:
+    /// `jianbao-1/libdeflate-1.26/6/allsorts-0.17.2/lopdf-0.44.0/miniz_oxide-0.9.1`.
     pub fn name(self) -> String {
-        match self {
-            PdfWriter::Legacy => "legacy".into(),
-            PdfWriter::Libdeflate(level) => format!("libdeflate-{LIBDEFLATE}/{level}"),
-            PdfWriter::Direct(level) => format!("jianbao-{DIRECT}/libdeflate-{LIBDEFLATE}/{level}"),
-        }
+        deps::name(
+            &format!("jianbao-{DIRECT}/libdeflate-{LIBDEFLATE}/{}", self.level),
+            &DIRECT_DEPS,
+        )
     }
 
-    /// The writer of a recorded name, if this program can still write it.
+    /// The writer of a recorded name, if this program can still write it:
+    /// the same version of the direct writer, built with the same crates.
+    /// Names of writers this program no longer has (`legacy`,
+    /// `libdeflate-1.26/9`: printpdf's document, removed in version 0.2)
+    /// give `None`.
     pub fn from_name(name: &str) -> Option<PdfWriter> {
-        if name == "legacy" {
-            return Some(PdfWriter::Legacy);
-        }
-        let direct = format!("jianbao-{DIRECT}/");
-        let (rest, make): (&str, fn(u8) -> PdfWriter) = match name.strip_prefix(&direct) {
-            Some(rest) => (rest, PdfWriter::Direct),
-            None => (name, PdfWriter::Libdeflate),
+        // A name recorded before the crates were spelled out stands for
+        // the versions of then.
+        let full = if name.contains("/allsorts-") {
+            name.to_string()
+        } else {
+            format!("{name}{UNNAMED_DEPS}")
         };
-        let rest = rest.strip_prefix("libdeflate-")?.strip_prefix(LIBDEFLATE)?;
-        let level: u8 = rest.strip_prefix('/')?.parse().ok()?;
-        (1..=12).contains(&level).then(|| make(level))
+        (1..=12)
+            .map(|level| PdfWriter { level })
+            .find(|w| w.name() == full)
     }
 }
 
@@ -77,19 +84,6 @@ impl Default for PdfWriter {
     fn default() -> Self {
         PdfWriter::CURRENT
     }
-}
-
-/// Deflate `content` in the zlib format as lopdf does (flate2, miniz_oxide,
-/// level 9); `None` when it does not save more than 19 bytes (the length of
-/// `/Filter /FlateDecode`).
-fn deflate_legacy(content: &[u8]) -> Option<Vec<u8>> {
-    let mut enc = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(content.len() / 2),
-        flate2::Compression::best(),
-    );
-    enc.write_all(content).ok()?;
-    let out = enc.finish().ok()?;
-    (out.len() + 19 < content.len()).then_some(out)
 }
 
 /// Deflate `content` in the zlib format with libdeflate; `None` as above.
@@ -105,12 +99,7 @@ fn deflate_libdeflate(content: &[u8], level: u8) -> Option<Vec<u8>> {
 /// `content` deflated as `writer` does (zlib format), `None` when that
 /// does not save more than 19 bytes and the stream stays as it is.
 pub fn deflate(content: &[u8], writer: PdfWriter) -> Option<Vec<u8>> {
-    match writer {
-        PdfWriter::Legacy => deflate_legacy(content),
-        PdfWriter::Libdeflate(level) | PdfWriter::Direct(level) => {
-            deflate_libdeflate(content, level)
-        }
-    }
+    deflate_libdeflate(content, writer.level)
 }
 
 /// Compress every stream of `doc` that may be compressed and is not yet, on
@@ -145,20 +134,35 @@ mod tests {
     #[test]
     fn writer_names_round_trip_and_unknown_names_are_refused() {
         for w in [
-            PdfWriter::Legacy,
-            PdfWriter::Libdeflate(1),
-            PdfWriter::Libdeflate(9),
-            PdfWriter::Direct(6),
+            PdfWriter { level: 1 },
+            PdfWriter { level: 9 },
             PdfWriter::CURRENT,
         ] {
             assert_eq!(PdfWriter::from_name(&w.name()), Some(w));
         }
         assert_eq!(
             PdfWriter::CURRENT.name(),
-            format!("jianbao-{DIRECT}/libdeflate-{LIBDEFLATE}/{CURRENT_LEVEL}")
+            format!(
+                "jianbao-{DIRECT}/libdeflate-{LIBDEFLATE}/{CURRENT_LEVEL}/allsorts-{}/lopdf-{}/miniz_oxide-{}",
+                deps::ALLSORTS.version,
+                deps::LOPDF.version,
+                deps::MINIZ_OXIDE.version
+            )
         );
+        // Names recorded before the crates were spelled out: the crates of then.
+        let unnamed = format!("jianbao-{DIRECT}/libdeflate-{LIBDEFLATE}/6");
+        let then = PdfWriter::CURRENT.name() == format!("{unnamed}{UNNAMED_DEPS}");
+        assert_eq!(PdfWriter::from_name(&unnamed).is_some(), then);
+        // Another version of a crate is another writer.
+        let moved = PdfWriter::CURRENT
+            .name()
+            .replace("/allsorts-", "/allsorts-9");
+        assert_eq!(PdfWriter::from_name(&moved), None);
         assert_eq!(PdfWriter::from_name("jianbao-0/libdeflate-1.26/9"), None);
         assert_eq!(PdfWriter::from_name("jianbao-1/legacy"), None);
+        // printpdf's writers are gone.
+        assert_eq!(PdfWriter::from_name("legacy"), None);
+        assert_eq!(PdfWriter::from_name("libdeflate-1.26/9"), None);
         assert_eq!(PdfWriter::from_name("libdeflate-1.26/0"), None);
         assert_eq!(PdfWriter::from_name("libdeflate-1.26/13"), None);
         assert_eq!(PdfWriter::from_name("libdeflate-1.19/9"), None);
@@ -166,50 +170,17 @@ mod tests {
     }
 
     #[test]
-    fn the_writer_names_the_libdeflate_that_is_built() {
-        let lock = include_str!("../../Cargo.lock");
-        let at = lock
-            .find("name = \"libdeflater\"\nversion = \"")
-            .expect("libdeflater in Cargo.lock");
-        let version = &lock[at..].lines().nth(1).unwrap_or_default();
-        assert!(
-            version.starts_with(&format!("version = \"{LIBDEFLATE}.")),
-            "Cargo.lock has libdeflater {version}: name a new PdfWriter for it"
-        );
-    }
-
-    #[test]
     fn compression_is_kept_only_when_it_pays_and_reads_back() {
-        assert!(deflate_legacy(b"short").is_none());
         assert!(deflate_libdeflate(b"short", 9).is_none());
         let long = "简报".repeat(200);
-        for out in [
-            deflate_legacy(long.as_bytes()).unwrap(),
-            deflate_libdeflate(long.as_bytes(), CURRENT_LEVEL).unwrap(),
-        ] {
+        {
+            let out = deflate_libdeflate(long.as_bytes(), CURRENT_LEVEL).unwrap();
             assert!(out.len() + 19 < long.len());
             let mut back = Vec::new();
             std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&out[..]), &mut back)
                 .unwrap();
             assert_eq!(back, long.as_bytes());
         }
-    }
-
-    #[test]
-    fn legacy_is_what_lopdf_writes() {
-        let make = || {
-            let mut doc = lopdf::Document::with_version("1.7");
-            for k in 0..9u32 {
-                let content: Vec<u8> = (0..4000u32).map(|i| ((i * (k + 3)) % 251) as u8).collect();
-                doc.add_object(Stream::new(lopdf::Dictionary::new(), content));
-            }
-            doc
-        };
-        let mut ours = make();
-        let mut theirs = make();
-        compress(&mut ours, PdfWriter::Legacy);
-        theirs.compress();
-        assert_eq!(ours.objects, theirs.objects);
     }
 
     #[test]

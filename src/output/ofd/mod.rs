@@ -14,8 +14,9 @@
 //! Doc_0/Res/font_ID.otf|.ttf      the faces used, subset to the glyphs used
 //! ```
 //!
-//! Deterministic: IDs are handed out in document order, the ZIP entries come
-//! in a fixed order with the bulletin's date as their time, the document ID
+//! Deterministic: IDs are handed out in document order, the ZIP entries
+//! (`zip.rs`, the `zip` crate) come in a fixed order with the bulletin's date
+//! as their time, the document ID
 //! is derived from the content, and dates come from the bulletin, never the
 //! clock. See docs/ofd.md for the structure and the clauses.
 
@@ -33,9 +34,50 @@ pub use fonts::{OfficeName, OFFICE_NAMES};
 use crate::error::Result;
 use crate::fonts::{FaceId, FontSet};
 use crate::layout::{Bookmark, Layout};
+use crate::output::deps;
 
 use fonts::Embedded;
 use xml::{mm, Xml};
+
+/// The version of the OFD writer's output: any change to the bytes it
+/// writes for a layout is a new number here (copies made by the old one are
+/// then compared by their layout). 0: the package written by jianbao's own
+/// ZIP writer (copies filed before the writer was recorded); 1: by the `zip`
+/// crate.
+pub const VERSION: u32 = 1;
+
+/// What else the OFD's bytes depend on: allsorts (every face is subset by
+/// it), zip (the package), miniz_oxide (zip deflates through flate2).
+const DEPS: [deps::Dependency; 3] = [deps::ALLSORTS, deps::ZIP, deps::MINIZ_OXIDE];
+
+/// What the name of the OFDs filed before their writer was recorded (`0`)
+/// stands for: the crates every such copy was made with.
+const UNNAMED_DEPS: &str = "/allsorts-0.17.2/miniz_oxide-0.9.1";
+
+/// The OFD writer, as the archive records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OfdWriter(());
+
+impl OfdWriter {
+    /// The writer of this program.
+    pub const CURRENT: OfdWriter = OfdWriter(());
+
+    /// The name the archive records (after `ofd/`): the version and the
+    /// crates, `1/allsorts-0.17.2/zip-8.6.0/miniz_oxide-0.9.1`.
+    pub fn name(self) -> String {
+        deps::name(&VERSION.to_string(), &DEPS)
+    }
+
+    /// The writer of a recorded name, if this program can still write it.
+    pub fn from_name(name: &str) -> Option<OfdWriter> {
+        let full = if name.contains('/') {
+            name.to_string()
+        } else {
+            format!("{name}{UNNAMED_DEPS}")
+        };
+        (full == OfdWriter::CURRENT.name()).then_some(OfdWriter::CURRENT)
+    }
+}
 
 /// The document's folder in the package.
 const DOC: &str = "Doc_0";
@@ -109,12 +151,10 @@ pub fn render(layout: &Layout, fonts: &FontSet) -> Result<Vec<u8>> {
     }
     let doc_id = crate::template::hex(&h.finalize()[..16]);
 
-    let mut zip = zip::ZipWriter::new(layout.info.created.date_naive());
-    zip.add("OFD.xml", &entry(layout, &doc_id))?;
-    for (name, bytes) in &parts {
-        zip.add(name, bytes)?;
-    }
-    zip.finish()
+    let entry = entry(layout, &doc_id);
+    let mut files: Vec<(&str, &[u8])> = vec![("OFD.xml", &entry)];
+    files.extend(parts.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
+    zip::package(layout.info.created.date_naive(), &files)
 }
 
 /// OFD.xml: the entry file with the document information (§7.4, OFD.xsd).
@@ -277,6 +317,21 @@ mod tests {
             y: 72.0,
             children,
         }
+    }
+
+    #[test]
+    fn writer_names_spell_out_the_crates() {
+        let name = OfdWriter::CURRENT.name();
+        assert!(name.starts_with(&format!("{VERSION}/allsorts-")), "{name}");
+        assert_eq!(OfdWriter::from_name(&name), Some(OfdWriter::CURRENT));
+        assert_eq!(OfdWriter::from_name("9"), None);
+        // The OFDs of jianbao's own ZIP writer (filed as `ofd/0`) are not
+        // written again.
+        assert_eq!(OfdWriter::from_name("0"), None);
+        assert_eq!(
+            OfdWriter::from_name(&name.replace("allsorts-", "allsorts-9")),
+            None
+        );
     }
 
     #[test]

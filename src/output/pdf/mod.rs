@@ -1,16 +1,15 @@
-//! Rendering: the layout → PDF bytes. New copies are written by jianbao's
-//! own writer (`direct`); the printpdf writer (`legacy`, the only module
-//! that knows printpdf) stays for copies filed before, which are written
-//! again as they were made. Neither makes layout decisions: every position,
-//! size and colour comes from the [`Layout`]; they translate, subset fonts
-//! and write the document's metadata.
+//! PDF: the layout → PDF bytes, written by jianbao's own writer (`direct`,
+//! on lopdf's document model), which makes no layout decision: every
+//! position, size and colour comes from the [`Layout`]; it translates,
+//! subsets fonts and writes the document's metadata (`pdfa.rs` for PDF/A-2b)
+//! and compresses its streams (`deflate.rs`, with the [`PdfWriter`] a copy
+//! records).
 //!
 //! Deterministic: fonts get fixed resource names, the trailer ID is derived
 //! from the file's content, dates come from the bulletin.
 
 mod deflate;
 mod direct;
-mod legacy;
 mod pdfa;
 
 pub use deflate::PdfWriter;
@@ -23,7 +22,7 @@ use crate::fonts::FontSet;
 use crate::layout::{Bookmark, Layout};
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
-/// A writer's document, before the parts every writer adds (information,
+/// The writer's document, before the parts [`finish`] adds (information,
 /// bookmarks, PDF/A): its pages in order and its catalog.
 struct Built {
     /// The document.
@@ -127,25 +126,44 @@ fn save(doc: &mut lopdf::Document) -> Result<Vec<u8>> {
         .compression_level(9)
         .build();
     doc.save_with_options(&mut out, options)
-        .map_err(|e| Error::Io {
-            path: "<pdf>".into(),
-            source: std::io::Error::other(e.to_string()),
+        .map_err(|e| Error::Output {
+            output: "PDF",
+            message: format!("保存文档出错（{e}）"),
         })?;
     Ok(out)
 }
 
+/// The two placeholders of the trailer's /ID: in the dictionary of the
+/// cross-reference stream, which `startxref` at the end of the file points
+/// at (ISO 32000-1 §7.5.8), before the stream's data. `None` when the file
+/// is not laid out so.
+fn id_placeholders(bytes: &[u8]) -> Option<[usize; 2]> {
+    const ZEROS: &[u8] = b"<00000000000000000000000000000000>";
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let tail = bytes.len().saturating_sub(64);
+    let at = tail + find(&bytes[tail..], b"startxref")? + b"startxref".len();
+    let digits: String = bytes[at..]
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .map(|&b| char::from(b))
+        .collect();
+    let xref: usize = digits.parse().ok()?;
+    let dict = bytes.get(xref..)?;
+    let dict = &dict[..find(dict, b"stream")?];
+    let mut spots = Vec::new();
+    let mut from = 0;
+    while let Some(k) = find(&dict[from..], ZEROS) {
+        spots.push(xref + from + k);
+        from += k + ZEROS.len();
+    }
+    spots.try_into().ok()
+}
+
 /// Render `layout` to PDF bytes with the faces of `fonts`.
 pub fn render(layout: &Layout, fonts: &FontSet, opts: RenderOptions) -> Result<Vec<u8>> {
-    let (mut built, producer) = match opts.writer {
-        PdfWriter::Direct(_) => (
-            direct::document(layout, fonts, opts.writer)?,
-            format!("jianbao {}", env!("CARGO_PKG_VERSION")),
-        ),
-        PdfWriter::Legacy | PdfWriter::Libdeflate(_) => (
-            legacy::document(layout, fonts)?,
-            format!("jianbao {} (printpdf 0.12)", env!("CARGO_PKG_VERSION")),
-        ),
-    };
+    let mut built = direct::document(layout, fonts, opts.writer)?;
+    let producer = format!("jianbao {}", env!("CARGO_PKG_VERSION"));
     let Built {
         doc,
         pages,
@@ -154,7 +172,7 @@ pub fn render(layout: &Layout, fonts: &FontSet, opts: RenderOptions) -> Result<V
     finish(doc, layout, opts, pages, *catalog, &producer)
 }
 
-/// What every writer adds to its document: the information dictionary,
+/// What is added to the writer's document: the information dictionary,
 /// bookmarks, catalog entries and PDF/A parts; then the streams not yet
 /// compressed are, and the file is written with its content-derived ID.
 fn finish(
@@ -165,7 +183,7 @@ fn finish(
     catalog_id: ObjectId,
     producer: &str,
 ) -> Result<Vec<u8>> {
-    // Document information (layout.md §8.2), replacing printpdf's.
+    // Document information (layout.md §8.2).
     let info = &layout.info;
     let mut dict = Dictionary::new();
     dict.set("Title", text_string(&info.title));
@@ -178,8 +196,6 @@ fn finish(
     dict.set("ModDate", pdf_date(info.created));
     let info_id = pdf.add_object(Object::Dictionary(dict));
     pdf.trailer.set("Info", info_id);
-    // printpdf's own information dictionary (nothing for the direct writer).
-    pdfa::remove_stale_info(pdf);
 
     // Bookmarks, nested (layout.md §8.3).
     let outlines_id = pdf.new_object_id();
@@ -228,22 +244,18 @@ fn finish(
 
     deflate::compress(pdf, opts.writer);
     // The trailer ID: derived from the content, so equal inputs give equal
-    // bytes. Written as a placeholder of the final length, hashed, then patched.
+    // bytes: the first 16 bytes of the SHA-256 of the file as written with
+    // an ID of zeros, written over the zeros.
     let placeholder = Object::String(vec![0; 16], StringFormat::Hexadecimal);
     pdf.trailer
         .set("ID", vec![placeholder.clone(), placeholder]);
     let mut bytes = save(pdf)?;
-    let zeros = b"<00000000000000000000000000000000>";
-    let tail = bytes.len().saturating_sub(4096);
-    let spots: Vec<usize> = (tail..bytes.len().saturating_sub(zeros.len() - 1))
-        .filter(|&k| &bytes[k..k + zeros.len()] == zeros)
-        .collect();
-    if spots.len() != 2 {
-        return Err(Error::Io {
-            path: "<pdf>".into(),
-            source: std::io::Error::other("trailer ID placeholder not found"),
+    let Some(spots) = id_placeholders(&bytes) else {
+        return Err(Error::Output {
+            output: "PDF",
+            message: "文档标识（/ID）的位置没有找到".into(),
         });
-    }
+    };
     let digest = Sha256::digest(&bytes);
     let hex = crate::template::hex(&digest[..16]).to_uppercase();
     for k in spots {
@@ -266,6 +278,24 @@ mod tests {
             assert_eq!(t.len(), 6);
             assert!(t.bytes().all(|b| b.is_ascii_uppercase()));
         }
+    }
+
+    #[test]
+    fn the_id_is_found_in_the_cross_reference_streams_dictionary() {
+        let zeros = "<00000000000000000000000000000000>";
+        let body = "x".repeat(5000);
+        let head = format!("%PDF-1.7\n{body}\n");
+        let xref = head.len();
+        let file = format!(
+            "{head}7 0 obj\n<</Type/XRef/ID[{zeros}{zeros}]/Size 8>>stream\n{body}{zeros}\nendstream\nendobj\nstartxref\n{xref}\n%%EOF"
+        );
+        let spots = id_placeholders(file.as_bytes()).unwrap();
+        let first = file.find(zeros).unwrap();
+        assert_eq!(spots, [first, first + zeros.len()]);
+        // Zeros in the stream's data are not the ID; no `startxref`, no ID.
+        assert_eq!(id_placeholders(b"%PDF-1.7\n%%EOF"), None);
+        let one = file.replacen(zeros, "<11111111111111111111111111111111>", 1);
+        assert_eq!(id_placeholders(one.as_bytes()), None);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! SVG: one page of the layout as an SVG image, for previews (`jianbao serve`).
-//! A second back end beside [`crate::render`]: it reads the same [`Layout`]
+//! A second back end beside [`crate::output::pdf`]: it reads the same [`Layout`]
 //! and makes no layout decision of its own.
 //!
 //! Text is drawn as glyph outlines: every glyph the page uses is defined once
@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex};
 use crate::error::{Error, Place, Result};
 use crate::fonts::{FaceId, FontSet};
 use crate::layout::{Item, Layout, Rgb};
+use crate::output::xml::escape;
 
 pub use path::glyph_path;
 
@@ -53,22 +54,6 @@ fn pt(v: f32) -> String {
 fn hex(c: Rgb) -> String {
     let v = |f: f32| (f.clamp(0.0, 1.0) * 255.0).round() as u8;
     format!("#{:02x}{:02x}{:02x}", v(c.0), v(c.1), v(c.2))
-}
-
-/// Text for XML character data and attribute values.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The most glyph outlines an [`Outlines`] cache keeps; a bulletin uses a
@@ -284,7 +269,6 @@ mod tests {
         assert_eq!(num(-2.5, 1), "-2.5");
         assert_eq!(hex(Rgb(1.0, 0.0, 0.0)), "#ff0000");
         assert_eq!(hex(Rgb(0.5, 2.0, -1.0)), "#80ff00");
-        assert_eq!(escape("a<b>&\"c\u{1}"), "a&lt;b&gt;&amp;&quot;c");
     }
 
     fn laid(json: &str) -> crate::Laid {

@@ -9,12 +9,13 @@
 use lopdf::{Dictionary, Object, Stream, StringFormat};
 
 use crate::layout::DocInfo;
+use crate::output::xml::Xml;
 
 /// The output condition named in the output intent.
 pub const OUTPUT_CONDITION: &str = "sRGB IEC61966-2.1";
 
 /// The sRGB profile of the output intent (assets/icc/README.md).
-const SRGB_ICC: &[u8] = include_bytes!("../../assets/icc/sRGB-jianbao.icc");
+const SRGB_ICC: &[u8] = include_bytes!("../../../assets/icc/sRGB-jianbao.icc");
 
 /// Add the PDF/A objects to `doc`; returns the catalog entries that refer to them.
 ///
@@ -50,26 +51,6 @@ pub fn add(
             Object::Array(vec![Object::Dictionary(intent)]),
         ),
     ]
-}
-
-/// printpdf's own information dictionary, replaced by the one `render`
-/// writes, stays behind unreferenced, with an empty `/GTS_PDFXVersion` (a
-/// PDF/X claim). Remove it, so that the file holds no stale identification.
-pub fn remove_stale_info(doc: &mut lopdf::Document) {
-    let current = doc.trailer.get(b"Info").and_then(Object::as_reference).ok();
-    let stale: Vec<lopdf::ObjectId> = doc
-        .objects
-        .iter()
-        .filter(|(id, o)| {
-            Some(**id) != current
-                && o.as_dict()
-                    .is_ok_and(|d| d.has(b"GTS_PDFXVersion") && !d.has(b"Type"))
-        })
-        .map(|(id, _)| *id)
-        .collect();
-    for id in stale {
-        doc.objects.remove(&id);
-    }
 }
 
 fn literal(s: &str) -> Object {
@@ -109,85 +90,80 @@ impl InfoFields {
     }
 }
 
-/// Escape text for XML character data and attribute values.
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 does not allow are left out.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
+/// The namespaces of the packet (XMP part 1; PDF/A-2 §6.6.2.1).
+const NAMESPACES: [(&str, &str); 5] = [
+    ("xmlns:pdfaid", "http://www.aiim.org/pdfa/ns/id/"),
+    ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
+    ("xmlns:pdf", "http://ns.adobe.com/pdf/1.3/"),
+    ("xmlns:xmp", "http://ns.adobe.com/xap/1.0/"),
+    ("xmlns:rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+];
+
+/// An RDF container property: `tag` holding `kind` (`rdf:Alt`, `rdf:Seq`,
+/// `rdf:Bag`) with one `rdf:li` per item; a language alternative's item is
+/// the default language's.
+fn container(x: &mut Xml, tag: &'static str, kind: &'static str, items: &[&str]) {
+    x.open(tag, &[]);
+    x.open(kind, &[]);
+    let lang: &[(&str, &str)] = if kind == "rdf:Alt" {
+        &[("xml:lang", "x-default")]
+    } else {
+        &[]
+    };
+    for item in items {
+        x.text("rdf:li", lang, item);
     }
-    out
+    x.close();
+    x.close();
 }
 
-/// The XMP packet: PDF/A identification and the information fields.
+/// The XMP packet: PDF/A identification and the information fields, written
+/// from the values of the document information dictionary (PDF/A-2
+/// §6.6.2.3), every text escaped by [`crate::output::xml`]; padded so that
+/// an editor can update it in place (XMP part 1, 7.3.2).
 fn xmp_packet(f: &InfoFields) -> String {
-    let subjects: Vec<String> = f
+    let mut x = Xml::new("");
+    x.markup("<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>");
+    x.open("x:xmpmeta", &[("xmlns:x", "adobe:ns:meta/")]);
+    x.open("rdf:RDF", &NAMESPACES[4..]);
+    let mut about = vec![("rdf:about", "")];
+    about.extend_from_slice(&NAMESPACES[..4]);
+    x.open("rdf:Description", &about);
+    x.text("pdfaid:part", &[], "2");
+    x.text("pdfaid:conformance", &[], "B");
+    container(&mut x, "dc:title", "rdf:Alt", &[&f.title]);
+    if !f.author.is_empty() {
+        container(&mut x, "dc:creator", "rdf:Seq", &[&f.author]);
+    }
+    if !f.subject.is_empty() {
+        container(&mut x, "dc:description", "rdf:Alt", &[&f.subject]);
+    }
+    let subjects: Vec<&str> = f
         .keywords
         .split(['；', ';'])
         .map(str::trim)
         .filter(|k| !k.is_empty())
-        .map(|k| format!("          <rdf:li>{}</rdf:li>\n", xml_escape(k)))
         .collect();
-    let mut x = String::new();
-    x.push_str("<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
-    x.push_str("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n");
-    x.push_str("  <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
-    x.push_str("    <rdf:Description rdf:about=\"\"\n");
-    x.push_str("        xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n");
-    x.push_str("        xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n");
-    x.push_str("        xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n");
-    x.push_str("        xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
-    x.push_str("      <pdfaid:part>2</pdfaid:part>\n");
-    x.push_str("      <pdfaid:conformance>B</pdfaid:conformance>\n");
-    let alt = |x: &mut String, tag: &str, v: &str| {
-        x.push_str(&format!(
-            "      <{tag}>\n        <rdf:Alt>\n          <rdf:li xml:lang=\"x-default\">{}</rdf:li>\n        </rdf:Alt>\n      </{tag}>\n",
-            xml_escape(v)
-        ));
-    };
-    alt(&mut x, "dc:title", &f.title);
-    if !f.author.is_empty() {
-        x.push_str(&format!(
-            "      <dc:creator>\n        <rdf:Seq>\n          <rdf:li>{}</rdf:li>\n        </rdf:Seq>\n      </dc:creator>\n",
-            xml_escape(&f.author)
-        ));
-    }
-    if !f.subject.is_empty() {
-        alt(&mut x, "dc:description", &f.subject);
-    }
     if !subjects.is_empty() {
-        x.push_str("      <dc:subject>\n        <rdf:Bag>\n");
-        for s in &subjects {
-            x.push_str(s);
-        }
-        x.push_str("        </rdf:Bag>\n      </dc:subject>\n");
+        container(&mut x, "dc:subject", "rdf:Bag", &subjects);
     }
-    let simple = |x: &mut String, tag: &str, v: &str| {
+    for (tag, v) in [
+        ("pdf:Keywords", &f.keywords),
+        ("pdf:Producer", &f.producer),
+        ("xmp:CreatorTool", &f.creator),
+        ("xmp:CreateDate", &f.created),
+        ("xmp:ModifyDate", &f.modified),
+    ] {
         if !v.is_empty() {
-            x.push_str(&format!("      <{tag}>{}</{tag}>\n", xml_escape(v)));
+            x.text(tag, &[], v);
         }
-    };
-    simple(&mut x, "pdf:Keywords", &f.keywords);
-    simple(&mut x, "pdf:Producer", &f.producer);
-    simple(&mut x, "xmp:CreatorTool", &f.creator);
-    simple(&mut x, "xmp:CreateDate", &f.created);
-    simple(&mut x, "xmp:ModifyDate", &f.modified);
-    x.push_str("    </rdf:Description>\n  </rdf:RDF>\n</x:xmpmeta>\n");
-    // Padding lets an editor update the packet in place (XMP part 1, 7.3.2).
-    for _ in 0..20 {
-        x.push_str(&" ".repeat(99));
-        x.push('\n');
     }
-    x.push_str("<?xpacket end=\"w\"?>");
-    x
+    x.close();
+    x.close();
+    x.close();
+    x.markup(&format!("\n{}", (" ".repeat(99) + "\n").repeat(20)));
+    x.markup("<?xpacket end=\"w\"?>");
+    x.finish()
 }
 
 #[cfg(test)]
@@ -224,17 +200,40 @@ mod tests {
     #[test]
     fn xmp_escapes_and_identifies_pdfa_2b() {
         let f = InfoFields {
-            title: "A<B>&\"C\"".into(),
+            title: "A<B>&\"C\"'".into(),
+            author: "某县".into(),
             keywords: "工作简报；益阳".into(),
             created: "2024-05-10T00:00:00+08:00".into(),
             ..Default::default()
         };
         let x = xmp_packet(&f);
-        assert!(x.contains("<pdfaid:part>2</pdfaid:part>"));
-        assert!(x.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
-        assert!(x.contains("A&lt;B&gt;&amp;&quot;C&quot;"));
-        assert!(x.contains("<rdf:li>益阳</rdf:li>"));
-        assert!(x.contains("<xmp:CreateDate>2024-05-10T00:00:00+08:00</xmp:CreateDate>"));
-        assert!(!x.contains("<xmp:ModifyDate>"));
+        assert!(x.starts_with("<?xpacket begin=\"\u{FEFF}\""));
+        assert!(x.ends_with("<?xpacket end=\"w\"?>"));
+        // A reader finds every field where XMP puts it.
+        let doc = roxmltree::Document::parse(&x).unwrap();
+        let ns = |prefix: &str| NAMESPACES.iter().find(|n| n.0.ends_with(prefix)).unwrap().1;
+        let text = |prefix: &str, name: &str| -> Vec<String> {
+            doc.descendants()
+                .filter(|n| n.has_tag_name((ns(prefix), name)))
+                .flat_map(|n| n.descendants().filter(|d| d.is_text()))
+                .map(|t| t.text().unwrap_or("").to_string())
+                .collect()
+        };
+        assert_eq!(text(":pdfaid", "part"), ["2"]);
+        assert_eq!(text(":pdfaid", "conformance"), ["B"]);
+        assert_eq!(text(":dc", "title"), ["A<B>&\"C\"'"]);
+        assert_eq!(text(":dc", "creator"), ["某县"]);
+        assert_eq!(text(":dc", "subject"), ["工作简报", "益阳"]);
+        assert_eq!(text(":xmp", "CreateDate"), ["2024-05-10T00:00:00+08:00"]);
+        assert!(text(":xmp", "ModifyDate").is_empty());
+        assert!(text(":dc", "description").is_empty());
+        let li = doc
+            .descendants()
+            .find(|n| n.has_tag_name((ns(":rdf"), "li")))
+            .unwrap();
+        assert_eq!(
+            li.attribute(("http://www.w3.org/XML/1998/namespace", "lang")),
+            Some("x-default")
+        );
     }
 }
