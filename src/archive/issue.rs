@@ -97,9 +97,21 @@ impl Archive {
         register.link(&mut manifest);
         manifest.issued_at = crate::model::date::rfc3339_cst(issue_opts.now);
 
+        // A signed copy (signed.rs): the signed PDF recorded in the
+        // manifest, then the manifest's own signature.
+        let pdf = files
+            .iter()
+            .find(|(n, _)| *n == PDF_FILE)
+            .map_or(&[][..], |(_, b)| b.as_slice());
+        let signing = self.sign_copy(&lock, issue_opts.sign.as_ref(), &mut manifest, pdf)?;
         let manifest_bytes = manifest.to_bytes();
+        let signed = match signing {
+            Some(s) => s.files(&manifest_bytes)?,
+            None => Vec::new(),
+        };
         let files: Vec<(&str, &[u8])> = std::iter::once((INPUT_FILE, input))
             .chain(files.iter().map(|(n, b)| (*n, b.as_slice())))
+            .chain(signed.iter().map(|(n, b)| (*n, b.as_slice())))
             .collect();
         let dir = self.store.file_copy(&lock, &rel, &files, &manifest_bytes)?;
         self.index_filed(idx, &rel, &manifest, &manifest_bytes, &mut notes);
@@ -224,6 +236,7 @@ fn prepare(engine: &Engine, input: &[u8], opts: &Options, ofd: bool) -> Result<P
         supersedes: None,
         warnings: Vec::new(),
         notices: noticed.iter().map(|d| d.to_string()).collect(),
+        signature: None,
     };
     files.extend(template_text.map(|t| (TEMPLATE_FILE, t)));
     Ok(Prepared {

@@ -89,6 +89,56 @@ pub struct Manifest {
     /// Absent from manifests filed before version 0.2.
     #[serde(default)]
     pub notices: Vec<String>,
+    /// The copy's signature, when it was signed (`issue --sign`): the
+    /// signed PDF and the office key, whose `manifest.p7s` beside the
+    /// manifest signs the manifest itself. Absent from unsigned copies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureRecord>,
+}
+
+/// The signature of a signed copy (issue 25).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignatureRecord {
+    /// The signed PDF: the issued PDF byte for byte and one incremental
+    /// update holding its PAdES signature (`signed.pdf`).
+    pub pdf: FileRecord,
+    /// SM3 of the signed PDF, hex (GB/T 32905-2016), beside its SHA-256.
+    pub pdf_sm3: String,
+    /// The detached CMS over `manifest.json` (`manifest.p7s`).
+    pub manifest_signature: String,
+    /// The key that signed, as the archive's key register holds it.
+    pub key: SignerKey,
+    /// The 签发人's approval record, signed into the manifest with the
+    /// copy. Filled by an office server's 签发 step when there is one;
+    /// `issue --sign` on the command line has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
+}
+
+/// The office key of a signed copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignerKey {
+    /// SHA-256 of its certificate (DER), hex.
+    pub fingerprint: String,
+    /// The certificate's subject.
+    pub subject: String,
+    /// Its algorithm (`ecdsa-p256`, `sm2`).
+    pub algorithm: crate::sign::Algorithm,
+    /// Its entry in the key register (`keys/<entry>/`).
+    pub entry: String,
+    /// SHA-256 of that entry's `entry.json`, hex.
+    pub entry_sha256: String,
+}
+
+/// A 签发 approval record: who approved the issue, when, with what opinion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    /// 签发人.
+    pub approver: String,
+    /// When (RFC 3339, China Standard Time).
+    pub approved_at: String,
+    /// The opinion written with the approval.
+    pub opinion: String,
 }
 
 /// A manifest as stored, in either format: what [`Manifest::from_bytes`]
@@ -139,6 +189,8 @@ struct Stored {
     warnings: Vec<String>,
     #[serde(default)]
     notices: Vec<String>,
+    #[serde(default)]
+    signature: Option<SignatureRecord>,
 }
 
 /// The writer recorded for a PDF of format 1: its `writer`, or `legacy`
@@ -190,6 +242,7 @@ impl Stored {
             supersedes: self.supersedes,
             warnings: self.warnings,
             notices: self.notices,
+            signature: self.signature,
         })
     }
 }
@@ -498,6 +551,7 @@ mod tests {
             supersedes: None,
             warnings: vec!["警告".into()],
             notices: vec!["提示".into()],
+            signature: None,
         }
     }
 

@@ -19,6 +19,7 @@ pub mod manifest;
 mod next;
 mod query;
 pub mod register;
+pub mod signed;
 pub mod skeleton;
 pub mod store;
 pub mod text;
@@ -61,6 +62,8 @@ pub struct IssueOptions {
     pub supersedes: Option<Correction>,
     /// Also file an OFD (GB/T 33190-2016) of the same layout beside the PDF.
     pub ofd: bool,
+    /// Sign the copy with this office key (`signed.pdf`, `manifest.p7s`).
+    pub sign: Option<crate::sign::OfficeKey>,
 }
 
 /// A correction of an issued copy (`issue --supersedes ID --reason …`).

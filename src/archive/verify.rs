@@ -174,6 +174,7 @@ impl Archive {
                 ));
             }
         }
+        self.check_signatures(&found, &mut checks);
         checks.extend(extra);
         checks.sort_by_key(|c| (c.seq.unwrap_or(u64::MAX), c.dir.clone()));
         report.head = manifests(&found)
@@ -371,7 +372,10 @@ impl Archive {
                     let kept = [INPUT_FILE, PDF_FILE, MANIFEST_FILE];
                     let kept_template = n == TEMPLATE_FILE && m.template.file.is_some();
                     let kept_ofd = n == OFD_FILE && m.ofd().is_some();
-                    !(kept.contains(&n.as_str()) || kept_template || kept_ofd)
+                    let kept_signed = m.signature.is_some()
+                        && [signed::SIGNED_PDF_FILE, signed::MANIFEST_SIG_FILE]
+                            .contains(&n.as_str());
+                    !(kept.contains(&n.as_str()) || kept_template || kept_ofd || kept_signed)
                 })
                 .collect();
             others.sort();

@@ -79,6 +79,11 @@ pub struct IssueArgs {
     /// 同时归档一份 OFD（GB/T 33190-2016，与 PDF 同一版面），存为 issued.ofd
     #[arg(long)]
     pub ofd: bool,
+    /// 用办公室的签名密钥签名：另存 signed.pdf（带 PAdES 签名）和 manifest.p7s（清单的签名）；环境变量 JIANBAO_SIGN=1 则每一期都签
+    #[arg(long, env = "JIANBAO_SIGN", value_parser = clap::builder::BoolishValueParser::new())]
+    pub sign: bool,
+    #[command(flatten)]
+    pub key: super::keys::KeyDir,
 }
 
 /// The `archive` subcommands.
@@ -185,6 +190,10 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
     let (bytes, opts) = read_input(&args.input, args.template.as_deref())?;
     let engine = Engine::new(font_dir);
     let archive = Archive::new(args.dir.path()?);
+    let key = match args.sign {
+        true => Some(args.key.load()?),
+        false => None,
+    };
     let filed = archive
         .issue(
             &engine,
@@ -198,6 +207,7 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
                     reason: args.reason.clone().unwrap_or_default(),
                 }),
                 ofd: args.ofd,
+                sign: key,
             },
         )
         .map_err(|e| {
@@ -248,6 +258,21 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
     if let Some(o) = m.ofd() {
         let _ = writeln!(report, "  OFD：{}", filed.dir.join(&o.file).display());
         let _ = writeln!(report, "  OFD SHA-256：{}", o.sha256);
+    }
+    if let Some(s) = &m.signature {
+        let _ = writeln!(
+            report,
+            "  签名版 PDF：{}",
+            filed.dir.join(&s.pdf.file).display()
+        );
+        let _ = writeln!(
+            report,
+            "  签名：{}（{}，证书指纹 {}）；清单的签名 {}",
+            s.key.subject,
+            s.key.algorithm.name(),
+            s.key.fingerprint,
+            s.manifest_signature
+        );
     }
     let written = {
         use std::io::Write as _;

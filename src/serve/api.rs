@@ -780,6 +780,7 @@ async fn issue(
                 now: SystemTime::now(),
                 supersedes: None,
                 ofd: false,
+                sign: None,
             },
         )
     })

@@ -134,6 +134,7 @@ fn file_copy(dir: &Path, input: &Path) -> PathBuf {
                 now: std::time::SystemTime::now(),
                 supersedes: None,
                 ofd: false,
+                sign: None,
             },
         )
         .unwrap_or_else(|e| panic!("{e}"))
@@ -159,6 +160,7 @@ fn archive_with_example(tag: &str) -> (TempDir, PathBuf) {
                 now: std::time::SystemTime::now(),
                 supersedes: None,
                 ofd: false,
+                sign: None,
             },
         )
         .unwrap_or_else(|e| panic!("{e}"));

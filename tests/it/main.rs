@@ -23,5 +23,6 @@ mod register;
 mod rules;
 mod serve;
 mod serve_limits;
+mod sign;
 mod snapshot;
 mod svg;
