@@ -209,6 +209,7 @@ fn prepare(engine: &Engine, input: &[u8], opts: &Options, ofd: bool) -> Result<P
             file: INPUT_FILE.to_string(),
             bytes: input.len() as u64,
             sha256: sha256_hex(input),
+            sm3: Some(crate::sign::sm3_hex(input)),
         },
         outputs,
         template: TemplateRecord {
@@ -220,6 +221,7 @@ fn prepare(engine: &Engine, input: &[u8], opts: &Options, ofd: bool) -> Result<P
                 file: TEMPLATE_FILE.to_string(),
                 bytes: t.len() as u64,
                 sha256: sha256_hex(t),
+                sm3: Some(crate::sign::sm3_hex(t)),
             }),
         },
         fonts: laid
@@ -486,5 +488,6 @@ fn output_record(file: &str, writer: Writer, bytes: &[u8]) -> OutputRecord {
         writer: writer.name(),
         bytes: bytes.len() as u64,
         sha256: sha256_hex(bytes),
+        sm3: Some(crate::sign::sm3_hex(bytes)),
     }
 }

@@ -102,8 +102,6 @@ pub struct SignatureRecord {
     /// The signed PDF: the issued PDF byte for byte and one incremental
     /// update holding its PAdES signature (`signed.pdf`).
     pub pdf: FileRecord,
-    /// SM3 of the signed PDF, hex (GB/T 32905-2016), beside its SHA-256.
-    pub pdf_sm3: String,
     /// The detached CMS over `manifest.json` (`manifest.p7s`).
     pub manifest_signature: String,
     /// The key that signed, as the archive's key register holds it.
@@ -258,6 +256,10 @@ pub struct OutputRecord {
     pub bytes: u64,
     /// SHA-256 (hex).
     pub sha256: String,
+    /// SM3 (hex, GB/T 32905-2016), beside SHA-256. Absent from copies
+    /// filed before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sm3: Option<String>,
 }
 
 impl OutputRecord {
@@ -268,6 +270,7 @@ impl OutputRecord {
             writer,
             bytes: file.bytes,
             sha256: file.sha256,
+            sm3: file.sm3,
         }
     }
 
@@ -277,6 +280,7 @@ impl OutputRecord {
             file: self.file.clone(),
             bytes: self.bytes,
             sha256: self.sha256.clone(),
+            sm3: self.sm3.clone(),
         }
     }
 }
@@ -378,6 +382,10 @@ pub struct FileRecord {
     pub bytes: u64,
     /// SHA-256 (hex).
     pub sha256: String,
+    /// SM3 (hex, GB/T 32905-2016), beside SHA-256. Absent from copies
+    /// filed before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sm3: Option<String>,
 }
 
 /// The template of a copy.
@@ -459,6 +467,7 @@ impl Manifest {
             writer: String::new(),
             bytes: 0,
             sha256: String::new(),
+            sm3: None,
         };
         self.output(PDF_FILE).unwrap_or(&NONE)
     }
@@ -528,12 +537,14 @@ mod tests {
                 file: "input.json".into(),
                 bytes: 10,
                 sha256: "01".repeat(32),
+                sm3: None,
             },
             outputs: vec![OutputRecord {
                 file: "issued.pdf".into(),
                 writer: "pdf/jianbao-1/libdeflate-1.26/6".into(),
                 bytes: 20,
                 sha256: "0123456789abcdef".repeat(4),
+                sm3: None,
             }],
             template: TemplateRecord {
                 name: "jianbao".into(),

@@ -113,8 +113,8 @@ impl Archive {
                 file: SIGNED_PDF_FILE.into(),
                 bytes: signed_pdf.len() as u64,
                 sha256: sha256_hex(&signed_pdf),
+                sm3: Some(sign::sm3_hex(&signed_pdf)),
             },
-            pdf_sm3: sign::sm3_hex(&signed_pdf),
             manifest_signature: MANIFEST_SIG_FILE.into(),
             key: SignerKey {
                 fingerprint: entry.record.fingerprint.clone(),
@@ -245,7 +245,9 @@ impl Archive {
             read(SIGNED_PDF_FILE, &mut problems),
             read(PDF_FILE, &mut problems),
         ) {
-            if sha256_hex(&signed) != s.pdf.sha256 || sign::sm3_hex(&signed) != s.pdf_sm3 {
+            if sha256_hex(&signed) != s.pdf.sha256
+                || s.pdf.sm3.as_ref() != Some(&sign::sm3_hex(&signed))
+            {
                 problems.push(format!("{SIGNED_PDF_FILE} 已改动：哈希与归档时记下的不同"));
             }
             match pdf::check(&signed, &issued) {

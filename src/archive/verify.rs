@@ -345,7 +345,11 @@ impl Archive {
             match fs::read(&path) {
                 Ok(bytes) => {
                     let sha = sha256_hex(&bytes);
-                    if sha != rec.sha256 {
+                    let sm3_differs = rec
+                        .sm3
+                        .as_ref()
+                        .is_some_and(|s| *s != crate::sign::sm3_hex(&bytes));
+                    if sha != rec.sha256 || sm3_differs {
                         check.status = check.status.max(Status::Changed);
                         check.problems.push(format!(
                             "{file} 已改动：SHA-256 现为 {}，归档时为 {}",

@@ -540,6 +540,9 @@ fn edited_manifest_is_reported() {
         .collect();
     assert_eq!(m["outputs"][0]["file"], "issued.pdf");
     m["outputs"][0]["sha256"] = Value::from(sha);
+    // The manifest keeps SM3 beside SHA-256: made to agree as well.
+    assert!(m["outputs"][0]["sm3"].is_string());
+    m["outputs"][0]["sm3"] = Value::from(jianbao::sign::sm3_hex(&bytes));
     fs::write(&mpath, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
     // The index disagrees with the files: a rebuild is refused (it
     // would lose the evidence) unless forced.

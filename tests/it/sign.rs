@@ -101,6 +101,11 @@ fn a_signed_copy_verifies_and_signing_again_gives_the_same_bytes() {
     let m: serde_json::Value =
         serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["issued_at"], "2024-05-10T09:30:00+08:00");
+    // SM3 beside SHA-256 for every file of the copy.
+    let sm3 = |f: &str| jianbao::sign::sm3_hex(&fs::read(dir.join(f)).unwrap());
+    assert_eq!(m["input"]["sm3"], sm3("input.json").as_str());
+    assert_eq!(m["outputs"][0]["sm3"], sm3("issued.pdf").as_str());
+    assert_eq!(m["signature"]["pdf"]["sm3"], sm3(SIGNED_PDF_FILE).as_str());
     assert_eq!(
         m["signature"]["key"]["fingerprint"],
         k.fingerprint().as_str()
