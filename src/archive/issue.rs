@@ -99,11 +99,7 @@ impl Archive {
 
         // A signed copy (signed.rs): the signed PDF recorded in the
         // manifest, then the manifest's own signature.
-        let pdf = files
-            .iter()
-            .find(|(n, _)| *n == PDF_FILE)
-            .map_or(&[][..], |(_, b)| b.as_slice());
-        let signing = self.sign_copy(&lock, issue_opts.sign.as_ref(), &mut manifest, pdf)?;
+        let signing = self.sign_copy(&lock, issue_opts.sign.as_ref(), &mut manifest, &files)?;
         let manifest_bytes = manifest.to_bytes();
         let signed = match signing {
             Some(s) => s.files(&manifest_bytes)?,

@@ -106,11 +106,32 @@ pub struct SignatureRecord {
     pub manifest_signature: String,
     /// The key that signed, as the archive's key register holds it.
     pub key: SignerKey,
+    /// The signed OFD, when an OFD was filed and signed through an
+    /// external signer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ofd: Option<OfdSignatureRecord>,
     /// The 签发人's approval record, signed into the manifest with the
     /// copy. Filled by an office server's 签发 step when there is one;
     /// `issue --sign` on the command line has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<Approval>,
+}
+
+/// The signed OFD of a signed copy (GB/T 33190-2016 §18).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfdSignatureRecord {
+    /// `signed.ofd`: the issued OFD's parts with the signature's parts.
+    pub file: FileRecord,
+    /// Its kind: a seal (GB/T 38540) or a signature (GB/T 35275).
+    pub kind: crate::sign::ofd::Kind,
+    /// The signature method (an OID).
+    pub method: String,
+    /// The signature's date in the OFD (UTC), from the copy's issued-at time.
+    pub time: String,
+    /// The signer's certificate fingerprint (SHA-256), when the signed
+    /// value is a CMS jianbao can read; absent for a seal it cannot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer_fingerprint: Option<String>,
 }
 
 /// The office key of a signed copy.

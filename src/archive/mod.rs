@@ -62,8 +62,9 @@ pub struct IssueOptions {
     pub supersedes: Option<Correction>,
     /// Also file an OFD (GB/T 33190-2016) of the same layout beside the PDF.
     pub ofd: bool,
-    /// Sign the copy with this office key (`signed.pdf`, `manifest.p7s`).
-    pub sign: Option<crate::sign::OfficeKey>,
+    /// Sign the copy with this office key (`signed.pdf`, `manifest.p7s`)
+    /// and, with an OFD, through its external signer (`signed.ofd`).
+    pub sign: Option<crate::sign::Signer>,
 }
 
 /// A correction of an issued copy (`issue --supersedes ID --reason …`).

@@ -10,16 +10,18 @@
 use std::fs;
 use std::time::SystemTime;
 
-use super::manifest::{FileRecord, SignatureRecord, SignerKey};
-use super::store::{self, sha256_hex, FoundCopy, MANIFEST_FILE, PDF_FILE};
+use super::manifest::{FileRecord, OfdSignatureRecord, SignatureRecord, SignerKey};
+use super::store::{self, sha256_hex, FoundCopy, MANIFEST_FILE, OFD_FILE, PDF_FILE};
 use super::*;
 use crate::sign::register::{KeyEntry, KeyRegister};
-use crate::sign::{self, cms, pdf, OfficeKey};
+use crate::sign::{self, cms, ofd, pdf, OfficeKey, Signer};
 
 /// The signed PDF of a signed copy.
 pub const SIGNED_PDF_FILE: &str = "signed.pdf";
 /// The manifest's signature (detached CMS, DER).
 pub const MANIFEST_SIG_FILE: &str = "manifest.p7s";
+/// The signed OFD of a signed copy filed with an OFD and an OFD signer.
+pub const SIGNED_OFD_FILE: &str = "signed.ofd";
 
 /// A copy being signed: the signed PDF is made before the manifest is
 /// final (the manifest records it), the manifest's signature after.
@@ -27,16 +29,17 @@ pub(super) struct Signing {
     key: OfficeKey,
     time: SystemTime,
     signed_pdf: Vec<u8>,
+    signed_ofd: Option<Vec<u8>>,
 }
 
 impl Signing {
     /// The files the signature adds to the copy, given its final manifest.
     pub(super) fn files(self, manifest: &[u8]) -> Result<Vec<(&'static str, Vec<u8>)>> {
         let p7s = cms::sign_detached(&self.key, manifest, Some(self.time))?;
-        Ok(vec![
-            (SIGNED_PDF_FILE, self.signed_pdf),
-            (MANIFEST_SIG_FILE, p7s),
-        ])
+        let mut files = vec![(SIGNED_PDF_FILE, self.signed_pdf)];
+        files.extend(self.signed_ofd.map(|o| (SIGNED_OFD_FILE, o)));
+        files.push((MANIFEST_SIG_FILE, p7s));
+        Ok(files)
     }
 }
 
@@ -78,11 +81,16 @@ impl Archive {
     pub(super) fn sign_copy(
         &self,
         _lock: &store::Lock,
-        key: Option<&OfficeKey>,
+        signer: Option<&Signer>,
         manifest: &mut Manifest,
-        pdf_bytes: &[u8],
+        files: &[(&str, Vec<u8>)],
     ) -> Result<Option<Signing>> {
-        let Some(key) = key else { return Ok(None) };
+        let Some(signer) = signer else {
+            return Ok(None);
+        };
+        let key = &signer.key;
+        let file = |name: &str| files.iter().find(|(n, _)| *n == name).map(|(_, b)| b);
+        let pdf_bytes = file(PDF_FILE).map_or(&[][..], |b| b.as_slice());
         let time = parse_time(&manifest.issued_at)?;
         let keys = self.keys();
         if let Some(p) = keys.problems.first() {
@@ -108,6 +116,28 @@ impl Archive {
             }
         };
         let signed_pdf = pdf::sign(pdf_bytes, key, &pdf_date(&manifest.issued_at))?;
+        // The OFD through its external signer, with the date of the copy.
+        let (signed_ofd, ofd_record) = match (&signer.ofd, file(OFD_FILE)) {
+            (Some(ext), Some(issued)) => {
+                let time = ofd::signature_time(&manifest.issued_at)?;
+                let signed = ofd::sign(issued, ext, &time)?;
+                let checked = ofd::check(&signed, issued, ext, &time)?;
+                let record = OfdSignatureRecord {
+                    file: FileRecord {
+                        file: SIGNED_OFD_FILE.into(),
+                        bytes: signed.len() as u64,
+                        sha256: sha256_hex(&signed),
+                        sm3: Some(sign::sm3_hex(&signed)),
+                    },
+                    kind: ext.kind,
+                    method: ext.method.clone(),
+                    time,
+                    signer_fingerprint: checked.cms.map(|c| c.fingerprint),
+                };
+                (Some(signed), Some(record))
+            }
+            _ => (None, None),
+        };
         manifest.signature = Some(SignatureRecord {
             pdf: FileRecord {
                 file: SIGNED_PDF_FILE.into(),
@@ -116,6 +146,7 @@ impl Archive {
                 sm3: Some(sign::sm3_hex(&signed_pdf)),
             },
             manifest_signature: MANIFEST_SIG_FILE.into(),
+            ofd: ofd_record,
             key: SignerKey {
                 fingerprint: entry.record.fingerprint.clone(),
                 subject: entry.record.subject.clone(),
@@ -129,6 +160,7 @@ impl Archive {
             key: key.clone(),
             time,
             signed_pdf,
+            signed_ofd,
         }))
     }
 
@@ -258,6 +290,35 @@ impl Archive {
                     }
                 }
                 Err(e) => problems.push(format!("{SIGNED_PDF_FILE}：{e}")),
+            }
+        }
+        if let Some(o) = &s.ofd {
+            if let (Some(signed), Some(issued)) = (
+                read(SIGNED_OFD_FILE, &mut problems),
+                read(OFD_FILE, &mut problems),
+            ) {
+                if sha256_hex(&signed) != o.file.sha256
+                    || o.file.sm3.as_ref() != Some(&sign::sm3_hex(&signed))
+                {
+                    problems.push(format!("{SIGNED_OFD_FILE} 已改动：哈希与归档时记下的不同"));
+                }
+                let ext = ofd::ExternalSigner {
+                    command: Vec::new(),
+                    kind: o.kind,
+                    method: o.method.clone(),
+                };
+                let time_ok = ofd::signature_time(&m.issued_at).ok().as_ref() == Some(&o.time);
+                if !time_ok {
+                    problems.push("OFD 签名的时间不是归档时间：清单被改动过".into());
+                }
+                match ofd::check(&signed, &issued, &ext, &o.time) {
+                    Ok(c) => {
+                        if c.cms.map(|v| v.fingerprint) != o.signer_fingerprint {
+                            problems.push("OFD 签名值的签名者与归档时记下的不同".into());
+                        }
+                    }
+                    Err(e) => problems.push(format!("{SIGNED_OFD_FILE}：{e}")),
+                }
             }
         }
         if let (Some(p7s), Some(json)) = (

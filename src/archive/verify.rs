@@ -376,9 +376,10 @@ impl Archive {
                     let kept = [INPUT_FILE, PDF_FILE, MANIFEST_FILE];
                     let kept_template = n == TEMPLATE_FILE && m.template.file.is_some();
                     let kept_ofd = n == OFD_FILE && m.ofd().is_some();
-                    let kept_signed = m.signature.is_some()
-                        && [signed::SIGNED_PDF_FILE, signed::MANIFEST_SIG_FILE]
-                            .contains(&n.as_str());
+                    let kept_signed = m.signature.as_ref().is_some_and(|s| {
+                        [signed::SIGNED_PDF_FILE, signed::MANIFEST_SIG_FILE].contains(&n.as_str())
+                            || (s.ofd.is_some() && n == signed::SIGNED_OFD_FILE)
+                    });
                     !(kept.contains(&n.as_str()) || kept_template || kept_ofd || kept_signed)
                 })
                 .collect();

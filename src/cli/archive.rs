@@ -84,6 +84,15 @@ pub struct IssueArgs {
     pub sign: bool,
     #[command(flatten)]
     pub key: super::keys::KeyDir,
+    /// 给 OFD 签章的外部程序（与 --sign、--ofd 同用）：标准输入给它 Signature.xml，标准输出取回签名值 SignedValue.dat，如电子印章系统或 UKey 中间件的命令（按空格分开，不经 shell）
+    #[arg(long, value_name = "命令", env = "JIANBAO_OFD_SIGNER")]
+    pub ofd_signer: Option<String>,
+    /// 外部程序给出的是电子印章（seal，GB/T 38540）还是数字签名（sign，GB/T 35275）
+    #[arg(long, value_name = "seal|sign", default_value = "seal", value_parser = ["seal", "sign"])]
+    pub ofd_signer_type: String,
+    /// 外部程序的签名算法（OID；默认 SM2/SM3 1.2.156.10197.1.501）
+    #[arg(long, value_name = "OID")]
+    pub ofd_signer_method: Option<String>,
 }
 
 /// The `archive` subcommands.
@@ -191,7 +200,30 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
     let engine = Engine::new(font_dir);
     let archive = Archive::new(args.dir.path()?);
     let key = match args.sign {
-        true => Some(args.key.load()?),
+        true => Some(jianbao::sign::Signer {
+            key: args.key.load()?,
+            ofd: match (&args.ofd_signer, args.ofd) {
+                (Some(cmd), true) => Some(
+                    jianbao::sign::ofd::ExternalSigner::new(
+                        cmd,
+                        if args.ofd_signer_type == "sign" {
+                            jianbao::sign::ofd::Kind::Sign
+                        } else {
+                            jianbao::sign::ofd::Kind::Seal
+                        },
+                        args.ofd_signer_method.as_deref(),
+                    )
+                    .map_err(jianbao::Error::from)?,
+                ),
+                _ => None,
+            },
+        }),
+        false if args.ofd_signer.is_some() && std::env::var_os("JIANBAO_OFD_SIGNER").is_none() => {
+            return Err(UsageError(
+                "--ofd-signer 要与 --sign 同用（清单由办公室的密钥签名）".into(),
+            )
+            .into())
+        }
         false => None,
     };
     let filed = archive

@@ -57,6 +57,16 @@ pub enum KeysCommand {
     /// 更换密钥：在档案库的密钥登记中登记新密钥，由旧密钥签署
     #[command(after_help = codes::KEYS)]
     Change(ChangeArgs),
+    /// 内置的测试签名程序：对标准输入的内容做分离式 CMS 签名（SM2 密钥即 GB/T 35275 式签名），写到标准输出；供 issue --ofd-signer 测试用，不是电子印章
+    #[command(hide = true)]
+    SignDetached(SignArgs),
+}
+
+/// Arguments of `keys sign-detached`.
+#[derive(Args, Debug)]
+pub struct SignArgs {
+    #[command(flatten)]
+    pub dir: KeyDir,
 }
 
 /// Arguments of `keys init`.
@@ -150,6 +160,18 @@ pub fn run(cmd: KeysCommand) -> Result<ExitCode> {
             } else {
                 describe(&key)?;
             }
+        }
+        KeysCommand::SignDetached(a) => {
+            use std::io::{Read as _, Write as _};
+            let key = a.dir.load()?;
+            let mut data = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut data)
+                .context("标准输入无法读取")?;
+            let p7 = jianbao::sign::cms::sign_detached(&key, &data, None)
+                .map_err(jianbao::Error::from)?;
+            let mut out = std::io::stdout().lock();
+            out.write_all(&p7).and_then(|()| out.flush())?;
         }
         KeysCommand::Change(a) => {
             let old = KeyDir {

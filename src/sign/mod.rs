@@ -9,6 +9,7 @@
 
 pub mod cms;
 pub mod key;
+pub mod ofd;
 pub mod pdf;
 pub mod register;
 
@@ -16,6 +17,24 @@ use std::fmt;
 use std::path::PathBuf;
 
 pub use key::{Algorithm, OfficeKey};
+
+/// How a copy is signed: the office key signs the PDF and the manifest;
+/// an external signer, when given, the OFD.
+#[derive(Debug, Clone)]
+pub struct Signer {
+    /// The office key.
+    pub key: OfficeKey,
+    /// The OFD's signer (a seal system or UKey middleware), when the copy
+    /// has an OFD to sign.
+    pub ofd: Option<ofd::ExternalSigner>,
+}
+
+impl Signer {
+    /// Sign with `key` only.
+    pub fn new(key: OfficeKey) -> Signer {
+        Signer { key, ofd: None }
+    }
+}
 
 /// What can go wrong when a key is made, read or used, or a signature is
 /// checked: in Chinese, saying what to do.

@@ -52,7 +52,7 @@ fn file(dir: &Path, n: u32, key: Option<&OfficeKey>, at: SystemTime) -> jianbao:
                 now: at,
                 supersedes: None,
                 ofd: false,
-                sign: key.cloned(),
+                sign: key.cloned().map(jianbao::sign::Signer::new),
             },
         )
         .map(|f| f.dir)
@@ -433,4 +433,140 @@ fn the_commands_make_a_key_sign_by_default_and_verify() {
         1,
     );
     assert!(String::from_utf8_lossy(&o.stderr).contains("没有 office-key.pem"));
+}
+
+/// File issue 1 with an OFD, signed by `key` and the OFD through `ext`.
+fn file_with_ofd(
+    dir: &Path,
+    key: &OfficeKey,
+    ext: jianbao::sign::ofd::ExternalSigner,
+) -> jianbao::Result<PathBuf> {
+    Archive::new(dir.join("archive"))
+        .issue(
+            &engine(),
+            &issue_n(1),
+            &jianbao::Options {
+                base_dir: dir.to_path_buf(),
+                ..Default::default()
+            },
+            &IssueOptions {
+                allow_warnings: true,
+                now: issued_at(),
+                supersedes: None,
+                ofd: true,
+                sign: Some(jianbao::sign::Signer {
+                    key: key.clone(),
+                    ofd: Some(ext),
+                }),
+            },
+        )
+        .map(|f| f.dir)
+}
+
+fn ofd_parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read as _;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).unwrap();
+            (f.name().to_string(), b)
+        })
+        .collect()
+}
+
+/// The OFD signed through an external command (the built-in SM2 test
+/// signer, run as a separate process): the issued parts unchanged, SM3
+/// references to every part, the date of the register, the signed value
+/// a CMS over Signature.xml; a changed part, a failing signer refused.
+#[test]
+fn the_ofd_is_signed_through_an_external_command() {
+    use jianbao::sign::ofd::{ExternalSigner, Kind, SIGNATURE_XML, SIGNED_VALUE};
+    let t = TempDir::new("ofd-sign");
+    let k = key(Algorithm::Sm2, "某县人民政府办公室");
+    k.save(&t.join("k"), None).unwrap();
+    let cmd = format!(
+        "{} keys sign-detached --key-dir {}",
+        env!("CARGO_BIN_EXE_jianbao"),
+        t.join("k").display()
+    );
+    let dir = file_with_ofd(
+        t.path(),
+        &k,
+        ExternalSigner::new(&cmd, Kind::Sign, None).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(problems(t.path()), vec![(Status::Intact, vec![])]);
+    let issued = ofd_parts(&fs::read(dir.join("issued.ofd")).unwrap());
+    let signed = ofd_parts(&fs::read(dir.join("signed.ofd")).unwrap());
+    for (name, bytes) in &issued {
+        if name != "OFD.xml" {
+            assert!(signed.contains(&(name.clone(), bytes.clone())), "{name}");
+        }
+    }
+    let part = |n: &str| signed.iter().find(|(m, _)| m == n).unwrap().1.clone();
+    let xml = String::from_utf8(part(SIGNATURE_XML)).unwrap();
+    assert!(xml.contains("<ofd:SignatureDateTime>20240510013000Z</ofd:SignatureDateTime>"));
+    assert!(xml.contains("CheckMethod=\"1.2.156.10197.1.401\""));
+    use base64ct::Encoding as _;
+    let doc = part("Doc_0/Document.xml");
+    let b64 = base64ct::Base64::encode_string(&jianbao::sign::sm3(&doc));
+    assert!(
+        xml.contains(&format!(
+            "FileRef=\"/Doc_0/Document.xml\"><ofd:CheckValue>{b64}</ofd:CheckValue>"
+        )),
+        "{xml}"
+    );
+    assert!(String::from_utf8(part("OFD.xml"))
+        .unwrap()
+        .contains("<ofd:Signatures>/Doc_0/Signs/Signatures.xml</ofd:Signatures>"));
+    let v = jianbao::sign::cms::verify_detached(&part(SIGNED_VALUE), xml.as_bytes()).unwrap();
+    assert_eq!(v.fingerprint, k.fingerprint());
+    assert_eq!(v.algorithm, Algorithm::Sm2);
+
+    // A part of the signed OFD changed (a page's content), repacked.
+    let p = dir.join("signed.ofd");
+    make_writable(&p);
+    let mut changed = signed.clone();
+    let page = changed
+        .iter_mut()
+        .find(|(n, _)| n.ends_with("Page_0/Content.xml"))
+        .unwrap();
+    page.1[200] ^= 0x01;
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (n, b) in &changed {
+        z.start_file(n.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut z, b).unwrap();
+    }
+    fs::write(&p, z.finish().unwrap().into_inner()).unwrap();
+    refused(t.path(), "Page_0/Content.xml");
+
+    // A signer that fails: nothing is filed, and the message says which.
+    let t = TempDir::new("ofd-sign-fails");
+    let err = file_with_ofd(
+        t.path(),
+        &k,
+        ExternalSigner::new("false", Kind::Seal, None).unwrap(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("OFD 签章程序 false 失败"), "{err}");
+    assert!(fs::read_dir(t.join("archive/copies")).map_or(true, |mut d| d.next().is_none()));
+
+    // A seal system's value that is no CMS is kept as it is (the seal
+    // system checks it); the rest of the OFD is checked all the same.
+    let t = TempDir::new("ofd-seal");
+    let dir = file_with_ofd(
+        t.path(),
+        &k,
+        ExternalSigner::new("sha256sum", Kind::Seal, None).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(problems(t.path()), vec![(Status::Intact, vec![])]);
+    let m: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["signature"]["ofd"]["kind"], "Seal");
+    assert!(m["signature"]["ofd"].get("signer_fingerprint").is_none());
 }
