@@ -583,9 +583,10 @@
 
   // A copy's state, as `jianbao archive list` shows it.
   function copyState(c) {
-    if (c.state === "superseded") return `已被 ${c.by.slice(0, 6)} 更正`;
-    if (c.state === "correction") return `更正本（第${c.revision}版）`;
-    return "现行";
+    const signed = c.signed_by ? `；${c.signed_by}签名` : "";
+    if (c.state === "superseded") return `已被 ${c.by.slice(0, 6)} 更正${signed}`;
+    if (c.state === "correction") return `更正本（第${c.revision}版）${signed}`;
+    return `现行${signed}`;
   }
 
   async function loadArchive(q) {

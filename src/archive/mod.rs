@@ -134,6 +134,10 @@ pub struct ListEntry {
     /// Whether it is in force.
     #[serde(flatten)]
     pub state: CopyState,
+    /// Who signed it (the office key's name in the key register), when it
+    /// was filed signed (`issue --sign`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
 }
 
 /// Whether a copy is in force.

@@ -74,6 +74,42 @@ impl Archive {
         KeyRegister::read(self.store.root())
     }
 
+    /// Who signed the copy of `r`: the name of the key the register held
+    /// when it was filed, when the copy has a manifest signature (`verify`
+    /// checks that it is that key's).
+    pub(super) fn signed_by(&self, r: &Record, keys: &KeyRegister) -> Option<String> {
+        if !self.store.path(&r.dir).join(MANIFEST_SIG_FILE).is_file() {
+            return None;
+        }
+        let subject = &keys.at(&r.issued_at)?.record.subject;
+        Some(subject.strip_prefix("CN=").unwrap_or(subject).to_string())
+    }
+
+    /// The PDF of the copy `id` (a prefix of its PDF's SHA-256) to hand out:
+    /// `signed.pdf` for a signed copy, else the issued PDF; either only when
+    /// its bytes are the ones recorded.
+    pub fn download_pdf(&self, id: &str) -> Result<Option<(Record, Vec<u8>)>> {
+        let Some(d) = self.lookup(&CopyQuery::Id(id.to_string()))? else {
+            return Ok(None);
+        };
+        let Some(s) = d.manifest.as_ref().and_then(|m| m.signature.clone()) else {
+            return self.issued_pdf(id);
+        };
+        let path = d.dir.join(SIGNED_PDF_FILE);
+        let pdf =
+            crate::files::read_regular(&path, 256 * 1024 * 1024).map_err(|e| Error::Refused {
+                message: format!("这份副本的签名版 PDF 无法读取（{e}）"),
+                hints: vec![Hint::Verify],
+            })?;
+        if sha256_hex(&pdf) != s.pdf.sha256 {
+            return Err(Error::Refused {
+                message: "这份副本的签名版 PDF 与归档时的记录不符（已改动）".into(),
+                hints: vec![Hint::Verify],
+            });
+        }
+        Ok(Some((d.record, pdf)))
+    }
+
     /// Sign the copy of `manifest` (its `issued_at` set) with `key`:
     /// enter the key in the register if it is the archive's first, refuse
     /// a key that is not the register's current one, make the signed PDF

@@ -876,8 +876,8 @@ async fn archive_list(
     Ok(json_response(StatusCode::OK, &value))
 }
 
-/// `GET /api/archive/ID/pdf`: the issued PDF, when its bytes are still the
-/// ones recorded.
+/// `GET /api/archive/ID/pdf`: the issued PDF (the signed one for a signed
+/// copy), when its bytes are still the ones recorded.
 async fn archive_pdf(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
@@ -891,7 +891,7 @@ async fn archive_pdf(
         if !app.archive.has_copies() {
             return Ok(None);
         }
-        app.archive.issued_pdf(&id)
+        app.archive.download_pdf(&id)
     })
     .await?
     .map_err(|e| Refusal::of(&e))?

@@ -570,3 +570,36 @@ fn the_ofd_is_signed_through_an_external_command() {
     assert_eq!(m["signature"]["ofd"]["kind"], "Seal");
     assert!(m["signature"]["ofd"].get("signer_fingerprint").is_none());
 }
+
+/// The page's archive: a signed copy is listed with who signed it, and its
+/// PDF download is the signed PDF (over a real loopback port).
+#[test]
+fn the_page_lists_a_signed_copy_with_its_signer_and_serves_the_signed_pdf() {
+    let s = crate::serve::start_with(jianbao::serve::Config::default());
+    let k = key(Algorithm::EcdsaP256, "某县人民政府办公室");
+    let dir = file(s.archive.path(), 1, Some(&k), issued_at()).unwrap();
+    file(
+        s.archive.path(),
+        2,
+        None,
+        issued_at() + Duration::from_secs(86_400),
+    )
+    .unwrap();
+    let list = crate::serve::get(s.addr, "/api/archive").json();
+    let copies = list["copies"].as_array().unwrap();
+    // Newest first: issue 2 unsigned, issue 1 signed.
+    assert!(copies[0].get("signed_by").is_none(), "{list}");
+    assert_eq!(copies[1]["signed_by"], "某县人民政府办公室");
+    let id = copies[1]["id"].as_str().unwrap();
+    let pdf = crate::serve::get(s.addr, &format!("/api/archive/{id}/pdf"));
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.body, fs::read(dir.join(SIGNED_PDF_FILE)).unwrap());
+    // The library's list says the same.
+    let listing = Archive::new(s.archive.join("archive"))
+        .list(&Default::default())
+        .unwrap();
+    assert_eq!(
+        listing.copies[0].signed_by.as_deref(),
+        Some("某县人民政府办公室")
+    );
+}
