@@ -521,6 +521,23 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
                     f.sha256.chars().take(16).collect::<String>()
                 )?;
             }
+            if let Some(s) = &m.signature {
+                outln!(
+                    "  签名：      {}（{}，证书指纹 {}；密钥登记 {}）",
+                    s.key.subject,
+                    s.key.algorithm.name(),
+                    s.key.fingerprint,
+                    s.key.entry
+                )?;
+                outln!("  签名版 PDF：{}", d.dir.join(&s.pdf.file).display())?;
+                if let Some(o) = &s.ofd {
+                    outln!("  签章版 OFD：{}", d.dir.join(&o.file.file).display())?;
+                }
+                outln!(
+                    "  清单的签名：{}",
+                    d.dir.join(&s.manifest_signature).display()
+                )?;
+            }
             if let Some(s) = &m.supersedes {
                 outln!(
                     "  更正本：    第 {} 版，取代编号 {}（{}）",

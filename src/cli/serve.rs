@@ -30,6 +30,11 @@ pub struct ServeArgs {
     /// 不在标准错误上记录签发和出错的请求
     #[arg(long)]
     pub quiet: bool,
+    /// 用办公室的签名密钥给网页上签发的每一期签名（signed.pdf、manifest.p7s）；也可设环境变量 JIANBAO_SIGN=1
+    #[arg(long, env = "JIANBAO_SIGN", value_parser = clap::builder::BoolishValueParser::new())]
+    pub sign: bool,
+    #[command(flatten)]
+    pub key: super::keys::KeyDir,
 }
 
 /// The addresses to open the page at when the server listens on `bound`:
@@ -99,6 +104,10 @@ pub fn run(args: ServeArgs, font_dir: PathBuf) -> Result<ExitCode> {
         log,
         allowed_hosts: args.allow_host.clone(),
         limits,
+        sign: match args.sign {
+            true => Some(jianbao::sign::Signer::new(args.key.load()?)),
+            false => None,
+        },
     })
     .map_err(|e| {
         if e.kind() == std::io::ErrorKind::InvalidInput {

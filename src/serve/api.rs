@@ -62,6 +62,8 @@ pub struct App {
     hosts: Hosts,
     limits: Limits,
     log: Option<Log>,
+    /// The office key every issued copy is signed with, if any.
+    sign: Option<crate::sign::Signer>,
 }
 
 /// A refusal: a status and a JSON body with at least a `message`.
@@ -328,7 +330,14 @@ impl App {
             hosts,
             limits,
             log,
+            sign: None,
         }
+    }
+
+    /// Sign every copy issued through the page with `sign`.
+    pub fn with_signer(mut self, sign: Option<crate::sign::Signer>) -> App {
+        self.sign = sign;
+        self
     }
 
     /// Refuse a bulletin that names a template file: the server reads no
@@ -780,7 +789,7 @@ async fn issue(
                 now: SystemTime::now(),
                 supersedes: None,
                 ofd: false,
-                sign: None,
+                sign: app.sign.clone(),
             },
         )
     })
@@ -814,6 +823,7 @@ async fn issue(
             "sequence": m.sequence,
             "issued_at": m.issued_at,
             "pdf_sha256": m.pdf().sha256,
+            "signed_by": m.signature.as_ref().map(|s| s.key.subject.clone()),
             "warnings": filed.warnings,
             "notices": filed.notices,
             "notes": filed.notes,

@@ -68,6 +68,9 @@ pub struct Config {
     pub allowed_hosts: Vec<String>,
     /// Connections, time-outs and the time of a request's work.
     pub limits: Limits,
+    /// Sign every copy issued from the page with this office key
+    /// (`serve --sign`); `None`: copies are filed unsigned.
+    pub sign: Option<crate::sign::Signer>,
 }
 
 impl Default for Config {
@@ -79,6 +82,7 @@ impl Default for Config {
             log: None,
             allowed_hosts: Vec::new(),
             limits: Limits::default(),
+            sign: None,
         }
     }
 }
@@ -132,6 +136,7 @@ impl std::fmt::Debug for Config {
             .field("font_dir", &self.font_dir)
             .field("allowed_hosts", &self.allowed_hosts)
             .field("limits", &self.limits)
+            .field("sign", &self.sign)
             .finish_non_exhaustive()
     }
 }
@@ -196,7 +201,8 @@ impl Server {
             work::Pool::new(workers, config.limits),
             config.limits,
             config.log.clone(),
-        );
+        )
+        .with_signer(config.sign.clone());
         Ok(Server {
             listener,
             app: Arc::new(app),

@@ -130,8 +130,7 @@ impl KeyRegister {
     pub fn at(&self, time: &str) -> Option<&KeyEntry> {
         self.entries
             .iter()
-            .filter(|e| e.record.since.as_str() <= time)
-            .next_back()
+            .rfind(|e| e.record.since.as_str() <= time)
     }
 
     /// Enter `key` into the register of the archive at `root` as from

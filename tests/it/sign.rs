@@ -603,3 +603,26 @@ fn the_page_lists_a_signed_copy_with_its_signer_and_serves_the_signed_pdf() {
         Some("某县人民政府办公室")
     );
 }
+
+/// An office server set to sign (`serve --sign`, or JIANBAO_SIGN=1 in its
+/// settings): a copy issued from the page is signed and verifies.
+#[test]
+fn a_server_set_to_sign_signs_what_the_page_issues() {
+    let k = key(Algorithm::EcdsaP256, "某县人民政府办公室");
+    let s = crate::serve::start_with(jianbao::serve::Config {
+        sign: Some(jianbao::sign::Signer::new(k.clone())),
+        ..Default::default()
+    });
+    let a = crate::serve::post(s.addr, "/api/issue?allow_warnings=true", &example());
+    assert_eq!(a.status, 201, "{}", a.text());
+    assert_eq!(a.json()["signed_by"], "CN=某县人民政府办公室");
+    let report = Archive::new(s.archive.join("archive"))
+        .verify(None)
+        .unwrap();
+    assert!(report.all_intact(), "{:?}", report.copies);
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    let pdf = crate::serve::get(s.addr, &format!("/api/archive/{id}/pdf"));
+    let checked =
+        jianbao::sign::pdf::check(&pdf.body, &pdf.body[..find(&pdf.body, b"%%EOF") + 5]).unwrap();
+    assert_eq!(checked.cms.fingerprint, k.fingerprint());
+}
