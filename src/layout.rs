@@ -169,6 +169,11 @@ pub struct TextLine {
     pub span: (f32, f32),
     /// The runs, left to right.
     pub runs: Vec<GlyphRun>,
+    /// The JSON path of the input text the line was set from
+    /// (`$.body[1].paragraphs[1]`), so that a preview leads back to the
+    /// field; `None` for page numbers. No back end writes it: it changes no
+    /// PDF, OFD or archived fingerprint ([`Layout::dump_without_sources`]).
+    pub source: Option<String>,
 }
 
 /// The text of glyph runs, in order.
@@ -307,8 +312,21 @@ impl Layout {
     }
 
     /// The layout as text, one item per line, coordinates rounded to 0.01 pt:
-    /// what every decision looks like, for tests and people.
+    /// what every decision looks like, for tests and people. A line's input
+    /// path is written `src=$.body[0].paragraphs[1]` before its text.
     pub fn dump(&self) -> String {
+        self.dump_with(true)
+    }
+
+    /// [`Layout::dump`] without the lines' input paths: the text the
+    /// archive's layout fingerprint hashes (`layout_sha256`), byte for byte
+    /// the dump of the versions before lines carried their paths, so that
+    /// the fingerprints of copies filed by them still hold.
+    pub fn dump_without_sources(&self) -> String {
+        self.dump_with(false)
+    }
+
+    fn dump_with(&self, sources: bool) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -349,9 +367,13 @@ impl Layout {
                             if l.last { "L" } else { "-" },
                             if l.hanging { "H" } else { "-" }
                         );
+                        let source = match (&l.source, sources) {
+                            (Some(s), true) => format!("src={s} "),
+                            _ => String::new(),
+                        };
                         let _ = writeln!(
                             out,
-                            "  line {:<12} {grid} {flags} y={:.2} box={:.2}..{:.2} {}",
+                            "  line {:<12} {grid} {flags} y={:.2} box={:.2}..{:.2} {source}{}",
                             l.tag.name(),
                             l.baseline,
                             l.span.0,

@@ -78,7 +78,7 @@ impl Archive {
             tool: Tool::current(),
             pdfa: true,
             writer: Some(opts.render.writer.name()),
-            layout_sha256: Some(sha256_hex(laid.layout.dump().as_bytes())),
+            layout_sha256: Some(sha256_hex(laid.layout.dump_without_sources().as_bytes())),
             input: FileRecord {
                 file: INPUT_FILE.to_string(),
                 bytes: input.len() as u64,

@@ -430,7 +430,7 @@ impl Archive {
         let layout_same = m
             .layout_sha256
             .as_ref()
-            .map(|sha| *sha == sha256_hex(laid.layout.dump().as_bytes()));
+            .map(|sha| *sha == sha256_hex(laid.layout.dump_without_sources().as_bytes()));
         let identical = match writer {
             Some(_) => {
                 let pdf_same = sha256_hex(&pdf) == m.pdf.sha256;

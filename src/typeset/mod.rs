@@ -146,6 +146,10 @@ pub struct Line {
     pub span: (f32, f32),
     /// The size whose em box is centred in the line's grid cells.
     pub size: f32,
+    /// The JSON path of the input text it was set from
+    /// (`$.body[1].paragraphs[1]`), for previews that lead back to the
+    /// field; `None` for what no input text makes (page numbers).
+    pub source: Option<String>,
 }
 
 /// A line of the body flow.
@@ -511,10 +515,17 @@ fn lay_out(mut atoms: Atoms, inline: &Inline, tag: Tag) -> (Vec<Line>, bool) {
                 hanging: r.hanging,
                 span,
                 size: inline.size,
+                source: source_of(&inline.place),
             }
         })
         .collect();
     (lines, forced)
+}
+
+/// The input path of a text block's place, when it is one (`$…`); places
+/// of the template (`page_number`) are not.
+fn source_of(place: &Place) -> Option<String> {
+    place.path.starts_with('$').then(|| place.path.clone())
 }
 
 /// Whether a word begins at each atom ([`words::boundaries`] of the atoms' text).
@@ -618,6 +629,7 @@ impl PageNumbers {
             hanging: false,
             span: (0.0, 0.0),
             size: self.inline.size,
+            source: None,
         })
     }
 }

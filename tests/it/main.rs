@@ -17,4 +17,5 @@ mod pdftext;
 mod register;
 mod serve;
 mod snapshot;
+mod sources;
 mod svg;
