@@ -238,6 +238,11 @@ impl Archive {
                 w.message,
             ));
         }
+        // The 文号, against the issue filed before it.
+        if let Some(prev) = super::previous::previous_in(&found, b).and_then(|f| self.read_input(f))
+        {
+            warned.extend(crate::model::checks::against_previous(b, &prev));
+        }
         if !warned.is_empty() && !issue_opts.allow_warnings {
             return Err(Error::Warnings(warned));
         }

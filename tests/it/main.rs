@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr, missing_docs)]
 
 mod archive;
+mod checks;
 mod cli;
 mod common;
 mod corpus;

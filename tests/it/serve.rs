@@ -156,9 +156,9 @@ fn post(addr: SocketAddr, path: &str, body: &[u8]) -> Answer {
     )
 }
 
-/// The example with a paragraph of `text` added to its first article.
+/// The example (as issuable) with a paragraph of `text` added to its first article.
 fn with_paragraph(text: &str) -> Vec<u8> {
-    let mut v = common::example_json();
+    let mut v = common::issuable_json();
     v["body"][0]["paragraphs"]
         .as_array_mut()
         .unwrap()
@@ -234,9 +234,12 @@ fn check_reports_pages_notices_and_errors_at_their_places() {
     assert_eq!(r["ok"], true);
     assert_eq!(r["pages"], laid.layout.pages.len());
     assert_eq!(r["errors"], json!([]));
-    assert_eq!(r["warnings"], json!([]));
+    // The real issue's 文号 is of 2022, the issue of 2024: a warning.
+    let warnings = r["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["path"], "$.document_number");
     let notices = r["notices"].as_array().unwrap();
-    assert_eq!(notices.len(), laid.diagnostics.len());
+    assert_eq!(notices.len() + 1, laid.diagnostics.len());
     // 昇 comes from the fallback face: a notice in its section.
     let sheng = notices
         .iter()
@@ -494,7 +497,7 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
     let r = get(s.addr, "/api/archive").json();
     assert_eq!(r["copies"], json!([]));
 
-    let a = post(s.addr, "/api/issue", &common::example());
+    let a = post(s.addr, "/api/issue", &common::issuable());
     assert_eq!(a.status, 201, "{}", a.text());
     let filed = a.json();
     assert_eq!(filed["ok"], true);
@@ -503,7 +506,7 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
     let id = filed["id"].as_str().unwrap().to_string();
 
     // The same number again: refused.
-    let a = post(s.addr, "/api/issue", &common::example());
+    let a = post(s.addr, "/api/issue", &common::issuable());
     assert_eq!(a.status, 409);
     assert_eq!(a.json()["refused"], "archive");
     assert!(a.json()["message"].as_str().unwrap().contains("已经归档过"));
@@ -511,6 +514,7 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
     // Warnings refuse unless accepted.
     let mut v: Value = serde_json::from_slice(&with_paragraph("湿地保护,修复工作。")).unwrap();
     v["masthead"]["issue"] = json!(2);
+    v["document_number"] = json!("益简字【2024】43号");
     let warned = serde_json::to_vec_pretty(&v).unwrap();
     let a = post(s.addr, "/api/issue", &warned);
     assert_eq!(a.status, 422);
@@ -582,11 +586,11 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
 #[test]
 fn two_issues_of_the_same_number_at_once_one_wins() {
     let s = start();
-    let mut v = common::example_json();
+    let mut v = common::issuable_json();
     v["masthead"]["issue"] = json!(7);
     let a = serde_json::to_vec(&v).unwrap();
     // The same number, different text.
-    v["body"][0]["title"] = json!("另一个标题");
+    v["body"][0]["paragraphs"][0] = json!("另一段文字。");
     let b = serde_json::to_vec(&v).unwrap();
     let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
     let handles: Vec<_> = [a, b]
@@ -777,7 +781,7 @@ fn the_command_line_serves_on_loopback_and_warns_on_other_addresses() {
     let r = post(addr, "/api/check", &common::example()).json();
     assert_eq!(r["ok"], true);
     // Issues and refusals are logged, with the client's address.
-    assert_eq!(post(addr, "/api/issue", &common::example()).status, 201);
+    assert_eq!(post(addr, "/api/issue", &common::issuable()).status, 201);
     assert_eq!(post(addr, "/api/preview?page=x", b"{}").status, 400);
     let mut log = String::new();
     for _ in 0..200 {
