@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use jianbao::serve::{is_loopback, Config, Server, DEFAULT_ADDR};
+use jianbao::serve::{is_loopback, BindError, Config, Server, DEFAULT_ADDR};
 
 use super::archive::ArchiveDir;
 use super::UsageError;
@@ -24,6 +24,9 @@ pub struct ServeArgs {
     /// 不在标准错误上记录签发和出错的请求
     #[arg(long)]
     pub quiet: bool,
+    /// 网页上可选的模板文件（可多次给出；内置模板总是可选）；简报中以文件名选用，如 "template": "our-office.toml"
+    #[arg(long, value_name = "FILE")]
+    pub template: Vec<PathBuf>,
 }
 
 /// `jianbao serve`.
@@ -43,9 +46,17 @@ pub fn run(args: ServeArgs, font_dir: PathBuf) -> Result<ExitCode> {
         addr,
         archive: args.dir.archive.clone(),
         font_dir: font_dir.clone(),
+        templates: args.template.clone(),
         log,
     })
-    .with_context(|| format!("无法在 {addr} 上监听（端口可能已被占用，或需要权限）"))?;
+    .map_err(|e| match e {
+        BindError::Template(e) => {
+            anyhow::Error::new(UsageError(format!("--template 给出的模板不能用：{e}")))
+        }
+        BindError::Listen(e) => anyhow::Error::new(e).context(format!(
+            "无法在 {addr} 上监听（端口可能已被占用，或需要权限）"
+        )),
+    })?;
     server
         .warm_up()
         .context("字体无法使用：请用 --font-dir 指定字体文件夹")?;
@@ -62,8 +73,18 @@ pub fn run(args: ServeArgs, font_dir: PathBuf) -> Result<ExitCode> {
         eprintln!("  限定能访问的机器；只给自己用时，请去掉 --addr（默认 {DEFAULT_ADDR}）。");
         eprintln!("{rule}");
     }
+    let templates = if args.template.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = args
+            .template
+            .iter()
+            .map(|t| t.display().to_string())
+            .collect();
+        format!("；模板：{}", names.join("、"))
+    };
     eprintln!(
-        "jianbao serve: 在浏览器中打开 http://{bound}/ （档案库：{}；字体：{}；按 Ctrl+C 停止）",
+        "jianbao serve: 在浏览器中打开 http://{bound}/ （档案库：{}；字体：{}{templates}；按 Ctrl+C 停止）",
         args.dir.archive.display(),
         font_dir.display()
     );

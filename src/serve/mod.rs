@@ -21,8 +21,13 @@
 mod api;
 mod assets;
 mod cache;
+mod drafts;
 mod guard;
+mod pages;
 mod report;
+mod start;
+mod templates;
+mod words;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -53,6 +58,8 @@ pub struct Config {
     pub archive: PathBuf,
     /// The font folder.
     pub font_dir: PathBuf,
+    /// Template files a user may pick besides the built-in ones.
+    pub templates: Vec<PathBuf>,
     /// Where a line about each request goes, when anywhere.
     pub log: Option<Log>,
 }
@@ -63,6 +70,7 @@ impl std::fmt::Debug for Config {
             .field("addr", &self.addr)
             .field("archive", &self.archive)
             .field("font_dir", &self.font_dir)
+            .field("templates", &self.templates)
             .finish_non_exhaustive()
     }
 }
@@ -81,20 +89,50 @@ impl std::fmt::Debug for Server {
     }
 }
 
+/// Why a server could not start.
+#[derive(Debug)]
+pub enum BindError {
+    /// A template given to offer cannot be used.
+    Template(crate::Error),
+    /// The address cannot be listened on.
+    Listen(std::io::Error),
+}
+
+impl std::fmt::Display for BindError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BindError::Template(e) => e.fmt(f),
+            BindError::Listen(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for BindError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BindError::Template(e) => Some(e),
+            BindError::Listen(e) => Some(e),
+        }
+    }
+}
+
 /// Whether `addr` is on the loopback interface (only this machine can reach it).
 pub fn is_loopback(addr: &SocketAddr) -> bool {
     addr.ip().is_loopback()
 }
 
 impl Server {
-    /// Bind to `config.addr` (port 0 picks a free port).
-    pub fn bind(config: Config) -> std::io::Result<Server> {
-        let listener = TcpListener::bind(config.addr)?;
-        listener.set_nonblocking(true)?;
+    /// Read the templates of `config` and bind to `config.addr` (port 0
+    /// picks a free port).
+    pub fn bind(config: Config) -> Result<Server, BindError> {
+        let templates = templates::Offered::load(&config.templates).map_err(BindError::Template)?;
+        let listener = TcpListener::bind(config.addr).map_err(BindError::Listen)?;
+        listener.set_nonblocking(true).map_err(BindError::Listen)?;
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let app = api::App::new(
             Engine::new(&config.font_dir),
             crate::archive::Archive::new(&config.archive),
+            templates,
             is_loopback(&config.addr),
             workers,
             config.log,

@@ -17,6 +17,7 @@ mod pdf;
 mod pdftext;
 mod register;
 mod serve;
+mod serve_page;
 mod snapshot;
 mod sources;
 mod svg;

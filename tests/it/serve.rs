@@ -14,17 +14,23 @@ use crate::common::{self, TempDir};
 
 /// A server on a free loopback port with an archive of its own, answering
 /// on a thread of the test process.
-struct Running {
-    addr: SocketAddr,
-    archive: TempDir,
+pub(crate) struct Running {
+    pub(crate) addr: SocketAddr,
+    pub(crate) archive: TempDir,
 }
 
-fn start() -> Running {
+pub(crate) fn start() -> Running {
+    start_with(Vec::new())
+}
+
+/// [`start`], offering the template files `templates`.
+pub(crate) fn start_with(templates: Vec<std::path::PathBuf>) -> Running {
     let archive = TempDir::new("serve");
     let server = Server::bind(Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         archive: archive.join("archive"),
         font_dir: common::root().join("fonts"),
+        templates,
         log: None,
     })
     .expect("bind a free loopback port");
@@ -35,21 +41,21 @@ fn start() -> Running {
 
 /// An HTTP answer.
 #[derive(Debug)]
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
             panic!(
                 "{e}: {} {}",
@@ -59,7 +65,7 @@ impl Answer {
         })
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8(self.body.clone()).unwrap()
     }
 }
@@ -116,7 +122,7 @@ fn read_answer(s: &mut impl BufRead) -> Answer {
 }
 
 /// One request on a new connection; `extra` headers may replace `Host`.
-fn request(
+pub(crate) fn request(
     addr: SocketAddr,
     method: &str,
     path: &str,
@@ -142,11 +148,11 @@ fn request(
     read_answer(&mut BufReader::new(s))
 }
 
-fn get(addr: SocketAddr, path: &str) -> Answer {
+pub(crate) fn get(addr: SocketAddr, path: &str) -> Answer {
     request(addr, "GET", path, &[], b"")
 }
 
-fn post(addr: SocketAddr, path: &str, body: &[u8]) -> Answer {
+pub(crate) fn post(addr: SocketAddr, path: &str, body: &[u8]) -> Answer {
     request(
         addr,
         "POST",
