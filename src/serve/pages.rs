@@ -7,22 +7,75 @@
 //! | route | answers |
 //! |---|---|
 //! | `GET /api/page/KEY/N` | `image/svg+xml` of page N of the layout kept under KEY; 404 when it is no longer kept (the page then sends the text to `POST /api/preview`) |
+//! | `GET /api/find/KEY?path=P` | `{"page"}`: the first page with a line set from the input at P (or from within it; else from the nearest field that holds it), `null` when none |
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{Path as UrlPath, State};
+use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
 use super::api::{blocking, App, Refusal};
-use crate::layout::{Item, Page};
+use crate::layout::{Item, Layout, Page};
 
 /// The routes of this file.
 pub fn routes(r: Router<Arc<App>>) -> Router<Arc<App>> {
     r.route("/api/page/{key}/{page}", get(page))
+        .route("/api/find/{key}", get(find))
+}
+
+/// The first page (1-based) with a line set from `path`, from within it, or
+/// else from the nearest field that holds it (`$.body[1].note` → `$.body[1]`).
+pub fn page_of(layout: &Layout, path: &str) -> Option<usize> {
+    let mut want = path.to_string();
+    loop {
+        let inside = |s: &str| {
+            s == want
+                || s.strip_prefix(want.as_str())
+                    .is_some_and(|rest| rest.starts_with('[') || rest.starts_with('.'))
+        };
+        if let Some((i, _)) = layout
+            .lines()
+            .find(|(_, l)| l.source.as_deref().is_some_and(inside))
+        {
+            return Some(i + 1);
+        }
+        // Never up to `$` itself, which holds everything.
+        let cut = want.rfind(['.', '['])?;
+        if cut <= 1 {
+            return None;
+        }
+        want.truncate(cut);
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct FindQuery {
+    path: String,
+}
+
+/// `GET /api/find/KEY?path=P`.
+async fn find(
+    State(app): State<Arc<App>>,
+    UrlPath(key): UrlPath<String>,
+    q: Result<Query<FindQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<axum::response::Response, Refusal> {
+    let Query(q) = q.map_err(|e| Refusal::bad_request(format!("查询参数有误：{e}")))?;
+    let key =
+        parse_key(&key).ok_or_else(|| Refusal::bad_request("版面的编号应是 64 位十六进制数字"))?;
+    let Some(laid) = app.kept_layout(&key) else {
+        let mut r = Refusal::new(StatusCode::NOT_FOUND, "这个版面已不在服务器的缓存中");
+        r.body["expired"] = serde_json::json!(true);
+        return Err(r);
+    };
+    let page = page_of(&laid.layout, &q.path);
+    Ok(super::api::json_response(
+        StatusCode::OK,
+        &serde_json::json!({ "ok": true, "page": page }),
+    ))
 }
 
 /// A key as text: 64 hexadecimal digits.
@@ -185,5 +238,21 @@ mod tests {
         }
         assert_ne!(version(&moved), v[0], "the paths count");
         assert_eq!(version(&laid.layout.pages[0].clone()), v[0]);
+        // Where a field is.
+        assert_eq!(page_of(&laid.layout, "$.masthead.name"), Some(1));
+        assert_eq!(page_of(&laid.layout, "$.body[1].paragraphs[1]"), Some(2));
+        assert_eq!(
+            page_of(&laid.layout, "$.body[1]"),
+            page_of(&laid.layout, "$.body[1].title")
+        );
+        assert_eq!(
+            page_of(&laid.layout, "$.body[1].note[0]"),
+            page_of(&laid.layout, "$.body[1].title")
+        );
+        assert_eq!(
+            page_of(&laid.layout, "$.document_number"),
+            Some(laid.layout.pages.len())
+        );
+        assert_eq!(page_of(&laid.layout, "$.nothing"), None);
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! | route | takes | answers |
 //! |---|---|---|
-//! | `POST /api/new` | `{"name", "supplement"?, "date"?}` or `{"copy": ID, "date"?}` | `{"json", "issue", "year", "notes"}` |
+//! | `POST /api/new` | `{"name", "supplement"?, "date"?}`, `{"copy": ID, "date"?}` or `{"blank": true, "date"?}` | `{"json", "issue", "year", "notes", "first_issue"}` |
 //! | `GET /api/archive/ID/input` | — | the filed input, byte for byte (when its hash is the recorded one) |
 //! | `GET /api/info` | — | `{"archive", "drafts", "templates", "version"}` |
 
@@ -46,6 +46,9 @@ struct NewRequest {
     supplement: Option<String>,
     /// A filed copy: the issue after it.
     copy: Option<String>,
+    /// A first issue's skeleton with nothing filled in (no name).
+    #[serde(default)]
+    blank: bool,
     /// The new issue's date, `YYYY-MM-DD` (today, China Standard Time, when absent).
     date: Option<String>,
 }
@@ -102,7 +105,7 @@ async fn new_issue(
         .map(str::trim)
         .unwrap_or_default()
         .to_string();
-    if copy.is_none() && name.is_empty() {
+    if copy.is_none() && name.is_empty() && !req.blank {
         return Err(Refusal::bad_request("请写简报名称（如 某县工作动态）"));
     }
     if name.chars().count() > crate::model::MAX_LINE_CHARS {
@@ -112,7 +115,18 @@ async fn new_issue(
         .supplement
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
+    let blank = req.blank && copy.is_none() && name.is_empty();
     let next: NextIssue = blocking(&app, move |app| match copy {
+        None if blank => Ok(NextIssue {
+            json: crate::archive::skeleton::first_issue("", None, date),
+            numbers: crate::archive::skeleton::Numbers {
+                year: date.year(),
+                issue: 1,
+                total_issue: None,
+            },
+            supplement: None,
+            notes: Vec::new(),
+        }),
         Some(id) => {
             let d = app
                 .archive()
@@ -131,6 +145,7 @@ async fn new_issue(
     })
     .await??;
     let notes: Vec<String> = next.notes.iter().map(note_words).collect();
+    let first_issue = next.notes.contains(&NextNote::FirstIssue);
     Ok(json_response(
         StatusCode::OK,
         &json!({
@@ -141,6 +156,7 @@ async fn new_issue(
             "total_issue": next.numbers.total_issue,
             "supplement": next.supplement,
             "notes": notes,
+            "first_issue": first_issue,
         }),
     ))
 }

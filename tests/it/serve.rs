@@ -187,16 +187,28 @@ fn the_page_and_its_files_are_served_from_the_binary() {
         csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
         "{csp}"
     );
-    for (path, file, ty) in [
-        ("/app.js", "web/app.js", "text/javascript"),
-        ("/locate.js", "web/locate.js", "text/javascript"),
-        ("/style.css", "web/style.css", "text/css"),
-        (
-            "/example.json",
-            "examples/yiyang-2024-01.json",
-            "application/json",
-        ),
-    ] {
+    // Every file of web/ is served at its name, as it is; the example too.
+    let mut files: Vec<(String, String, &str)> = vec![(
+        "/example.json".into(),
+        "examples/yiyang-2024-01.json".into(),
+        "application/json",
+    )];
+    let mut modules = Vec::new();
+    for entry in std::fs::read_dir(common::root().join("web")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let ty = match name.rsplit('.').next() {
+            Some("js") => "text/javascript",
+            Some("css") => "text/css",
+            Some("html") => continue,
+            other => panic!("a file of web/ the server does not serve: {name} ({other:?})"),
+        };
+        if ty == "text/javascript" {
+            modules.push(name.clone());
+        }
+        files.push((format!("/{name}"), format!("web/{name}"), ty));
+    }
+    assert!(modules.len() >= 8, "one module per concern: {modules:?}");
+    for (path, file, ty) in &files {
         let a = get(s.addr, path);
         assert_eq!(a.status, 200, "{path}");
         assert!(a.header("content-type").unwrap().starts_with(ty), "{path}");
@@ -206,19 +218,31 @@ fn the_page_and_its_files_are_served_from_the_binary() {
             "{path}"
         );
     }
+    // Every module a module imports is served; the page loads main.js.
+    assert!(page
+        .text()
+        .contains("<script type=\"module\" src=\"/main.js\">"));
+    for m in &modules {
+        let text = std::fs::read_to_string(common::root().join("web").join(m)).unwrap();
+        for line in text.lines().filter(|l| l.starts_with("import ")) {
+            let target = line
+                .rsplit("from \"./")
+                .next()
+                .unwrap()
+                .trim_end_matches("\";");
+            assert!(modules.iter().any(|x| x == target), "{m} imports {target}");
+        }
+    }
     // The page refers to nothing outside the server.
-    for f in [
-        "web/index.html",
-        "web/app.js",
-        "web/locate.js",
-        "web/style.css",
-    ] {
+    for (_, f, _) in files.iter().skip(1) {
         let text = std::fs::read_to_string(common::root().join(f)).unwrap();
         assert!(
             !text.contains("http://") && !text.contains("https://") && !text.contains("//cdn"),
             "{f}"
         );
     }
+    let index = std::fs::read_to_string(common::root().join("web/index.html")).unwrap();
+    assert!(!index.contains("http://") && !index.contains("https://"));
     let schema = get(s.addr, "/schema.json");
     assert_eq!(schema.status, 200);
     assert!(schema.json()["properties"]["masthead"].is_object());

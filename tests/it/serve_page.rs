@@ -179,6 +179,23 @@ fn new_issues_next_issues_corrections_and_a_filed_copys_input() {
     assert_eq!(skel["masthead"]["issue"], 1);
     assert_eq!(skel["masthead"]["date"], "2025-04-18");
     assert!(first["notes"][0].as_str().unwrap().contains("没有这份简报"));
+    assert_eq!(first["first_issue"], true);
+    // 新建 with nothing: a blank first issue.
+    let blank = post(
+        s.addr,
+        "/api/new",
+        br#"{"blank": true, "date": "2025-04-18"}"#,
+    )
+    .json();
+    let skel: Value = serde_json::from_str(blank["json"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (
+            skel["masthead"]["name"].as_str(),
+            skel["masthead"]["issue"].as_u64()
+        ),
+        (Some(""), Some(1))
+    );
+    assert_eq!(skel["body"][0]["title"], "");
     for bad in [
         json!({}),
         json!({ "name": " " }),
@@ -207,6 +224,7 @@ fn new_issues_next_issues_corrections_and_a_filed_copys_input() {
     let next: Value = serde_json::from_str(a["json"].as_str().unwrap()).unwrap();
     assert_eq!(next["masthead"]["issue"], 2);
     assert_eq!(next["distribution"]["report_to"][0], "市委办公室");
+    assert_eq!(a["first_issue"], false);
     // The note of a 文号 left out names the page's field, not the JSON's.
     let notes = a["notes"].to_string();
     assert!(
