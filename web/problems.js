@@ -83,7 +83,7 @@ export function showProblems(report) {
   if (errors.length) parts.push(`${errors.length} 处错误`);
   if (warnings.length) parts.push(`${warnings.length} 条警告`);
   if (notices.length) parts.push(`${notices.length} 条提示`);
-  if (draftNotices.length) parts.push(`${draftNotices.length} 条导入提示`);
+  if (draftNotices.length) parts.push(`${draftNotices.length} 条说明`);
   $("counts").textContent = parts.join("，") || "无";
   $("counts").className = "counts" + (errors.length ? " bad" : warnings.length ? " warn" : "");
   $("btn-clear-draft").classList.toggle("hidden", !draftNotices.length);

@@ -383,3 +383,54 @@ fn a_json_file_given_to_import_is_opened_as_a_bulletin() {
     .json();
     assert_eq!(a["bulletin"], true);
 }
+
+#[test]
+fn serve_offers_the_templates_given_on_the_command_line_and_refuses_unusable_ones() {
+    let t = TempDir::new("serve-template-cli");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_jianbao"))
+            .arg("serve")
+            .args(args)
+            .args(["--addr", "127.0.0.1:0", "--archive"])
+            .arg(t.join("a"))
+            .env("JIANBAO_FONT_DIR", common::root().join("fonts"))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    // A file that is not there, a template with an error, two of one name:
+    // exit code 2 before anything listens, saying which and why.
+    std::fs::write(
+        t.join("bad.toml"),
+        "extends = \"jianbao\"\n[page_number]\nposition = \"sideways\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(t.join("x")).unwrap();
+    std::fs::write(t.join("ok.toml"), "extends = \"jianbao\"\n").unwrap();
+    std::fs::write(t.join("x/ok.toml"), "extends = \"jianbao\"\n").unwrap();
+    for (args, said) in [
+        (
+            vec!["--template", t.join("missing.toml").to_str().unwrap()],
+            "missing.toml",
+        ),
+        (
+            vec!["--template", t.join("bad.toml").to_str().unwrap()],
+            "bad.toml",
+        ),
+        (
+            vec![
+                "--template",
+                t.join("ok.toml").to_str().unwrap(),
+                "--template",
+                t.join("x/ok.toml").to_str().unwrap(),
+            ],
+            "同名",
+        ),
+    ] {
+        let o = run(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(said) && err.contains("--template"), "{err}");
+        assert!(!err.contains("http://"), "nothing listened: {err}");
+    }
+}
