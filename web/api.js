@@ -80,10 +80,11 @@ export function keepWatch() {
  * A request. `options`: `body` (a string, Blob or File), `type` (its
  * Content-Type; JSON when absent and a body is given), `as` ("json", "text",
  * "blob"; JSON by default), `timeout` (ms, QUICK by default), `signal` (to
- * abandon it). Resolves to { status, data, headers }; rejects with ApiError.
+ * abandon it), `keepalive` (it may outlive the page). Resolves to
+ * { status, data, headers }; rejects with ApiError.
  */
 export async function call(method, path, options = {}) {
-  const { body, as = "json", timeout = QUICK, signal } = options;
+  const { body, as = "json", timeout = QUICK, signal, keepalive = false } = options;
   const ctl = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -99,7 +100,7 @@ export async function call(method, path, options = {}) {
   if (body !== undefined) headers["Content-Type"] = options.type || "application/json";
   let resp;
   try {
-    resp = await fetch(path, { method, headers, body, signal: ctl.signal, cache: "no-store" });
+    resp = await fetch(path, { method, headers, body, signal: ctl.signal, cache: "no-store", keepalive });
   } catch (e) {
     clearTimeout(timer);
     if (signal) signal.removeEventListener("abort", abandon);

@@ -80,8 +80,12 @@ on("edit", () => {
   if (!unsavedSince) unsavedSince = now;
   saveTimer = setTimeout(saveNow, now - unsavedSince > 5000 ? 0 : 1000);
 });
+// Leaving the page: what was not saved yet goes with a request that may
+// outlive the page (up to the browser's 64 KB for such requests; the text
+// is also kept in this browser).
 window.addEventListener("pagehide", () => {
-  if (savedGeneration !== state.generation) saveNow();
+  if (!state.draftId || savedGeneration === state.generation) return;
+  call("PUT", `/api/drafts/${state.draftId}`, { body: state.text, keepalive: state.text.length < 60000 }).catch(() => {});
 });
 
 /**

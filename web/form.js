@@ -41,6 +41,17 @@ function templatePicker() {
   return select;
 }
 
+/** The guide's text box of the form shown. */
+let guideBox = null;
+
+// The automatic entries follow the titles as they are typed.
+on("edit", () => {
+  const box = guideBox;
+  if (box && box.isConnected && state.doc && state.doc.guide === "auto" && document.activeElement !== box) {
+    box.value = titles(state.doc).join("\n");
+  }
+});
+
 /** The guide: automatic (the titles of the body) or its own entries, one a line. */
 function guideFields() {
   const auto = el("input", { type: "checkbox", id: "guide-auto" });
@@ -70,10 +81,7 @@ function guideFields() {
     box.refresh();
     edited();
   });
-  // The automatic entries follow the titles as they are typed.
-  on("edit", () => {
-    if (state.doc && state.doc.guide === "auto" && document.activeElement !== box) box.value = titles(state.doc).join("\n");
-  });
+  guideBox = box;
   show();
   // The switch is labelled by its own word; the text box by 导读.
   const switchLabel = el("label", { class: "switch", for: "guide-auto" }, auto, " 自动");
