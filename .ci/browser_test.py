@@ -387,6 +387,19 @@ def main():
             missing = in_order(text, typed)
             check(not missing, f"the PDF holds every typed text in order (missing: {missing})")
 
+        # 保存: the .json, downloaded through the browser, is the bulletin.
+        before = set(os.listdir(downloads))
+        b.click(b.button("保存"))
+        end = time.time() + 10
+        got = None
+        while time.time() < end and not got:
+            new = [f for f in os.listdir(downloads) if f not in before and f.endswith(".json")]
+            got = new[0] if new else None
+            time.sleep(0.1)
+        if check(got is not None, f"保存 downloads the .json ({got})"):
+            with open(os.path.join(downloads, got), encoding="utf-8") as f:
+                check(json.load(f) == built, "the saved .json is the bulletin built")
+
         # 4. A click on the second article's second paragraph on the preview focuses that field.
         ms, focused = click_preview_line(r, "$.body[1].paragraphs[1]")
         check(ms is not None and ms <= 100, f"click on the preview → field focused in {ms and round(ms, 1)} ms (≤ 100)")
