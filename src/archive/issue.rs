@@ -51,6 +51,7 @@ impl Archive {
             mut manifest,
             mut warned,
             files,
+            bulletin,
         } = prepare(engine, input, opts, issue_opts.ofd)?;
         let refuse_warnings = |warned: &Vec<Diagnostic>| {
             (!warned.is_empty() && !issue_opts.allow_warnings)
@@ -90,6 +91,12 @@ impl Archive {
         );
         register.refuse_used(&manifest, replaced.as_ref(), &found, &rel)?;
         warned.extend(register.warnings(&manifest, replaced.as_ref()));
+        // The 文号, against the issue of the series filed before it.
+        if let Some(prev) =
+            super::previous::previous_in(&found, &bulletin).and_then(|f| self.read_input(f))
+        {
+            warned.extend(crate::model::checks::against_previous(&bulletin, &prev));
+        }
         if let Some(e) = refuse_warnings(&warned) {
             return Err(e);
         }
@@ -147,6 +154,8 @@ struct Prepared {
     /// The files besides the input: the PDF/A, the OFD when asked for, the
     /// template when it is not built in.
     files: Vec<(&'static str, Vec<u8>)>,
+    /// The bulletin, for the checks against the issue filed before it.
+    bulletin: crate::model::Bulletin,
 }
 
 /// Lay out `input`, write its PDF/A (and OFD), and make its manifest.
@@ -230,6 +239,7 @@ fn prepare(engine: &Engine, input: &[u8], opts: &Options, ofd: bool) -> Result<P
         manifest,
         warned,
         files,
+        bulletin: laid.bulletin.clone(),
     })
 }
 

@@ -88,6 +88,9 @@ pub struct CheckArgs {
     /// 有警告（可能的书写错误）时以退出码 1 结束；提示不算
     #[arg(long)]
     pub deny_warnings: bool,
+    // The archive: a 文号 is compared with the previous issue's there.
+    #[command(flatten)]
+    pub dir: super::archive::ArchiveDir,
 }
 
 fn is_stdio(p: &Path) -> bool {
@@ -365,12 +368,35 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
 /// `jianbao check`.
 pub fn check(args: CheckArgs, font_dir: PathBuf) -> Result<ExitCode> {
     let engine = Engine::new(font_dir);
+    // The archive to compare with the issue filed before (none when no
+    // per-user folder is known: the check goes on without it).
+    let archive_dir = args.dir.path().ok();
+    let archive = archive_dir.as_ref().map(jianbao::archive::Archive::new);
     let mut worst = 0u8;
     for input in &args.inputs {
         let result = read_input(input, args.template.as_deref())
             .and_then(|(bytes, opts)| Ok(engine.layout(&bytes, &opts)?));
         match result {
-            Ok(laid) => {
+            Ok(mut laid) => {
+                // The issue filed before it, when the archive has it.
+                match archive
+                    .as_ref()
+                    .map_or(Ok(None), |a| a.previous_issue(&laid.bulletin))
+                {
+                    Ok(Some(prev)) => {
+                        laid.diagnostics
+                            .extend(jianbao::model::checks::against_previous(
+                                &laid.bulletin,
+                                &prev,
+                            ))
+                    }
+                    Ok(None) => {}
+                    Err(e) => eprintln!(
+                        "{}: 提示：档案库 {} 无法读取（{e}），没有与上一期比较文号",
+                        name_of(input),
+                        archive_dir.as_deref().unwrap_or(Path::new("")).display()
+                    ),
+                }
                 print_diagnostics(input, &laid);
                 let warnings = laid.diagnostics.iter().filter(|d| d.is_warning()).count();
                 let notices = laid.diagnostics.len() - warnings;

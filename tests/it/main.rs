@@ -5,6 +5,7 @@
 
 mod archive;
 mod archive_hostile;
+mod checks;
 mod cli;
 mod common;
 mod corpus;
@@ -23,5 +24,7 @@ mod register;
 mod rules;
 mod serve;
 mod serve_limits;
+mod serve_page;
 mod snapshot;
+mod sources;
 mod svg;

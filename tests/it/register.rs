@@ -54,7 +54,7 @@ fn field(out: &str, label: &str) -> String {
 
 /// The example changed by `change`, written as `file` in `dir`.
 fn write(dir: &Path, file: &str, change: impl FnOnce(&mut Value)) -> PathBuf {
-    let mut v = example_json();
+    let mut v = issuable_json();
     change(&mut v);
     let p = dir.join(file);
     fs::write(&p, serde_json::to_vec_pretty(&v).unwrap()).unwrap();

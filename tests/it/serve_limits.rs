@@ -189,7 +189,7 @@ fn error_answers_show_no_server_paths() {
     // The archive folder cannot be made: a file stands where it should be.
     std::fs::write(s.archive.join("archive"), b"not a folder").unwrap();
     let secret = s.archive.path().to_string_lossy().into_owned();
-    let a = post(s.addr, "/api/issue", &common::example());
+    let a = post(s.addr, "/api/issue", &common::issuable());
     assert_eq!(a.status, 500, "{}", a.text());
     assert!(!a.text().contains(&secret), "{}", a.text());
     assert!(!a.text().contains("/tmp"), "{}", a.text());
@@ -200,7 +200,7 @@ fn error_answers_show_no_server_paths() {
     }
     // A copy whose files were made unreadable.
     let s = start_with(Config::default());
-    assert_eq!(post(s.addr, "/api/issue", &common::example()).status, 201);
+    assert_eq!(post(s.addr, "/api/issue", &common::issuable()).status, 201);
     let copies = s.archive.join("archive/copies");
     let id = get(s.addr, "/api/archive").json()["copies"][0]["id"]
         .as_str()
