@@ -492,7 +492,7 @@ def main():
         b.click(b.button("已签发"))
         b.wait("return document.querySelectorAll('#archive-body tr').length > 2", "both copies listed")
         rows = b.js("return Array.from(document.querySelectorAll('#archive-body tr')).slice(1).map(t => t.textContent)")
-        check(len(rows) == 2 and any("已更正" in x for x in rows) and any("更正本" in x for x in rows), f"the list shows the corrected copy and its correction: {rows}")
+        check(len(rows) == 2 and any(re.search(r"已被 [0-9a-f]{6} 更正", x) for x in rows) and any("更正本" in x for x in rows), f"the list shows the corrected copy and its correction: {rows}")
 
         # 8. 下一期 from the issued copy: numbered after it, dated today (China
         # Standard Time): issue 6 in 2025, issue 1 of a later year.
