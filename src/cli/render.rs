@@ -265,7 +265,7 @@ fn is_pdf_or_ofd(path: &Path) -> bool {
 /// so what it points to is kept whatever it is: a link is not refused.
 pub fn refuse_to_replace(path: &Path, replaceable: fn(&Path) -> bool, what: &str) -> Result<()> {
     let link_or_nothing = std::fs::symlink_metadata(path).map_or(true, |m| m.is_symlink());
-    if is_stdio(path) || link_or_nothing || replaceable(path) {
+    if is_stdio(path) || link_or_nothing || is_device_or_pipe(path) || replaceable(path) {
         return Ok(());
     }
     Err(UsageError(format!(
@@ -273,6 +273,14 @@ pub fn refuse_to_replace(path: &Path, replaceable: fn(&Path) -> bool, what: &str
         path.display()
     ))
     .into())
+}
+
+/// Whether `path` (its links followed) is a device, a named pipe or a
+/// socket: `/dev/null`, `/dev/stdout`, a FIFO another program reads. Such an
+/// output is written into, never replaced by a file: writing replaces
+/// nothing a person wrote.
+fn is_device_or_pipe(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// `jianbao render`.
@@ -332,7 +340,8 @@ fn render_one(engine: &Engine, input: &Path, args: &RenderArgs, several: bool) -
 }
 
 /// Write `bytes` to `path` (standard output for “-”), through a temporary file
-/// so that a failed write never leaves half a PDF.
+/// so that a failed write never leaves half a PDF; into a device or a named
+/// pipe directly (it is never replaced by a file).
 pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
     if is_stdio(path) {
         let mut out = std::io::stdout().lock();
@@ -340,11 +349,22 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
         out.flush()?;
         return Ok(());
     }
+    let io = |e: std::io::Error| jianbao::Error::io(path, e);
+    if is_device_or_pipe(path) {
+        // /dev/null, a terminal, a pipe: written into as the shell's `>`
+        // would (renaming a file over it would replace the device itself).
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(io)?;
+        f.write_all(bytes).map_err(io)?;
+        f.flush().map_err(io)?;
+        return Ok(());
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let io = |e: std::io::Error| jianbao::Error::io(path, e);
     // A new file of an unpredictable name, created exclusively (a link
     // planted in the folder is never followed), renamed over the target: a
     // link at the target is replaced, not written through.
