@@ -453,7 +453,7 @@ def main():
         b.click(b.button("签发", "dialog[open]"))
         done = b.wait("const t = document.getElementById('issue-body').textContent; return /已签发|未签发/.test(t) ? t : null", "the issue answered", 60)
         check(done is not None and "已签发归档" in done, f"issued: {done}")
-        first_id = b.js("const m = /编号 ([0-9a-f]+)/.exec(document.getElementById('issue-body').textContent); return m && m[1]")
+        first_id = b.js("const m = /档案编号 ([0-9a-f]+)/.exec(document.getElementById('issue-body').textContent); return m && m[1]")
         r.shot("issued")
         b.click(b.button("取消", "dialog[open]"))
         # The same number again: refused, with 更正 and 下一期 offered instead.

@@ -58,14 +58,14 @@ async function loadArchive(q) {
           "tr",
           {},
           el("td", { text: `《${h.copy.name}》${h.label}` }),
-          el("td", {}, el("div", { text: h.block === h.sentence ? "（标题）" : `【${h.block}】` }), el("div", { class: "sentence", text: h.sentence })),
+          el("td", {}, el("div", { text: h.block === h.sentence ? "（标题）" : `（${h.block}）` }), el("div", { class: "sentence", text: h.sentence })),
           el("td", { class: "actions" }, pdfLink(h.copy))
         )
       );
     }
     out.replaceChildren(el("p", { text: j.hits.length ? `找到 ${j.hits.length} 处` : `没有找到“${q}”` }));
   } else {
-    table.append(el("tr", {}, ...["编号", "简报", "期号", "日期", "页数", "首篇标题", "状态", ""].map((t) => el("th", { text: t }))));
+    table.append(el("tr", {}, ...["档案编号", "简报", "期号", "日期", "页数", "首篇标题", "状态", ""].map((t) => el("th", { text: t }))));
     for (const c of j.copies) {
       const stateText =
         c.state === "superseded" ? `已被 ${c.by.slice(0, 6)} 更正` : c.state === "correction" ? `更正本（第 ${c.revision} 版）` : "现行";

@@ -156,13 +156,18 @@ export async function openFile(f) {
       })
     ).data;
   } catch (e) {
-    const where = e.body && e.body.errors && e.body.errors[0] && e.body.errors[0].line ? `（第 ${e.body.errors[0].line} 行）` : "";
-    setStatus(`无法打开 ${f.name}${where}：${e.message}`, "bad");
+    // The message says where (第 N 行, or 第 N 段 of a .docx) itself.
+    setStatus(`无法打开 ${f.name}：${e.message}`, "bad");
     return;
   }
-  setDraftNotices(r.notices || []);
+  setDraftNotices(draftNotices(r));
   load(r.json);
   setStatus(r.bulletin ? `已打开 ${f.name}` : `已导入 ${f.name}：请核对列出的导入提示`);
+}
+
+/** The importer's notices, each placed by its line (行) or, in a .docx, paragraph (段). */
+function draftNotices(r) {
+  return (r.notices || []).map((n) => ({ ...n, place: `草稿第 ${n.line} ${r.unit || "行"}` }));
 }
 
 /** Import pasted text. */
@@ -173,11 +178,10 @@ async function importText(text, button) {
     try {
       r = (await call("POST", "/api/import", { body: text, type: "text/plain; charset=utf-8", timeout: SLOW })).data;
     } catch (e) {
-      const where = e.body && e.body.errors && e.body.errors[0] && e.body.errors[0].line ? `（第 ${e.body.errors[0].line} 行）` : "";
-      $("paste-error").textContent = `无法导入${where}：${e.message}`;
+      $("paste-error").textContent = `无法导入：${e.message}`;
       return false;
     }
-    setDraftNotices(r.notices || []);
+    setDraftNotices(draftNotices(r));
     load(r.json);
     setStatus("已导入粘贴的草稿：请核对列出的导入提示");
     return true;

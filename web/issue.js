@@ -39,7 +39,7 @@ export function openIssue() {
   body.replaceChildren(
     c
       ? el("p", {
-          text: `这是对已签发的《${c.name}》${c.label}（编号 ${c.id}）的更正：更正本存入档案库 ${archive}，原来的那份保留不动，标为“已更正”。`,
+          text: `这是对已签发的《${c.name}》${c.label}（档案编号 ${c.id}）的更正：更正本存入档案库 ${archive}，原来的那份保留不动，标为“已更正”。`,
         })
       : el("p", { text: `签发后，${label()}的输入和 PDF/A 存入档案库 ${archive}，不能再改动，期号也不能再用。` })
   );
@@ -82,8 +82,8 @@ async function doIssue() {
   }
   const what = r.revision > 1 ? `已签发更正本：《${r.name}》${r.label}（第 ${r.revision} 版）` : `已签发归档：《${r.name}》${r.label}`;
   body.replaceChildren(
-    el("p", { class: "ok-text", text: `${what}，${r.pages} 页，登记第 ${r.sequence} 号。` }),
-    el("p", { text: `编号 ${r.id}` }),
+    el("p", { class: "ok-text", text: `${what}，${r.pages} 页，档案库第 ${r.sequence} 份。` }),
+    el("p", { text: `档案编号 ${r.id}` }),
     el("p", {}, el("a", { href: `/api/archive/${r.id}/pdf`, target: "_blank", rel: "noopener", text: "打开签发的 PDF" }))
   );
   if (r.warnings && r.warnings.length) body.append(el("p", { text: "接受的警告：" }), list(r.warnings));
@@ -103,7 +103,7 @@ async function doIssue() {
       },
     })
   );
-  setStatus(`${what}（编号 ${r.id}）`);
+  setStatus(`${what}（档案编号 ${r.id}）`);
 }
 
 /** Find the issued copy of this number (its latest correction), to offer 更正. */

@@ -45,7 +45,7 @@ function showCorrecting() {
   b.classList.toggle("hidden", !c);
   if (!c) return;
   b.replaceChildren(
-    el("span", { text: `正在更正已签发的《${c.name}》${c.label}（编号 ${c.id}）：改好后点“签发”，写明更正理由。` }),
+    el("span", { text: `正在更正已签发的《${c.name}》${c.label}（档案编号 ${c.id}）：改好后点“签发”，写明更正理由。` }),
     el("button", { type: "button", class: "small", text: "取消更正", onclick: cancelCorrection })
   );
   try {

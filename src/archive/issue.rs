@@ -411,7 +411,7 @@ fn corrected_copy<'a>(
     if id.len() < 4 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return fail(
             format!(
-                "“{}”不是编号：更正要写所更正副本的编号（已归档各期列表中的十六进制串，至少 4 位）",
+                "“{}”不是档案编号：更正要写所更正副本的档案编号（已归档各期列表中的十六进制串，至少 4 位）",
                 c.id
             ),
             vec![Hint::List],
@@ -425,15 +425,15 @@ fn corrected_copy<'a>(
         [one] => *one,
         [] => {
             return fail(
-                format!("档案库中没有编号为 {id} 的副本：请查看要更正的那一期的编号"),
+                format!("档案库中没有档案编号为 {id} 的副本：请查看要更正的那一期的档案编号"),
                 vec![Hint::List],
             )
         }
-        _ => return fail(format!("编号 {id} 对应多份副本：请多写几位"), vec![]),
+        _ => return fail(format!("档案编号 {id} 对应多份副本：请多写几位"), vec![]),
     };
     let Some(sha) = f.manifest_sha256.clone() else {
         return fail(
-            format!("编号 {id} 的副本的清单无法读取：请先核对档案库"),
+            format!("档案编号 {id} 的副本的清单无法读取：请先核对档案库"),
             vec![Hint::Verify],
         );
     };
@@ -457,7 +457,7 @@ fn corrected_copy<'a>(
         let _ = later;
         return fail(
             format!(
-                "编号 {} 的副本已被编号 {} 的更正本取代：更正要针对最新的更正本",
+                "档案编号 {} 的副本已被档案编号 {} 的更正本取代：更正要针对最新的更正本",
                 old.id(),
                 m.id()
             ),
@@ -467,7 +467,7 @@ fn corrected_copy<'a>(
     if old.pdf().sha256 == new.pdf().sha256 {
         return fail(
             format!(
-                "这一期排出的 PDF 与编号 {} 的副本逐字节相同：没有需要更正的内容",
+                "这一期排出的 PDF 与档案编号 {} 的副本逐字节相同：没有需要更正的内容",
                 old.id()
             ),
             vec![],

@@ -6,7 +6,7 @@
 //! | `POST /api/check` | bulletin JSON | [`Report`] (200; 500 when the server's fonts fail) |
 //! | `POST /api/preview?page=N` | bulletin JSON | `image/svg+xml` of page N (1-based; 1 when absent) |
 //! | `POST /api/render` | bulletin JSON | `application/pdf` |
-//! | `POST /api/import` | a draft: `text/plain` or the bytes of a .docx | `{"json", "notices": [{"line", "message"}], "notices_total"}` (at most 1,000 notices listed) |
+//! | `POST /api/import` | a draft: `text/plain` or the bytes of a .docx | `{"json", "notices": [{"line", "message"}], "notices_total", "unit"}` (at most 1,000 notices listed; `unit`: 行 or 段 of a .docx) |
 //! | `POST /api/issue[?allow_warnings=true]` | bulletin JSON | the copy filed (201) |
 //! | `GET /api/archive[?q=…]` | — | the copies issued, or the sentences found |
 //! | `GET /api/archive/ID/pdf` | — | the issued PDF |
@@ -191,10 +191,10 @@ pub fn hint_words(h: &Hint) -> String {
     match h {
         Hint::NextIssue { .. } => "把这一期改为下一期的期号（期号、总期号各加一）后再签发".into(),
         Hint::Supersede { id } => {
-            format!("如要更正已签发的那一期（编号 {id}），请签发它的更正本并写明理由")
+            format!("如要更正已签发的那一期（档案编号 {id}），请签发它的更正本并写明理由")
         }
         Hint::GiveReason => "请写明更正的理由".into(),
-        Hint::List => "可在“已签发”列表中查看各期的编号".into(),
+        Hint::List => "可在“已签发”列表中查看各期的档案编号".into(),
         Hint::Verify => "请管理员核对档案库".into(),
         Hint::Reindex => "请管理员从文件重建档案索引".into(),
     }
@@ -848,6 +848,8 @@ async fn import_draft(
                 json: &'a str,
                 notices: Vec<Shown<'a>>,
                 notices_total: usize,
+                /// What a notice's line counts: 行 or 段 (of a .docx).
+                unit: &'static str,
             }
             let answer = Answer {
                 ok: true,
@@ -862,6 +864,7 @@ async fn import_draft(
                     })
                     .collect(),
                 notices_total: imported.notices.len(),
+                unit: imported.unit.word(),
             };
             serde_json::to_vec(&answer).unwrap_or_default()
         })
@@ -948,7 +951,7 @@ async fn issue(
     .await??;
     let m = &filed.manifest;
     app.log(&format!(
-        "签发归档：《{}》{}，{} 页，编号 {}，登记第 {} 号{}",
+        "签发归档：《{}》{}，{} 页，档案编号 {}，档案库第 {} 份{}",
         m.name,
         m.issue_label(),
         m.pages,
@@ -1046,7 +1049,7 @@ async fn archive_pdf(
 ) -> Result<Response, Refusal> {
     if id.len() < 4 || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Refusal::bad_request(format!(
-            "“{id}”不是编号：编号是列表中显示的十六进制串（至少 4 位）"
+            "“{id}”不是档案编号：档案编号是列表中显示的十六进制串（至少 4 位）"
         )));
     }
     let (record, pdf) = blocking(&app, move |app| {
@@ -1057,7 +1060,7 @@ async fn archive_pdf(
     })
     .await?
     .map_err(|e| Refusal::of(&e))?
-    .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, "档案库中没有这个编号的副本"))?;
+    .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, "档案库中没有这个档案编号的副本"))?;
     let disposition = format!("inline; filename=\"{}.pdf\"", record.id);
     Ok((
         [

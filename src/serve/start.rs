@@ -68,7 +68,7 @@ pub fn check_copy_id(id: &str) -> Result<String, Refusal> {
     let id = id.trim().to_ascii_lowercase();
     if id.len() < 4 || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Refusal::bad_request(format!(
-            "“{id}”不是编号：编号是已签发列表中显示的十六进制串"
+            "“{id}”不是档案编号：档案编号是已签发列表中显示的十六进制串"
         )));
     }
     Ok(id)

@@ -65,7 +65,7 @@ fn issued_id(o: &Output) -> String {
     let out = stdout(o);
     let line = out
         .lines()
-        .find(|l| l.contains("编号："))
+        .find(|l| l.contains("档案编号："))
         .unwrap_or_else(|| panic!("no id in {out}"));
     line.split('：').nth(1).unwrap().trim().to_string()
 }
@@ -511,7 +511,7 @@ fn deleted_files_and_copies_are_reported_missing() {
     expect(d, &["archive", "reindex", "--force"], 0);
     let o = expect(d, &["archive", "verify"], 1);
     let out = stdout(&o);
-    assert!(out.contains("登记第 2 号"), "{out}");
+    assert!(out.contains("档案库第 2 份"), "{out}");
     assert!(out.contains("缺失"), "{out}");
     // list shows only what is there.
     let o = expect(d, &["archive", "list"], 0);

@@ -635,7 +635,7 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
     assert!(
         message.contains("已经归档过")
             && message.contains("下一期的期号")
-            && message.contains(&format!("编号 {id}"))
+            && message.contains(&format!("档案编号 {id}"))
             && !message.contains("--")
             && !message.contains("jianbao "),
         "{message}"
