@@ -185,6 +185,11 @@ pub struct TextLine {
     pub span: (f32, f32),
     /// The runs, left to right.
     pub runs: Vec<GlyphRun>,
+    /// The JSON path of the input text the line was set from
+    /// (`$.body[1].paragraphs[1]`), so that a preview leads back to the
+    /// field; `None` for page numbers. No back end writes it: it changes no
+    /// PDF, OFD or archived fingerprint (`output::fingerprint` leaves it out).
+    pub source: Option<String>,
 }
 
 /// The text of glyph runs, in order.
@@ -323,7 +328,8 @@ impl Layout {
     }
 
     /// The layout as text, one item per line, coordinates rounded to 0.01 pt:
-    /// what every decision looks like, for tests and people.
+    /// what every decision looks like, for tests and people. A line's input
+    /// path is written `src=$.body[0].paragraphs[1]` before its text.
     pub fn dump(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
@@ -365,9 +371,13 @@ impl Layout {
                             if l.last { "L" } else { "-" },
                             if l.hanging { "H" } else { "-" }
                         );
+                        let source = match &l.source {
+                            Some(s) => format!("src={s} "),
+                            None => String::new(),
+                        };
                         let _ = writeln!(
                             out,
-                            "  line {:<12} {grid} {flags} y={:.2} box={:.2}..{:.2} {}",
+                            "  line {:<12} {grid} {flags} y={:.2} box={:.2}..{:.2} {source}{}",
                             l.tag.name(),
                             l.baseline,
                             l.span.0,

@@ -101,6 +101,7 @@ impl Engine {
     pub fn layout_bulletin(&self, bulletin: Bulletin, template: Template) -> Result<Laid> {
         let mut sink = Sink::new();
         sink.extend(model::lint::lint(&bulletin));
+        sink.extend(model::checks::consistency(&bulletin));
         let fonts = self.fonts.resolve(&template)?;
         let set = typeset::typeset(&bulletin, &template, &fonts.metrics()?)?.unpack(&mut sink);
         let layout = paginate::paginate(&set, &template, bulletin.doc_info()).unpack(&mut sink);

@@ -51,6 +51,7 @@ impl Archive {
             mut manifest,
             mut warned,
             files,
+            bulletin,
         } = prepare(engine, input, opts, issue_opts.ofd)?;
         let refuse_warnings = |warned: &Vec<Diagnostic>| {
             (!warned.is_empty() && !issue_opts.allow_warnings)
@@ -90,6 +91,12 @@ impl Archive {
         );
         register.refuse_used(&manifest, replaced.as_ref(), &found, &rel)?;
         warned.extend(register.warnings(&manifest, replaced.as_ref()));
+        // The 文号, against the issue of the series filed before it.
+        if let Some(prev) =
+            super::previous::previous_in(&found, &bulletin).and_then(|f| self.read_input(f))
+        {
+            warned.extend(crate::model::checks::against_previous(&bulletin, &prev));
+        }
         if let Some(e) = refuse_warnings(&warned) {
             return Err(e);
         }
@@ -155,6 +162,8 @@ struct Prepared {
     /// The files besides the input: the PDF/A, the OFD when asked for, the
     /// template when it is not built in.
     files: Vec<(&'static str, Vec<u8>)>,
+    /// The bulletin, for the checks against the issue filed before it.
+    bulletin: crate::model::Bulletin,
 }
 
 /// Lay out `input`, write its PDF/A (and OFD), and make its manifest.
@@ -241,6 +250,7 @@ fn prepare(engine: &Engine, input: &[u8], opts: &Options, ofd: bool) -> Result<P
         manifest,
         warned,
         files,
+        bulletin: laid.bulletin.clone(),
     })
 }
 
@@ -412,7 +422,7 @@ fn corrected_copy<'a>(
     if id.len() < 4 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return fail(
             format!(
-                "“{}”不是编号：更正要写所更正副本的编号（已归档各期列表中的十六进制串，至少 4 位）",
+                "“{}”不是档案编号：更正要写所更正副本的档案编号（已归档各期列表中的十六进制串，至少 4 位）",
                 c.id
             ),
             vec![Hint::List],
@@ -426,15 +436,15 @@ fn corrected_copy<'a>(
         [one] => *one,
         [] => {
             return fail(
-                format!("档案库中没有编号为 {id} 的副本：请查看要更正的那一期的编号"),
+                format!("档案库中没有档案编号为 {id} 的副本：请查看要更正的那一期的档案编号"),
                 vec![Hint::List],
             )
         }
-        _ => return fail(format!("编号 {id} 对应多份副本：请多写几位"), vec![]),
+        _ => return fail(format!("档案编号 {id} 对应多份副本：请多写几位"), vec![]),
     };
     let Some(sha) = f.manifest_sha256.clone() else {
         return fail(
-            format!("编号 {id} 的副本的清单无法读取：请先核对档案库"),
+            format!("档案编号 {id} 的副本的清单无法读取：请先核对档案库"),
             vec![Hint::Verify],
         );
     };
@@ -458,7 +468,7 @@ fn corrected_copy<'a>(
         let _ = later;
         return fail(
             format!(
-                "编号 {} 的副本已被编号 {} 的更正本取代：更正要针对最新的更正本",
+                "档案编号 {} 的副本已被档案编号 {} 的更正本取代：更正要针对最新的更正本",
                 old.id(),
                 m.id()
             ),
@@ -468,7 +478,7 @@ fn corrected_copy<'a>(
     if old.pdf().sha256 == new.pdf().sha256 {
         return fail(
             format!(
-                "这一期排出的 PDF 与编号 {} 的副本逐字节相同：没有需要更正的内容",
+                "这一期排出的 PDF 与档案编号 {} 的副本逐字节相同：没有需要更正的内容",
                 old.id()
             ),
             vec![],

@@ -17,6 +17,7 @@ pub mod index;
 mod issue;
 pub mod manifest;
 mod next;
+mod previous;
 mod query;
 pub mod register;
 pub mod signed;

@@ -131,7 +131,7 @@ impl Archive {
     pub fn find(&self, query: &CopyQuery) -> Result<CopyDetails> {
         self.lookup(query)?.ok_or_else(|| {
             let what = match query {
-                CopyQuery::Id(id) => format!("编号为 {} 的副本", id.to_ascii_lowercase()),
+                CopyQuery::Id(id) => format!("档案编号为 {} 的副本", id.to_ascii_lowercase()),
                 CopyQuery::Key {
                     name,
                     supplement,
@@ -158,7 +158,7 @@ impl Archive {
                 if id.len() < 4 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
                     return Err(Error::Refused {
                         message: format!(
-                            "“{id}”不是编号：编号是已归档各期列表中的十六进制串（至少 4 位）"
+                            "“{id}”不是档案编号：档案编号是已归档各期列表中的十六进制串（至少 4 位）"
                         ),
                         hints: vec![Hint::List],
                     });
@@ -172,7 +172,7 @@ impl Archive {
                     [] => return Ok(None),
                     _ => {
                         return Err(Error::Archive {
-                            message: format!("编号 {id} 对应多份副本：请多写几位"),
+                            message: format!("档案编号 {id} 对应多份副本：请多写几位"),
                         })
                     }
                 }

@@ -127,7 +127,7 @@ impl Archive {
             match finding {
                 register::Finding::Missing(s) => extra.push(CopyCheck {
                     seq: Some(s),
-                    label: format!("登记第 {s} 号"),
+                    label: format!("档案库第 {s} 份"),
                     id: None,
                     dir: None,
                     status: Status::Missing,
@@ -142,7 +142,7 @@ impl Archive {
                     let c = &mut checks[copy];
                     c.status = c.status.max(Status::Changed);
                     c.problems
-                        .push(format!("登记号 {seq} 被多份副本使用：清单被改动过"));
+                        .push(format!("档案库序号 {seq} 被多份副本使用：清单被改动过"));
                 }
                 register::Finding::Unlinked { copy } => {
                     let c = &mut checks[copy];

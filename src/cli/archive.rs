@@ -70,8 +70,8 @@ pub struct IssueArgs {
     /// 使用这个模板文件，而不是输入中指定的模板
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
-    /// 签发更正本：取代这个编号的已归档副本（原副本保留不动，list、show、verify 中标明已被更正）
-    #[arg(long, value_name = "编号", requires = "reason")]
+    /// 签发更正本：取代这个档案编号的已归档副本（原副本保留不动，list、show、verify 中标明已被更正）
+    #[arg(long, value_name = "档案编号", requires = "reason")]
     pub supersedes: Option<String>,
     /// 更正的理由（与 --supersedes 同用，记入清单）
     #[arg(long, value_name = "理由", requires = "supersedes")]
@@ -101,7 +101,7 @@ pub enum ArchiveCommand {
     /// 列出已归档的各期
     #[command(after_help = codes::ARCHIVE)]
     List(ListArgs),
-    /// 查看一期的登记信息和文件位置：编号，或 名称 年份 期号
+    /// 查看一期的登记信息和文件位置：档案编号，或 名称 年份 期号
     #[command(after_help = codes::ARCHIVE)]
     Show(ShowArgs),
     /// 重新计算每份副本的哈希，报告完好、已改动或缺失（有问题时退出码 1）
@@ -143,8 +143,8 @@ pub struct ListArgs {
 pub struct ShowArgs {
     #[command(flatten)]
     pub dir: ArchiveDir,
-    /// list 显示的编号；或 简报名称（或其中一部分）、年份、期号（增刊写 增刊第1期）
-    #[arg(required = true, num_args = 1..=3, value_name = "编号 | 名称 年份 期号")]
+    /// list 显示的档案编号；或 简报名称（或其中一部分）、年份、期号（增刊写 增刊第1期）
+    #[arg(required = true, num_args = 1..=3, value_name = "档案编号 | 名称 年份 期号")]
     pub what: Vec<String>,
 }
 
@@ -268,7 +268,7 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
     let mut report = String::new();
     let _ = writeln!(
         report,
-        "已归档：《{}》{}，{} 页（登记第 {} 号）",
+        "已归档：《{}》{}，{} 页（档案库第 {} 份）",
         m.name,
         m.issue_label(),
         m.pages,
@@ -277,13 +277,13 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
     if let Some(s) = &m.supersedes {
         let _ = writeln!(
             report,
-            "  更正本（第 {} 版）：取代编号 {} 的副本（保留在档案库中）；理由：{}",
+            "  更正本（第 {} 版）：取代档案编号 {} 的副本（保留在档案库中）；理由：{}",
             m.revision,
             jianbao::archive::manifest::short_id(&s.pdf_sha256),
             s.reason
         );
     }
-    let _ = writeln!(report, "  编号：{}", m.id());
+    let _ = writeln!(report, "  档案编号：{}", m.id());
     let _ = writeln!(report, "  目录：{}", filed.dir.display());
     let _ = writeln!(report, "  PDF：{}", filed.dir.join(&m.pdf().file).display());
     let _ = writeln!(report, "  PDF SHA-256：{}", m.pdf().sha256);
@@ -313,7 +313,7 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
     };
     if let Err(e) = written {
         eprintln!(
-            "jianbao: 已归档：《{}》{}，编号 {}（登记第 {} 号）；只是这份报告无法写到标准输出（{}）：用 jianbao archive show {} 查看，不要重新签发",
+            "jianbao: 已归档：《{}》{}，档案编号 {}（档案库第 {} 份）；只是这份报告无法写到标准输出（{}）：用 jianbao archive show {} 查看，不要重新签发",
             m.name,
             m.issue_label(),
             m.id(),
@@ -418,7 +418,7 @@ fn list(a: ListArgs) -> Result<ExitCode> {
     };
     outln!(
         "{}  {}  {}  {}  {}  {}  {}  {}  {}首篇标题",
-        pad("编号", 12),
+        pad("档案编号", 12),
         pad("名称", name_w),
         pad("年份", 4),
         pad("期号", number_w),
@@ -474,15 +474,17 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
             }
         }
         _ => {
-            return Err(UsageError("archive show 要一个编号，或 名称 年份 期号 三项".into()).into())
+            return Err(
+                UsageError("archive show 要一个档案编号，或 名称 年份 期号 三项".into()).into(),
+            )
         }
     };
     let archive = Archive::new(a.dir.path()?);
     let d = archive.find(&query)?;
     let r = &d.record;
     outln!("《{}》{}", r.name, r.issue_label())?;
-    outln!("  编号：      {}", r.id)?;
-    outln!("  登记号：    第 {} 号", r.seq)?;
+    outln!("  档案编号：  {}", r.id)?;
+    outln!("  档案库序号：第 {} 份", r.seq)?;
     outln!("  日期：      {}", r.date)?;
     outln!("  页数：      {}", r.pages)?;
     outln!("  首篇标题：  {}", r.title)?;
@@ -493,7 +495,7 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
     outln!("  清单：      {}", d.manifest_file.display())?;
     if let Some(by) = &d.superseded_by {
         outln!(
-            "  状态：      已被更正：现行的是编号 {}（登记第 {} 号）；这一份保留备查",
+            "  状态：      已被更正：现行的是档案编号 {}（档案库第 {} 份）；这一份保留备查",
             by.id,
             by.seq
         )?;
@@ -540,7 +542,7 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
             }
             if let Some(s) = &m.supersedes {
                 outln!(
-                    "  更正本：    第 {} 版，取代编号 {}（{}）",
+                    "  更正本：    第 {} 版，取代档案编号 {}（{}）",
                     m.revision,
                     jianbao::archive::manifest::short_id(&s.pdf_sha256),
                     s.dir
@@ -709,7 +711,9 @@ fn search(a: SearchArgs) -> Result<ExitCode> {
         if h.sentence == h.block {
             outln!("    （标题）{}", h.sentence)?;
         } else {
-            outln!("    【{}】{}", h.block, h.sentence)?;
+            // The article, section or 编者按 it is in, in plain brackets
+            // (【】 is how a bulletin marks its sections).
+            outln!("    （{}）{}", h.block, h.sentence)?;
         }
     }
     let copies = hits

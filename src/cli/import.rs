@@ -98,7 +98,13 @@ pub fn run(args: ImportArgs) -> Result<ExitCode> {
     };
     let imported = import(&bytes, kind).with_context(|| format!("{name}: 无法导入"))?;
     for n in &imported.notices {
-        eprintln!("{name}:{}: 提示：{}", n.line, n.message);
+        match imported.unit {
+            // file:line, as compilers and editors read it.
+            jianbao::import::Unit::Line => eprintln!("{name}:{}: 提示：{}", n.line, n.message),
+            jianbao::import::Unit::Paragraph => {
+                eprintln!("{name}: 第 {} 段：提示：{}", n.line, n.message)
+            }
+        }
     }
     let out = args.output.unwrap_or_else(|| PathBuf::from("-"));
     write_output(&out, imported.json.as_bytes())?;

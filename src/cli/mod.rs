@@ -158,7 +158,7 @@ pub fn hint_command(h: &jianbao::Hint) -> String {
             "查看已归档的那一期：jianbao archive show {id}；签发它的更正本：jianbao issue --supersedes {id} --reason \"更正理由\" 输入.json"
         ),
         Hint::GiveReason => "写明理由：--reason \"更正理由\"".into(),
-        Hint::List => "查看已归档各期及其编号：jianbao archive list".into(),
+        Hint::List => "查看已归档各期及其档案编号：jianbao archive list".into(),
         Hint::Verify => "核对档案库：jianbao archive verify".into(),
         Hint::Reindex => "从文件重建索引：jianbao archive reindex".into(),
     }

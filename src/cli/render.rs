@@ -88,6 +88,9 @@ pub struct CheckArgs {
     /// 有警告（可能的书写错误）时以退出码 1 结束；提示不算
     #[arg(long)]
     pub deny_warnings: bool,
+    // The archive: a 文号 is compared with the previous issue's there.
+    #[command(flatten)]
+    pub dir: super::archive::ArchiveDir,
 }
 
 fn is_stdio(p: &Path) -> bool {
@@ -262,7 +265,7 @@ fn is_pdf_or_ofd(path: &Path) -> bool {
 /// so what it points to is kept whatever it is: a link is not refused.
 pub fn refuse_to_replace(path: &Path, replaceable: fn(&Path) -> bool, what: &str) -> Result<()> {
     let link_or_nothing = std::fs::symlink_metadata(path).map_or(true, |m| m.is_symlink());
-    if is_stdio(path) || link_or_nothing || replaceable(path) {
+    if is_stdio(path) || link_or_nothing || is_device_or_pipe(path) || replaceable(path) {
         return Ok(());
     }
     Err(UsageError(format!(
@@ -270,6 +273,14 @@ pub fn refuse_to_replace(path: &Path, replaceable: fn(&Path) -> bool, what: &str
         path.display()
     ))
     .into())
+}
+
+/// Whether `path` (its links followed) is a device, a named pipe or a
+/// socket: `/dev/null`, `/dev/stdout`, a FIFO another program reads. Such an
+/// output is written into, never replaced by a file: writing replaces
+/// nothing a person wrote.
+fn is_device_or_pipe(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// `jianbao render`.
@@ -329,7 +340,8 @@ fn render_one(engine: &Engine, input: &Path, args: &RenderArgs, several: bool) -
 }
 
 /// Write `bytes` to `path` (standard output for “-”), through a temporary file
-/// so that a failed write never leaves half a PDF.
+/// so that a failed write never leaves half a PDF; into a device or a named
+/// pipe directly (it is never replaced by a file).
 pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
     if is_stdio(path) {
         let mut out = std::io::stdout().lock();
@@ -337,11 +349,22 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
         out.flush()?;
         return Ok(());
     }
+    let io = |e: std::io::Error| jianbao::Error::io(path, e);
+    if is_device_or_pipe(path) {
+        // /dev/null, a terminal, a pipe: written into as the shell's `>`
+        // would (renaming a file over it would replace the device itself).
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(io)?;
+        f.write_all(bytes).map_err(io)?;
+        f.flush().map_err(io)?;
+        return Ok(());
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let io = |e: std::io::Error| jianbao::Error::io(path, e);
     // A new file of an unpredictable name, created exclusively (a link
     // planted in the folder is never followed), renamed over the target: a
     // link at the target is replaced, not written through.
@@ -365,12 +388,35 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
 /// `jianbao check`.
 pub fn check(args: CheckArgs, font_dir: PathBuf) -> Result<ExitCode> {
     let engine = Engine::new(font_dir);
+    // The archive to compare with the issue filed before (none when no
+    // per-user folder is known: the check goes on without it).
+    let archive_dir = args.dir.path().ok();
+    let archive = archive_dir.as_ref().map(jianbao::archive::Archive::new);
     let mut worst = 0u8;
     for input in &args.inputs {
         let result = read_input(input, args.template.as_deref())
             .and_then(|(bytes, opts)| Ok(engine.layout(&bytes, &opts)?));
         match result {
-            Ok(laid) => {
+            Ok(mut laid) => {
+                // The issue filed before it, when the archive has it.
+                match archive
+                    .as_ref()
+                    .map_or(Ok(None), |a| a.previous_issue(&laid.bulletin))
+                {
+                    Ok(Some(prev)) => {
+                        laid.diagnostics
+                            .extend(jianbao::model::checks::against_previous(
+                                &laid.bulletin,
+                                &prev,
+                            ))
+                    }
+                    Ok(None) => {}
+                    Err(e) => eprintln!(
+                        "{}: 提示：档案库 {} 无法读取（{e}），没有与上一期比较文号",
+                        name_of(input),
+                        archive_dir.as_deref().unwrap_or(Path::new("")).display()
+                    ),
+                }
                 print_diagnostics(input, &laid);
                 let warnings = laid.diagnostics.iter().filter(|d| d.is_warning()).count();
                 let notices = laid.diagnostics.len() - warnings;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use jianbao::serve::{is_loopback, Config, Limits, Server, DEFAULT_ADDR};
+use jianbao::serve::{is_loopback, BindError, Config, Limits, Server, DEFAULT_ADDR};
 
 use super::archive::ArchiveDir;
 use super::UsageError;
@@ -35,6 +35,9 @@ pub struct ServeArgs {
     pub sign: bool,
     #[command(flatten)]
     pub key: super::keys::KeyDir,
+    /// 网页上可选的模板文件（可多次给出；内置模板总是可选）；简报中以文件名选用，如 "template": "our-office.toml"
+    #[arg(long, value_name = "FILE")]
+    pub template: Vec<PathBuf>,
 }
 
 /// The addresses to open the page at when the server listens on `bound`:
@@ -101,6 +104,7 @@ pub fn run(args: ServeArgs, font_dir: PathBuf) -> Result<ExitCode> {
         addr,
         archive: archive.clone(),
         font_dir: font_dir.clone(),
+        templates: args.template.clone(),
         log,
         allowed_hosts: args.allow_host.clone(),
         limits,
@@ -109,15 +113,15 @@ pub fn run(args: ServeArgs, font_dir: PathBuf) -> Result<ExitCode> {
             false => None,
         },
     })
-    .map_err(|e| {
-        if e.kind() == std::io::ErrorKind::InvalidInput {
-            anyhow::Error::new(UsageError(format!("--allow-host：{e}")))
-        } else {
-            anyhow::Error::new(UsageError(format!(
-                "无法在 {addr} 上监听（端口可能已被占用，或需要权限；{}）",
-                jianbao::error::io_reason(&e)
-            )))
+    .map_err(|e| match e {
+        BindError::Hosts(m) => anyhow::Error::new(UsageError(format!("--allow-host：{m}"))),
+        BindError::Template(e) => {
+            anyhow::Error::new(UsageError(format!("--template 给出的模板不能用：{e}")))
         }
+        BindError::Listen(e) => anyhow::Error::new(UsageError(format!(
+            "无法在 {addr} 上监听（端口可能已被占用，或需要权限；{}）",
+            jianbao::error::io_reason(&e)
+        ))),
     })?;
     server
         .warm_up()
@@ -139,6 +143,16 @@ pub fn run(args: ServeArgs, font_dir: PathBuf) -> Result<ExitCode> {
         );
         eprintln!("{rule}");
     }
+    let templates = if args.template.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = args
+            .template
+            .iter()
+            .map(|t| t.display().to_string())
+            .collect();
+        format!("；模板：{}", names.join("、"))
+    };
     let interfaces: Vec<(String, IpAddr)> = if bound.ip().is_unspecified() {
         if_addrs::get_if_addrs()
             .unwrap_or_default()
@@ -150,7 +164,7 @@ pub fn run(args: ServeArgs, font_dir: PathBuf) -> Result<ExitCode> {
     };
     let urls = open_urls(bound, &interfaces);
     let where_ = format!(
-        "档案库：{}；字体：{}；按 Ctrl+C 停止",
+        "档案库：{}；字体：{}{templates}；按 Ctrl+C 停止",
         archive.display(),
         font_dir.display()
     );

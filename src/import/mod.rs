@@ -60,7 +60,8 @@ impl Kind {
 /// A guess the writer should confirm.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
-    /// The 1-based line of the draft (paragraph of a .docx) it concerns.
+    /// The 1-based line of the draft (paragraph of a .docx: see
+    /// [`Imported::unit`]) it concerns.
     pub line: usize,
     /// What was guessed, in Chinese.
     pub message: String,
@@ -75,6 +76,28 @@ pub struct Imported {
     pub json: String,
     /// The guesses to confirm, in line order.
     pub notices: Vec<Notice>,
+    /// What a notice's `line` counts: lines of a text draft, paragraphs of
+    /// a .docx.
+    pub unit: Unit,
+}
+
+/// What the places of a draft count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Lines of a text draft (行).
+    Line,
+    /// Paragraphs of a .docx (段).
+    Paragraph,
+}
+
+impl Unit {
+    /// The word a place is counted in: 行 or 段.
+    pub fn word(self) -> &'static str {
+        match self {
+            Unit::Line => "行",
+            Unit::Paragraph => "段",
+        }
+    }
 }
 
 /// The largest draft read: a .docx with photographs is a few MB; the text of
@@ -130,8 +153,58 @@ pub fn import(bytes: &[u8], kind_hint: Option<Kind>) -> Result<Imported> {
         return Err(too_large());
     }
     refuse_other_formats(bytes)?;
+    let kind = kind_hint.unwrap_or_else(|| Kind::sniff(bytes));
+    let unit = match kind {
+        Kind::Docx => Unit::Paragraph,
+        Kind::Text => Unit::Line,
+    };
+    let mut imported = read(bytes, kind);
+    if unit == Unit::Paragraph {
+        // A .docx is counted in paragraphs, as its writer sees it.
+        match &mut imported {
+            Ok(i) => {
+                for n in &mut i.notices {
+                    n.message = lines_as_paragraphs(&n.message);
+                }
+            }
+            Err(Error::Draft { line, message }) => {
+                let at = line
+                    .take()
+                    .map_or(String::new(), |n| format!("第 {n} 段："));
+                *message = format!("{at}{}", lines_as_paragraphs(message));
+            }
+            Err(_) => {}
+        }
+    }
+    imported.map(|i| Imported { unit, ..i })
+}
+
+/// `text` with every “第 N 行” said as “第 N 段”.
+fn lines_as_paragraphs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("第 ") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "第 ".len()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 && after[digits..].starts_with(" 行") {
+            out.push_str("第 ");
+            out.push_str(&after[..digits]);
+            out.push_str(" 段");
+            rest = &after[digits + " 行".len()..];
+        } else {
+            out.push_str("第 ");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// [`import`] of a draft of a known kind, its places counted in lines.
+fn read(bytes: &[u8], kind: Kind) -> Result<Imported> {
     let mut notices = Vec::new();
-    let source = match kind_hint.unwrap_or_else(|| Kind::sniff(bytes)) {
+    let source = match kind {
         Kind::Docx => lines::from_paragraphs(docx::paragraphs(bytes)?)?,
         Kind::Text => {
             if bytes.len() as u64 > MAX_TEXT_DRAFT_BYTES {
@@ -182,6 +255,7 @@ pub fn import(bytes: &[u8], kind_hint: Option<Kind>) -> Result<Imported> {
         bulletin,
         json,
         notices,
+        unit: Unit::Line,
     })
 }
 
@@ -217,6 +291,16 @@ fn refuse_other_formats(bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_of_a_docx_are_said_in_paragraphs() {
+        assert_eq!(
+            lines_as_paragraphs("第 12 行句末没有标点，与第 13 行合并；第 二 行；第 3 列"),
+            "第 12 段句末没有标点，与第 13 段合并；第 二 行；第 3 列"
+        );
+        assert_eq!(lines_as_paragraphs("没有位置"), "没有位置");
+        assert_eq!(Unit::Paragraph.word(), "段");
+    }
 
     #[test]
     fn kinds_from_names_and_bytes() {

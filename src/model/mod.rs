@@ -3,6 +3,7 @@
 //! [`parse`] turns the JSON of `bulletin-json.md` into a [`Bulletin`]; every rule
 //! of that format is enforced there, so later stages can trust the model.
 
+pub mod checks;
 pub mod date;
 pub mod lint;
 mod parse;

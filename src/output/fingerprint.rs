@@ -234,6 +234,7 @@ mod tests {
                             color: Rgb(0.0, 0.0, 0.0),
                             glyphs: vec![glyph(79.37, "简"), glyph(95.37, "报")],
                         }],
+                        source: Some("$.body[0].paragraphs[0]".into()),
                     }),
                     Item::Rule(Rule {
                         x0: 79.37,

@@ -72,6 +72,7 @@ fn place_line(line: &Line, dx: f32, baseline: f32, grid_line: Option<u32>) -> It
         hanging: line.hanging,
         span: (line.span.0 + dx, line.span.1 + dx),
         runs,
+        source: line.source.clone(),
     })
 }
 
@@ -333,6 +334,7 @@ mod tests {
             hanging: false,
             span: (0.0, 0.0),
             size: 16.0,
+            source: None,
         }
     }
 

@@ -6,10 +6,14 @@
 //! | `POST /api/check` | bulletin JSON | [`Report`] (200; 500 when the server's fonts fail) |
 //! | `POST /api/preview?page=N` | bulletin JSON | `image/svg+xml` of page N (1-based; 1 when absent) |
 //! | `POST /api/render` | bulletin JSON | `application/pdf` |
-//! | `POST /api/import` | a draft: `text/plain` or the bytes of a .docx | `{"json", "notices": [{"line", "message"}], "notices_total"}` (at most 1,000 notices listed) |
+//! | `POST /api/import` | a draft: `text/plain` or the bytes of a .docx | `{"json", "notices": [{"line", "message"}], "notices_total", "unit"}` (at most 1,000 notices listed; `unit`: 行 or 段 of a .docx) |
 //! | `POST /api/issue[?allow_warnings=true]` | bulletin JSON | the copy filed (201) |
 //! | `GET /api/archive[?q=…]` | — | the copies issued, or the sentences found |
 //! | `GET /api/archive/ID/pdf` | — | the issued PDF |
+//!
+//! Drafts (`drafts.rs`), new issues and what the server offers (`start.rs`)
+//! and pages by layout key (`pages.rs`) have their own files; the check's
+//! entries are put in a clerk's words by `words.rs`.
 //!
 //! A bulletin with errors gets 422 and the [`Report`]; an issue refused for
 //! its warnings 422 with them; an issue number already used 409; a body over
@@ -34,25 +38,38 @@ use serde_json::json;
 
 use super::assets::{ASSETS, CONTENT_SECURITY_POLICY};
 use super::cache::{self, Recent};
+use super::drafts::Drafts;
 use super::guard::{self, Hosts, Seen};
 use super::report::{status_of, Report};
+use super::templates::Offered;
 use super::work::{Failed, Pool};
-use super::{Limits, Log, MAX_BODY_BYTES};
-use crate::archive::{Archive, Filter, IssueOptions, SearchQuery};
-use crate::error::{Error, Hint, Place, Problem};
+use super::{pages, words, Limits, Log, MAX_BODY_BYTES};
+use crate::archive::{Archive, Correction, Filter, IssueOptions, SearchQuery};
+use crate::error::{Error, Hint};
 use crate::import::{self, Kind};
-use crate::model::TemplateRef;
+use crate::model::Bulletin;
 use crate::output::{self, Output, Writer};
 use crate::{Engine, Laid, Options};
 
 /// How many layouts are kept for the previews that follow a check.
 const LAYOUTS_KEPT: usize = 8;
 
+/// How long the issue filed before a bulletin is kept for its checks: a
+/// copy filed by another process shows within this time.
+const PREVIOUS_KEPT: Duration = Duration::from_secs(10);
+
+/// The issue filed before a bulletin: its series, year and number, when it
+/// was looked up, and what was found.
+type PreviousKept = Option<((String, String, u16, u32), Instant, Option<Arc<Bulletin>>)>;
+
 /// The server's state: one engine (fonts read once), the archive, the
 /// recent layouts and glyph outlines, and the permits of blocking work.
 pub struct App {
     engine: Engine,
     archive: Archive,
+    templates: Offered,
+    drafts: Drafts,
+    previous: Mutex<PreviousKept>,
     layouts: Recent<Laid>,
     outputs: output::Cache,
     work: Pool,
@@ -69,14 +86,17 @@ pub struct App {
 /// A refusal: a status and a JSON body with at least a `message`.
 #[derive(Debug)]
 pub struct Refusal {
-    status: StatusCode,
-    body: serde_json::Value,
+    /// The status.
+    pub status: StatusCode,
+    /// The body.
+    pub body: serde_json::Value,
     /// What the log is told besides the status (never the client).
     detail: Option<String>,
 }
 
 impl Refusal {
-    fn new(status: StatusCode, message: impl Into<String>) -> Refusal {
+    /// A refusal with `message`.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Refusal {
         Refusal {
             status,
             body: json!({ "ok": false, "message": message.into() }),
@@ -84,20 +104,29 @@ impl Refusal {
         }
     }
 
-    fn bad_request(message: impl Into<String>) -> Refusal {
+    /// 400 with `message`.
+    pub fn bad_request(message: impl Into<String>) -> Refusal {
         Refusal::new(StatusCode::BAD_REQUEST, message)
     }
 
     /// A library error: the report of the bulletin's errors (or of the
     /// warnings that refused it) with a summary message. The server's own
     /// trouble (fonts, archive files) is told without its paths.
-    fn of(e: &Error) -> Refusal {
+    pub fn of(e: &Error) -> Refusal {
+        Refusal::of_input(e, b"")
+    }
+
+    /// [`Refusal::of`] for `input`, whose entries are placed as a writer
+    /// reads it.
+    pub fn of_input(e: &Error, input: &[u8]) -> Refusal {
         let status =
             StatusCode::from_u16(status_of(e)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if matches!(e, Error::Io { .. } | Error::Font { .. }) {
             return Refusal::server_trouble(e);
         }
-        let mut body = serde_json::to_value(Report::of_error(e)).unwrap_or_else(|_| json!({}));
+        let mut report = Report::of_error(e);
+        words::annotate(&mut report, &words::blocks_of_json(input));
+        let mut body = serde_json::to_value(report).unwrap_or_else(|_| json!({}));
         body["message"] = json!(e.to_string());
         if matches!(e, Error::Warnings(_)) {
             body["refused"] = json!("warnings");
@@ -164,10 +193,10 @@ pub fn hint_words(h: &Hint) -> String {
     match h {
         Hint::NextIssue { .. } => "把这一期改为下一期的期号（期号、总期号各加一）后再签发".into(),
         Hint::Supersede { id } => {
-            format!("如要更正已签发的那一期（编号 {id}），请签发它的更正本并写明理由")
+            format!("如要更正已签发的那一期（档案编号 {id}），请签发它的更正本并写明理由")
         }
         Hint::GiveReason => "请写明更正的理由".into(),
-        Hint::List => "可在“已签发”列表中查看各期的编号".into(),
+        Hint::List => "可在“已签发”列表中查看各期的档案编号".into(),
         Hint::Verify => "请管理员核对档案库".into(),
         Hint::Reindex => "请管理员从文件重建档案索引".into(),
     }
@@ -273,7 +302,8 @@ pub fn without_paths(message: &str) -> String {
     out
 }
 
-fn json_response(status: StatusCode, value: &impl Serialize) -> Response {
+/// `value` as a JSON answer.
+pub fn json_response(status: StatusCode, value: &impl Serialize) -> Response {
     let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
     (
         status,
@@ -295,7 +325,7 @@ fn too_large() -> Refusal {
 }
 
 /// The body of a request, or why it cannot be read (413 beyond the limit).
-fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, Refusal> {
+pub fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, Refusal> {
     b.map_err(|rej| {
         if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large()
@@ -318,11 +348,16 @@ impl App {
         hosts: Hosts,
         work: Pool,
         limits: Limits,
+        templates: Offered,
         log: Option<Log>,
     ) -> App {
+        let drafts = Drafts::new(archive.root().join(super::drafts::DRAFTS_DIR));
         App {
             engine,
             archive,
+            templates,
+            drafts,
+            previous: Mutex::new(None),
             layouts: Recent::new(LAYOUTS_KEPT),
             outputs: output::Cache::new(),
             work,
@@ -340,18 +375,38 @@ impl App {
         self
     }
 
-    /// Refuse a bulletin that names a template file: the server reads no
-    /// file a client names.
-    fn parse(body: &[u8]) -> Result<crate::model::Bulletin, Error> {
+    /// The archive.
+    pub fn archive(&self) -> &Archive {
+        &self.archive
+    }
+
+    /// The drafts.
+    pub fn drafts(&self) -> &Drafts {
+        &self.drafts
+    }
+
+    /// The templates offered.
+    pub fn templates(&self) -> &Offered {
+        &self.templates
+    }
+
+    /// Parse `body` and resolve its template among those offered (the
+    /// server reads no file a client names): the bulletin, its template,
+    /// and the template's file when it is one given on the command line.
+    fn parse(
+        &self,
+        body: &[u8],
+    ) -> Result<
+        (
+            Bulletin,
+            crate::template::Template,
+            Option<std::path::PathBuf>,
+        ),
+        Error,
+    > {
         let bulletin = crate::model::parse(body)?;
-        if let TemplateRef::File(_) = bulletin.template {
-            return Err(Error::Invalid(vec![Problem {
-                place: Place::new("$.template"),
-                message: "网页上只能使用内置模板（如 \"jianbao\"）：模板文件只能在命令行中使用"
-                    .into(),
-            }]));
-        }
-        Ok(bulletin)
+        let (template, file) = self.templates.resolve(&bulletin.template)?;
+        Ok((bulletin, template, file))
     }
 
     /// The layout of `body`, from the recent layouts when it was made
@@ -362,11 +417,48 @@ impl App {
             return Ok((l, Duration::ZERO));
         }
         let start = Instant::now();
-        let bulletin = App::parse(body)?;
-        let template = crate::template::load(&bulletin.template, std::path::Path::new(""), None)?;
+        let (bulletin, template, _) = self.parse(body)?;
         let laid = Arc::new(self.engine.layout_bulletin(bulletin, template)?);
         self.layouts.put(key, laid.clone());
         Ok((laid, start.elapsed()))
+    }
+
+    /// The layout kept under `key`, when it is still kept.
+    pub fn kept_layout(&self, key: &cache::Key) -> Option<Arc<Laid>> {
+        self.layouts.get(key)
+    }
+
+    /// Page `index` of `laid` as SVG, with the glyph outlines kept.
+    pub fn svg_page(&self, laid: &Laid, index: usize) -> crate::Result<Vec<u8>> {
+        let page = Output::SvgPage(index);
+        output::write_cached(laid, page, Writer::current(page), &self.outputs)
+    }
+
+    /// The issue filed before `b` in its series, when the archive has one
+    /// (looked up at most every [`PREVIOUS_KEPT`] for the same issue).
+    fn previous_of(&self, b: &Bulletin) -> Option<Arc<Bulletin>> {
+        let m = &b.masthead;
+        let (name, series) = crate::archive::manifest::series_key(&m.name, m.supplement.as_deref());
+        let key = (name, series, m.date.year(), m.issue);
+        {
+            let kept = self.previous.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((k, at, found)) = kept.as_ref() {
+                if *k == key && at.elapsed() < PREVIOUS_KEPT {
+                    return found.clone();
+                }
+            }
+        }
+        // An archive that cannot be read says so where it is used (the
+        // archive's list, issuing); the check goes on without it.
+        let found = self.archive.previous_issue(b).ok().flatten().map(Arc::new);
+        *self.previous.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((key, Instant::now(), found.clone()));
+        found
+    }
+
+    /// Forget the issue filed before (a copy was just filed).
+    fn forget_previous(&self) {
+        *self.previous.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// Lay out `example` and draw its first page (fonts and outlines read).
@@ -384,7 +476,7 @@ impl App {
 }
 
 /// Run `work` on a thread of its own once a place is free (`work.rs`).
-async fn blocking<T: Send + 'static>(
+pub async fn blocking<T: Send + 'static>(
     app: &Arc<App>,
     work: impl FnOnce(&App) -> T + Send + 'static,
 ) -> Result<T, Refusal> {
@@ -427,6 +519,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/archive", get(archive_list))
         .route("/api/archive/{id}/pdf", get(archive_pdf))
         .route("/schema.json", get(schema));
+    r = super::drafts::routes(r);
+    r = super::start::routes(r);
+    r = super::pages::routes(r);
     for a in ASSETS {
         let (ty, body) = (a.content_type, a.body);
         r = r.route(
@@ -572,10 +667,27 @@ async fn check(
 ) -> Result<Response, Refusal> {
     let b = body(b)?;
     let (status, report, took) = blocking(&app, move |app| match app.laid(&b) {
-        Ok((laid, took)) => Ok((StatusCode::OK, Report::of_laid(&laid), took)),
+        Ok((laid, took)) => {
+            let mut report = Report::of_laid(&laid);
+            // The 文号 against the issue filed before, when there is one.
+            if let Some(prev) = app.previous_of(&laid.bulletin) {
+                let found = crate::model::checks::against_previous(&laid.bulletin, &prev);
+                report
+                    .warnings
+                    .extend(found.iter().map(super::report::Entry::of));
+            }
+            report.key = Some(pages::key_hex(&cache::key(&b)));
+            report.versions = laid.layout.pages.iter().map(pages::version).collect();
+            words::annotate(&mut report, &words::blocks_of(&laid.bulletin));
+            Ok((StatusCode::OK, report, took))
+        }
         // The server's own trouble: told without its paths.
         Err(e) if status_of(&e) == 500 => Err(Refusal::of(&e)),
-        Err(e) => Ok((StatusCode::OK, Report::of_error(&e), Duration::ZERO)),
+        Err(e) => {
+            let mut report = Report::of_error(&e);
+            words::annotate(&mut report, &words::blocks_of_json(&b));
+            Ok((StatusCode::OK, report, Duration::ZERO))
+        }
     })
     .await??;
     let mut resp = json_response(status, &report);
@@ -607,7 +719,7 @@ async fn preview(
     };
     let b = body(b)?;
     let (svg, timing) = blocking(&app, move |app| {
-        let (laid, took) = app.laid(&b).map_err(|e| Refusal::of(&e))?;
+        let (laid, took) = app.laid(&b).map_err(|e| Refusal::of_input(&e, &b))?;
         let n = laid.layout.pages.len();
         if page > n {
             let mut r = Refusal::new(
@@ -618,9 +730,7 @@ async fn preview(
             return Err(r);
         }
         let start = Instant::now();
-        let one = Output::SvgPage(page - 1);
-        let svg = output::write_cached(&laid, one, Writer::current(one), &app.outputs)
-            .map_err(|e| Refusal::of(&e))?;
+        let svg = app.svg_page(&laid, page - 1).map_err(|e| Refusal::of(&e))?;
         let timing = format!("layout;dur={}, svg;dur={}", ms(took), ms(start.elapsed()));
         Ok::<_, Refusal>((svg, timing))
     })
@@ -643,12 +753,11 @@ async fn render(
 ) -> Result<Response, Refusal> {
     let b = body(b)?;
     let pdf = blocking(&app, move |app| {
-        let (laid, _) = app.laid(&b)?;
+        let (laid, _) = app.laid(&b).map_err(|e| Refusal::of_input(&e, &b))?;
         let pdf = Output::Pdf { pdfa: false };
-        output::write(&laid, pdf, Writer::current(pdf))
+        output::write(&laid, pdf, Writer::current(pdf)).map_err(|e| Refusal::of(&e))
     })
-    .await?
-    .map_err(|e| Refusal::of(&e))?;
+    .await??;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf"),
@@ -681,6 +790,31 @@ async fn import_draft(
     if b.is_empty() {
         return Err(Refusal::bad_request(
             "草稿是空的：请粘贴草稿的文字，或选择 .txt、.docx 文件",
+        ));
+    }
+    // A bulletin's own JSON (a file saved from the page, or one the command
+    // line renders) is opened as it is: a .json name, a JSON type, or text
+    // that begins as a JSON object.
+    let named_json = q
+        .name
+        .as_deref()
+        .is_some_and(|n| n.to_ascii_lowercase().ends_with(".json"));
+    let typed_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    let looks_json = b
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(&b)
+        .iter()
+        .find(|c| !c.is_ascii_whitespace())
+        == Some(&b'{');
+    if named_json || typed_json || (q.name.is_none() && looks_json) {
+        let text = std::str::from_utf8(b.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&b))
+            .map_err(|_| Refusal::bad_request("这个 .json 文件不是 UTF-8 文本：无法打开"))?;
+        return Ok(json_response(
+            StatusCode::OK,
+            &json!({ "ok": true, "json": text, "notices": [], "bulletin": true }),
         ));
     }
     let by_name = q.name.as_deref().and_then(Kind::from_extension);
@@ -723,6 +857,8 @@ async fn import_draft(
                 json: &'a str,
                 notices: Vec<Shown<'a>>,
                 notices_total: usize,
+                /// What a notice's line counts: 行 or 段 (of a .docx).
+                unit: &'static str,
             }
             let answer = Answer {
                 ok: true,
@@ -737,6 +873,7 @@ async fn import_draft(
                     })
                     .collect(),
                 notices_total: imported.notices.len(),
+                unit: imported.unit.word(),
             };
             serde_json::to_vec(&answer).unwrap_or_default()
         })
@@ -758,6 +895,10 @@ const MAX_NOTICES_SHOWN: usize = 1000;
 #[derive(Deserialize)]
 struct IssueQuery {
     allow_warnings: Option<String>,
+    /// A correction: the id of the copy it supersedes.
+    supersedes: Option<String>,
+    /// Why the copy is corrected (required with `supersedes`).
+    reason: Option<String>,
 }
 
 /// `POST /api/issue`: the body is filed byte for byte.
@@ -776,28 +917,51 @@ async fn issue(
             )))
         }
     };
+    let supersedes = match q.supersedes.as_deref() {
+        None => None,
+        Some(id) => {
+            let id = super::start::check_copy_id(id)?;
+            let reason = q.reason.as_deref().map(str::trim).unwrap_or_default();
+            if reason.is_empty() {
+                return Err(Refusal::bad_request(
+                    "更正要写明理由（记入档案，日后可查）：如“第2页人名有误”",
+                ));
+            }
+            if reason.chars().count() > 500 {
+                return Err(Refusal::bad_request("更正的理由太长：最多 500 个字"));
+            }
+            Some(Correction {
+                id,
+                reason: reason.to_string(),
+            })
+        }
+    };
     let b = body(b)?;
     let filed = blocking(&app, move |app| {
-        App::parse(&b)?;
+        let (_, _, template) = app.parse(&b).map_err(|e| Refusal::of_input(&e, &b))?;
         let _one = app.filing.lock().unwrap_or_else(|e| e.into_inner());
-        app.archive.issue(
+        let filed = app.archive.issue(
             &app.engine,
             &b,
-            &Options::default(),
+            &Options {
+                template,
+                ..Options::default()
+            },
             &IssueOptions {
                 allow_warnings,
                 now: SystemTime::now(),
-                supersedes: None,
+                supersedes,
                 ofd: false,
                 sign: app.sign.clone(),
             },
-        )
+        );
+        app.forget_previous();
+        filed.map_err(|e| Refusal::of_input(&e, &b))
     })
-    .await?
-    .map_err(|e| Refusal::of(&e))?;
+    .await??;
     let m = &filed.manifest;
     app.log(&format!(
-        "签发归档：《{}》{}，{} 页，编号 {}，登记第 {} 号{}",
+        "签发归档：《{}》{}，{} 页，档案编号 {}，档案库第 {} 份{}",
         m.name,
         m.issue_label(),
         m.pages,
@@ -827,6 +991,8 @@ async fn issue(
             "warnings": filed.warnings,
             "notices": filed.notices,
             "notes": filed.notes,
+            "revision": m.revision,
+            "supersedes": m.supersedes.as_ref().map(|s| s.copy.clone()),
         }),
     ))
 }
@@ -894,7 +1060,7 @@ async fn archive_pdf(
 ) -> Result<Response, Refusal> {
     if id.len() < 4 || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Refusal::bad_request(format!(
-            "“{id}”不是编号：编号是列表中显示的十六进制串（至少 4 位）"
+            "“{id}”不是档案编号：档案编号是列表中显示的十六进制串（至少 4 位）"
         )));
     }
     let (record, pdf) = blocking(&app, move |app| {
@@ -905,7 +1071,7 @@ async fn archive_pdf(
     })
     .await?
     .map_err(|e| Refusal::of(&e))?
-    .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, "档案库中没有这个编号的副本"))?;
+    .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, "档案库中没有这个档案编号的副本"))?;
     let disposition = format!("inline; filename=\"{}.pdf\"", record.id);
     Ok((
         [

@@ -12,7 +12,8 @@ pub struct Asset {
     pub body: &'static str,
 }
 
-/// The page's files.
+/// The page's files: the HTML, one ES module per concern (`main.js` puts
+/// them together), the style sheet, and the example.
 pub const ASSETS: &[Asset] = &[
     Asset {
         path: "/",
@@ -20,14 +21,74 @@ pub const ASSETS: &[Asset] = &[
         body: include_str!("../../web/index.html"),
     },
     Asset {
-        path: "/app.js",
+        path: "/main.js",
         content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../web/app.js"),
+        body: include_str!("../../web/main.js"),
+    },
+    Asset {
+        path: "/state.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../web/state.js"),
+    },
+    Asset {
+        path: "/api.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../web/api.js"),
+    },
+    Asset {
+        path: "/dom.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../web/dom.js"),
+    },
+    Asset {
+        path: "/fields.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../web/fields.js"),
+    },
+    Asset {
+        path: "/form.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../web/form.js"),
+    },
+    Asset {
+        path: "/outline.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../web/outline.js"),
+    },
+    Asset {
+        path: "/preview.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../web/preview.js"),
+    },
+    Asset {
+        path: "/problems.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../web/problems.js"),
+    },
+    Asset {
+        path: "/jsonview.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../web/jsonview.js"),
     },
     Asset {
         path: "/locate.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../web/locate.js"),
+    },
+    Asset {
+        path: "/files.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../web/files.js"),
+    },
+    Asset {
+        path: "/issue.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../web/issue.js"),
+    },
+    Asset {
+        path: "/archive.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../web/archive.js"),
     },
     Asset {
         path: "/style.css",
@@ -53,5 +114,5 @@ pub const ASSETS: &[Asset] = &[
     },
 ];
 
-/// The policy of the page: its own files only, previews as blob images.
+/// The policy of the page: its own files only (previews are inline SVG).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; frame-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

@@ -26,8 +26,13 @@ mod api;
 mod assets;
 mod cache;
 mod conn;
+mod drafts;
 mod guard;
+mod pages;
 mod report;
+mod start;
+mod templates;
+mod words;
 mod work;
 
 use std::net::{SocketAddr, TcpListener};
@@ -60,6 +65,8 @@ pub struct Config {
     pub archive: PathBuf,
     /// The font folder.
     pub font_dir: PathBuf,
+    /// Template files a user may pick besides the built-in ones.
+    pub templates: Vec<PathBuf>,
     /// Where a line about each request goes, when anywhere.
     pub log: Option<Log>,
     /// The names (or addresses) it answers to besides IP addresses and, on
@@ -79,6 +86,7 @@ impl Default for Config {
             addr: DEFAULT_ADDR.parse().expect("a socket address"),
             archive: PathBuf::from("archive"),
             font_dir: PathBuf::from("fonts"),
+            templates: Vec::new(),
             log: None,
             allowed_hosts: Vec::new(),
             limits: Limits::default(),
@@ -137,6 +145,7 @@ impl std::fmt::Debug for Config {
             .field("allowed_hosts", &self.allowed_hosts)
             .field("limits", &self.limits)
             .field("sign", &self.sign)
+            .field("templates", &self.templates)
             .finish_non_exhaustive()
     }
 }
@@ -157,42 +166,69 @@ impl std::fmt::Debug for Server {
     }
 }
 
+/// Why a server could not start.
+#[derive(Debug)]
+pub enum BindError {
+    /// The names it is to answer to: one that is not a host name, or none
+    /// given for an address other than loopback.
+    Hosts(String),
+    /// A template given to offer cannot be used.
+    Template(crate::Error),
+    /// The address cannot be listened on.
+    Listen(std::io::Error),
+}
+
+impl std::fmt::Display for BindError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BindError::Hosts(m) => f.write_str(m),
+            BindError::Template(e) => e.fmt(f),
+            BindError::Listen(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for BindError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BindError::Hosts(_) => None,
+            BindError::Template(e) => Some(e),
+            BindError::Listen(e) => Some(e),
+        }
+    }
+}
+
 /// Whether `addr` is on the loopback interface (only this machine can reach it).
 pub fn is_loopback(addr: &SocketAddr) -> bool {
     addr.ip().is_loopback()
 }
 
 impl Server {
-    /// Bind to `config.addr` (port 0 picks a free port).
+    /// Read the templates of `config` and bind to `config.addr` (port 0
+    /// picks a free port).
     ///
-    /// Refused (`InvalidInput`) on an address other than loopback when no
-    /// allowed host is given: anyone's web page could otherwise reach it
-    /// through a name of its own (DNS rebinding).
-    pub fn bind(config: Config) -> std::io::Result<Server> {
+    /// Refused ([`BindError::Hosts`]) on an address other than loopback when
+    /// no allowed host is given: anyone's web page could otherwise reach it
+    /// through a name of its own (DNS rebinding); refused too when a
+    /// template given to offer cannot be used.
+    pub fn bind(config: Config) -> Result<Server, BindError> {
         let loopback = is_loopback(&config.addr);
         let mut names = Vec::new();
         for h in &config.allowed_hosts {
             match host_name(h.trim()) {
                 Some(n) => names.push(n),
-                None => {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidInput,
-                        format!("“{h}”不是主机名或 IP 地址"),
-                    ))
-                }
+                None => return Err(BindError::Hosts(format!("“{h}”不是主机名或 IP 地址"))),
             }
         }
         if !loopback && names.is_empty() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                format!(
+            return Err(BindError::Hosts(format!(
                     "在 {} 上监听时必须写明同事们在浏览器中用来打开它的名称或地址（只接受这些名称的请求，其他网站就无法借用自己的域名访问它）",
-                    config.addr
-                ),
-            ));
+                config.addr
+            )));
         }
-        let listener = TcpListener::bind(config.addr)?;
-        listener.set_nonblocking(true)?;
+        let templates = templates::Offered::load(&config.templates).map_err(BindError::Template)?;
+        let listener = TcpListener::bind(config.addr).map_err(BindError::Listen)?;
+        listener.set_nonblocking(true).map_err(BindError::Listen)?;
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let app = api::App::new(
             Engine::new(&config.font_dir),
@@ -200,6 +236,7 @@ impl Server {
             Hosts { loopback, names },
             work::Pool::new(workers, config.limits),
             config.limits,
+            templates,
             config.log.clone(),
         )
         .with_signer(config.sign.clone());

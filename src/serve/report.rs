@@ -24,6 +24,14 @@ pub struct Entry {
     /// 1-based column (in characters) of a JSON syntax error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// Where it is, as a writer reads the bulletin (`第2篇文章《……》第3段`;
+    /// see `words.rs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// The message in a writer's words, without font files, roles or
+    /// sizes in pt (the `message` keeps them, for the details).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 impl Entry {
@@ -34,10 +42,13 @@ impl Entry {
             message: message.into(),
             line: None,
             column: None,
+            place: None,
+            text: None,
         }
     }
 
-    fn of(d: &Diagnostic) -> Entry {
+    /// The entry of a diagnostic.
+    pub fn of(d: &Diagnostic) -> Entry {
         Entry::at(d.place.as_ref(), d.message.clone())
     }
 }
@@ -55,6 +66,13 @@ pub struct Report {
     pub warnings: Vec<Entry>,
     /// What stops the bulletin from being laid out.
     pub errors: Vec<Entry>,
+    /// The key its layout is kept under (`GET /api/page/KEY/N`), when laid out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// A version of each page (a hash of what it shows): the page fetches
+    /// again only pages whose version changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<String>,
 }
 
 impl Report {
@@ -73,6 +91,8 @@ impl Report {
             notices: pick(Severity::Notice),
             warnings: pick(Severity::Warning),
             errors: Vec::new(),
+            key: None,
+            versions: Vec::new(),
         }
     }
 
@@ -85,6 +105,8 @@ impl Report {
             notices: Vec::new(),
             warnings: Vec::new(),
             errors: Vec::new(),
+            key: None,
+            versions: Vec::new(),
         };
         match e {
             Error::Syntax {
@@ -97,6 +119,8 @@ impl Report {
                 message: format!("JSON 格式错误：{message}（检查这一处附近的逗号、引号和括号）"),
                 line: Some(*line),
                 column: Some(*column),
+                place: None,
+                text: None,
             }),
             Error::Invalid(problems) => r.errors.extend(
                 problems

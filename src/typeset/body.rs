@@ -531,6 +531,7 @@ mod tests {
                 hanging: false,
                 span: (0.0, 0.0),
                 size: 16.0,
+                source: None,
             })
             .collect()
     }

@@ -139,6 +139,10 @@ pub struct Line {
     pub span: (f32, f32),
     /// The size whose em box is centred in the line's grid cells.
     pub size: f32,
+    /// The JSON path of the input text it was set from
+    /// (`$.body[1].paragraphs[1]`), for previews that lead back to the
+    /// field; `None` for what no input text makes (page numbers).
+    pub source: Option<String>,
 }
 
 /// Two texts on one line of the type area, for [`Typesetter::left_right`]:
@@ -379,10 +383,17 @@ pub(super) fn lay_out(
                 hanging: r.hanging,
                 span,
                 size: inline.size,
+                source: source_of(&inline.place),
             }
         })
         .collect();
     (lines, forced)
+}
+
+/// The input path of a text block's place, when it is one (`$…`); places
+/// of the template (`page_number`) are not.
+fn source_of(place: &Place) -> Option<String> {
+    place.path.starts_with('$').then(|| place.path.clone())
 }
 
 /// What a line's text holds for a reader counting 孤字: Han characters and

@@ -129,6 +129,7 @@ impl PageNumbers {
             hanging: false,
             span: (0.0, 0.0),
             size: self.inline.size,
+            source: None,
         })
     }
 }

@@ -65,7 +65,7 @@ fn issued_id(o: &Output) -> String {
     let out = stdout(o);
     let line = out
         .lines()
-        .find(|l| l.contains("编号："))
+        .find(|l| l.contains("档案编号："))
         .unwrap_or_else(|| panic!("no id in {out}"));
     line.split('：').nth(1).unwrap().trim().to_string()
 }
@@ -87,9 +87,11 @@ fn fill(skeleton: &Path, out: &Path, title: &str, paragraphs: &[&str]) {
 
 /// An input like the example, with another name, issue number and text.
 fn variant(dir: &Path, file: &str, name: &str, issue: u32, title: &str) -> PathBuf {
-    let mut v: Value = serde_json::from_slice(&example()).unwrap();
+    let mut v: Value = serde_json::from_slice(&issuable()).unwrap();
     v["masthead"]["name"] = Value::from(name);
     v["masthead"]["issue"] = Value::from(issue);
+    // A 文号 of its own: one that repeats the previous issue's is a warning.
+    v["document_number"] = Value::from(format!("益简字【2024】{}号", 100 + issue));
     v["guide"] = Value::from("auto");
     v["body"] = serde_json::json!([{
         "type": "article",
@@ -146,11 +148,11 @@ fn file_copy(dir: &Path, input: &Path) -> PathBuf {
 /// (tempdir, copy dir).
 fn archive_with_example(tag: &str) -> (TempDir, PathBuf) {
     let t = TempDir::new(tag);
-    fs::write(t.path().join("ex.json"), example()).unwrap();
+    fs::write(t.path().join("ex.json"), issuable()).unwrap();
     let filed = Archive::new(t.path().join("archive"))
         .issue(
             &engine(),
-            &example(),
+            &issuable(),
             &jianbao::Options {
                 base_dir: t.path().to_path_buf(),
                 ..Default::default()
@@ -171,7 +173,7 @@ fn archive_with_example(tag: &str) -> (TempDir, PathBuf) {
 fn warnings_refuse_an_issue_unless_accepted_and_are_recorded() {
     let t = TempDir::new("warned");
     let d = t.path();
-    let mut v = example_json();
+    let mut v = issuable_json();
     // A half-width comma inside Chinese text: a probable mistake.
     v["body"][0]["paragraphs"][0] = Value::String("会议指出,要落实责任。".into());
     fs::write(d.join("w.json"), serde_json::to_vec(&v).unwrap()).unwrap();
@@ -199,7 +201,7 @@ fn warnings_refuse_an_issue_unless_accepted_and_are_recorded() {
 fn three_issues_filed_listed_shown_searched_and_verified() {
     let t = TempDir::new("three");
     let d = t.path();
-    fs::write(d.join("ex.json"), example()).unwrap();
+    fs::write(d.join("ex.json"), issuable()).unwrap();
 
     // The example has only notices (adaptations of the layout): filed
     // without any flag, the notices shown and recorded.
@@ -215,7 +217,7 @@ fn three_issues_filed_listed_shown_searched_and_verified() {
         let meta = fs::metadata(copy1.join(f)).unwrap();
         assert!(meta.permissions().readonly(), "{f} should be read-only");
     }
-    assert_eq!(fs::read(copy1.join("input.json")).unwrap(), example());
+    assert_eq!(fs::read(copy1.join("input.json")).unwrap(), issuable());
     let manifest: Value =
         serde_json::from_slice(&fs::read(copy1.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["name"], NAME);
@@ -252,13 +254,13 @@ fn three_issues_filed_listed_shown_searched_and_verified() {
     assert_eq!(skel["masthead"]["issue"], 2);
     assert_eq!(skel["masthead"]["date"], "2024-05-17");
     assert_eq!(skel["distribution"]["report_to"][0], "市委办公室");
-    // The example's 文号 “益简字【2022】42号” ends in neither its 期号 (1)
+    // The example's 文号 “益简字【2024】42号” ends in neither its 期号 (1)
     // nor a 总期号, so it is left out (a copied 文号 would be wrong) and
     // `new` says so.
     assert!(skel["document_number"].is_null(), "{skel}");
     let said = format!("{}{}", stdout(&o), stderr(&o));
     assert!(
-        said.contains("益简字【2022】42号") && said.contains("没有照抄"),
+        said.contains("益简字【2024】42号") && said.contains("没有照抄"),
         "{said}"
     );
     // Unfilled, it fails check; filled, it passes.
@@ -452,7 +454,7 @@ fn issued_pdf_is_pdfa_and_deterministic() {
     assert!(doc.trailer.get(b"Encrypt").is_err(), "not encrypted");
     // (qpdf --check of an issued copy runs in .ci/pdf-check.)
     // The same input renders to the same bytes with `render --pdfa`.
-    fs::write(t.path().join("again.json"), example()).unwrap();
+    fs::write(t.path().join("again.json"), issuable()).unwrap();
     expect(
         t.path(),
         &["render", "again.json", "--pdfa", "-o", "again.pdf"],
@@ -511,7 +513,7 @@ fn deleted_files_and_copies_are_reported_missing() {
     expect(d, &["archive", "reindex", "--force"], 0);
     let o = expect(d, &["archive", "verify"], 1);
     let out = stdout(&o);
-    assert!(out.contains("登记第 2 号"), "{out}");
+    assert!(out.contains("档案库第 2 份"), "{out}");
     assert!(out.contains("缺失"), "{out}");
     // list shows only what is there.
     let o = expect(d, &["archive", "list"], 0);
@@ -624,7 +626,7 @@ fn concurrent_issues_of_the_same_number_one_wins() {
     for round in 0..3 {
         let t = TempDir::new("race");
         let d = t.path();
-        fs::write(d.join("ex.json"), example()).unwrap();
+        fs::write(d.join("ex.json"), issuable()).unwrap();
         let spawn = || {
             jianbao(d)
                 .args(["issue", "ex.json", "--allow-warnings"])
@@ -768,7 +770,7 @@ fn hostile_names_stay_inside_the_archive() {
 fn archive_directory_from_option_and_environment() {
     let t = TempDir::new("env");
     let d = t.path();
-    fs::write(d.join("ex.json"), example()).unwrap();
+    fs::write(d.join("ex.json"), issuable()).unwrap();
     let o = jianbao(d)
         .env("JIANBAO_ARCHIVE", d.join("from-env"))
         .args(["issue", "ex.json", "--allow-warnings"])
@@ -821,7 +823,7 @@ fn rerender_reports_a_different_font_set() {
 fn invalid_input_is_refused_and_nothing_is_filed() {
     let t = TempDir::new("invalid");
     let d = t.path();
-    let mut v: Value = serde_json::from_slice(&example()).unwrap();
+    let mut v: Value = serde_json::from_slice(&issuable()).unwrap();
     v["masthead"]["issue"] = Value::from(0);
     fs::write(d.join("bad.json"), serde_json::to_vec(&v).unwrap()).unwrap();
     let o = expect(d, &["issue", "bad.json", "--allow-warnings"], 1);
@@ -942,7 +944,7 @@ fn linked_copy_folders_never_take_a_copy_outside() {
     fs::create_dir_all(&outside).unwrap();
     fs::create_dir_all(d.join("archive")).unwrap();
     std::os::unix::fs::symlink(&outside, d.join("archive/copies")).unwrap();
-    fs::write(d.join("ex.json"), example()).unwrap();
+    fs::write(d.join("ex.json"), issuable()).unwrap();
     let o = expect(d, &["issue", "ex.json"], 1);
     assert!(stderr(&o).contains("不是普通文件夹"), "{}", stderr(&o));
     assert_eq!(fs::read_dir(&outside).unwrap().count(), 0);
@@ -1001,7 +1003,7 @@ fn a_deleted_copys_number_stays_used() {
     // the index and, without the index, by the copy filed after it.
     make_writable(&copy1);
     fs::remove_dir_all(&copy1).unwrap();
-    fs::write(d.join("again.json"), example()).unwrap();
+    fs::write(d.join("again.json"), issuable()).unwrap();
     let o = expect(d, &["issue", "again.json"], 1);
     assert!(stderr(&o).contains("已经归档过"), "{}", stderr(&o));
     fs::remove_file(d.join("archive/index.sqlite")).unwrap();
@@ -1062,7 +1064,7 @@ fn a_template_file_is_kept_with_the_copy_and_rerenders_after_it_moved() {
         "extends = \"jianbao\"\nname = \"office\"\n[page_number]\nposition = \"centre\"\n",
     )
     .unwrap();
-    let mut v: Value = serde_json::from_slice(&example()).unwrap();
+    let mut v: Value = serde_json::from_slice(&issuable()).unwrap();
     v["template"] = Value::from("office.toml");
     fs::write(d.join("t.json"), serde_json::to_vec(&v).unwrap()).unwrap();
     let o = expect(d, &["issue", "t.json"], 0);
@@ -1311,7 +1313,7 @@ fn a_copy_filed_with_an_ofd_before_the_ofd_writer_changed_still_verifies() {
 fn issue_records_the_writer_and_layout_and_files_an_ofd_beside_the_pdf() {
     let t = TempDir::new("ofdcopy");
     let d = t.path();
-    fs::write(d.join("e.json"), example()).unwrap();
+    fs::write(d.join("e.json"), issuable()).unwrap();
     let o = expect(d, &["issue", "--ofd", "e.json"], 0);
     assert!(stdout(&o).contains("OFD SHA-256："), "{}", stdout(&o));
     let copy = issued_dir(d, &o);
@@ -1370,7 +1372,7 @@ fn issue_records_the_writer_and_layout_and_files_an_ofd_beside_the_pdf() {
 fn new_says_when_a_name_is_new_to_the_archive() {
     let t = TempDir::new("newname");
     let d = t.path();
-    fs::write(d.join("ex.json"), example()).unwrap();
+    fs::write(d.join("ex.json"), issuable()).unwrap();
     expect(d, &["issue", "ex.json"], 0);
     // A name filed before: its next issue, without a word about newness.
     let o = expect(

@@ -44,14 +44,17 @@ fn expect(dir: &Path, args: &[&str], want: i32) -> Output {
     o
 }
 
-/// The example, numbered `issue`, with the name `name`, written to `file`
-/// (characters no font has drawn from another face, with a warning).
+/// The example, numbered `issue` (with a 文号 of its own), with the name
+/// `name`, written to `file` (characters no font has drawn from another
+/// face, with a warning).
 fn issue_file(dir: &Path, file: &str, name: &str, issue: u32) -> String {
-    let mut v = example_json();
+    let mut v = issuable_json();
     v["allow_substitutes"] = json!(true);
     v["masthead"]["name"] = json!(name);
     v["masthead"]["issue"] = json!(issue);
     v["masthead"]["total_issue"] = json!(100 + issue);
+    // Each issue its own 文号 (one repeating the last issue's is a warning).
+    v["document_number"] = json!(format!("益简字【2024】{}号", 40 + issue));
     fs::write(dir.join(file), serde_json::to_vec_pretty(&v).unwrap()).unwrap();
     file.to_string()
 }
@@ -100,7 +103,7 @@ fn a_name_with_an_invisible_character_is_the_same_bulletin() {
     }
     assert_eq!(copy_dirs(&d.join("archive")).len(), 1);
     // An issuer or title of nothing but invisible characters is empty.
-    let mut v = example_json();
+    let mut v = issuable_json();
     v["masthead"]["issuer"] = json!("\u{200B}\u{200B}");
     v["body"][0]["paragraphs"][0] = json!("\u{200B}\u{3000}\u{FEFF}");
     fs::write(d.join("blank.json"), serde_json::to_vec(&v).unwrap()).unwrap();
@@ -114,7 +117,7 @@ fn a_name_with_an_invisible_character_is_the_same_bulletin() {
 fn verify_finds_a_forged_sentence_in_the_text_index() {
     let t = TempDir::new("forged-text");
     let d = t.path();
-    fs::write(d.join("ex.json"), example()).unwrap();
+    fs::write(d.join("ex.json"), issuable()).unwrap();
     expect(d, &["issue", "ex.json"], 0);
     expect(d, &["archive", "verify"], 0);
     // A sentence no copy has, under the real copy.
@@ -151,7 +154,7 @@ fn verify_finds_a_forged_sentence_in_the_text_index() {
 fn reindex_keeps_the_evidence_of_an_edited_last_copy() {
     let t = TempDir::new("reindex-evidence");
     let d = t.path();
-    fs::write(d.join("ex.json"), example()).unwrap();
+    fs::write(d.join("ex.json"), issuable()).unwrap();
     expect(d, &["issue", "ex.json"], 0);
     let copy = copy_dirs(&d.join("archive")).remove(0);
     make_writable(&copy);
@@ -229,7 +232,7 @@ fn copy_tree(from: &Path, to: &Path) {
 fn issue_to_a_full_disk_says_the_copy_was_filed() {
     let t = TempDir::new("dev-full");
     let d = t.path();
-    fs::write(d.join("ex.json"), example()).unwrap();
+    fs::write(d.join("ex.json"), issuable()).unwrap();
     let full = fs::OpenOptions::new()
         .write(true)
         .open("/dev/full")

@@ -82,6 +82,43 @@ fn a_link_planted_at_the_output_is_replaced_never_written_through() {
 }
 
 #[test]
+#[cfg(unix)]
+fn a_named_pipe_at_the_output_is_written_into_never_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let t = TempDir::new("fifo");
+    let d = t.path();
+    std::fs::write(d.join("in.json"), example()).unwrap();
+    let fifo = d.join("out.pdf");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    // Another program reads the pipe, as `lp -` or a viewer would.
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let o = run(d, &["render", "in.json", "-o", "out.pdf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    // Checked before the reader is waited for: a pipe replaced by a file
+    // would leave it waiting for ever.
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(
+        kind.is_fifo(),
+        "the pipe is still a pipe, not a file: {kind:?}"
+    );
+    let read = reader.join().unwrap();
+    assert!(read.starts_with(b"%PDF-"), "the reader got the PDF");
+    // Nothing was left beside it.
+    let names: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
 fn a_closed_output_pipe_ends_quietly() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
         .args(["schema"])

@@ -785,6 +785,27 @@ fn cli_imports_to_stdout_with_notices_on_stderr() {
 }
 
 #[test]
+fn places_in_a_docx_are_paragraphs_第_n_段() {
+    let draft = data().join("drafts/ziyang-libreoffice-from-text.docx");
+    let i = import_file(&draft);
+    assert_eq!(i.unit, jianbao::import::Unit::Paragraph);
+    assert!(!i.notices.is_empty());
+    let draft = draft.to_str().unwrap();
+    let out = jianbao(&["import", draft], None);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let first = i.notices[0].line;
+    assert!(
+        stderr.contains(&format!("{draft}: 第 {first} 段：提示：")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(" 行"), "{stderr}");
+    // A text draft counts lines (and the command line says file:line).
+    let seed = import_file(&root().join("tests/data/seed-yiyang-2024-01.txt"));
+    assert_eq!(seed.unit, jianbao::import::Unit::Line);
+}
+
+#[test]
 fn cli_writes_the_output_file_and_reads_stdin() {
     let dir = TempDir::new("import");
     let out_path = dir.join("out.json");

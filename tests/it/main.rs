@@ -5,6 +5,7 @@
 
 mod archive;
 mod archive_hostile;
+mod checks;
 mod cli;
 mod common;
 mod corpus;
@@ -23,6 +24,8 @@ mod register;
 mod rules;
 mod serve;
 mod serve_limits;
+mod serve_page;
 mod sign;
 mod snapshot;
+mod sources;
 mod svg;

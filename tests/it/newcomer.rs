@@ -90,20 +90,21 @@ fn help_texts_call_warnings_警告_and_notices_提示() {
         seen >= 2,
         "check --deny-warnings and issue --allow-warnings"
     );
-    // And what they say holds: notices alone pass --deny-warnings.
-    let o = run(
-        Path::new("."),
-        &[
-            "check",
-            &root()
-                .join("examples/yiyang-2024-01.json")
-                .display()
-                .to_string(),
-            "--deny-warnings",
-        ],
-    );
+    // And what they say holds: notices alone pass --deny-warnings (the
+    // example as an office issues it now, its 文号 of this year), and a
+    // warning fails it (the example's 文号 of 2022, as the real issue had it).
+    let t = TempDir::new("deny-warnings");
+    fs::write(t.join("issuable.json"), issuable()).unwrap();
+    let o = run(t.path(), &["check", "issuable.json", "--deny-warnings"]);
     assert_eq!(o.status.code(), Some(0), "{}", said(&o));
     assert!(said(&o).contains("0 条警告，5 条提示"), "{}", said(&o));
+    let example = root().join("examples/yiyang-2024-01.json");
+    let o = run(
+        t.path(),
+        &["check", &example.display().to_string(), "--deny-warnings"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(said(&o).contains("1 条警告"), "{}", said(&o));
 }
 
 #[test]

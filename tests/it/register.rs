@@ -54,7 +54,7 @@ fn field(out: &str, label: &str) -> String {
 
 /// The example changed by `change`, written as `file` in `dir`.
 fn write(dir: &Path, file: &str, change: impl FnOnce(&mut Value)) -> PathBuf {
-    let mut v = example_json();
+    let mut v = issuable_json();
     change(&mut v);
     let p = dir.join(file);
     fs::write(&p, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
@@ -99,7 +99,7 @@ fn a_supplement_is_numbered_apart_and_known_to_list_show_search_and_new() {
     // The editor's note is searched too, and the hit names the series.
     let found = expect(d, &["archive", "search", "专刊刊发"], 0);
     assert!(
-        found.contains("2024年增刊第1期") && found.contains("【编者按】"),
+        found.contains("2024年增刊第1期") && found.contains("（编者按）"),
         "{found}"
     );
 
@@ -212,7 +212,7 @@ fn a_correction_supersedes_a_copy_that_stays_as_issued() {
     let d = t.path();
     write(d, "ex.json", |_| {});
     let out = expect(d, &["issue", "ex.json"], 0);
-    let old_id = field(&out, "编号：");
+    let old_id = field(&out, "档案编号：");
     let old_dir = d.join(field(&out, "目录："));
     let old_pdf = fs::read(old_dir.join("issued.pdf")).unwrap();
     write(d, "fixed.json", |v| {
@@ -271,7 +271,7 @@ fn a_correction_supersedes_a_copy_that_stays_as_issued() {
         out.contains("更正本（第 2 版）") && out.contains(&old_id),
         "{out}"
     );
-    let new_id = field(&out, "编号：");
+    let new_id = field(&out, "档案编号：");
     let new_dir = field(&out, "目录：");
     assert!(new_dir.ends_with("/2024-001-r2"), "{new_dir}");
     // The old copy is untouched.

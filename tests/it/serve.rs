@@ -21,7 +21,7 @@ pub(crate) struct Running {
     pub(crate) archive: TempDir,
 }
 
-fn start() -> Running {
+pub(crate) fn start() -> Running {
     start_with(Config::default())
 }
 
@@ -250,9 +250,9 @@ pub(crate) fn post(addr: SocketAddr, path: &str, body: &[u8]) -> Answer {
     )
 }
 
-/// The example with a paragraph of `text` added to its first article.
+/// The example (as issuable) with a paragraph of `text` added to its first article.
 fn with_paragraph(text: &str) -> Vec<u8> {
-    let mut v = common::example_json();
+    let mut v = common::issuable_json();
     v["body"][0]["paragraphs"]
         .as_array_mut()
         .unwrap()
@@ -275,16 +275,29 @@ fn the_page_and_its_files_are_served_from_the_binary() {
         csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
         "{csp}"
     );
-    for (path, file, ty) in [
-        ("/app.js", "web/app.js", "text/javascript"),
-        ("/locate.js", "web/locate.js", "text/javascript"),
-        ("/style.css", "web/style.css", "text/css"),
-        (
-            "/example.json",
-            "examples/yiyang-2024-01.json",
-            "application/json",
-        ),
-    ] {
+    // Every file of web/ is served at its name, as it is; the example too.
+    let mut files: Vec<(String, String, &str)> = vec![(
+        "/example.json".into(),
+        "examples/yiyang-2024-01.json".into(),
+        "application/json",
+    )];
+    let mut modules = Vec::new();
+    for entry in std::fs::read_dir(common::root().join("web")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let ty = match name.rsplit('.').next() {
+            Some("js") => "text/javascript",
+            Some("css") => "text/css",
+            Some("html") => continue,
+            Some("svg") => "image/svg+xml",
+            other => panic!("a file of web/ the server does not serve: {name} ({other:?})"),
+        };
+        if ty == "text/javascript" {
+            modules.push(name.clone());
+        }
+        files.push((format!("/{name}"), format!("web/{name}"), ty));
+    }
+    assert!(modules.len() >= 8, "one module per concern: {modules:?}");
+    for (path, file, ty) in &files {
         let a = s.get(path);
         assert_eq!(a.status, 200, "{path}");
         assert!(a.header("content-type").unwrap().starts_with(ty), "{path}");
@@ -294,19 +307,34 @@ fn the_page_and_its_files_are_served_from_the_binary() {
             "{path}"
         );
     }
+    // Every module a module imports is served; the page loads main.js.
+    assert!(page
+        .text()
+        .contains("<script type=\"module\" src=\"/main.js\">"));
+    for m in &modules {
+        let text = std::fs::read_to_string(common::root().join("web").join(m)).unwrap();
+        for line in text.lines().filter(|l| l.starts_with("import ")) {
+            let target = line
+                .rsplit("from \"./")
+                .next()
+                .unwrap()
+                .trim_end_matches("\";");
+            assert!(modules.iter().any(|x| x == target), "{m} imports {target}");
+        }
+    }
     // The page refers to nothing outside the server.
-    for f in [
-        "web/index.html",
-        "web/app.js",
-        "web/locate.js",
-        "web/style.css",
-    ] {
-        let text = std::fs::read_to_string(common::root().join(f)).unwrap();
+    for (_, f, _) in files.iter().skip(1) {
+        // An SVG names its namespace by a URL it never fetches.
+        let text = std::fs::read_to_string(common::root().join(f))
+            .unwrap()
+            .replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
         assert!(
             !text.contains("http://") && !text.contains("https://") && !text.contains("//cdn"),
             "{f}"
         );
     }
+    let index = std::fs::read_to_string(common::root().join("web/index.html")).unwrap();
+    assert!(!index.contains("http://") && !index.contains("https://"));
     let schema = s.get("/schema.json");
     assert_eq!(schema.status, 200);
     assert!(schema.json()["properties"]["masthead"].is_object());
@@ -328,9 +356,12 @@ fn check_reports_pages_notices_and_errors_at_their_places() {
     assert_eq!(r["ok"], true);
     assert_eq!(r["pages"], laid.layout.pages.len());
     assert_eq!(r["errors"], json!([]));
-    assert_eq!(r["warnings"], json!([]));
+    // The real issue's 文号 is of 2022, the issue of 2024: a warning.
+    let warnings = r["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["path"], "$.document_number");
     let notices = r["notices"].as_array().unwrap();
-    assert_eq!(notices.len(), laid.diagnostics.len());
+    assert_eq!(notices.len() + 1, laid.diagnostics.len());
     // 昇 comes from the fallback face: a notice in its section.
     let sheng = notices
         .iter()
@@ -586,7 +617,7 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
     let r = s.get("/api/archive").json();
     assert_eq!(r["copies"], json!([]));
 
-    let a = s.post("/api/issue", &common::example());
+    let a = s.post("/api/issue", &common::issuable());
     assert_eq!(a.status, 201, "{}", a.text());
     let filed = a.json();
     assert_eq!(filed["ok"], true);
@@ -596,7 +627,7 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
 
     // The same number again: refused, with what to do in words (the page
     // has no commands) and as typed hints.
-    let a = s.post("/api/issue", &common::example());
+    let a = s.post("/api/issue", &common::issuable());
     assert_eq!(a.status, 409);
     let r = a.json();
     assert_eq!(r["refused"], "archive");
@@ -604,7 +635,7 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
     assert!(
         message.contains("已经归档过")
             && message.contains("下一期的期号")
-            && message.contains(&format!("编号 {id}"))
+            && message.contains(&format!("档案编号 {id}"))
             && !message.contains("--")
             && !message.contains("jianbao "),
         "{message}"
@@ -615,6 +646,7 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
     // Warnings refuse unless accepted.
     let mut v: Value = serde_json::from_slice(&with_paragraph("湿地保护,修复工作。")).unwrap();
     v["masthead"]["issue"] = json!(2);
+    v["document_number"] = json!("益简字【2024】43号");
     let warned = serde_json::to_vec_pretty(&v).unwrap();
     let a = s.post("/api/issue", &warned);
     assert_eq!(a.status, 422);
@@ -724,11 +756,11 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
 #[test]
 fn two_issues_of_the_same_number_at_once_one_wins() {
     let s = start();
-    let mut v = common::example_json();
+    let mut v = common::issuable_json();
     v["masthead"]["issue"] = json!(7);
     let a = serde_json::to_vec(&v).unwrap();
     // The same number, different text.
-    v["body"][0]["title"] = json!("另一个标题");
+    v["body"][0]["paragraphs"][0] = json!("另一段文字。");
     let b = serde_json::to_vec(&v).unwrap();
     let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
     let handles: Vec<_> = [a, b]
@@ -932,7 +964,7 @@ fn the_command_line_serves_on_loopback_and_warns_on_other_addresses() {
     let r = post(addr, "/api/check", &common::example()).json();
     assert_eq!(r["ok"], true);
     // Issues and refusals are logged, with the client's address.
-    assert_eq!(post(addr, "/api/issue", &common::example()).status, 201);
+    assert_eq!(post(addr, "/api/issue", &common::issuable()).status, 201);
     assert_eq!(post(addr, "/api/preview?page=x", b"{}").status, 400);
     let mut log = String::new();
     for _ in 0..200 {

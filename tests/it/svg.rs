@@ -59,7 +59,10 @@ fn page_one_of_the_example_draws_every_glyph_in_place() {
         .flat_map(|l| l.runs.iter().map(move |r| (l, r)))
         .filter(|(_, r)| r.glyphs.iter().any(|g| !g.text.trim().is_empty()))
         .collect();
-    let groups: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("g")).collect();
+    let groups: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("transform").is_some())
+        .collect();
     assert_eq!(groups.len(), runs.len(), "one group per run that draws");
     let mut checked = 0;
     for ((line, run), g) in runs.iter().zip(&groups) {
@@ -84,7 +87,7 @@ fn page_one_of_the_example_draws_every_glyph_in_place() {
         assert_eq!(uses.len(), drawn.len(), "{}", line.text());
         for (u, gl) in uses.iter().zip(drawn) {
             let href = u.attribute("href").unwrap();
-            assert_eq!(href, format!("#g{}-{}", run.face.0, gl.gid));
+            assert_eq!(href, format!("#p1g{}-{}", run.face.0, gl.gid));
             assert!(defs.contains_key(&href[1..]), "{href} defined");
             let x = u.attribute("x").map_or(0.0, |v| v.parse::<f64>().unwrap());
             let at = a * x + e;
@@ -172,4 +175,42 @@ fn the_guide_frame_is_a_stroked_rectangle() {
     ] {
         assert!((attr(n, name) - f64::from(want)).abs() < 0.001, "{name}");
     }
+}
+
+#[test]
+fn each_line_is_a_group_that_names_its_input_path() {
+    let laid = common::layout(&common::example());
+    for (i, page) in laid.layout.pages.iter().enumerate() {
+        let svg = svg_page(&laid, i);
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let groups: Vec<&str> = doc
+            .descendants()
+            .filter_map(|n| n.attribute("data-path"))
+            .collect();
+        let sources: Vec<&str> = page
+            .items
+            .iter()
+            .filter_map(|it| match it {
+                Item::Line(l) => l.source.as_deref(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(groups, sources, "page {}", i + 1);
+        // Glyph ids name their page, so that pages shown side by side in one
+        // document do not share ids.
+        let prefix = format!("p{}g", i + 1);
+        assert!(doc
+            .descendants()
+            .filter_map(|n| n.attribute("id"))
+            .all(|id| id.starts_with(&prefix)));
+    }
+    let svg = svg_page(&laid, 1);
+    assert!(svg.contains("<g data-path=\"$.body[1].paragraphs[1]\">"));
+}
+
+/// Page `index` of `laid` as the server draws it.
+fn svg_page(laid: &jianbao::Laid, index: usize) -> String {
+    let page = jianbao::output::Output::SvgPage(index);
+    let bytes = jianbao::output::write(laid, page, jianbao::output::Writer::current(page)).unwrap();
+    String::from_utf8(bytes).unwrap()
 }

@@ -6,7 +6,11 @@
 //! in `<defs>` as a path in font units (read with ttf-parser from the font
 //! files of the layout's faces), and each glyph of a line is a `<use>` of it,
 //! inside a group per glyph run whose transform scales font units to the
-//! run's size and horizontal scale and puts the origin on the baseline. Rules
+//! run's size and horizontal scale and puts the origin on the baseline. The
+//! groups of a text line sit in a group that carries the input path the line
+//! was set from (`<g data-path="$.body[1].paragraphs[1]">`), so that a click
+//! on the preview leads to the field. Glyph ids name the page, so that
+//! several pages can be shown inline in one document. Rules
 //! are filled rectangles, frames stroked ones. Measured against embedding the
 //! page's subset fonts as WOFF data URLs, outlines are both faster and
 //! smaller (docs/serve.md).
@@ -108,9 +112,11 @@ impl Outlines {
     }
 }
 
-/// The id of a glyph's definition: `g{face}-{gid}`.
-fn glyph_id(face: FaceId, gid: u16) -> String {
-    format!("g{}-{gid}", face.0)
+/// The id of a glyph's definition on page `page` (0-based):
+/// `p{page}g{face}-{gid}`, unique among the pages of a document that shows
+/// several pages' SVG inline (each page defines its own glyphs).
+fn glyph_id(page: usize, face: FaceId, gid: u16) -> String {
+    format!("p{}g{}-{gid}", page + 1, face.0)
 }
 
 /// Page `index` (0-based) of `layout` as an SVG document, its glyphs drawn
@@ -185,12 +191,21 @@ pub fn page_with(
     let _ = writeln!(out, "<rect width=\"{w}\" height=\"{h}\" fill=\"#fff\"/>");
     out.push_str("<defs>\n");
     for ((face, gid), d) in &drawn {
-        let _ = writeln!(out, "<path id=\"{}\" d=\"{d}\"/>", glyph_id(*face, *gid));
+        let _ = writeln!(
+            out,
+            "<path id=\"{}\" d=\"{d}\"/>",
+            glyph_id(index, *face, *gid)
+        );
     }
     out.push_str("</defs>\n");
     for item in &page.items {
         match item {
             Item::Line(l) => {
+                // The line's input path, for a preview that leads back to
+                // the field it was set from.
+                if let Some(path) = &l.source {
+                    let _ = writeln!(out, "<g data-path=\"{}\">", escape(path));
+                }
                 for r in &l.runs {
                     let glyphs: Vec<_> = r
                         .glyphs
@@ -216,7 +231,7 @@ pub fn page_with(
                         pt(l.baseline)
                     );
                     for g in glyphs {
-                        let id = glyph_id(r.face, g.gid);
+                        let id = glyph_id(index, r.face, g.gid);
                         let dx = f64::from(g.x - x0) / sx;
                         if dx.abs() < 0.05 {
                             let _ = write!(out, "<use href=\"#{id}\"/>");
@@ -224,6 +239,9 @@ pub fn page_with(
                             let _ = write!(out, "<use href=\"#{id}\" x=\"{}\"/>", num(dx, 1));
                         }
                     }
+                    out.push_str("</g>\n");
+                }
+                if l.source.is_some() {
                     out.push_str("</g>\n");
                 }
             }

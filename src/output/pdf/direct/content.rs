@@ -233,6 +233,7 @@ mod tests {
             last: true,
             hanging: false,
             span: (0.0, 0.0),
+            source: None,
             runs: vec![GlyphRun {
                 face: FaceId(0),
                 size: 16.0,

@@ -1,0 +1,44 @@
+//! The issue filed before a given one in its series: what `check`, the web
+//! page and `issue` compare a new issue's 文号 with
+//! ([`crate::model::checks::against_previous`]).
+
+use super::store::{FoundCopy, INPUT_FILE};
+use super::*;
+use crate::model::Bulletin;
+
+impl Archive {
+    /// The copy of `b`'s bulletin and series filed last before it (the
+    /// highest number below `b`'s in its year, or of an earlier year; of a
+    /// corrected issue, the latest correction), read back as a bulletin.
+    /// `None` without an archive, without such a copy, or when its input no
+    /// longer reads as a bulletin. Reads the copies' manifests, never the
+    /// index, so that nothing in the archive is written.
+    pub fn previous_issue(&self, b: &Bulletin) -> Result<Option<Bulletin>> {
+        if !self.store.exists() {
+            return Ok(None);
+        }
+        let found = self.store.scan()?;
+        Ok(previous_in(&found, b).and_then(|f| self.read_input(f)))
+    }
+
+    /// The input of the copy `f`, as a bulletin, when it reads as one.
+    pub(super) fn read_input(&self, f: &FoundCopy) -> Option<Bulletin> {
+        let path = self.root().join(&f.rel).join(INPUT_FILE);
+        let limit = crate::model::MAX_INPUT_BYTES as u64;
+        let bytes = crate::files::read_regular(&path, limit).ok()?;
+        crate::model::parse(&bytes).ok()
+    }
+}
+
+/// Of the copies `found`, the one of `b`'s series filed last before it.
+pub(super) fn previous_in<'a>(found: &'a [FoundCopy], b: &Bulletin) -> Option<&'a FoundCopy> {
+    let m = &b.masthead;
+    let series = manifest::series_key(&m.name, m.supplement.as_deref());
+    let this = (m.date.year(), m.issue);
+    manifests(found)
+        .into_iter()
+        .filter(|(_, x)| manifest::series_key(&x.name, x.supplement.as_deref()) == series)
+        .filter(|(_, x)| (x.year, x.issue) < this)
+        .max_by_key(|(_, x)| (x.year, x.issue, x.revision))
+        .map(|(f, _)| f)
+}
