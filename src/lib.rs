@@ -22,6 +22,7 @@ pub mod paginate;
 pub mod par;
 pub mod places;
 pub mod serve;
+pub mod sign;
 pub mod suggest;
 pub mod template;
 #[cfg(test)]

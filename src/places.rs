@@ -30,3 +30,9 @@ pub fn user_font_dir() -> Option<PathBuf> {
 pub fn user_archive_dir() -> Option<PathBuf> {
     user_data_dir().map(|d| d.join("archive"))
 }
+
+/// The per-user folder of the office's signing key (`jianbao keys`), kept
+/// apart from the archive.
+pub fn user_key_dir() -> Option<PathBuf> {
+    user_data_dir().map(|d| d.join("keys"))
+}

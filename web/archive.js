@@ -68,7 +68,8 @@ async function loadArchive(q) {
     table.append(el("tr", {}, ...["档案编号", "简报", "期号", "日期", "页数", "首篇标题", "状态", ""].map((t) => el("th", { text: t }))));
     for (const c of j.copies) {
       const stateText =
-        c.state === "superseded" ? `已被 ${c.by.slice(0, 6)} 更正` : c.state === "correction" ? `更正本（第 ${c.revision} 版）` : "现行";
+        (c.state === "superseded" ? `已被 ${c.by.slice(0, 6)} 更正` : c.state === "correction" ? `更正本（第 ${c.revision} 版）` : "现行") +
+        (c.signed_by ? `；${c.signed_by}签名` : "");
       table.append(
         el(
           "tr",

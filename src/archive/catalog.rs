@@ -239,6 +239,7 @@ mod tests {
             now: std::time::UNIX_EPOCH,
             supersedes: None,
             ofd: false,
+            sign: None,
         };
         archive.issue(&engine, &input, &opts, &issue).unwrap();
         (root, archive)

@@ -104,9 +104,17 @@ impl Archive {
         register.link(&mut manifest);
         manifest.issued_at = crate::model::date::rfc3339_cst(issue_opts.now);
 
+        // A signed copy (signed.rs): the signed PDF recorded in the
+        // manifest, then the manifest's own signature.
+        let signing = self.sign_copy(&lock, issue_opts.sign.as_ref(), &mut manifest, &files)?;
         let manifest_bytes = manifest.to_bytes();
+        let signed = match signing {
+            Some(s) => s.files(&manifest_bytes)?,
+            None => Vec::new(),
+        };
         let files: Vec<(&str, &[u8])> = std::iter::once((INPUT_FILE, input))
             .chain(files.iter().map(|(n, b)| (*n, b.as_slice())))
+            .chain(signed.iter().map(|(n, b)| (*n, b.as_slice())))
             .collect();
         let dir = self.store.file_copy(&lock, &rel, &files, &manifest_bytes)?;
         self.index_filed(idx, &rel, &manifest, &manifest_bytes, &mut notes);
@@ -206,6 +214,7 @@ fn prepare(engine: &Engine, input: &[u8], opts: &Options, ofd: bool) -> Result<P
             file: INPUT_FILE.to_string(),
             bytes: input.len() as u64,
             sha256: sha256_hex(input),
+            sm3: Some(crate::sign::sm3_hex(input)),
         },
         outputs,
         template: TemplateRecord {
@@ -217,6 +226,7 @@ fn prepare(engine: &Engine, input: &[u8], opts: &Options, ofd: bool) -> Result<P
                 file: TEMPLATE_FILE.to_string(),
                 bytes: t.len() as u64,
                 sha256: sha256_hex(t),
+                sm3: Some(crate::sign::sm3_hex(t)),
             }),
         },
         fonts: laid
@@ -233,6 +243,7 @@ fn prepare(engine: &Engine, input: &[u8], opts: &Options, ofd: bool) -> Result<P
         supersedes: None,
         warnings: Vec::new(),
         notices: noticed.iter().map(|d| d.to_string()).collect(),
+        signature: None,
     };
     files.extend(template_text.map(|t| (TEMPLATE_FILE, t)));
     Ok(Prepared {
@@ -483,5 +494,6 @@ fn output_record(file: &str, writer: Writer, bytes: &[u8]) -> OutputRecord {
         writer: writer.name(),
         bytes: bytes.len() as u64,
         sha256: sha256_hex(bytes),
+        sm3: Some(crate::sign::sm3_hex(bytes)),
     }
 }

@@ -89,6 +89,75 @@ pub struct Manifest {
     /// Absent from manifests filed before version 0.2.
     #[serde(default)]
     pub notices: Vec<String>,
+    /// The copy's signature, when it was signed (`issue --sign`): the
+    /// signed PDF and the office key, whose `manifest.p7s` beside the
+    /// manifest signs the manifest itself. Absent from unsigned copies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureRecord>,
+}
+
+/// The signature of a signed copy (issue 25).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignatureRecord {
+    /// The signed PDF: the issued PDF byte for byte and one incremental
+    /// update holding its PAdES signature (`signed.pdf`).
+    pub pdf: FileRecord,
+    /// The detached CMS over `manifest.json` (`manifest.p7s`).
+    pub manifest_signature: String,
+    /// The key that signed, as the archive's key register holds it.
+    pub key: SignerKey,
+    /// The signed OFD, when an OFD was filed and signed through an
+    /// external signer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ofd: Option<OfdSignatureRecord>,
+    /// The 签发人's approval record, signed into the manifest with the
+    /// copy. Filled by an office server's 签发 step when there is one;
+    /// `issue --sign` on the command line has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
+}
+
+/// The signed OFD of a signed copy (GB/T 33190-2016 §18).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfdSignatureRecord {
+    /// `signed.ofd`: the issued OFD's parts with the signature's parts.
+    pub file: FileRecord,
+    /// Its kind: a seal (GB/T 38540) or a signature (GB/T 35275).
+    pub kind: crate::sign::ofd::Kind,
+    /// The signature method (an OID).
+    pub method: String,
+    /// The signature's date in the OFD (UTC), from the copy's issued-at time.
+    pub time: String,
+    /// The signer's certificate fingerprint (SHA-256), when the signed
+    /// value is a CMS jianbao can read; absent for a seal it cannot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer_fingerprint: Option<String>,
+}
+
+/// The office key of a signed copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignerKey {
+    /// SHA-256 of its certificate (DER), hex.
+    pub fingerprint: String,
+    /// The certificate's subject.
+    pub subject: String,
+    /// Its algorithm (`ecdsa-p256`, `sm2`).
+    pub algorithm: crate::sign::Algorithm,
+    /// Its entry in the key register (`keys/<entry>/`).
+    pub entry: String,
+    /// SHA-256 of that entry's `entry.json`, hex.
+    pub entry_sha256: String,
+}
+
+/// A 签发 approval record: who approved the issue, when, with what opinion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    /// 签发人.
+    pub approver: String,
+    /// When (RFC 3339, China Standard Time).
+    pub approved_at: String,
+    /// The opinion written with the approval.
+    pub opinion: String,
 }
 
 /// A manifest as stored, in either format: what [`Manifest::from_bytes`]
@@ -139,6 +208,8 @@ struct Stored {
     warnings: Vec<String>,
     #[serde(default)]
     notices: Vec<String>,
+    #[serde(default)]
+    signature: Option<SignatureRecord>,
 }
 
 /// The writer recorded for a PDF of format 1: its `writer`, or `legacy`
@@ -190,6 +261,7 @@ impl Stored {
             supersedes: self.supersedes,
             warnings: self.warnings,
             notices: self.notices,
+            signature: self.signature,
         })
     }
 }
@@ -205,6 +277,10 @@ pub struct OutputRecord {
     pub bytes: u64,
     /// SHA-256 (hex).
     pub sha256: String,
+    /// SM3 (hex, GB/T 32905-2016), beside SHA-256. Absent from copies
+    /// filed before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sm3: Option<String>,
 }
 
 impl OutputRecord {
@@ -215,6 +291,7 @@ impl OutputRecord {
             writer,
             bytes: file.bytes,
             sha256: file.sha256,
+            sm3: file.sm3,
         }
     }
 
@@ -224,6 +301,7 @@ impl OutputRecord {
             file: self.file.clone(),
             bytes: self.bytes,
             sha256: self.sha256.clone(),
+            sm3: self.sm3.clone(),
         }
     }
 }
@@ -325,6 +403,10 @@ pub struct FileRecord {
     pub bytes: u64,
     /// SHA-256 (hex).
     pub sha256: String,
+    /// SM3 (hex, GB/T 32905-2016), beside SHA-256. Absent from copies
+    /// filed before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sm3: Option<String>,
 }
 
 /// The template of a copy.
@@ -406,6 +488,7 @@ impl Manifest {
             writer: String::new(),
             bytes: 0,
             sha256: String::new(),
+            sm3: None,
         };
         self.output(PDF_FILE).unwrap_or(&NONE)
     }
@@ -475,12 +558,14 @@ mod tests {
                 file: "input.json".into(),
                 bytes: 10,
                 sha256: "01".repeat(32),
+                sm3: None,
             },
             outputs: vec![OutputRecord {
                 file: "issued.pdf".into(),
                 writer: "pdf/jianbao-1/libdeflate-1.26/6".into(),
                 bytes: 20,
                 sha256: "0123456789abcdef".repeat(4),
+                sm3: None,
             }],
             template: TemplateRecord {
                 name: "jianbao".into(),
@@ -498,6 +583,7 @@ mod tests {
             supersedes: None,
             warnings: vec!["警告".into()],
             notices: vec!["提示".into()],
+            signature: None,
         }
     }
 

@@ -20,6 +20,7 @@ mod next;
 mod previous;
 mod query;
 pub mod register;
+pub mod signed;
 pub mod skeleton;
 pub mod store;
 pub mod text;
@@ -62,6 +63,9 @@ pub struct IssueOptions {
     pub supersedes: Option<Correction>,
     /// Also file an OFD (GB/T 33190-2016) of the same layout beside the PDF.
     pub ofd: bool,
+    /// Sign the copy with this office key (`signed.pdf`, `manifest.p7s`)
+    /// and, with an OFD, through its external signer (`signed.ofd`).
+    pub sign: Option<crate::sign::Signer>,
 }
 
 /// A correction of an issued copy (`issue --supersedes ID --reason …`).
@@ -131,6 +135,10 @@ pub struct ListEntry {
     /// Whether it is in force.
     #[serde(flatten)]
     pub state: CopyState,
+    /// Who signed it (the office key's name in the key register), when it
+    /// was filed signed (`issue --sign`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
 }
 
 /// Whether a copy is in force.

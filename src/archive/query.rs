@@ -19,6 +19,7 @@ impl Archive {
     /// done to the index.
     pub fn list(&self, filter: &Filter) -> Result<Listing> {
         let (records, notes, trouble) = self.records()?;
+        let keys = self.keys();
         let superseded: BTreeMap<&str, &str> = records
             .iter()
             .filter_map(|r| Some((r.supersedes.as_deref()?, r.id.as_str())))
@@ -50,6 +51,7 @@ impl Archive {
                     label: r.issue_label(),
                     record: r.clone(),
                     state,
+                    signed_by: self.signed_by(r, &keys),
                 }
             })
             .collect();
@@ -148,7 +150,7 @@ impl Archive {
     }
 
     /// Find one copy; `None` when the archive has none of that id or number.
-    fn lookup(&self, query: &CopyQuery) -> Result<Option<CopyDetails>> {
+    pub(super) fn lookup(&self, query: &CopyQuery) -> Result<Option<CopyDetails>> {
         let (records, _, _) = self.records()?;
         let record = match query {
             CopyQuery::Id(id) => {

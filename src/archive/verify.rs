@@ -174,6 +174,7 @@ impl Archive {
                 ));
             }
         }
+        self.check_signatures(&found, &mut checks);
         checks.extend(extra);
         checks.sort_by_key(|c| (c.seq.unwrap_or(u64::MAX), c.dir.clone()));
         report.head = manifests(&found)
@@ -344,7 +345,11 @@ impl Archive {
             match fs::read(&path) {
                 Ok(bytes) => {
                     let sha = sha256_hex(&bytes);
-                    if sha != rec.sha256 {
+                    let sm3_differs = rec
+                        .sm3
+                        .as_ref()
+                        .is_some_and(|s| *s != crate::sign::sm3_hex(&bytes));
+                    if sha != rec.sha256 || sm3_differs {
                         check.status = check.status.max(Status::Changed);
                         check.problems.push(format!(
                             "{file} 已改动：SHA-256 现为 {}，归档时为 {}",
@@ -371,7 +376,11 @@ impl Archive {
                     let kept = [INPUT_FILE, PDF_FILE, MANIFEST_FILE];
                     let kept_template = n == TEMPLATE_FILE && m.template.file.is_some();
                     let kept_ofd = n == OFD_FILE && m.ofd().is_some();
-                    !(kept.contains(&n.as_str()) || kept_template || kept_ofd)
+                    let kept_signed = m.signature.as_ref().is_some_and(|s| {
+                        [signed::SIGNED_PDF_FILE, signed::MANIFEST_SIG_FILE].contains(&n.as_str())
+                            || (s.ofd.is_some() && n == signed::SIGNED_OFD_FILE)
+                    });
+                    !(kept.contains(&n.as_str()) || kept_template || kept_ofd || kept_signed)
                 })
                 .collect();
             others.sort();

@@ -79,6 +79,20 @@ pub struct IssueArgs {
     /// 同时归档一份 OFD（GB/T 33190-2016，与 PDF 同一版面），存为 issued.ofd
     #[arg(long)]
     pub ofd: bool,
+    /// 用办公室的签名密钥签名：另存 signed.pdf（带 PAdES 签名）和 manifest.p7s（清单的签名）；环境变量 JIANBAO_SIGN=1 则每一期都签
+    #[arg(long, env = "JIANBAO_SIGN", value_parser = clap::builder::BoolishValueParser::new())]
+    pub sign: bool,
+    #[command(flatten)]
+    pub key: super::keys::KeyDir,
+    /// 给 OFD 签章的外部程序（与 --sign、--ofd 同用）：标准输入给它 Signature.xml，标准输出取回签名值 SignedValue.dat，如电子印章系统或 UKey 中间件的命令（按空格分开，不经 shell）
+    #[arg(long, value_name = "命令", env = "JIANBAO_OFD_SIGNER")]
+    pub ofd_signer: Option<String>,
+    /// 外部程序给出的是电子印章（seal，GB/T 38540）还是数字签名（sign，GB/T 35275）
+    #[arg(long, value_name = "seal|sign", default_value = "seal", value_parser = ["seal", "sign"])]
+    pub ofd_signer_type: String,
+    /// 外部程序的签名算法（OID；默认 SM2/SM3 1.2.156.10197.1.501）
+    #[arg(long, value_name = "OID")]
+    pub ofd_signer_method: Option<String>,
 }
 
 /// The `archive` subcommands.
@@ -185,6 +199,33 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
     let (bytes, opts) = read_input(&args.input, args.template.as_deref())?;
     let engine = Engine::new(font_dir);
     let archive = Archive::new(args.dir.path()?);
+    let key = match args.sign {
+        true => Some(jianbao::sign::Signer {
+            key: args.key.load()?,
+            ofd: match (&args.ofd_signer, args.ofd) {
+                (Some(cmd), true) => Some(
+                    jianbao::sign::ofd::ExternalSigner::new(
+                        cmd,
+                        if args.ofd_signer_type == "sign" {
+                            jianbao::sign::ofd::Kind::Sign
+                        } else {
+                            jianbao::sign::ofd::Kind::Seal
+                        },
+                        args.ofd_signer_method.as_deref(),
+                    )
+                    .map_err(jianbao::Error::from)?,
+                ),
+                _ => None,
+            },
+        }),
+        false if args.ofd_signer.is_some() && std::env::var_os("JIANBAO_OFD_SIGNER").is_none() => {
+            return Err(UsageError(
+                "--ofd-signer 要与 --sign 同用（清单由办公室的密钥签名）".into(),
+            )
+            .into())
+        }
+        false => None,
+    };
     let filed = archive
         .issue(
             &engine,
@@ -198,6 +239,7 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
                     reason: args.reason.clone().unwrap_or_default(),
                 }),
                 ofd: args.ofd,
+                sign: key,
             },
         )
         .map_err(|e| {
@@ -248,6 +290,21 @@ pub fn issue(args: IssueArgs, font_dir: PathBuf) -> Result<ExitCode> {
     if let Some(o) = m.ofd() {
         let _ = writeln!(report, "  OFD：{}", filed.dir.join(&o.file).display());
         let _ = writeln!(report, "  OFD SHA-256：{}", o.sha256);
+    }
+    if let Some(s) = &m.signature {
+        let _ = writeln!(
+            report,
+            "  签名版 PDF：{}",
+            filed.dir.join(&s.pdf.file).display()
+        );
+        let _ = writeln!(
+            report,
+            "  签名：{}（{}，证书指纹 {}）；清单的签名 {}",
+            s.key.subject,
+            s.key.algorithm.name(),
+            s.key.fingerprint,
+            s.manifest_signature
+        );
     }
     let written = {
         use std::io::Write as _;
@@ -464,6 +521,23 @@ fn show(a: ShowArgs) -> Result<ExitCode> {
                     "  字体：      {}（SHA-256 {}）",
                     f.name,
                     f.sha256.chars().take(16).collect::<String>()
+                )?;
+            }
+            if let Some(s) = &m.signature {
+                outln!(
+                    "  签名：      {}（{}，证书指纹 {}；密钥登记 {}）",
+                    s.key.subject,
+                    s.key.algorithm.name(),
+                    s.key.fingerprint,
+                    s.key.entry
+                )?;
+                outln!("  签名版 PDF：{}", d.dir.join(&s.pdf.file).display())?;
+                if let Some(o) = &s.ofd {
+                    outln!("  签章版 OFD：{}", d.dir.join(&o.file.file).display())?;
+                }
+                outln!(
+                    "  清单的签名：{}",
+                    d.dir.join(&s.manifest_signature).display()
                 )?;
             }
             if let Some(s) = &m.supersedes {

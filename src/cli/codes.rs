@@ -53,3 +53,12 @@ pub const SERVE: &str = "退出码 / exit codes:
   0  服务正常停止 stopped
   2  用法错误（如 --addr 写错）；无法监听这个地址；字体或档案库无法使用
      usage errors, an address that cannot be listened on, unusable fonts or archive";
+
+/// `keys init`, `import`, `show` and `change`.
+pub const KEYS: &str = "退出码 / exit codes:
+  0  成功 success
+  1  拒绝：密钥文件夹里已有密钥、没有密钥、证书与私钥不匹配、私钥或证书读不懂；
+     change 时旧密钥不是档案登记的现用密钥
+     refused: a key already there, no key, a certificate of another key, an unreadable key or certificate;
+     change: the old key is not the archive's current key
+  2  用法错误；文件或文件夹无法读写 usage errors, files or folders that cannot be read or written";

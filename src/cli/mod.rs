@@ -15,6 +15,7 @@ mod archive;
 mod codes;
 mod fonts;
 mod import;
+mod keys;
 mod render;
 mod serve;
 mod table;
@@ -72,6 +73,9 @@ pub enum Command {
     /// 启动本机网页：在浏览器中编辑、预览、导入草稿、下载 PDF 和签发归档
     #[command(after_help = codes::SERVE)]
     Serve(serve::ServeArgs),
+    /// 办公室的签名密钥：生成（init）、导入 CA 签发的（import）、查看（show）、更换（change）
+    #[command(subcommand, after_help = codes::KEYS)]
+    Keys(keys::KeysCommand),
 }
 
 /// Run the command line; the exit code on success.
@@ -98,6 +102,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Import(args) => import::run(args),
         Command::Fonts(args) => fonts::run(args, given),
         Command::Serve(args) => serve::run(args, fonts::font_dir(given)?),
+        Command::Keys(cmd) => keys::run(cmd),
     }
 }
 

@@ -30,6 +30,11 @@ pub struct ServeArgs {
     /// 不在标准错误上记录签发和出错的请求
     #[arg(long)]
     pub quiet: bool,
+    /// 用办公室的签名密钥给网页上签发的每一期签名（signed.pdf、manifest.p7s）；也可设环境变量 JIANBAO_SIGN=1
+    #[arg(long, env = "JIANBAO_SIGN", value_parser = clap::builder::BoolishValueParser::new())]
+    pub sign: bool,
+    #[command(flatten)]
+    pub key: super::keys::KeyDir,
     /// 网页上可选的模板文件（可多次给出；内置模板总是可选）；简报中以文件名选用，如 "template": "our-office.toml"
     #[arg(long, value_name = "FILE")]
     pub template: Vec<PathBuf>,
@@ -103,6 +108,10 @@ pub fn run(args: ServeArgs, font_dir: PathBuf) -> Result<ExitCode> {
         log,
         allowed_hosts: args.allow_host.clone(),
         limits,
+        sign: match args.sign {
+            true => Some(jianbao::sign::Signer::new(args.key.load()?)),
+            false => None,
+        },
     })
     .map_err(|e| match e {
         BindError::Hosts(m) => anyhow::Error::new(UsageError(format!("--allow-host：{m}"))),

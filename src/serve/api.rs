@@ -79,6 +79,8 @@ pub struct App {
     hosts: Hosts,
     limits: Limits,
     log: Option<Log>,
+    /// The office key every issued copy is signed with, if any.
+    sign: Option<crate::sign::Signer>,
 }
 
 /// A refusal: a status and a JSON body with at least a `message`.
@@ -363,7 +365,14 @@ impl App {
             hosts,
             limits,
             log,
+            sign: None,
         }
+    }
+
+    /// Sign every copy issued through the page with `sign`.
+    pub fn with_signer(mut self, sign: Option<crate::sign::Signer>) -> App {
+        self.sign = sign;
+        self
     }
 
     /// The archive.
@@ -943,6 +952,7 @@ async fn issue(
                 now: SystemTime::now(),
                 supersedes,
                 ofd: false,
+                sign: app.sign.clone(),
             },
         );
         app.forget_previous();
@@ -977,6 +987,7 @@ async fn issue(
             "sequence": m.sequence,
             "issued_at": m.issued_at,
             "pdf_sha256": m.pdf().sha256,
+            "signed_by": m.signature.as_ref().map(|s| s.key.subject.clone()),
             "warnings": filed.warnings,
             "notices": filed.notices,
             "notes": filed.notes,
@@ -1041,8 +1052,8 @@ async fn archive_list(
     Ok(json_response(StatusCode::OK, &value))
 }
 
-/// `GET /api/archive/ID/pdf`: the issued PDF, when its bytes are still the
-/// ones recorded.
+/// `GET /api/archive/ID/pdf`: the issued PDF (the signed one for a signed
+/// copy), when its bytes are still the ones recorded.
 async fn archive_pdf(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
@@ -1056,7 +1067,7 @@ async fn archive_pdf(
         if !app.archive.has_copies() {
             return Ok(None);
         }
-        app.archive.issued_pdf(&id)
+        app.archive.download_pdf(&id)
     })
     .await?
     .map_err(|e| Refusal::of(&e))?

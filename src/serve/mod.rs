@@ -75,6 +75,9 @@ pub struct Config {
     pub allowed_hosts: Vec<String>,
     /// Connections, time-outs and the time of a request's work.
     pub limits: Limits,
+    /// Sign every copy issued from the page with this office key
+    /// (`serve --sign`); `None`: copies are filed unsigned.
+    pub sign: Option<crate::sign::Signer>,
 }
 
 impl Default for Config {
@@ -87,6 +90,7 @@ impl Default for Config {
             log: None,
             allowed_hosts: Vec::new(),
             limits: Limits::default(),
+            sign: None,
         }
     }
 }
@@ -140,6 +144,7 @@ impl std::fmt::Debug for Config {
             .field("font_dir", &self.font_dir)
             .field("allowed_hosts", &self.allowed_hosts)
             .field("limits", &self.limits)
+            .field("sign", &self.sign)
             .field("templates", &self.templates)
             .finish_non_exhaustive()
     }
@@ -233,7 +238,8 @@ impl Server {
             config.limits,
             templates,
             config.log.clone(),
-        );
+        )
+        .with_signer(config.sign.clone());
         Ok(Server {
             listener,
             app: Arc::new(app),

@@ -136,6 +136,7 @@ fn file_copy(dir: &Path, input: &Path) -> PathBuf {
                 now: std::time::SystemTime::now(),
                 supersedes: None,
                 ofd: false,
+                sign: None,
             },
         )
         .unwrap_or_else(|e| panic!("{e}"))
@@ -161,6 +162,7 @@ fn archive_with_example(tag: &str) -> (TempDir, PathBuf) {
                 now: std::time::SystemTime::now(),
                 supersedes: None,
                 ofd: false,
+                sign: None,
             },
         )
         .unwrap_or_else(|e| panic!("{e}"));
@@ -540,6 +542,9 @@ fn edited_manifest_is_reported() {
         .collect();
     assert_eq!(m["outputs"][0]["file"], "issued.pdf");
     m["outputs"][0]["sha256"] = Value::from(sha);
+    // The manifest keeps SM3 beside SHA-256: made to agree as well.
+    assert!(m["outputs"][0]["sm3"].is_string());
+    m["outputs"][0]["sm3"] = Value::from(jianbao::sign::sm3_hex(&bytes));
     fs::write(&mpath, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
     // The index disagrees with the files: a rebuild is refused (it
     // would lose the evidence) unless forced.

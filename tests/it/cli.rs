@@ -366,6 +366,10 @@ fn every_command_ends_its_help_with_the_exit_codes_of_the_readme() {
         &["fonts", "install"],
         &["fonts", "use"],
         &["serve"],
+        &["keys", "init"],
+        &["keys", "import"],
+        &["keys", "show"],
+        &["keys", "change"],
     ];
     for path in commands {
         let name = path.join(" ");

@@ -25,6 +25,7 @@ mod rules;
 mod serve;
 mod serve_limits;
 mod serve_page;
+mod sign;
 mod snapshot;
 mod sources;
 mod svg;

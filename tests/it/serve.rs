@@ -715,6 +715,7 @@ fn issue_refuses_as_the_command_line_does_and_the_archive_finds_the_copy() {
                     reason: "标题有误".into(),
                 }),
                 ofd: false,
+                sign: None,
             },
         )
         .unwrap();
