@@ -588,10 +588,32 @@
     return "现行";
   }
 
-  async function loadArchive(q) {
+  // One page of the archive (the server answers a page at a time, the latest first).
+  const ARCHIVE_PAGE = 20;
+
+  // Buttons to the pages before and after this one, when there are any.
+  function pager(q, offset, shown, total) {
+    if (total <= ARCHIVE_PAGE) return el("p");
+    const nav = el("p", { class: "pager", text: `第 ${offset + 1}–${offset + shown} 条，共 ${total} 条 ` });
+    if (offset > 0) {
+      const prev = el("button", { type: "button", text: "上一页" });
+      prev.addEventListener("click", () => loadArchive(q, Math.max(0, offset - ARCHIVE_PAGE)));
+      nav.append(prev);
+    }
+    if (offset + shown < total) {
+      const next = el("button", { type: "button", text: "下一页" });
+      next.addEventListener("click", () => loadArchive(q, offset + ARCHIVE_PAGE));
+      nav.append(next);
+    }
+    return nav;
+  }
+
+  async function loadArchive(q, offset = 0) {
     const out = $("archive-body");
     out.replaceChildren(el("p", { text: "正在查找…" }));
-    const resp = await fetch(`/api/archive${q ? "?q=" + encodeURIComponent(q) : ""}`);
+    const params = new URLSearchParams({ offset: String(offset), limit: String(ARCHIVE_PAGE) });
+    if (q) params.set("q", q);
+    const resp = await fetch(`/api/archive?${params}`);
     const j = await readError(resp);
     if (!resp.ok) {
       out.replaceChildren(el("p", { class: "error-text", text: j.message }));
@@ -611,7 +633,9 @@
           )
         );
       }
-      out.replaceChildren(el("p", { text: j.hits.length ? `找到 ${j.hits.length} 处` : `没有找到“${q}”` }));
+      const total = j.total ?? j.hits.length;
+      out.replaceChildren(el("p", { text: total ? `找到 ${total} 处，在 ${j.issues ?? "?"} 期中（最新的在前）` : `没有找到“${q}”` }));
+      out.append(pager(q, offset, j.hits.length, total));
     } else {
       table.append(
         el("tr", {}, ...["编号", "简报", "期号", "日期", "页数", "首篇标题", "状态", ""].map((t) => el("th", { text: t })))
@@ -632,13 +656,14 @@
           )
         );
       }
-      const n = j.copies.length;
+      const n = j.total ?? j.copies.length;
       const summary = !n
         ? "档案库中还没有签发的简报"
         : j.current === n || j.current === undefined
           ? `共 ${n} 期`
           : `共 ${n} 份副本：${j.current} 份现行，${n - j.current} 份已被更正（保留备查）`;
       out.replaceChildren(el("p", { text: summary }));
+      out.append(pager(q, offset, j.copies.length, n));
     }
     for (const n of j.notes || []) out.append(el("p", { class: "hint", text: n }));
     out.append(table);
