@@ -394,22 +394,37 @@ impl Index {
         Ok(Index { conn })
     }
 
-    /// SQLite's own consistency check of the file (`PRAGMA quick_check`);
-    /// `Ok(())` when it says "ok". It reads the whole file: `verify` and a
-    /// rebuild ask for it, the commands that answer at once do not.
+    /// SQLite's own consistency check of the file: `PRAGMA quick_check` of
+    /// every table and its indexes (the full-text index's tables among
+    /// them); `Ok(())` when it says "ok". It reads the whole file: `verify`
+    /// asks for it, the commands that answer at once do not. The full-text
+    /// index's own check (which tokenizes every sentence again, most of the
+    /// time of a whole check) is left to `verify`'s comparison of every
+    /// sentence with its copy.
     pub fn check(&self) -> rusqlite::Result<Result<(), String>> {
-        let verdict: String = self
-            .conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        let tables: Vec<String> = {
+            let mut st = self.conn.prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' \
+                 AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name",
+            )?;
+            let rows = st.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for t in tables {
+            let verdict: String = self.conn.query_row(
+                &format!("PRAGMA quick_check(\"{}\")", t.replace('"', "\"\"")),
+                [],
+                |r| r.get(0),
+            )?;
+            if verdict != "ok" {
+                return Ok(Err(verdict));
+            }
+        }
         self.conn
             .query_row("SELECT count(*) FROM text WHERE text MATCH 'x*'", [], |r| {
                 r.get::<_, i64>(0)
             })?;
-        Ok(if verdict == "ok" {
-            Ok(())
-        } else {
-            Err(verdict)
-        })
+        Ok(Ok(()))
     }
 
     /// The directories in the catalogue, with their manifest hashes.
@@ -634,6 +649,16 @@ impl Index {
         Ok(out)
     }
 
+    /// How many sentences the full-text index holds (from its table of
+    /// sentence sizes, not its text).
+    pub fn text_count(&self) -> rusqlite::Result<usize> {
+        self.conn
+            .query_row("SELECT count(*) FROM text_docsize", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as usize)
+    }
+
     /// The directories that have sentences in the full-text index.
     pub fn text_dirs(&self) -> rusqlite::Result<std::collections::BTreeSet<String>> {
         let mut st = self.conn.prepare("SELECT DISTINCT dir FROM text")?;
@@ -845,9 +870,10 @@ impl Index {
         let mut values = Vec::new();
         let cond = scope.conditions(&mut values);
         self.conn.query_row(
+            // From the corrections (few), each to the copy it supersedes.
             &format!(
-                "SELECT count(*) FROM copies c WHERE {cond} AND EXISTS \
-                 (SELECT 1 FROM copies s WHERE s.supersedes = c.dir)"
+                "SELECT count(DISTINCT c.dir) FROM copies s JOIN copies c ON c.dir = s.supersedes \
+                 WHERE s.supersedes IS NOT NULL AND {cond}"
             ),
             rusqlite::params_from_iter(values.iter()),
             |r| r.get::<_, i64>(0).map(|n| n as usize),

@@ -313,8 +313,9 @@ impl Archive {
 
     /// Compare the full-text index with the sentences of every copy whose
     /// input is intact; say where they differ. With `orphans`, also find
-    /// sentences under a folder that holds no copy (a scan of the whole
-    /// full-text index). In batches, so that memory stays small.
+    /// sentences under a folder that holds no copy (named by a scan of the
+    /// whole full-text index, when the index holds more sentences than the
+    /// copies on disk). In batches, so that memory stays small.
     fn check_texts(
         &self,
         idx: &index::Index,
@@ -333,10 +334,21 @@ impl Archive {
             .filter(|f| f.manifest.is_ok() && intact_dirs.contains(f.rel.as_str()))
             .collect();
         let limit = crate::model::MAX_INPUT_BYTES as u64;
+        // The sentences held under the copies on disk: when they are all
+        // the index holds, no sentence names a folder without a copy.
+        let mut held = 0;
+        for f in found
+            .iter()
+            .filter(|f| !intact_dirs.contains(f.rel.as_str()))
+        {
+            held += idx.texts_of(&f.rel).map_err(index_error)?.len();
+        }
         for batch in intact.chunks(256) {
             let mut have = Vec::with_capacity(batch.len());
             for f in batch {
-                have.push(idx.texts_of(&f.rel).map_err(index_error)?);
+                let h = idx.texts_of(&f.rel).map_err(index_error)?;
+                held += h.len();
+                have.push(h);
             }
             let jobs: Vec<(&&FoundCopy, Vec<index::TextEntry>)> = batch.iter().zip(have).collect();
             let differs = crate::par::map(&jobs, |(f, have)| {
@@ -368,7 +380,7 @@ impl Archive {
                 }
             }
         }
-        if orphans {
+        if orphans && held != idx.text_count().map_err(index_error)? {
             let on_disk: BTreeSet<&str> = found.iter().map(|f| f.rel.as_str()).collect();
             for dir in idx
                 .text_dirs()
