@@ -38,13 +38,31 @@ function actions(c) {
   );
 }
 
-/** List the copies, or the sentences that hold every word of `q`. */
-async function loadArchive(q) {
+/** How many copies or sentences the server answers at a time. */
+const PAGE = 20;
+
+/** 上一页 and 下一页 around the page `offset` of `total`, when there are more. */
+function pager(q, offset, shown, total) {
+  if (total <= PAGE) return el("p");
+  const to = (at) => () => loadArchive(q, at);
+  return el(
+    "p",
+    { class: "pager" },
+    `第 ${offset + 1}–${offset + shown} 条，共 ${total} 条 `,
+    offset > 0 ? el("button", { type: "button", class: "small", text: "上一页", onclick: to(Math.max(0, offset - PAGE)) }) : null,
+    offset + shown < total ? el("button", { type: "button", class: "small", text: "下一页", onclick: to(offset + PAGE) }) : null
+  );
+}
+
+/** A page of the copies (the latest first), or of the sentences that hold every word of `q`. */
+async function loadArchive(q, offset = 0) {
   const out = $("archive-body");
   out.replaceChildren(el("p", { text: "正在查找…" }));
   let j;
   try {
-    j = (await call("GET", `/api/archive${q ? "?q=" + encodeURIComponent(q) : ""}`)).data;
+    const params = new URLSearchParams({ offset: String(offset), limit: String(PAGE) });
+    if (q) params.set("q", q);
+    j = (await call("GET", `/api/archive?${params}`)).data;
   } catch (e) {
     out.replaceChildren(el("p", { class: "error-text", text: e.message }));
     return;
@@ -63,7 +81,9 @@ async function loadArchive(q) {
         )
       );
     }
-    out.replaceChildren(el("p", { text: j.hits.length ? `找到 ${j.hits.length} 处` : `没有找到“${q}”` }));
+    const total = j.total ?? j.hits.length;
+    out.replaceChildren(el("p", { text: total ? `找到 ${total} 处，在 ${j.issues} 期中（最新的在前）` : `没有找到“${q}”` }));
+    out.append(pager(q, offset, j.hits.length, total));
   } else {
     table.append(el("tr", {}, ...["档案编号", "简报", "期号", "日期", "页数", "首篇标题", "状态", ""].map((t) => el("th", { text: t }))));
     for (const c of j.copies) {
@@ -85,13 +105,15 @@ async function loadArchive(q) {
         )
       );
     }
-    const n = j.copies.length;
+    const n = j.total ?? j.copies.length;
+    const old = j.superseded ?? 0;
     const summary = !n
       ? "档案库中还没有签发的简报"
-      : j.current === n
+      : !old
         ? `共 ${n} 期`
-        : `共 ${n} 份副本：${j.current} 份现行，${n - j.current} 份已被更正（保留备查）`;
+        : `共 ${n} 份副本：${n - old} 份现行，${old} 份已被更正（保留备查）`;
     out.replaceChildren(el("p", { text: summary }));
+    out.append(pager(q, offset, j.copies.length, n));
   }
   for (const n of j.notes || []) out.append(el("p", { class: "hint", text: n }));
   out.append(table);

@@ -4,11 +4,12 @@
 //! rebuilt from the files, under the archive's lock. That is the one way an
 //! index is repaired.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
 
 use super::index::{Index, INDEX_FILE};
-use super::store::{FoundCopy, Lock, INPUT_FILE};
+use super::store::{self, FoundCopy, Lock, INPUT_FILE};
 use super::Reindexed;
 use super::*;
 
@@ -25,12 +26,90 @@ impl Archive {
             m,
             f.manifest_sha256.as_deref().unwrap_or_default(),
         );
-        let sentences = fs::read(self.store.path(&f.rel).join(INPUT_FILE))
+        let input = self.store.path(&f.rel).join(INPUT_FILE);
+        store::probe::note(&input);
+        let sentences = fs::read(&input)
             .ok()
             .and_then(|bytes| crate::model::parse(&bytes).ok())
             .map(|b| text::sentences(&b))
             .unwrap_or_default();
-        idx.insert(&rec, &sentences)
+        let previous = m.previous_copy.as_ref().map(|c| c.key());
+        idx.insert(&rec, previous.as_ref(), &sentences)
+    }
+
+    /// The state of the folders of copies now: each bulletin's folder under
+    /// `copies/` (a copy filed, removed or put there by hand changes its
+    /// folder's times). The index records them when it agrees with the
+    /// folders; while they are unchanged, it still does.
+    pub(super) fn folder_stamps(&self) -> Result<BTreeMap<String, String>> {
+        let copies = self.root().join(store::COPIES);
+        let mut out = BTreeMap::new();
+        let rd = match fs::read_dir(&copies) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(Error::io(&copies, e)),
+        };
+        for e in rd {
+            let e = e.map_err(|e| Error::io(&copies, e))?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let meta = fs::symlink_metadata(e.path()).map_err(|x| Error::io(e.path(), x))?;
+            let kind = if meta.file_type().is_symlink() {
+                "link"
+            } else if meta.is_dir() {
+                "dir"
+            } else {
+                continue;
+            };
+            out.insert(
+                format!("{}/{name}", store::COPIES),
+                format!("{kind}:{}", index::stamp(&meta)),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Record `stamps` as the folders the index agrees with, with the
+    /// number of copies it then holds.
+    fn record_stamps(idx: &mut Index, stamps: &BTreeMap<String, String>) -> rusqlite::Result<()> {
+        let mut all = stamps.clone();
+        all.insert(COUNT_STAMP.into(), idx.count()?.to_string());
+        idx.set_stamps(&all, true)
+    }
+
+    /// Whether the index still agrees with the folders it last agreed with:
+    /// the same folders in the same state, and as many copies.
+    fn fresh(idx: &Index, stamps: &BTreeMap<String, String>) -> bool {
+        let Ok(mut have) = idx.stamps() else {
+            return false;
+        };
+        let Some(count) = have.remove(COUNT_STAMP) else {
+            return false;
+        };
+        have == *stamps && idx.count().is_ok_and(|n| n.to_string() == count)
+    }
+
+    /// The folder states the index agrees with now, when it does (before
+    /// a copy is filed: see [`Archive::restamp`]).
+    pub(super) fn agreed_stamps(&self, idx: &Index) -> Option<BTreeMap<String, String>> {
+        let stamps = self.folder_stamps().ok()?;
+        Self::fresh(idx, &stamps).then_some(stamps)
+    }
+
+    /// After the copy `rel` was filed and catalogued, record its bulletin
+    /// folder's new state, when the index agreed with the folders before
+    /// (`before`, from [`Archive::agreed_stamps`] under the same lock).
+    pub(super) fn restamp(&self, idx: &mut Index, before: &BTreeMap<String, String>, rel: &str) {
+        let Some((folder, _)) = rel.rsplit_once('/') else {
+            return;
+        };
+        if let Ok(meta) = fs::symlink_metadata(self.store.path(folder)) {
+            let mut now = before.clone();
+            now.insert(folder.to_string(), format!("dir:{}", index::stamp(&meta)));
+            let _ = Self::record_stamps(idx, &now);
+        }
     }
 
     /// Rebuild the index from the files; call with the lock held. The new
@@ -50,15 +129,20 @@ impl Archive {
         for suffix in ["", "-journal", "-wal", "-shm"] {
             remove(&side(&fresh, suffix))?;
         }
+        let stamps = self.folder_stamps()?;
         let found = self.store.scan()?;
         let n = {
             let mut idx = Index::open(&fresh).map_err(index_error)?;
+            // In register order: the full-text index's rowids then follow it.
+            let mut all = manifests(&found);
+            all.sort_by(|a, b| (a.1.sequence, &a.0.rel).cmp(&(b.1.sequence, &b.0.rel)));
             idx.batch(|idx| {
                 let mut n = 0;
-                for (f, m) in manifests(&found) {
+                for (f, m) in all {
                     self.index_copy(idx, f, m)?;
                     n += 1;
                 }
+                Self::record_stamps(idx, &stamps)?;
                 Ok(n)
             })
             .map_err(index_error)?
@@ -142,18 +226,52 @@ impl Archive {
         Ok(out)
     }
 
-    /// The index, checked and brought up to date with the files (copies on
-    /// disk that it lacks are added); rebuilt when it is missing, damaged or
-    /// cannot be brought up to date. Notes say what was done. `lock` is the
-    /// archive's lock when the caller holds it.
+    /// The index, brought up to date with the files (copies on disk that
+    /// it lacks are added) when the folders of copies changed since it last
+    /// agreed with them; rebuilt when it is missing, cannot be read or
+    /// cannot be brought up to date. Costs the same whatever the number of
+    /// copies while nothing was filed behind its back. Notes say what was
+    /// done. `lock` is the archive's lock when the caller holds it.
     pub(super) fn index(&self, lock: Option<&Lock>, notes: &mut Vec<String>) -> Result<Index> {
         let path = self.root().join(INDEX_FILE);
-        let dirs = self.store.copy_dirs()?;
-        let healthy = |idx: &Index| matches!(idx.check(), Ok(Ok(())));
+        let stamps = self.folder_stamps()?;
         if let Ok(idx) = Index::open(&path) {
+            if Self::fresh(&idx, &stamps) {
+                return Ok(idx);
+            }
+        }
+        self.index_scanned(lock, notes, stamps, false)
+    }
+
+    /// The index as [`Archive::index`] gives it, after SQLite's check of
+    /// the whole file and a scan of every folder of copies (for `verify`).
+    pub(super) fn index_checked(
+        &self,
+        lock: Option<&Lock>,
+        notes: &mut Vec<String>,
+    ) -> Result<Index> {
+        let stamps = self.folder_stamps()?;
+        self.index_scanned(lock, notes, stamps, true)
+    }
+
+    /// The index, compared with a scan of the folders of copies (and, when
+    /// `check`, checked whole); `stamps` taken before the scan.
+    fn index_scanned(
+        &self,
+        lock: Option<&Lock>,
+        notes: &mut Vec<String>,
+        stamps: BTreeMap<String, String>,
+        check: bool,
+    ) -> Result<Index> {
+        let path = self.root().join(INDEX_FILE);
+        let dirs = self.store.copy_dirs()?;
+        let healthy = |idx: &Index| !check || matches!(idx.check(), Ok(Ok(())));
+        if let Ok(mut idx) = Index::open(&path) {
             if healthy(&idx) {
                 if let Ok(known) = idx.dirs() {
                     if dirs.iter().all(|d| known.contains_key(d)) {
+                        self.fill_previous(&mut idx);
+                        let _ = Self::record_stamps(&mut idx, &stamps);
                         return Ok(idx);
                     }
                 }
@@ -189,15 +307,17 @@ impl Archive {
                         added += 1;
                     }
                 }
+                Self::record_stamps(idx, &stamps)?;
                 Ok(added)
             })?;
             Ok((idx, added, known.is_empty()))
         });
         match caught_up {
-            Ok((idx, added, was_empty)) => {
+            Ok((mut idx, added, was_empty)) => {
                 if added > 0 && !was_empty {
                     notes.push(format!("索引中补入了 {added} 份副本"));
                 }
+                self.fill_previous(&mut idx);
                 Ok(idx)
             }
             Err(_) => {
@@ -207,7 +327,24 @@ impl Archive {
             }
         }
     }
+
+    /// Give the copies migrated without the key of the copy filed before
+    /// them (its row was gone) that key, from their manifests.
+    fn fill_previous(&self, idx: &mut Index) {
+        let Ok(dirs) = idx.without_previous() else {
+            return;
+        };
+        for dir in dirs {
+            let f = self.store.read_copy(&dir);
+            if let Ok(m) = &f.manifest {
+                let _ = idx.set_previous(&dir, m.previous_copy.as_ref().map(|p| p.key()).as_ref());
+            }
+        }
+    }
 }
+
+/// The pseudo-folder under which the folder states keep the number of copies.
+const COUNT_STAMP: &str = "#copies";
 
 #[cfg(test)]
 mod tests {

@@ -72,29 +72,59 @@ impl Archive {
         if cleaned > 0 {
             notes.push(format!("清理了 {cleaned} 个中断归档留下的临时目录"));
         }
-        let found = self.store.scan()?;
         let idx = self.index(Some(&lock), &mut Vec::new());
-        let records = idx
-            .as_ref()
-            .ok()
-            .and_then(|i| i.records().ok())
-            .unwrap_or_default();
-
-        let replaced = supersede(&found, issue_opts.supersedes.as_ref(), &mut manifest)?;
-        let register = Register::read(&found, &records);
-        let rel = store::copy_rel(
-            &manifest.name,
-            manifest.supplement.as_deref(),
-            manifest.year,
-            manifest.issue,
-            manifest.revision,
-        );
-        register.refuse_used(&manifest, replaced.as_ref(), &found, &rel)?;
+        let rel = |m: &Manifest| {
+            store::copy_rel(
+                &m.name,
+                m.supplement.as_deref(),
+                m.year,
+                m.issue,
+                m.revision,
+            )
+        };
+        // With the index, only the copies concerned are read: the one a
+        // correction replaces, those of this number, the register's last.
+        // Without it, every copy on disk.
+        let indexed = match &idx {
+            Ok(idx) => Some(self.register_from_index(
+                idx,
+                issue_opts.supersedes.as_ref(),
+                &mut manifest,
+                &mut notes,
+            )?),
+            Err(_) => None,
+        };
+        let (replaced, register, found) = match indexed {
+            Some(r) => r,
+            None => {
+                let found = self.store.scan()?;
+                let replaced = supersede(&found, issue_opts.supersedes.as_ref(), &mut manifest)?;
+                let register = Register::read(&found, &[]);
+                (replaced, register, found)
+            }
+        };
+        let rel = rel(&manifest);
+        let taken = fs_exists(&self.store.path(&rel));
+        register.refuse_used(&manifest, replaced.as_ref(), &found, &rel, taken)?;
         warned.extend(register.warnings(&manifest, replaced.as_ref()));
-        // The 文号, against the issue of the series filed before it.
-        if let Some(prev) =
-            super::previous::previous_in(&found, &bulletin).and_then(|f| self.read_input(f))
-        {
+        // The 文号, against the issue of the series filed before it (found
+        // through the index when there is one: only that copy is read).
+        let previous = match &idx {
+            Ok(idx) => {
+                let this = manifest.copy_ref().key();
+                let before = (this.2, this.3);
+                idx.neighbours(&this, None)
+                    .map_err(index_error)?
+                    .into_iter()
+                    .filter(|r| (r.year, r.issue) < before)
+                    .max_by_key(|r| (r.year, r.issue, r.revision))
+                    .and_then(|r| self.read_input_at(&r.dir))
+            }
+            Err(_) => {
+                super::previous::previous_in(&found, &bulletin).and_then(|f| self.read_input(f))
+            }
+        };
+        if let Some(prev) = previous {
             warned.extend(crate::model::checks::against_previous(&bulletin, &prev));
         }
         if let Some(e) = refuse_warnings(&warned) {
@@ -103,6 +133,7 @@ impl Archive {
         manifest.warnings = warned.iter().map(|d| d.to_string()).collect();
         register.link(&mut manifest);
         manifest.issued_at = crate::model::date::rfc3339_cst(issue_opts.now);
+        let agreed = idx.as_ref().ok().and_then(|i| self.agreed_stamps(i));
 
         // A signed copy (signed.rs): the signed PDF recorded in the
         // manifest, then the manifest's own signature.
@@ -117,7 +148,7 @@ impl Archive {
             .chain(signed.iter().map(|(n, b)| (*n, b.as_slice())))
             .collect();
         let dir = self.store.file_copy(&lock, &rel, &files, &manifest_bytes)?;
-        self.index_filed(idx, &rel, &manifest, &manifest_bytes, &mut notes);
+        self.index_filed(idx, agreed, &rel, &manifest, &manifest_bytes, &mut notes);
         drop(lock);
         Ok(Filed {
             dir,
@@ -133,6 +164,7 @@ impl Archive {
     fn index_filed(
         &self,
         idx: Result<index::Index>,
+        agreed: Option<BTreeMap<String, String>>,
         rel: &str,
         manifest: &Manifest,
         manifest_bytes: &[u8],
@@ -145,12 +177,92 @@ impl Archive {
         };
         let indexed = idx.map_err(|e| e.to_string()).and_then(|mut idx| {
             self.index_copy(&mut idx, &found, manifest)
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.to_string())?;
+            if let Some(before) = &agreed {
+                self.restamp(&mut idx, before, rel);
+            }
+            Ok(())
         });
         if let Err(e) = indexed {
             notes.push(format!("索引未能更新（{e}）：下次使用时会从文件重建"));
         }
     }
+}
+
+impl Archive {
+    /// The copy a correction replaces, the register as far as `manifest`
+    /// needs it, and the copies read for it (the corrected copy and its
+    /// corrections, the copies of this number), all found through the
+    /// index. The register's last link is checked: a note when its
+    /// manifest is not the one recorded when it was filed.
+    #[allow(clippy::type_complexity)]
+    fn register_from_index(
+        &self,
+        idx: &index::Index,
+        correction: Option<&Correction>,
+        manifest: &mut Manifest,
+        notes: &mut Vec<String>,
+    ) -> Result<(Option<Key>, Register, Vec<FoundCopy>)> {
+        let mut found: Vec<FoundCopy> = Vec::new();
+        let read = |dir: &str, found: &mut Vec<FoundCopy>| {
+            if !found.iter().any(|f| f.rel == dir) && fs_exists(&self.store.path(dir)) {
+                found.push(self.store.read_copy(dir));
+            }
+        };
+        if let Some(c) = correction {
+            let id = c.id.trim().to_ascii_lowercase();
+            if id.len() >= 4 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                for r in idx.by_pdf_prefix(&id, 8).map_err(index_error)? {
+                    read(&r.dir, &mut found);
+                    if let Some(by) = idx.superseding(&r.dir).map_err(index_error)? {
+                        read(&by.dir, &mut found);
+                    }
+                }
+            }
+        }
+        let replaced = supersede(&found, correction, manifest)?;
+        let this = manifest.copy_ref().key();
+        for r in idx.by_key(&this).map_err(index_error)? {
+            read(&r.dir, &mut found);
+        }
+        let neighbours = idx
+            .neighbours(&this, manifest.total_issue)
+            .map_err(index_error)?;
+        let head = idx.head().map_err(index_error)?;
+        let mut register = Register::read(&[], &neighbours);
+        register.used = BTreeSet::new();
+        if idx.used(&this).map_err(index_error)? {
+            register.used.insert(this);
+        }
+        register.head = head.as_ref().map(|r| {
+            (
+                r.seq,
+                r.manifest_sha256.clone(),
+                CopyRef {
+                    name: r.name.clone(),
+                    supplement: r.supplement.clone(),
+                    year: r.year,
+                    issue: r.issue,
+                },
+            )
+        });
+        // The last link: its manifest as recorded when it was filed.
+        if let Some(h) = &head {
+            let f = self.store.read_copy(&h.dir);
+            if f.manifest_sha256.as_deref() != Some(h.manifest_sha256.as_str()) {
+                notes.push(format!(
+                    "登记链末端（第 {} 号，{}）的清单与归档时记下的不同或已不见：这一期按归档时的记录接在它之后；请核对档案库",
+                    h.seq, h.dir
+                ));
+            }
+        }
+        Ok((replaced, register, found))
+    }
+}
+
+/// Whether something (a file, a folder or a link) is at `path`.
+fn fs_exists(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
 }
 
 /// A copy laid out and written, before the register numbers it.
@@ -348,11 +460,12 @@ impl Register {
         replaced: Option<&Key>,
         found: &[FoundCopy],
         rel: &str,
+        folder_taken: bool,
     ) -> Result<()> {
         let this = m.copy_ref().key();
         let shared = replaced == Some(&this);
         let taken = self.used.contains(&this) && !shared;
-        if !taken && !found.iter().any(|f| f.rel == rel) {
+        if !taken && !folder_taken && !found.iter().any(|f| f.rel == rel) {
             return Ok(());
         }
         // The copy of that number on disk (its latest correction), which

@@ -33,10 +33,10 @@ use serde::Serialize;
 
 use crate::error::{Error, Hint, Result};
 
-pub use index::Record;
+pub use index::{Record, Scope};
 pub use manifest::Manifest;
 pub use next::{NextIssue, NextNote};
-pub use query::{SearchQuery, MAX_QUERY_CHARS};
+pub use query::{SearchQuery, MAX_QUERY_CHARS, SEARCH_PAGE};
 
 use store::{FoundCopy, Store};
 
@@ -93,20 +93,35 @@ pub struct Filed {
     pub notes: Vec<String>,
 }
 
-/// What [`Archive::search`] found.
+/// What [`Archive::search`] found: a page of it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Found {
-    /// The sentences, by copy in register order.
+    /// The sentences of the page, the latest copy first, each copy's in
+    /// text order.
     pub hits: Vec<Hit>,
+    /// How many sentences match in all.
+    pub total: usize,
+    /// In how many copies.
+    pub copies: usize,
+    /// How many matching sentences come before the page.
+    pub offset: usize,
     /// What was done to the index on the way.
     pub notes: Vec<String>,
 }
 
-/// What [`Archive::list`] shows: every copy with its state.
+/// What [`Archive::list`] shows: a page of the copies with their state.
 #[derive(Debug, Clone, Serialize)]
 pub struct Listing {
-    /// The copies, in register order.
+    /// The copies of the page, the latest first (register order backwards).
     pub copies: Vec<ListEntry>,
+    /// How many copies the filter lets through in all.
+    pub total: usize,
+    /// How many of them are superseded by a correction.
+    pub superseded: usize,
+    /// How many come before the page.
+    pub offset: usize,
+    /// How many copies each bulletin has in each year (in the filter).
+    pub counts: Vec<Count>,
     /// What was done to the index, or is wrong with the files.
     pub notes: Vec<String>,
     /// What to do about the notes (check the archive when a copy is
@@ -115,13 +130,22 @@ pub struct Listing {
 }
 
 impl Listing {
-    /// How many copies are in force: not superseded by a correction.
+    /// How many copies in the filter are in force: not superseded by a
+    /// correction.
     pub fn current(&self) -> usize {
-        self.copies
-            .iter()
-            .filter(|c| !matches!(c.state, CopyState::Superseded { .. }))
-            .count()
+        self.total.saturating_sub(self.superseded)
     }
+}
+
+/// How many copies a bulletin has in a year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Count {
+    /// The bulletin's name.
+    pub name: String,
+    /// The year.
+    pub year: u16,
+    /// How many copies (corrections counted).
+    pub copies: usize,
 }
 
 /// A copy in a [`Listing`].
@@ -168,6 +192,10 @@ pub struct Filter {
     pub name: Option<String>,
     /// Only this year.
     pub year: Option<u16>,
+    /// How many copies to pass over (the pages before).
+    pub offset: usize,
+    /// How many copies to show; all when `None`.
+    pub limit: Option<usize>,
 }
 
 /// How a copy is asked for.
@@ -359,6 +387,18 @@ pub struct CopyCheck {
     pub superseded_by: Option<String>,
     /// The id of the copy this one corrects, and why.
     pub corrects: Option<(String, String)>,
+}
+
+/// Which copies [`Archive::verify_with`] checks, and whom it tells how far
+/// it got.
+#[derive(Default)]
+pub struct VerifyOptions<'a> {
+    /// Only the copies filed on or after this day (`YYYY-MM-DD`).
+    pub since: Option<String>,
+    /// Only the copy of this id (at least 4 hex digits of its PDF's SHA-256).
+    pub copy: Option<String>,
+    /// Told (copies checked, copies to check) after each copy, from any thread.
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
 }
 
 /// The result of [`Archive::reindex`].

@@ -84,7 +84,7 @@ impl Archive {
         }
         let listing = self.list(&Filter {
             name: Some(name.to_string()),
-            year: None,
+            ..Filter::default()
         })?;
         notes.extend(listing.notes.into_iter().map(NextNote::Index));
         let series = super::manifest::series_key(name, supplement);

@@ -23,7 +23,13 @@ impl Archive {
 
     /// The input of the copy `f`, as a bulletin, when it reads as one.
     pub(super) fn read_input(&self, f: &FoundCopy) -> Option<Bulletin> {
-        let path = self.root().join(&f.rel).join(INPUT_FILE);
+        self.read_input_at(&f.rel)
+    }
+
+    /// The input of the copy in `dir` (relative to the archive), as a
+    /// bulletin, when it reads as one; its manifest is not read.
+    pub(super) fn read_input_at(&self, dir: &str) -> Option<Bulletin> {
+        let path = self.root().join(dir).join(INPUT_FILE);
         let limit = crate::model::MAX_INPUT_BYTES as u64;
         let bytes = crate::files::read_regular(&path, limit).ok()?;
         crate::model::parse(&bytes).ok()

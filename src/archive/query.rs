@@ -1,7 +1,7 @@
 //! Finding issued copies: the catalogue, one copy by id or by name, year
 //! and number, and full-text search.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
 
 use super::manifest;
@@ -14,93 +14,62 @@ impl Archive {
         self.store.path(store::COPIES).is_dir()
     }
 
-    /// The catalogue, filtered, in register order: every copy with its
-    /// state (current, superseded, a correction), and notes on what was
-    /// done to the index.
+    /// A page of the catalogue, filtered, the latest first (register
+    /// order backwards): each copy as its manifest says (the files are the
+    /// record; the index finds them), with its state (current, superseded,
+    /// a correction), the number of copies in the filter and their count by
+    /// name and year, and notes on the index. Reads the manifests of the
+    /// page's copies only.
     pub fn list(&self, filter: &Filter) -> Result<Listing> {
-        let (records, notes, trouble) = self.records()?;
-        let keys = self.keys();
-        let superseded: BTreeMap<&str, &str> = records
-            .iter()
-            .filter_map(|r| Some((r.supersedes.as_deref()?, r.id.as_str())))
-            .collect();
-        let ids: BTreeMap<&str, &str> = records
-            .iter()
-            .map(|r| (r.dir.as_str(), r.id.as_str()))
-            .collect();
-        let wanted = |name: &str| {
-            filter.name.as_ref().is_none_or(|n| {
-                let (name, n) = (store::normalize_name(name), store::normalize_name(n));
-                name == n || name.contains(n.as_str())
-            })
-        };
-        let copies = records
-            .iter()
-            .filter(|r| wanted(&r.name))
-            .filter(|r| filter.year.is_none_or(|y| r.year == y))
-            .map(|r| {
-                let state = match (superseded.get(r.dir.as_str()), &r.supersedes) {
-                    (Some(by), _) => CopyState::Superseded { by: by.to_string() },
-                    (None, Some(of)) => CopyState::Correction {
-                        revision: r.revision,
-                        of: ids.get(of.as_str()).unwrap_or(&"").to_string(),
-                    },
-                    (None, None) => CopyState::Current,
-                };
-                ListEntry {
-                    label: r.issue_label(),
-                    record: r.clone(),
-                    state,
-                    signed_by: self.signed_by(r, &keys),
-                }
-            })
-            .collect();
-        Ok(Listing {
-            copies,
-            notes,
-            hints: if trouble { vec![Hint::Verify] } else { vec![] },
-        })
-    }
-
-    /// The catalogue's records as the files on disk confirm them, the
-    /// notes on the index, and whether some copy needs verifying.
-    fn records(&self) -> Result<(Vec<Record>, Vec<String>, bool)> {
         self.require()?;
         let mut notes = Vec::new();
-        let records = self
-            .index(None, &mut notes)?
-            .records()
+        let idx = self.index(None, &mut notes)?;
+        let scope = index::Scope {
+            name: filter.name.clone(),
+            year: filter.year,
+            ..Default::default()
+        };
+        let (rows, total) = idx
+            .page(&scope, filter.offset, filter.limit)
             .map_err(index_error)?;
-        let scan = self.store.scan_dirs()?;
-        if !scan.unreadable.is_empty() {
-            notes.push(format!(
-                "有 {} 个文件夹无法读取，其中的副本没有列出",
-                scan.unreadable.len()
-            ));
-        }
-        let on_disk: BTreeSet<String> = scan.dirs.into_iter().collect();
-        let mut gone = 0;
-        let mut differ = 0;
-        let out = records
+        let superseded = idx.superseded(&scope).map_err(index_error)?;
+        let counts = idx
+            .counts(&scope)
+            .map_err(index_error)?
             .into_iter()
-            .filter_map(|r| {
-                if !on_disk.contains(&r.dir) {
-                    gone += 1;
-                    return None;
-                }
-                // The files are the record: what the index says is shown
-                // only when the copy's manifest says the same.
-                let f = self.store.read_copy(&r.dir);
-                let from_files = match (&f.manifest, &f.manifest_sha256) {
-                    (Ok(m), Some(sha)) => Record::from_manifest(&r.dir, m, sha),
-                    _ => r.clone(),
-                };
-                if from_files != r {
-                    differ += 1;
-                }
-                Some(from_files)
-            })
+            .map(|(name, year, copies)| Count { name, year, copies })
             .collect();
+        let (mut gone, mut differ) = (0, 0);
+        let mut copies = Vec::new();
+        let keys = self.keys();
+        for r in rows {
+            let Some((record, same)) = self.confirmed(&r) else {
+                gone += 1;
+                continue;
+            };
+            differ += usize::from(!same);
+            let state = match (
+                idx.superseding(&r.dir).map_err(index_error)?,
+                &record.supersedes,
+            ) {
+                (Some(by), _) => CopyState::Superseded { by: by.id },
+                (None, Some(of)) => CopyState::Correction {
+                    revision: record.revision,
+                    of: idx
+                        .record(of)
+                        .map_err(index_error)?
+                        .map(|r| r.id)
+                        .unwrap_or_default(),
+                },
+                (None, None) => CopyState::Current,
+            };
+            copies.push(ListEntry {
+                label: record.issue_label(),
+                signed_by: self.signed_by(&record, &keys),
+                record,
+                state,
+            });
+        }
         if gone > 0 {
             notes.push(format!("索引中有 {gone} 份副本在磁盘上找不到"));
         }
@@ -109,8 +78,36 @@ impl Archive {
                 "索引中有 {differ} 条记录与副本的清单不符，按清单列出"
             ));
         }
-        let trouble = !scan.unreadable.is_empty() || gone > 0 || differ > 0;
-        Ok((out, notes, trouble))
+        Ok(Listing {
+            copies,
+            total,
+            superseded,
+            offset: filter.offset,
+            counts,
+            notes,
+            hints: if gone + differ > 0 {
+                vec![Hint::Verify]
+            } else {
+                vec![]
+            },
+        })
+    }
+
+    /// A catalogued copy as its files say: `None` when its folder is gone;
+    /// else the record its manifest makes (the index's when the manifest
+    /// cannot be read) and whether the index said the same.
+    fn confirmed(&self, r: &Record) -> Option<(Record, bool)> {
+        let on_disk = fs::symlink_metadata(self.store.path(&r.dir)).is_ok_and(|m| m.is_dir());
+        if !on_disk {
+            return None;
+        }
+        let f = self.store.read_copy(&r.dir);
+        let from_files = match (&f.manifest, &f.manifest_sha256) {
+            (Ok(m), Some(sha)) => Record::from_manifest(&r.dir, m, sha),
+            _ => r.clone(),
+        };
+        let same = from_files == *r;
+        Some((from_files, same))
     }
 
     /// The latest issue (by year, issue number, then revision) of a
@@ -119,12 +116,24 @@ impl Archive {
         if !self.store.exists() {
             return Ok(None);
         }
-        let (records, _, _) = self.records()?;
+        let idx = self.index(None, &mut Vec::new())?;
         let series = manifest::series_key(name, supplement);
-        Ok(records
-            .into_iter()
-            .filter(|r| manifest::series_key(&r.name, r.supplement.as_deref()) == series)
-            .max_by_key(|r| (r.year, r.issue, r.revision)))
+        let mut offset = 0;
+        loop {
+            let rows = idx.latest(&series, offset + 16).map_err(index_error)?;
+            let n = rows.len();
+            for r in rows.into_iter().skip(offset) {
+                if let Some((r, _)) = self.confirmed(&r) {
+                    if manifest::series_key(&r.name, r.supplement.as_deref()) == series {
+                        return Ok(Some(r));
+                    }
+                }
+            }
+            if n < offset + 16 {
+                return Ok(None);
+            }
+            offset += 16;
+        }
     }
 
     /// Find one copy.
@@ -151,7 +160,8 @@ impl Archive {
 
     /// Find one copy; `None` when the archive has none of that id or number.
     pub(super) fn lookup(&self, query: &CopyQuery) -> Result<Option<CopyDetails>> {
-        let (records, _, _) = self.records()?;
+        self.require()?;
+        let idx = self.index(None, &mut Vec::new())?;
         let record = match query {
             CopyQuery::Id(id) => {
                 let id = id.to_ascii_lowercase();
@@ -163,12 +173,15 @@ impl Archive {
                         hints: vec![Hint::List],
                     });
                 }
-                let hits: Vec<&Record> = records
+                let hits: Vec<Record> = idx
+                    .by_pdf_prefix(&id, 8)
+                    .map_err(index_error)?
                     .iter()
+                    .filter_map(|r| self.confirmed(r).map(|(r, _)| r))
                     .filter(|r| r.pdf_sha256.starts_with(&id))
                     .collect();
                 match hits.as_slice() {
-                    [one] => (*one).clone(),
+                    [one] => one.clone(),
                     [] => return Ok(None),
                     _ => {
                         return Err(Error::Archive {
@@ -183,52 +196,49 @@ impl Archive {
                 year,
                 issue,
             } => {
-                let exact: Vec<&Record> = records.iter().filter(|r| r.name == *name).collect();
-                let by_folder: Vec<&Record> = records
-                    .iter()
-                    .filter(|r| r.dir.split('/').nth(1) == Some(name.as_str()))
-                    .collect();
-                let names: BTreeSet<&str> = if !exact.is_empty() {
-                    [name.as_str()].into()
-                } else if !by_folder.is_empty() {
-                    by_folder.iter().map(|r| r.name.as_str()).collect()
-                } else {
-                    records
-                        .iter()
-                        .filter(|r| r.name.contains(name.as_str()))
-                        .map(|r| r.name.as_str())
-                        .collect()
-                };
+                let names = idx.names_like(name).map_err(index_error)?;
                 if names.len() > 1 {
-                    let list: Vec<&str> = names.into_iter().collect();
                     return Err(Error::Archive {
-                        message: format!("“{name}”对应多个简报：{}；请写全名", list.join("、")),
+                        message: format!("“{name}”对应多个简报：{}；请写全名", names.join("、")),
                     });
                 }
-                let series = supplement.as_deref().map(store::normalize_name);
-                match records
+                let series = supplement
+                    .as_deref()
+                    .map(store::normalize_name)
+                    .unwrap_or_default();
+                let mut candidates = Vec::new();
+                for n in &names {
+                    candidates.extend(
+                        idx.by_name_number(n, &series, *year, *issue)
+                            .map_err(index_error)?,
+                    );
+                }
+                let wanted = supplement.as_deref().map(store::normalize_name);
+                match candidates
                     .iter()
+                    .filter_map(|r| self.confirmed(r).map(|(r, _)| r))
                     .filter(|r| {
-                        names.contains(r.name.as_str())
-                            && r.supplement.as_deref().map(store::normalize_name) == series
+                        names.contains(&r.name)
+                            && r.supplement.as_deref().map(store::normalize_name) == wanted
                             && r.year == *year
                             && r.issue == *issue
                     })
                     .max_by_key(|r| r.revision)
                 {
-                    Some(r) => r.clone(),
+                    Some(r) => r,
                     None => return Ok(None),
                 }
             }
         };
         let dir = self.store.path(&record.dir);
+        store::probe::note(&dir.join(MANIFEST_FILE));
         let manifest = fs::read(dir.join(MANIFEST_FILE))
             .ok()
             .and_then(|b| Manifest::from_bytes(&b).ok());
-        let superseded_by = records
-            .iter()
-            .find(|r| r.supersedes.as_deref() == Some(record.dir.as_str()))
-            .cloned();
+        let superseded_by = idx
+            .superseding(&record.dir)
+            .map_err(index_error)?
+            .and_then(|r| self.confirmed(&r).map(|(r, _)| r));
         Ok(Some(CopyDetails {
             superseded_by,
             input: dir.join(INPUT_FILE),
@@ -249,6 +259,7 @@ impl Archive {
             return Ok(None);
         };
         let limit = 256 * 1024 * 1024;
+        store::probe::note(&d.pdf);
         let pdf = crate::files::read_regular(&d.pdf, limit).map_err(|e| Error::Refused {
             message: format!("这份副本的 PDF 无法读取（{e}）"),
             hints: vec![Hint::Verify],
@@ -262,32 +273,59 @@ impl Archive {
         Ok(Some((d.record, pdf)))
     }
 
-    /// Sentences of issued copies that contain every word of `query`, with
-    /// notes on what was done to the index.
+    /// A page of the sentences of issued copies that contain every word of
+    /// `query`, in its filter: the latest copy first, each copy's sentences
+    /// in text order; with how many there are in all and in how many
+    /// copies, and notes on what was done to the index. Its cost depends on
+    /// the page, not on how many sentences match (for words of Chinese
+    /// characters; a word with Latin letters or signs reads every sentence
+    /// the index proposes).
     pub fn search(&self, query: &SearchQuery) -> Result<Found> {
         self.require()?;
         let mut notes = Vec::new();
         let idx = self.index(None, &mut notes)?;
-        let records = idx.records().map_err(index_error)?;
-        let rows = idx.search(&query.fts).map_err(index_error)?;
-        let records: BTreeMap<String, Record> =
-            records.into_iter().map(|r| (r.dir.clone(), r)).collect();
-        let hits = rows
-            .into_iter()
-            .filter(|r| text::matches(&r.sentence, &query.terms))
-            .filter_map(|r| {
-                let record = records.get(&r.dir)?.clone();
-                Some(Hit {
-                    label: record.issue_label(),
-                    record,
-                    block: r.block,
-                    sentence: r.sentence,
-                })
-            })
-            .collect();
-        Ok(Found { hits, notes })
+        let terms = &query.terms;
+        let keep = |s: &str| text::matches(s, terms);
+        let exact = text::exact(terms);
+        let page = idx
+            .search_page(
+                &query.fts,
+                &query.scope,
+                (!exact).then_some(&keep as &dyn Fn(&str) -> bool),
+                query.offset,
+                query.limit,
+            )
+            .map_err(index_error)?;
+        let mut records: BTreeMap<i64, Option<Record>> = BTreeMap::new();
+        let mut hits = Vec::new();
+        for (num, row) in page.rows {
+            if let std::collections::btree_map::Entry::Vacant(e) = records.entry(num) {
+                e.insert(idx.record_by_num(num).map_err(index_error)?);
+            }
+            // A sentence numbered for a copy but naming another folder is
+            // not shown under it.
+            let Some(record) = records[&num].clone().filter(|r| r.dir == row.dir) else {
+                continue;
+            };
+            hits.push(Hit {
+                label: record.issue_label(),
+                record,
+                block: row.block,
+                sentence: row.sentence,
+            });
+        }
+        Ok(Found {
+            hits,
+            total: page.total,
+            copies: page.copies,
+            offset: query.offset,
+            notes,
+        })
     }
 }
+
+/// How many sentences a page of search results holds unless told.
+pub const SEARCH_PAGE: usize = 20;
 
 /// The most characters of a search.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -298,6 +336,12 @@ pub const MAX_QUERY_CHARS: usize = 200;
 pub struct SearchQuery {
     terms: Vec<String>,
     fts: String,
+    /// Which copies to search (name, year, dates, supplements).
+    pub scope: index::Scope,
+    /// How many matching sentences to pass over (the pages before).
+    pub offset: usize,
+    /// How many to give ([`SEARCH_PAGE`] unless told).
+    pub limit: usize,
 }
 
 impl SearchQuery {
@@ -313,6 +357,12 @@ impl SearchQuery {
         let terms = text::query_terms(text);
         let fts = text::fts_query(&terms)
             .ok_or_else(|| refused("搜索词中没有汉字、字母或数字：请写要找的词，如 湿地"))?;
-        Ok(SearchQuery { terms, fts })
+        Ok(SearchQuery {
+            terms,
+            fts,
+            scope: index::Scope::default(),
+            offset: 0,
+            limit: SEARCH_PAGE,
+        })
     }
 }

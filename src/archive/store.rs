@@ -434,6 +434,7 @@ impl Store {
     /// Read the copy at `rel`.
     pub fn read_copy(&self, rel: &str) -> FoundCopy {
         let path = self.path(rel).join(MANIFEST_FILE);
+        probe::note(&path);
         match crate::files::read_regular(&path, MAX_MANIFEST_BYTES) {
             Ok(bytes) => FoundCopy {
                 rel: rel.to_string(),
@@ -537,6 +538,38 @@ impl Store {
             let _ = remove_tree(&tmp);
         }
         result
+    }
+}
+
+/// A test hook: the files of copies that the archive reads on this thread
+/// (manifests, inputs, PDFs), recorded while a test asks for them, so that
+/// a test can prove which copies a command touched.
+#[doc(hidden)]
+pub mod probe {
+    use std::cell::RefCell;
+    use std::path::{Path, PathBuf};
+
+    thread_local! {
+        static OPENED: RefCell<Option<Vec<PathBuf>>> = const { RefCell::new(None) };
+    }
+
+    /// Start recording on this thread (forgetting what was recorded).
+    pub fn start() {
+        OPENED.with(|o| *o.borrow_mut() = Some(Vec::new()));
+    }
+
+    /// Stop recording on this thread; what was read since [`start`].
+    pub fn take() -> Vec<PathBuf> {
+        OPENED.with(|o| o.borrow_mut().take()).unwrap_or_default()
+    }
+
+    /// Record that `path` (a file of a copy) is read.
+    pub(crate) fn note(path: &Path) {
+        OPENED.with(|o| {
+            if let Some(v) = o.borrow_mut().as_mut() {
+                v.push(path.to_path_buf());
+            }
+        });
     }
 }
 

@@ -109,15 +109,28 @@ pub fn fts_query(terms: &[String]) -> Option<String> {
             } else if run.len() == 1 {
                 parts.push(format!("\"{}\"*", run[0]));
             } else {
-                for w in run.windows(2) {
-                    parts.push(format!("\"{}\"", w.iter().collect::<String>()));
-                }
+                // The bigrams one after the other: a phrase.
+                let bigrams: Vec<String> = run.windows(2).map(|w| w.iter().collect()).collect();
+                parts.push(format!("\"{}\"", bigrams.join(" ")));
             }
         }
     }
     parts.sort();
     parts.dedup();
     (!parts.is_empty()).then(|| parts.join(" AND "))
+}
+
+/// Whether the FTS5 query of `terms` ([`fts_query`]) finds exactly the
+/// sentences that contain every term ([`matches`]): when each term is one
+/// run of non-ASCII letters or digits (湿地, 候鸟, 督察): its bigrams as a
+/// phrase, or its one character as a prefix, occur exactly where it does,
+/// since every position of a run starts a token. Terms with ASCII or
+/// punctuation are only candidates.
+pub fn exact(terms: &[String]) -> bool {
+    !terms.is_empty()
+        && terms
+            .iter()
+            .all(|t| t.chars().all(|c| is_word_char(c) && !c.is_ascii()))
 }
 
 /// Whether `sentence` contains every term (terms as [`query_terms`] gives them).
@@ -245,10 +258,15 @@ mod tests {
 
     #[test]
     fn longer_and_single_character_queries() {
+        // The bigrams as one phrase: they must follow each other, so that
+        // the index finds exactly the sentences that hold the word.
         assert_eq!(
             fts_query(&query_terms("生态环境")).unwrap(),
-            "\"态环\" AND \"环境\" AND \"生态\""
+            "\"生态 态环 环境\""
         );
+        assert!(exact(&query_terms("生态环境 湿")));
+        assert!(!exact(&query_terms("PM2.5")));
+        assert!(!exact(&query_terms("湿地，保护")));
         assert_eq!(fts_query(&query_terms("湿")).unwrap(), "\"湿\"*");
         assert_eq!(fts_query(&query_terms("，。")), None);
         assert!(query_terms(" ，  ").is_empty());

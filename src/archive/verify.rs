@@ -10,6 +10,7 @@ use super::register;
 use super::store::{
     self, sha256_hex, FoundCopy, INPUT_FILE, MANIFEST_FILE, OFD_FILE, PDF_FILE, TEMPLATE_FILE,
 };
+use super::VerifyOptions;
 use super::*;
 use crate::error::Hint;
 use crate::layout::RULES;
@@ -20,17 +21,73 @@ impl Archive {
     /// Check every copy against its manifest and the register chain; with an
     /// engine, also render every archived input again and compare the bytes.
     pub fn verify(&self, rerender: Option<&Engine>) -> Result<VerifyReport> {
+        self.verify_with(rerender, &VerifyOptions::default())
+    }
+
+    /// [`Archive::verify`] of the copies `opts` selects (all by default),
+    /// the files of many copies read and hashed at once (one thread a
+    /// core), telling `opts.progress` how far it got. Proportional to the
+    /// copies checked: a selection checks those copies and their links to
+    /// the copies filed after them.
+    pub fn verify_with(
+        &self,
+        rerender: Option<&Engine>,
+        opts: &VerifyOptions<'_>,
+    ) -> Result<VerifyReport> {
         self.require()?;
         let mut report = VerifyReport::default();
-        let idx = self.index(None, &mut report.notes)?;
-        let records: BTreeMap<String, Record> = idx
-            .records()
-            .map_err(index_error)?
-            .into_iter()
-            .map(|r| (r.dir.clone(), r))
+        let partial = opts.since.is_some() || opts.copy.is_some();
+        // The whole index is checked when the whole archive is.
+        let idx = if partial {
+            self.index(None, &mut report.notes)?
+        } else {
+            self.index_checked(None, &mut report.notes)?
+        };
+        let (records, scan) = if partial {
+            let selected = self.selected(&idx, opts)?;
+            let scan = store::Scan {
+                dirs: selected.iter().map(|r| r.dir.clone()).collect(),
+                unreadable: Vec::new(),
+            };
+            (selected, scan)
+        } else {
+            (idx.records().map_err(index_error)?, self.store.scan_dirs()?)
+        };
+        let records: BTreeMap<String, Record> =
+            records.into_iter().map(|r| (r.dir.clone(), r)).collect();
+        let unconfirmed = idx.unconfirmed().map_err(index_error)?;
+        // Each copy's files read and hashed, on every core; the copies of a
+        // selection whose folder is gone are reported below.
+        let on_disk_dirs: Vec<&String> = scan
+            .dirs
+            .iter()
+            .filter(|d| !partial || fs::symlink_metadata(self.store.path(d)).is_ok())
             .collect();
-        let scan = self.store.scan_dirs()?;
-        let found: Vec<FoundCopy> = scan.dirs.iter().map(|d| self.store.read_copy(d)).collect();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let total = on_disk_dirs.len();
+        let checked = crate::par::map(&on_disk_dirs, |d| {
+            let f = self.store.read_copy(d);
+            let check = self.check_copy(&f, records.get(d.as_str()));
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if let Some(p) = opts.progress {
+                p(n, total);
+            }
+            (f, check)
+        });
+        let mut found: Vec<FoundCopy> = Vec::new();
+        let mut checks: Vec<CopyCheck> = Vec::new();
+        for (d, c) in on_disk_dirs.iter().zip(checked) {
+            let (f, check) = c.unwrap_or_else(|| {
+                // A thread that died: the copy is not proved.
+                let f = self.store.read_copy(d);
+                let mut check = self.check_copy(&f, None);
+                check.status = check.status.max(Status::Changed);
+                check.problems.push("核对意外中止".into());
+                (f, check)
+            });
+            found.push(f);
+            checks.push(check);
+        }
         let leftovers = self.store.leftovers();
         if !leftovers.is_empty() {
             report.notes.push(format!(
@@ -39,18 +96,14 @@ impl Archive {
             ));
         }
 
-        let unconfirmed = idx.unconfirmed().map_err(index_error)?;
-        let mut checks: Vec<CopyCheck> = Vec::new();
-        for f in &found {
-            let mut check = self.check_copy(f, records.get(&f.rel));
-            if unconfirmed.contains(&f.rel) {
+        for check in checks.iter_mut() {
+            if check.dir.as_ref().is_some_and(|d| unconfirmed.contains(d)) {
                 check.status = check.status.max(Status::Changed);
                 check.problems.push(
                     "这份副本不是经签发归档进来的：索引是在目录中发现它之后才补入的，可能是有人手工放入，或归档在写入索引前中断；核实无误后，由管理员强制从文件重建档案索引来登记它"
                         .into(),
                 );
             }
-            checks.push(check);
         }
         // Folders that cannot be read: their copies are not proved intact.
         for u in &scan.unreadable {
@@ -86,7 +139,7 @@ impl Archive {
         }
         // The full-text index against the copies' own text: a sentence that
         // no copy has would be shown by a search under a real copy.
-        self.check_texts(&idx, &found, &checks, &mut report.index_problems)?;
+        self.check_texts(&idx, &found, &checks, !partial, &mut report.index_problems)?;
         // Catalogued copies whose directory is gone.
         let on_disk: BTreeSet<&str> = found.iter().map(|f| f.rel.as_str()).collect();
         for r in records
@@ -110,7 +163,7 @@ impl Archive {
             .into_iter()
             .map(|(f, m)| (f.rel.as_str(), (m, f.manifest_sha256.as_ref())))
             .collect();
-        let links: Vec<register::Link> = checks
+        let mut links: Vec<register::Link> = checks
             .iter()
             .map(|c| {
                 let m = c.dir.as_deref().and_then(|d| manifest_of.get(d));
@@ -122,9 +175,43 @@ impl Archive {
                 }
             })
             .collect();
+        if partial {
+            // The copies filed right after the selected ones, and any other
+            // copy in a selected place: their links to the selected copies.
+            let selected: BTreeSet<&str> = checks.iter().filter_map(|c| c.dir.as_deref()).collect();
+            let seqs: BTreeSet<u64> = checks.iter().filter_map(|c| c.seq).collect();
+            let mut near = Vec::new();
+            for s in &seqs {
+                for r in idx
+                    .at_seq(*s)
+                    .map_err(index_error)?
+                    .into_iter()
+                    .chain(idx.at_seq(s + 1).map_err(index_error)?)
+                {
+                    if !selected.contains(r.dir.as_str())
+                        && !near.iter().any(|f: &FoundCopy| f.rel == r.dir)
+                    {
+                        near.push(self.store.read_copy(&r.dir));
+                    }
+                }
+            }
+            links.extend(near.iter().map(|f| {
+                let m = f.manifest.as_ref().ok();
+                register::Link {
+                    seq: m.map(|m| m.sequence),
+                    manifest_sha256: f.manifest_sha256.clone(),
+                    readable: m.is_some(),
+                    previous: m.and_then(|m| m.previous.clone()),
+                }
+            }));
+        }
         let mut extra: Vec<CopyCheck> = Vec::new();
         for finding in register::check_chain(&links) {
             match finding {
+                // A selection's gaps are the copies not selected.
+                register::Finding::Missing(_) if partial => {}
+                register::Finding::Shared { copy, .. } | register::Finding::Unlinked { copy }
+                    if copy >= checks.len() => {}
                 register::Finding::Missing(s) => extra.push(CopyCheck {
                     seq: Some(s),
                     label: format!("档案库第 {s} 份"),
@@ -156,12 +243,14 @@ impl Archive {
         }
         // Corrections: the copy each supersedes is marked, and must be as it
         // was when it was superseded.
+        let position: BTreeMap<String, usize> = checks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| Some((c.dir.clone()?, i)))
+            .collect();
         for (f, m) in manifests(&found) {
             let Some(s) = &m.supersedes else { continue };
-            let Some(old) = checks
-                .iter_mut()
-                .find(|c| c.dir.as_deref() == Some(s.dir.as_str()))
-            else {
+            let Some(old) = position.get(&s.dir).map(|&i| &mut checks[i]) else {
                 continue;
             };
             old.superseded_by = Some(m.id());
@@ -177,10 +266,25 @@ impl Archive {
         self.check_signatures(&found, &mut checks);
         checks.extend(extra);
         checks.sort_by_key(|c| (c.seq.unwrap_or(u64::MAX), c.dir.clone()));
-        report.head = manifests(&found)
-            .into_iter()
-            .filter_map(|(f, m)| Some((m.sequence, f.manifest_sha256.clone()?)))
-            .max();
+        if partial {
+            // Corrections outside the selection.
+            for c in checks.iter_mut().filter(|c| c.superseded_by.is_none()) {
+                if let Some(dir) = &c.dir {
+                    if let Some(by) = idx.superseding(dir).map_err(index_error)? {
+                        c.superseded_by = Some(by.id);
+                    }
+                }
+            }
+            report.head = idx
+                .head()
+                .map_err(index_error)?
+                .map(|r| (r.seq, r.manifest_sha256));
+        } else {
+            report.head = manifests(&found)
+                .into_iter()
+                .filter_map(|(f, m)| Some((m.sequence, f.manifest_sha256.clone()?)))
+                .max();
+        }
 
         if let Some(engine) = rerender {
             // Copies are re-rendered on as many threads as there are cores.
@@ -209,61 +313,126 @@ impl Archive {
     }
 
     /// Compare the full-text index with the sentences of every copy whose
-    /// input is intact; say where they differ.
+    /// input is intact; say where they differ. With `orphans`, also find
+    /// sentences under a folder that holds no copy (named by a scan of the
+    /// whole full-text index, when the index holds more sentences than the
+    /// copies on disk). In batches, so that memory stays small.
     fn check_texts(
         &self,
         idx: &index::Index,
         found: &[FoundCopy],
         checks: &[CopyCheck],
+        orphans: bool,
         problems: &mut Vec<String>,
     ) -> Result<()> {
-        let mut texts = idx.texts().map_err(index_error)?;
+        let intact_dirs: BTreeSet<&str> = checks
+            .iter()
+            .filter(|c| c.status == Status::Intact)
+            .filter_map(|c| c.dir.as_deref())
+            .collect();
         let intact: Vec<&FoundCopy> = found
             .iter()
-            .filter(|f| {
-                f.manifest.is_ok()
-                    && checks.iter().any(|c| {
-                        c.dir.as_deref() == Some(f.rel.as_str()) && c.status == Status::Intact
-                    })
-            })
+            .filter(|f| f.manifest.is_ok() && intact_dirs.contains(f.rel.as_str()))
             .collect();
         let limit = crate::model::MAX_INPUT_BYTES as u64;
-        let wanted = crate::par::map(&intact, |f| {
-            crate::files::read_regular(&self.store.path(&f.rel).join(INPUT_FILE), limit)
-                .ok()
-                .and_then(|bytes| crate::model::parse(&bytes).ok())
-                .map(|b| super::text::sentences(&b))
-        });
-        for (f, want) in intact.iter().zip(wanted) {
-            let have = texts.remove(&f.rel).unwrap_or_default();
-            let Some(Some(want)) = want else { continue };
-            let differs = have.iter().zip(&want).enumerate().find(
-                |(k, ((pos, block, sentence, tokens), w))| {
-                    *pos != *k as i64
-                        || *block != w.block
-                        || *sentence != w.text
-                        || *tokens != super::text::index_tokens(&w.text)
-                },
-            );
-            let first = match differs {
-                Some((k, _)) => Some(k + 1),
-                None if have.len() != want.len() => Some(have.len().min(want.len()) + 1),
-                None => None,
-            };
-            if let Some(n) = first {
+        // The sentences held under the copies on disk: when they are all
+        // the index holds, no sentence names a folder without a copy.
+        let mut held = 0;
+        for f in found
+            .iter()
+            .filter(|f| !intact_dirs.contains(f.rel.as_str()))
+        {
+            held += idx.texts_of(&f.rel).map_err(index_error)?.len();
+        }
+        for batch in intact.chunks(256) {
+            let mut have = Vec::with_capacity(batch.len());
+            for f in batch {
+                let h = idx.texts_of(&f.rel).map_err(index_error)?;
+                held += h.len();
+                have.push(h);
+            }
+            let jobs: Vec<(&&FoundCopy, Vec<index::TextEntry>)> = batch.iter().zip(have).collect();
+            let differs = crate::par::map(&jobs, |(f, have)| {
+                let want =
+                    crate::files::read_regular(&self.store.path(&f.rel).join(INPUT_FILE), limit)
+                        .ok()
+                        .and_then(|bytes| crate::model::parse(&bytes).ok())
+                        .map(|b| super::text::sentences(&b))?;
+                let differs = have.iter().zip(&want).enumerate().find(
+                    |(k, ((pos, block, sentence, tokens), w))| {
+                        *pos != *k as i64
+                            || *block != w.block
+                            || *sentence != w.text
+                            || *tokens != super::text::index_tokens(&w.text)
+                    },
+                );
+                match differs {
+                    Some((k, _)) => Some(k + 1),
+                    None if have.len() != want.len() => Some(have.len().min(want.len()) + 1),
+                    None => None,
+                }
+            });
+            for ((f, _), first) in jobs.iter().zip(differs) {
+                if let Some(Some(n)) = first {
+                    problems.push(format!(
+                        "索引中 {} 的全文与副本的文字不符（从第 {n} 句起）：索引被改动过，搜索会显示副本中没有的句子；请管理员从文件重建档案索引",
+                        f.rel
+                    ));
+                }
+            }
+        }
+        if orphans && held != idx.text_count().map_err(index_error)? {
+            let on_disk: BTreeSet<&str> = found.iter().map(|f| f.rel.as_str()).collect();
+            for dir in idx
+                .text_dirs()
+                .map_err(index_error)?
+                .iter()
+                .filter(|d| !on_disk.contains(d.as_str()))
+            {
                 problems.push(format!(
-                    "索引中 {} 的全文与副本的文字不符（从第 {n} 句起）：索引被改动过，搜索会显示副本中没有的句子；请管理员从文件重建档案索引",
-                    f.rel
+                    "索引的全文中有 {dir} 的句子，但没有这份副本：索引被改动过，请管理员从文件重建档案索引"
                 ));
             }
         }
-        let on_disk: BTreeSet<&str> = found.iter().map(|f| f.rel.as_str()).collect();
-        for dir in texts.keys().filter(|d| !on_disk.contains(d.as_str())) {
-            problems.push(format!(
-                "索引的全文中有 {dir} 的句子，但没有这份副本：索引被改动过，请管理员从文件重建档案索引"
-            ));
-        }
         Ok(())
+    }
+
+    /// The catalogued copies `opts` selects: filed on or after its day, or
+    /// the one of its id.
+    fn selected(&self, idx: &index::Index, opts: &VerifyOptions<'_>) -> Result<Vec<Record>> {
+        let mut out = match &opts.copy {
+            Some(id) => {
+                let id = id.trim().to_ascii_lowercase();
+                if id.len() < 4 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(Error::Refused {
+                        message: format!(
+                            "“{id}”不是编号：编号是已归档各期列表中的十六进制串（至少 4 位）"
+                        ),
+                        hints: vec![Hint::List],
+                    });
+                }
+                let hits = idx.by_pdf_prefix(&id, 2).map_err(index_error)?;
+                if hits.is_empty() {
+                    return Err(Error::Refused {
+                        message: format!("档案库中没有编号为 {id} 的副本"),
+                        hints: vec![Hint::List],
+                    });
+                }
+                if hits.len() > 1 {
+                    return Err(Error::Archive {
+                        message: format!("编号 {id} 对应多份副本：请多写几位"),
+                    });
+                }
+                hits
+            }
+            None => idx
+                .filed_since(opts.since.as_deref().unwrap_or(""))
+                .map_err(index_error)?,
+        };
+        if let (Some(since), Some(_)) = (&opts.since, &opts.copy) {
+            out.retain(|r| r.issued_at.get(..10).unwrap_or("") >= since.as_str());
+        }
+        Ok(out)
     }
 
     /// Check one copy's files against its manifest (and the index's record of it).

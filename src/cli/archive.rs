@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use clap::{ArgGroup, Args, Subcommand};
 use jianbao::archive::{
     Archive, Compared, CopyQuery, CopyState, Correction, Filter, IssueOptions, NextNote,
-    OutputCheck, Rerender, SearchQuery, Status, VerifyReport,
+    OutputCheck, Rerender, Scope, SearchQuery, Status, VerifyOptions, VerifyReport,
 };
 use jianbao::model::Date;
 use jianbao::Engine;
@@ -136,6 +136,15 @@ pub struct ListArgs {
     /// 只列这一年的
     #[arg(long, value_name = "年份")]
     pub year: Option<u16>,
+    /// 每页列出几份（最新的在前；默认 20）
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub limit: u64,
+    /// 跳过最新的这么多份（翻页：--offset 20 是第二页）
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: u64,
+    /// 列出全部，不分页
+    #[arg(long, conflicts_with_all = ["limit", "offset"])]
+    pub all: bool,
 }
 
 /// Arguments of `archive show`.
@@ -156,6 +165,12 @@ pub struct VerifyArgs {
     /// 同时把每一期的输入重新排版，比较是否与签发的 PDF 逐字节相同
     #[arg(long)]
     pub rerender: bool,
+    /// 只核对这一天（含）以后归档的副本，及其与后一份的登记链
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<String>,
+    /// 只核对这个编号的副本，及其与后一份的登记链
+    #[arg(long, value_name = "编号")]
+    pub copy: Option<String>,
 }
 
 /// Arguments of `archive search`.
@@ -166,6 +181,37 @@ pub struct SearchArgs {
     /// 要找的词（如 湿地、督察）
     #[arg(required = true, value_name = "TEXT")]
     pub text: Vec<String>,
+    /// 每页几句（最新一期的在前；默认 20）
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub limit: u64,
+    /// 跳过前面这么多句（翻页：--offset 20 是第二页）
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: u64,
+    /// 只在名称是或含有这些字的简报中找
+    #[arg(long, value_name = "名称")]
+    pub name: Option<String>,
+    /// 只在这一年的各期中找
+    #[arg(long, value_name = "年份")]
+    pub year: Option<u16>,
+    /// 只在这一天（含）以后的各期中找（简报上的日期）
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<String>,
+    /// 只在这一天（含）以前的各期中找（简报上的日期）
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<String>,
+    /// 只在增刊、专刊中找
+    #[arg(long, conflicts_with = "regular")]
+    pub supplement: bool,
+    /// 只在正刊中找（不含增刊、专刊）
+    #[arg(long)]
+    pub regular: bool,
+}
+
+/// A day given as `YYYY-MM-DD`, checked.
+fn day(text: &str) -> Result<String> {
+    Date::parse_iso(text)
+        .map(|d| d.iso())
+        .ok_or_else(|| UsageError(format!("日期“{text}”应是 YYYY-MM-DD 形式的真实日期")).into())
 }
 
 /// Arguments of `new`.
@@ -372,11 +418,21 @@ fn list(a: ListArgs) -> Result<ExitCode> {
     let listing = archive.list(&Filter {
         name: a.name,
         year: a.year,
+        offset: if a.all { 0 } else { a.offset as usize },
+        limit: (!a.all).then_some(a.limit as usize),
     })?;
     print_notes(&listing.notes, &listing.hints);
     let copies = &listing.copies;
     if copies.is_empty() {
-        outln!("没有符合条件的归档副本")?;
+        if listing.total > 0 {
+            outln!(
+                "这一页没有副本：共 {} 份，--offset 应小于 {}",
+                listing.total,
+                listing.total
+            )?;
+        } else {
+            outln!("没有符合条件的归档副本")?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let name_w = copies
@@ -444,14 +500,41 @@ fn list(a: ListArgs) -> Result<ExitCode> {
             truncate_width(&r.title, 40)
         )?;
     }
+    let total = listing.total;
     let current = listing.current();
-    if current == copies.len() {
-        outln!("共 {} 期", copies.len())?;
+    if listing.counts.len() > 1 {
+        let groups: Vec<String> = listing
+            .counts
+            .iter()
+            .map(|c| {
+                format!(
+                    "《{}》{} 年 {} 份",
+                    truncate_width(&c.name, 28),
+                    c.year,
+                    c.copies
+                )
+            })
+            .collect();
+        outln!("按名称和年份：{}", groups.join("，"))?;
+    }
+    if current == total {
+        outln!("共 {total} 期")?;
     } else {
         outln!(
-            "共 {} 份副本：{current} 份现行，{} 份已被更正（保留备查）",
-            copies.len(),
-            copies.len() - current
+            "共 {total} 份副本：{current} 份现行，{} 份已被更正（保留备查）",
+            total - current
+        )?;
+    }
+    let shown = listing.offset + copies.len();
+    if copies.len() < total {
+        outln!(
+            "这一页是最新起第 {}–{shown} 份{}",
+            listing.offset + 1,
+            if shown < total {
+                format!("；下一页：--offset {shown}")
+            } else {
+                String::new()
+            }
         )?;
     }
     Ok(ExitCode::SUCCESS)
@@ -668,7 +751,33 @@ fn verify(a: VerifyArgs, fonts: Option<&Path>) -> Result<ExitCode> {
         true => Some(Engine::new(super::fonts::font_dir(fonts)?)),
         false => None,
     };
-    let report = archive.verify(engine.as_ref())?;
+    let since = a.since.as_deref().map(day).transpose()?;
+    // A bar on a terminal only (standard error), never on a pipe.
+    let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("核对 {bar:40} {pos}/{len} 份 {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let progress = |done: usize, total: usize| {
+        if let Some(b) = &bar {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+        }
+    };
+    let report = archive.verify_with(
+        engine.as_ref(),
+        &VerifyOptions {
+            since,
+            copy: a.copy.clone(),
+            progress: Some(&progress),
+        },
+    )?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     print_notes(&report.notes, &[]);
     print_report(&report)?;
     if report.all_intact() && !report.rerender_failed() {
@@ -689,11 +798,33 @@ fn verify(a: VerifyArgs, fonts: Option<&Path>) -> Result<ExitCode> {
 fn search(a: SearchArgs) -> Result<ExitCode> {
     let archive = Archive::new(a.dir.path()?);
     let query = a.text.join(" ");
-    let found = archive.search(&SearchQuery::parse(&query)?)?;
+    let mut q = SearchQuery::parse(&query)?;
+    q.limit = a.limit as usize;
+    q.offset = a.offset as usize;
+    q.scope = Scope {
+        name: a.name.clone(),
+        year: a.year,
+        from: a.from.as_deref().map(day).transpose()?,
+        to: a.to.as_deref().map(day).transpose()?,
+        supplement: match (a.supplement, a.regular) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
+    };
+    let found = archive.search(&q)?;
     print_notes(&found.notes, &[]);
     let hits = &found.hits;
     if hits.is_empty() {
-        outln!("没有找到“{query}”")?;
+        if found.total > 0 {
+            outln!(
+                "这一页没有结果：共 {} 处，--offset 应小于 {}",
+                found.total,
+                found.total
+            )?;
+        } else {
+            outln!("没有找到“{query}”")?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let mut last: Option<&str> = None;
@@ -716,12 +847,23 @@ fn search(a: SearchArgs) -> Result<ExitCode> {
             outln!("    （{}）{}", h.block, h.sentence)?;
         }
     }
-    let copies = hits
-        .iter()
-        .map(|h| h.record.dir.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
-    outln!("共 {} 处，在 {copies} 期中", hits.len())?;
+    outln!(
+        "共 {} 处，在 {} 期中（最新的在前）",
+        found.total,
+        found.copies
+    )?;
+    let shown = found.offset + hits.len();
+    if hits.len() < found.total {
+        outln!(
+            "这一页是第 {}–{shown} 处{}",
+            found.offset + 1,
+            if shown < found.total {
+                format!("；下一页：--offset {shown}")
+            } else {
+                String::new()
+            }
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -8,7 +8,7 @@
 //! | `POST /api/render` | bulletin JSON | `application/pdf` |
 //! | `POST /api/import` | a draft: `text/plain` or the bytes of a .docx | `{"json", "notices": [{"line", "message"}], "notices_total", "unit"}` (at most 1,000 notices listed; `unit`: 行 or 段 of a .docx) |
 //! | `POST /api/issue[?allow_warnings=true]` | bulletin JSON | the copy filed (201) |
-//! | `GET /api/archive[?q=…]` | — | the copies issued, or the sentences found |
+//! | `GET /api/archive[?q=…][&offset=&limit=&name=&year=]` | — | a page of the copies issued (the latest first), or of the sentences found, with their total |
 //! | `GET /api/archive/ID/pdf` | — | the issued PDF |
 //!
 //! Drafts (`drafts.rs`), new issues and what the server offers (`start.rs`)
@@ -44,7 +44,7 @@ use super::report::{status_of, Report};
 use super::templates::Offered;
 use super::work::{Failed, Pool};
 use super::{pages, words, Limits, Log, MAX_BODY_BYTES};
-use crate::archive::{Archive, Correction, Filter, IssueOptions, SearchQuery};
+use crate::archive::{Archive, Correction, Filter, IssueOptions, SearchQuery, SEARCH_PAGE};
 use crate::error::{Error, Hint};
 use crate::import::{self, Kind};
 use crate::model::Bulletin;
@@ -1000,7 +1000,16 @@ async fn issue(
 #[derive(Deserialize)]
 struct ArchiveQuery {
     q: Option<String>,
+    /// The page: how many to pass over, and how many to give (at most 200).
+    offset: Option<usize>,
+    limit: Option<usize>,
+    /// Filters: a part of the name, a year.
+    name: Option<String>,
+    year: Option<u16>,
 }
+
+/// The most copies or sentences one page of `GET /api/archive` gives.
+const ARCHIVE_PAGE_MAX: usize = 200;
 
 /// `GET /api/archive[?q=…]`: every copy with its state (current,
 /// superseded, a correction), or the sentences that hold every word of `q`.
@@ -1009,10 +1018,21 @@ async fn archive_list(
     q: Result<Query<ArchiveQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Refusal> {
     let Query(q) = q.map_err(|e| Refusal::bad_request(format!("查询参数有误：{e}")))?;
-    let text = q.q.unwrap_or_default().trim().to_string();
+    let text = q.q.clone().unwrap_or_default().trim().to_string();
+    let offset = q.offset.unwrap_or(0);
+    let limit = q.limit.unwrap_or(SEARCH_PAGE).clamp(1, ARCHIVE_PAGE_MAX);
+    let name = q.name.clone().filter(|n| !n.trim().is_empty());
     let query = match text.as_str() {
         "" => None,
-        t => Some(SearchQuery::parse(t).map_err(|e| Refusal::bad_request(e.to_string()))?),
+        t => {
+            let mut query =
+                SearchQuery::parse(t).map_err(|e| Refusal::bad_request(e.to_string()))?;
+            query.offset = offset;
+            query.limit = limit;
+            query.scope.name = name.clone();
+            query.scope.year = q.year;
+            Some(query)
+        }
     };
     let value = blocking(&app, move |app| {
         if !app.archive.has_copies() {
@@ -1023,14 +1043,22 @@ async fn archive_list(
         }
         match query {
             None => {
-                let mut listing = app.archive.list(&Filter::default())?;
+                // A page, the latest first.
+                let mut listing = app.archive.list(&Filter {
+                    name,
+                    year: q.year,
+                    offset,
+                    limit: Some(limit),
+                })?;
                 let words: Vec<String> = listing.hints.iter().map(hint_words).collect();
                 listing.notes.extend(words);
-                // The latest first.
-                listing.copies.reverse();
                 Ok(json!({
                     "ok": true,
                     "current": listing.current(),
+                    "total": listing.total,
+                    "superseded": listing.superseded,
+                    "offset": listing.offset,
+                    "counts": listing.counts,
                     "copies": listing.copies,
                     "notes": listing.notes,
                     "hints": listing.hints,
@@ -1038,7 +1066,14 @@ async fn archive_list(
             }
             Some(query) => {
                 let found = app.archive.search(&query)?;
-                Ok(json!({ "ok": true, "hits": found.hits, "notes": found.notes }))
+                Ok(json!({
+                    "ok": true,
+                    "hits": found.hits,
+                    "total": found.total,
+                    "issues": found.copies,
+                    "offset": found.offset,
+                    "notes": found.notes,
+                }))
             }
         }
     })

@@ -5,6 +5,7 @@
 
 mod archive;
 mod archive_hostile;
+mod archive_scale;
 mod checks;
 mod cli;
 mod common;
