@@ -81,7 +81,7 @@ impl Archive {
 
     /// Whether the index still agrees with the folders it last agreed with:
     /// the same folders in the same state, and as many copies.
-    fn fresh(idx: &Index, stamps: &BTreeMap<String, String>) -> bool {
+    pub(super) fn fresh(idx: &Index, stamps: &BTreeMap<String, String>) -> bool {
         let Ok(mut have) = idx.stamps() else {
             return false;
         };

@@ -110,16 +110,7 @@ impl Archive {
         // The 文号, against the issue of the series filed before it (found
         // through the index when there is one: only that copy is read).
         let previous = match &idx {
-            Ok(idx) => {
-                let this = manifest.copy_ref().key();
-                let before = (this.2, this.3);
-                idx.neighbours(&this, None)
-                    .map_err(index_error)?
-                    .into_iter()
-                    .filter(|r| (r.year, r.issue) < before)
-                    .max_by_key(|r| (r.year, r.issue, r.revision))
-                    .and_then(|r| self.read_input_at(&r.dir))
-            }
+            Ok(idx) => self.previous_by_index(idx, &manifest.copy_ref().key())?,
             Err(_) => {
                 super::previous::previous_in(&found, &bulletin).and_then(|f| self.read_input(f))
             }
