@@ -203,7 +203,7 @@ pub fn hint_words(h: &Hint) -> String {
 }
 
 /// `message` followed by the words of its hints.
-fn with_words(message: &str, hints: &[Hint]) -> String {
+pub fn with_words(message: &str, hints: &[Hint]) -> String {
     let mut out = message.to_string();
     for h in hints {
         out.push('。');

@@ -80,10 +80,9 @@ fn archive_refusal(e: Error) -> Refusal {
         Error::Archive { message } => Refusal::new(StatusCode::NOT_FOUND, message),
         // No such copy: what to look at instead, in the page's words.
         Error::Refused { message, hints } if hints.contains(&crate::error::Hint::List) => {
-            let words: Vec<String> = hints.iter().map(super::api::hint_words).collect();
             Refusal::new(
                 StatusCode::NOT_FOUND,
-                format!("{message}。{}", words.join("。")),
+                super::api::with_words(&message, &hints),
             )
         }
         e => Refusal::of(&e),
